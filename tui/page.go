@@ -1,0 +1,75 @@
+// Package tui is iamx's terminal explorer: a Bubble Tea program over the
+// account graph. It presents; it never evaluates policy itself (graph does)
+// and never does I/O except through tea.Cmd.
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/iamx/iamx/graph"
+)
+
+// Page is one screen of the body: a list or a detail. The root model owns the
+// header, footer, breadcrumbs, modes and the back stack; a page owns only its
+// body area. Modeled on soft-serve's common.Component.
+type Page interface {
+	// Update gets key messages only when the root is in normal mode and the
+	// key is not global (or always, while the page is Capturing).
+	Update(msg tea.Msg) (Page, tea.Cmd)
+	// View renders exactly the body area: the width×height last given to SetSize.
+	View() string
+	SetSize(width, height int)
+	// Title is the breadcrumb segment, e.g. "role/DeployRole" or "Users".
+	Title() string
+	// KeyMap lists this page's own keys, for the footer and the ? help screen.
+	KeyMap() []key.Binding
+}
+
+// Capturer is implemented by pages that own a text input (the Explain tab, a
+// prompt). While Capturing reports true the root passes every key to the page
+// except ctrl+c, so typing "q" or ":" goes into the input.
+type Capturer interface {
+	Capturing() bool
+}
+
+// Selector is implemented by pages that have a selected node (lists, detail
+// rows naming a principal or policy). The root uses it for y (copy the ARN).
+type Selector interface {
+	Selected() *graph.Node
+}
+
+// Filterable is implemented by pages that accept the root's / filter. The
+// root owns the input line; the page narrows its rows as the text changes.
+type Filterable interface {
+	SetFilter(text string)
+	Filter() string
+}
+
+// Navigation messages any page may return from a tea.Cmd.
+type (
+	// OpenNodeMsg drills into a principal, group or policy: the root pushes its detail page.
+	OpenNodeMsg struct{ Node *graph.Node }
+	// OpenARNMsg is OpenNodeMsg by ARN; the root resolves it and reports an unknown ARN in the status line.
+	OpenARNMsg struct{ ARN string }
+	// BackMsg pops the view stack (esc).
+	BackMsg struct{}
+	// StatusMsg sets the footer status line.
+	StatusMsg struct {
+		Text string
+		Err  bool
+	}
+	// CopyMsg asks the root to copy Text to the clipboard (OSC 52).
+	CopyMsg struct{ Text string }
+)
+
+// Common is what every page shares. Pages must not keep their own copies of
+// window size: the root calls SetSize.
+type Common struct {
+	Graph  *graph.Graph
+	Styles *Styles
+	Keys   *KeyMap
+}
+
+// Cmd wraps a message as a tea.Cmd, for pages returning navigation messages.
+func Cmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
