@@ -1,10 +1,383 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/model/actions"
+	"github.com/iamx/iamx/model/policy"
 )
 
+// canAnswer is the JSON answer of `iamx can`, one per request. The field
+// names are part of the command-line contract (DESIGN.md section 2).
+type canAnswer struct {
+	Line           int         `json:"line,omitempty"` // batch only: the request's line number
+	Principal      string      `json:"principal"`
+	Action         string      `json:"action"`
+	Resource       string      `json:"resource"`
+	Decision       string      `json:"decision"`
+	Layer          string      `json:"layer"`
+	Conditional    bool        `json:"conditional"`
+	Reasons        []canReason `json:"reasons"`
+	MissingContext []string    `json:"missing_context"`
+	Admin          bool        `json:"admin"`
+	Warnings       []string    `json:"warnings,omitempty"`
+}
+
+// canReason is one statement that decided a request.
+type canReason struct {
+	Policy     string `json:"policy"`
+	PolicyType string `json:"policy_type"`
+	Sid        string `json:"sid"`
+	Index      int    `json:"index"`
+	Effect     string `json:"effect"`
+	Via        string `json:"via"`
+}
+
+// canError is a batch line that could not be answered.
+type canError struct {
+	Line  int    `json:"line"`
+	Error string `json:"error"`
+}
+
 func runCan(ctx context.Context, e *env, args []string) int {
-	return fail(e, errors.New("can: not built yet"))
+	fs := newFlagSet("can")
+	var src sourceFlags
+	src.register(fs)
+	var cflags contextFlag
+	fs.Var(&cflags, "c", "request context `KEY=VALUE` (repeat a key for several values)")
+	jsonOut := fs.Bool("json", false, "print the answer as JSON")
+	batch := fs.String("batch", "", "answer every request of a JSON Lines `FILE` (\"-\" for stdin)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return fail(e, err)
+	}
+
+	if *batch != "" {
+		if len(pos) > 0 {
+			return fail(e, usagef("can: --batch takes no PRINCIPAL or ACTION (got %q)", pos[0]))
+		}
+		if len(cflags.pairs) > 0 {
+			return fail(e, usagef("can: -c does not apply to --batch; put \"context\" on each line"))
+		}
+		in, closeIn, err := openBatch(e, *batch)
+		if err != nil {
+			return fail(e, err)
+		}
+		defer closeIn()
+		g, err := sourceGraph(ctx, e, &src)
+		if err != nil {
+			return fail(e, err)
+		}
+		return runCanBatch(e, g, in)
+	}
+
+	if len(pos) < 2 || len(pos) > 3 {
+		return fail(e, usagef("can: expected PRINCIPAL ACTION [RESOURCE], got %d arguments", len(pos)))
+	}
+	resource := "*"
+	if len(pos) == 3 {
+		resource = pos[2]
+	}
+	action := pos[1]
+	if err := checkAction(action); err != nil {
+		return fail(e, usagef("can: %v", err))
+	}
+	if resource == "" {
+		return fail(e, usagef("can: RESOURCE is empty; leave it out for *"))
+	}
+	reqCtx := policy.Context{}
+	for _, kv := range cflags.pairs {
+		reqCtx.Add(kv[0], kv[1])
+	}
+
+	g, err := sourceGraph(ctx, e, &src)
+	if err != nil {
+		return fail(e, err)
+	}
+	n, err := g.Resolve(pos[0])
+	if err != nil {
+		return fail(e, fmt.Errorf("can: %w", err))
+	}
+	warnings := actionWarnings(action)
+	for _, w := range warnings {
+		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
+	}
+	res := g.Can(n, action, resource, reqCtx, true)
+	ans := newCanAnswer(g, n, action, resource, res)
+	ans.Warnings = warnings
+	if *jsonOut {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ans); err != nil {
+			return fail(e, err)
+		}
+	} else {
+		printCan(e.stdout, n, ans, res)
+	}
+	if res.Decision == policy.Allowed {
+		return exitOK
+	}
+	return exitDenied
+}
+
+// sourceGraph loads SOURCE and builds the account graph with its SCPs.
+func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, error) {
+	scps, err := src.loadSCPs()
+	if err != nil {
+		return nil, err
+	}
+	snaps, err := src.load(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	g, err := graph.Build(snaps, graph.Options{SCPs: scps})
+	if err != nil {
+		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
+	}
+	return g, nil
+}
+
+// checkAction rejects what no AWS request can carry: an action without a
+// service prefix, or a wildcard (requests name one action; patterns belong in
+// policies, and `iamx perms --service` lists what a pattern covers).
+func checkAction(action string) error {
+	svc, name, ok := strings.Cut(action, ":")
+	switch {
+	case !ok || svc == "" || name == "" || strings.Contains(name, ":"):
+		return fmt.Errorf("action %q: expected SERVICE:ACTION, e.g. s3:GetObject", action)
+	case strings.ContainsAny(action, "*?"):
+		return fmt.Errorf("action %q: a request names one action, not a pattern; use 'iamx perms PRINCIPAL --service %s' to list what a pattern covers", action, svc)
+	case strings.ContainsAny(action, " \t\n"):
+		return fmt.Errorf("action %q: contains whitespace", action)
+	}
+	return nil
+}
+
+// actionWarnings says when an action is not in the catalogue. AWS evaluates
+// the action string as given (a policy with s3:* matches s3:NoSuchThing), so
+// iamx does too, but a typo deserves a word.
+func actionWarnings(action string) []string {
+	cat := actions.Load()
+	if _, ok := cat.Lookup(action); ok {
+		return nil
+	}
+	return []string{fmt.Sprintf("%s is not in the action catalogue (%s); evaluating it as written", action, cat.Source())}
+}
+
+func newCanAnswer(g *graph.Graph, n *graph.Node, action, resource string, res policy.Result) canAnswer {
+	ans := canAnswer{
+		Principal:      n.ARN,
+		Action:         action,
+		Resource:       resource,
+		Decision:       res.Decision.String(),
+		Layer:          res.Layer.String(),
+		Conditional:    res.Conditional,
+		Reasons:        []canReason{},
+		MissingContext: []string{},
+		Admin:          g.IsAdmin(n),
+	}
+	for _, r := range res.Reasons {
+		ans.Reasons = append(ans.Reasons, canReason{
+			Policy:     r.Policy,
+			PolicyType: r.PolicyType.String(),
+			Sid:        r.Sid,
+			Index:      r.Index,
+			Effect:     r.Effect.String(),
+			Via:        r.Via,
+		})
+	}
+	ans.MissingContext = append(ans.MissingContext, res.MissingContext...)
+	return ans
+}
+
+// openBatch opens the batch file, or stdin for "-".
+func openBatch(e *env, path string) (io.Reader, func(), error) {
+	if path == "-" {
+		return e.stdin, func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("can --batch: %w", err)
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// batchRequest is one line of a --batch file.
+type batchRequest struct {
+	Principal string                     `json:"principal"`
+	Action    string                     `json:"action"`
+	Resource  *string                    `json:"resource"`
+	Context   map[string]json.RawMessage `json:"context"`
+}
+
+// runCanBatch answers one request per line, in order. A bad line yields an
+// error answer naming its line number and the rest still run.
+func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	code := exitOK
+	warned := map[string]bool{}
+	line := 0
+	emitErr := func(msg string) {
+		enc.Encode(canError{Line: line, Error: fmt.Sprintf("line %d: %s", line, msg)})
+		code = exitError
+	}
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		req, err := parseBatchLine(text)
+		if err != nil {
+			emitErr(err.Error())
+			continue
+		}
+		resource := "*"
+		if req.Resource != nil {
+			resource = *req.Resource
+		}
+		if err := checkAction(req.action); err != nil {
+			emitErr(err.Error())
+			continue
+		}
+		n, err := g.Resolve(req.Principal)
+		if err != nil {
+			emitErr(err.Error())
+			continue
+		}
+		ws := actionWarnings(req.action)
+		for _, w := range ws {
+			if !warned[w] {
+				warned[w] = true
+				fmt.Fprintf(e.stderr, "iamx: warning: line %d: %s\n", line, w)
+			}
+		}
+		res := g.Can(n, req.action, resource, req.ctx, false)
+		ans := newCanAnswer(g, n, req.action, resource, res)
+		ans.Line = line
+		ans.Warnings = ws
+		if err := enc.Encode(ans); err != nil {
+			fmt.Fprintf(e.stderr, "iamx: can --batch: %v\n", err)
+			return exitError
+		}
+		if res.Decision != policy.Allowed && code == exitOK {
+			code = exitDenied
+		}
+	}
+	if err := sc.Err(); err != nil {
+		line++
+		emitErr(fmt.Sprintf("read batch: %v", err))
+	}
+	return code
+}
+
+// parsedBatch is a batch line checked and converted.
+type parsedBatch struct {
+	batchRequest
+	action string
+	ctx    policy.Context
+}
+
+func parseBatchLine(text []byte) (*parsedBatch, error) {
+	var req batchRequest
+	dec := json.NewDecoder(bytes.NewReader(text))
+	if err := dec.Decode(&req); err != nil {
+		return nil, fmt.Errorf("not a JSON request object: %v", jsonErr(err))
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("more than one JSON value on the line")
+	}
+	if req.Principal == "" {
+		return nil, fmt.Errorf(`"principal" is missing or empty`)
+	}
+	if req.Action == "" {
+		return nil, fmt.Errorf(`"action" is missing or empty`)
+	}
+	if req.Resource != nil && *req.Resource == "" {
+		return nil, fmt.Errorf(`"resource" is empty; leave it out for *`)
+	}
+	p := &parsedBatch{batchRequest: req, action: req.Action, ctx: policy.Context{}}
+	keys := make([]string, 0, len(req.Context))
+	for k := range req.Context {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		vals, err := contextValues(req.Context[k])
+		if err != nil {
+			return nil, fmt.Errorf("context.%s: %v", k, err)
+		}
+		p.ctx.Add(k, vals...)
+	}
+	return p, nil
+}
+
+// contextValues reads a context value: a string, a list of strings, or a
+// bare number or boolean (kept in its JSON text form, as policies compare it).
+func contextValues(raw json.RawMessage) ([]string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("expected a string or a list of strings")
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, err
+		}
+		return []string{s}, nil
+	case '[':
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, err
+		}
+		out := make([]string, 0, len(items))
+		for i, it := range items {
+			v, err := contextValues(it)
+			if err != nil || len(v) != 1 || bytes.HasPrefix(bytes.TrimSpace(it), []byte("[")) {
+				return nil, fmt.Errorf("[%d]: expected a string", i)
+			}
+			out = append(out, v...)
+		}
+		return out, nil
+	case 't', 'f':
+		var b bool
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return nil, err
+		}
+		return []string{strconv.FormatBool(b)}, nil
+	case 'n':
+		return nil, fmt.Errorf("expected a string or a list of strings, got null")
+	case '{':
+		return nil, fmt.Errorf("expected a string or a list of strings, got an object")
+	}
+	var num json.Number
+	if err := json.Unmarshal(raw, &num); err != nil {
+		return nil, fmt.Errorf("expected a string or a list of strings")
+	}
+	return []string{num.String()}, nil
+}
+
+// jsonErr adds the offset to encoding/json syntax errors.
+func jsonErr(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s at offset %d", se.Error(), se.Offset)
+	}
+	return err.Error()
 }

@@ -2,9 +2,249 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/model/policy"
 )
 
+// chainsAnswer is the JSON answer of `iamx chains`. from and
+// paths[].hops[].{from, to, kind, conditions} are the contract (DESIGN.md
+// section 2). from is null when only --to is given (who can get there).
+type chainsAnswer struct {
+	From      *string        `json:"from"`
+	To        string         `json:"to,omitempty"`
+	MaxHops   int            `json:"max_hops"`
+	Context   policy.Context `json:"context,omitempty"`
+	Paths     []chainPath    `json:"paths"`
+	Truncated bool           `json:"truncated"` // the search stopped at its path limit; shortest paths are kept
+}
+
+type chainPath struct {
+	Hops        []chainHop `json:"hops"`
+	Conditional bool       `json:"conditional"` // some hop holds only with more context
+	Admin       bool       `json:"admin"`       // the path ends at an admin-equivalent role
+}
+
+// chainHop is one can-assume edge. conditions lists the conditions of the
+// statements (trust and identity side) that allow the hop or decide it given
+// more context, each {"operator","key","values"}; missing_context the keys
+// the hop depends on that a snapshot cannot know (MFA, sts:ExternalId …).
+type chainHop struct {
+	From           string           `json:"from"`
+	To             string           `json:"to"`
+	Kind           string           `json:"kind"`
+	Conditional    bool             `json:"conditional"`
+	Conditions     []chainCondition `json:"conditions"`
+	MissingContext []string         `json:"missing_context"`
+	Reasons        []canReason      `json:"reasons"`
+}
+
+type chainCondition struct {
+	Operator string   `json:"operator"`
+	Key      string   `json:"key"`
+	Values   []string `json:"values"`
+}
+
+func newChainHop(e graph.Edge) chainHop {
+	h := chainHop{From: e.From.ARN, To: e.To.ARN, Kind: e.Kind, Conditional: e.Conditional,
+		Conditions: []chainCondition{}, MissingContext: append([]string{}, e.MissingContext...), Reasons: []canReason{}}
+	for _, c := range e.Conditions {
+		h.Conditions = append(h.Conditions, chainCondition{Operator: c.Operator, Key: c.Key, Values: append([]string{}, c.Values...)})
+	}
+	for _, r := range e.Reasons {
+		h.Reasons = append(h.Reasons, canReason{Policy: r.Policy, PolicyType: r.PolicyType.String(),
+			Sid: r.Sid, Index: r.Index, Effect: r.Effect.String(), Via: r.Via})
+	}
+	return h
+}
+
 func runChains(ctx context.Context, e *env, args []string) int {
-	return fail(e, errors.New("chains: not built yet"))
+	fs := newFlagSet("chains")
+	var src sourceFlags
+	src.register(fs)
+	var cflags contextFlag
+	fs.Var(&cflags, "c", "decide conditional hops with this context `KEY=VALUE` (repeatable)")
+	to := fs.String("to", "", "only paths ending at this `ROLE`; without PRINCIPAL: every path into it")
+	maxHops := fs.Int("max-hops", graph.DefaultMaxHops, "longest path, in hops")
+	maxPaths := fs.Int("max-paths", graph.DefaultMaxPaths, "stop after this many paths")
+	jsonOut := fs.Bool("json", false, "print the answer as JSON")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return fail(e, err)
+	}
+	switch {
+	case len(pos) > 1:
+		return fail(e, usagef("chains: expected one PRINCIPAL, got %d arguments", len(pos)))
+	case len(pos) == 0 && *to == "":
+		return fail(e, usagef("chains: expected PRINCIPAL (or --to ROLE for every path into a role)"))
+	case *maxHops < 1 || *maxHops > 20:
+		return fail(e, usagef("chains: --max-hops must be between 1 and 20, got %d", *maxHops))
+	case *maxPaths < 1:
+		return fail(e, usagef("chains: --max-paths must be at least 1, got %d", *maxPaths))
+	}
+	opts := graph.ChainOptions{MaxHops: *maxHops, MaxPaths: *maxPaths}
+	if len(cflags.pairs) > 0 {
+		opts.Context = policy.Context{}
+		for _, kv := range cflags.pairs {
+			opts.Context.Add(kv[0], kv[1])
+		}
+	}
+	g, err := sourceGraph(ctx, e, &src)
+	if err != nil {
+		return fail(e, err)
+	}
+	var from *graph.Node
+	if len(pos) == 1 {
+		if from, err = g.Resolve(pos[0]); err != nil {
+			return fail(e, fmt.Errorf("chains: %w", err))
+		}
+	}
+	if *to != "" {
+		if opts.To, err = g.Resolve(*to); err != nil {
+			return fail(e, fmt.Errorf("chains: --to: %w", err))
+		}
+		if opts.To.Kind != graph.KindRole {
+			return fail(e, usagef("chains: --to %s is a %s, not a role", *to, opts.To.Kind))
+		}
+	}
+	var res graph.ChainResult
+	if from != nil {
+		res = g.ChainsResult(from, opts)
+	} else {
+		res = g.ChainsToResult(opts.To, opts)
+	}
+	ans := chainsAnswer{MaxHops: opts.MaxHops, Context: opts.Context, Paths: make([]chainPath, 0, len(res.Paths)), Truncated: res.Truncated}
+	if from != nil {
+		ans.From = &from.ARN
+	}
+	if opts.To != nil {
+		ans.To = opts.To.ARN
+	}
+	for _, p := range res.Paths {
+		cp := chainPath{Hops: make([]chainHop, 0, len(p.Hops)), Conditional: p.Conditional(), Admin: g.IsAdmin(p.To())}
+		for _, h := range p.Hops {
+			cp.Hops = append(cp.Hops, newChainHop(h))
+		}
+		ans.Paths = append(ans.Paths, cp)
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ans); err != nil {
+			return fail(e, err)
+		}
+		return exitOK
+	}
+	if from != nil {
+		printChainTree(e.stdout, g, from, res, false)
+	} else {
+		printChainTree(e.stdout, g, opts.To, res, true)
+	}
+	return exitOK
+}
+
+// chainTree is the paths merged by common prefix, for the text tree.
+type chainTree struct {
+	node     *graph.Node
+	edge     *graph.Edge // the hop into node; nil at the root
+	children []*chainTree
+}
+
+func (t *chainTree) child(n *graph.Node, e *graph.Edge) *chainTree {
+	for _, c := range t.children {
+		if c.node == n && c.edge.Kind == e.Kind {
+			return c
+		}
+	}
+	c := &chainTree{node: n, edge: e}
+	t.children = append(t.children, c)
+	return c
+}
+
+// printChainTree prints paths as a tree: forward from the principal, or, for
+// reverse, from the target role back to whoever can reach it.
+func printChainTree(w io.Writer, g *graph.Graph, root *graph.Node, res graph.ChainResult, reverse bool) {
+	if len(res.Paths) == 0 {
+		if reverse {
+			fmt.Fprintf(w, "Nothing can assume %s.\n", nodeLabel(g, root))
+		} else {
+			fmt.Fprintf(w, "%s can assume no role.\n", nodeLabel(g, root))
+		}
+		return
+	}
+	tree := &chainTree{node: root}
+	for i := range res.Paths {
+		hops := res.Paths[i].Hops
+		t := tree
+		if reverse {
+			for j := len(hops) - 1; j >= 0; j-- {
+				t = t.child(hops[j].From, &hops[j])
+			}
+		} else {
+			for j := range hops {
+				t = t.child(hops[j].To, &hops[j])
+			}
+		}
+	}
+	head := nodeLabel(g, root)
+	if reverse {
+		head += "  ← who can assume it"
+	}
+	fmt.Fprintln(w, head)
+	printChainChildren(w, g, tree, "")
+	summary := fmt.Sprintf("%d paths", len(res.Paths))
+	if len(res.Paths) == 1 {
+		summary = "1 path"
+	}
+	if res.Truncated {
+		summary += " (stopped at the limit; raise --max-paths or lower --max-hops for more)"
+	}
+	fmt.Fprintf(w, "\n%s.\n", summary)
+}
+
+func printChainChildren(w io.Writer, g *graph.Graph, t *chainTree, indent string) {
+	for i, c := range t.children {
+		branch, next := "├─ ", "│  "
+		if i == len(t.children)-1 {
+			branch, next = "└─ ", "   "
+		}
+		line := nodeLabel(g, c.node)
+		if c.node.Kind == graph.KindRole && g.IsAdmin(c.node) {
+			line += " [admin]"
+		}
+		if c.node.Dangling {
+			line += " [deleted]"
+		}
+		fmt.Fprintf(w, "%s%s%s  (%s)\n", indent, branch, line, hopNote(c.edge))
+		printChainChildren(w, g, c, indent+next)
+	}
+}
+
+// hopNote says how a hop is made and what it needs: "sts:AssumeRole",
+// "sts:AssumeRoleWithWebIdentity if StringLike token…:sub repo:acme/*".
+func hopNote(e *graph.Edge) string {
+	var b strings.Builder
+	b.WriteString(e.Kind)
+	if len(e.Conditions) > 0 {
+		b.WriteString(" if ")
+		for i, c := range e.Conditions {
+			if i > 0 {
+				b.WriteString(" and ")
+			}
+			vals := make([]string, len(c.Values))
+			for j, v := range c.Values {
+				vals[j] = strconv.Quote(v)
+			}
+			fmt.Fprintf(&b, "%s %s %s", c.Operator, c.Key, strings.Join(vals, "|"))
+		}
+	}
+	if e.Conditional {
+		b.WriteString("; conditional on " + strings.Join(e.MissingContext, ", "))
+	}
+	return b.String()
 }

@@ -3,8 +3,118 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/loader/live"
+	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/tui"
 )
 
+// runExplorer opens the explorer: iamx [SOURCE] [--mouse]. Loading runs
+// inside the program (a tea.Cmd with a progress view), so a slow live
+// capture shows its streams and a failure is a readable screen.
 func runExplorer(ctx context.Context, e *env, args []string) int {
-	return fail(e, errors.New("explore: not built yet"))
+	fs := newFlagSet("iamx")
+	var src sourceFlags
+	src.register(fs)
+	mouse := fs.Bool("mouse", false, "enable the mouse: the wheel scrolls, a click selects")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return fail(e, err)
+	}
+	if len(pos) > 0 {
+		return fail(e, usagef("unknown command %q: see 'iamx help'", pos[0]))
+	}
+	if err := src.validate(); err != nil {
+		return fail(e, err)
+	}
+	m := tui.New(ctx, tui.Options{
+		Source: src.describe(),
+		Load: func(ctx context.Context, report func(tui.Progress)) (*graph.Graph, error) {
+			return exploreLoad(ctx, &src, report)
+		},
+		NoColor: os.Getenv("NO_COLOR") != "", // any non-empty value: https://no-color.org
+		Mouse:   *mouse,
+	})
+	if _, err := tea.NewProgram(m, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fail(e, fmt.Errorf("explorer: %w", err))
+	}
+	if err := m.LoadErr(); err != nil {
+		// The screen said it; say it once more where scripts and scrollback see it.
+		return fail(e, err)
+	}
+	return exitOK
+}
+
+// exploreLoad loads SOURCE and builds the graph, reporting progress.
+func exploreLoad(ctx context.Context, src *sourceFlags, report func(tui.Progress)) (*graph.Graph, error) {
+	var snaps []*model.Snapshot
+	if src.isLive() {
+		snap, err := exploreCapture(ctx, src, report)
+		if err != nil {
+			return nil, err
+		}
+		snaps = []*model.Snapshot{snap}
+	} else {
+		step := "reading " + src.describe()
+		report(tui.Progress{Stream: step})
+		var err error
+		if snaps, err = src.loadFiles(); err != nil {
+			report(tui.Progress{Stream: step, Done: true, Err: err})
+			return nil, err
+		}
+		report(tui.Progress{Stream: step, Done: true})
+	}
+	scps, err := src.loadSCPs()
+	if err != nil {
+		return nil, err
+	}
+	report(tui.Progress{Stream: "indexing"})
+	g, err := graph.Build(snaps, graph.Options{SCPs: scps})
+	if err != nil {
+		return nil, err
+	}
+	report(tui.Progress{Stream: "indexing", Done: true})
+	return g, nil
+}
+
+// liveStreamLabels names the live capture's streams for the progress view.
+var liveStreamLabels = map[string]string{
+	live.StreamCaller:           "caller identity",
+	live.StreamUsers:            "users",
+	live.StreamGroups:           "groups",
+	live.StreamRoles:            "roles",
+	live.StreamLocalPolicies:    "customer policies",
+	live.StreamAWSPolicies:      "AWS policies",
+	live.StreamAll:              "authorization details",
+	live.StreamAliases:          "account alias",
+	live.StreamCredentialReport: "credential report",
+}
+
+// exploreCapture captures the account live, translating the capture's
+// progress events into the explorer's.
+func exploreCapture(ctx context.Context, src *sourceFlags, report func(tui.Progress)) (*model.Snapshot, error) {
+	opts := live.Options{
+		Profile:     src.profile,
+		Region:      src.region,
+		RoleARN:     src.roleARN,
+		ExternalID:  src.externalID,
+		SessionName: src.sessionName,
+	}
+	return live.Capture(ctx, opts, func(p live.Progress) {
+		label, ok := liveStreamLabels[p.Stream]
+		if !ok {
+			label = p.Stream
+		}
+		counted := true
+		switch p.Stream {
+		case live.StreamCaller, live.StreamAliases, live.StreamCredentialReport:
+			counted = false // single calls: only the outcome matters
+		}
+		report(tui.Progress{Stream: label, Items: p.Items, Pages: p.Pages, Counted: counted, Done: p.Done, Err: p.Err, Warning: p.Warning})
+	})
 }

@@ -2,9 +2,200 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/model/policy"
 )
 
+// whoCanAnswer is the JSON answer of `iamx who-can`. action, resource and
+// principals[].{arn, decision, conditional, via} are the contract (DESIGN.md
+// section 2); the rest helps people and scripts.
+type whoCanAnswer struct {
+	Action      string         `json:"action"`
+	Resource    string         `json:"resource"`
+	Context     policy.Context `json:"context,omitempty"`
+	Principals  []whoCanRow    `json:"principals"`
+	Count       int            `json:"count"`
+	Conditional int            `json:"conditional_count"`
+	Warnings    []string       `json:"warnings,omitempty"`
+}
+
+// whoCanRow is one principal that can. decision is always "allow";
+// conditional marks an allow that holds only for some values of
+// missing_context (a chain whose hop needs MFA counts too).
+type whoCanRow struct {
+	ARN            string      `json:"arn"`
+	Kind           string      `json:"kind"` // user, role, or the external principal's kind: account, service, federated, anyone, user, role
+	Account        string      `json:"account,omitempty"`
+	Decision       string      `json:"decision"`
+	Conditional    bool        `json:"conditional"`
+	MissingContext []string    `json:"missing_context"`
+	Via            []string    `json:"via"`       // role ARNs of the assume-role path; [] when direct
+	Hops           []chainHop  `json:"hops"`      // the path's edges with their kinds and conditions; [] when direct
+	Admin          bool        `json:"admin"`     // the principal itself is admin-equivalent
+	ViaAdmin       bool        `json:"via_admin"` // the path ends at an admin-equivalent role
+	Reasons        []canReason `json:"reasons"`   // statements that allowed the request, for whoever performs it
+}
+
 func runWhoCan(ctx context.Context, e *env, args []string) int {
-	return fail(e, errors.New("whocan: not built yet"))
+	fs := newFlagSet("who-can")
+	var src sourceFlags
+	src.register(fs)
+	var cflags contextFlag
+	fs.Var(&cflags, "c", "request context `KEY=VALUE` (repeat a key for several values)")
+	jsonOut := fs.Bool("json", false, "print the answer as JSON")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return fail(e, err)
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return fail(e, usagef("who-can: expected ACTION [RESOURCE], got %d arguments", len(pos)))
+	}
+	action, resource := pos[0], "*"
+	if len(pos) == 2 {
+		resource = pos[1]
+	}
+	if err := checkAction(action); err != nil {
+		return fail(e, usagef("who-can: %v", err))
+	}
+	if resource == "" {
+		return fail(e, usagef("who-can: RESOURCE is empty; leave it out for *"))
+	}
+	reqCtx := policy.Context{}
+	for _, kv := range cflags.pairs {
+		reqCtx.Add(kv[0], kv[1])
+	}
+	g, err := sourceGraph(ctx, e, &src)
+	if err != nil {
+		return fail(e, err)
+	}
+	warnings := actionWarnings(action)
+	for _, w := range warnings {
+		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
+	}
+	list := g.WhoCan(action, resource, reqCtx)
+	ans := newWhoCanAnswer(g, action, resource, reqCtx, list)
+	ans.Warnings = warnings
+	if *jsonOut {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ans); err != nil {
+			return fail(e, err)
+		}
+		return exitOK
+	}
+	printWhoCan(e.stdout, g, ans, list)
+	return exitOK
+}
+
+func newWhoCanAnswer(g *graph.Graph, action, resource string, ctx policy.Context, list []graph.Access) whoCanAnswer {
+	ans := whoCanAnswer{Action: action, Resource: resource, Principals: make([]whoCanRow, 0, len(list)), Count: len(list)}
+	if len(ctx) > 0 {
+		ans.Context = ctx
+	}
+	for _, a := range list {
+		n := a.Principal
+		row := whoCanRow{
+			ARN:            n.ARN,
+			Kind:           principalKind(n),
+			Account:        n.Account,
+			Decision:       a.Decision.String(),
+			Conditional:    a.Conditional,
+			MissingContext: append([]string{}, a.MissingContext...),
+			Via:            make([]string, 0, len(a.Via)),
+			Hops:           make([]chainHop, 0, len(a.Path)),
+			Reasons:        []canReason{},
+		}
+		row.Admin = n.Kind != graph.KindExternal && g.IsAdmin(n)
+		if len(a.Via) > 0 {
+			row.ViaAdmin = g.IsAdmin(a.Via[len(a.Via)-1])
+		}
+		for _, v := range a.Via {
+			row.Via = append(row.Via, v.ARN)
+		}
+		for _, h := range a.Path {
+			row.Hops = append(row.Hops, newChainHop(h))
+		}
+		for _, r := range a.Result.Reasons {
+			row.Reasons = append(row.Reasons, canReason{Policy: r.Policy, PolicyType: r.PolicyType.String(),
+				Sid: r.Sid, Index: r.Index, Effect: r.Effect.String(), Via: r.Via})
+		}
+		if a.Conditional {
+			ans.Conditional++
+		}
+		ans.Principals = append(ans.Principals, row)
+	}
+	return ans
+}
+
+// principalKind names a node's kind for people: user and role, or for an
+// external principal its principal kind (account, service, federated, anyone …).
+func principalKind(n *graph.Node) string {
+	if n.Kind != graph.KindExternal {
+		return n.Kind.String()
+	}
+	if n.Dangling {
+		return "deleted"
+	}
+	return n.Principal.Kind.String()
+}
+
+// nodeLabel is how text output names a node: role/Name, with the account when
+// several are loaded; externals by their identifier.
+func nodeLabel(g *graph.Graph, n *graph.Node) string {
+	if n == nil {
+		return "?"
+	}
+	if n.Kind == graph.KindExternal || len(g.Snapshots()) < 2 {
+		return n.Label()
+	}
+	return n.Label() + " (" + n.Account + ")"
+}
+
+func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Access) {
+	what := ans.Action + " on " + ans.Resource
+	if len(list) == 0 {
+		fmt.Fprintf(w, "Nobody can %s.\n", what)
+		return
+	}
+	fmt.Fprintf(w, "%d principals can %s", ans.Count, what)
+	if ans.Conditional > 0 {
+		fmt.Fprintf(w, " (%d only with more context)", ans.Conditional)
+	}
+	fmt.Fprintln(w, ".")
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PRINCIPAL\tKIND\tDECISION\tCONDITIONAL ON\tVIA")
+	for i, a := range list {
+		row := ans.Principals[i]
+		name := nodeLabel(g, a.Principal)
+		if row.Admin {
+			name += " [admin]"
+		}
+		if row.ViaAdmin {
+			name += " [admin via role]"
+		}
+		cond := "-"
+		if a.Conditional {
+			cond = strings.Join(a.MissingContext, ", ")
+			if cond == "" {
+				cond = "yes"
+			}
+		}
+		via := "-"
+		if len(a.Via) > 0 {
+			parts := make([]string, len(a.Via))
+			for j, v := range a.Via {
+				parts[j] = nodeLabel(g, v)
+			}
+			via = strings.Join(parts, " → ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, row.Kind, row.Decision, cond, via)
+	}
+	tw.Flush()
 }

@@ -61,16 +61,16 @@ func (g *wireGAAD) present() bool {
 }
 
 type wireUser struct {
-	Path                    string          `json:"Path,omitempty"`
-	UserName                string          `json:"UserName"`
-	UserID                  string          `json:"UserId,omitempty"`
-	Arn                     string          `json:"Arn"`
-	CreateDate              wireTime        `json:"CreateDate,omitzero"`
-	UserPolicyList          []wireInline    `json:"UserPolicyList"`
-	GroupList               []string        `json:"GroupList"`
-	AttachedManagedPolicies []wireAttached  `json:"AttachedManagedPolicies"`
-	PermissionsBoundary     *wireBoundary   `json:"PermissionsBoundary,omitempty"`
-	Tags                    []wireTag       `json:"Tags,omitempty"`
+	Path                    string         `json:"Path,omitempty"`
+	UserName                string         `json:"UserName"`
+	UserID                  string         `json:"UserId,omitempty"`
+	Arn                     string         `json:"Arn"`
+	CreateDate              wireTime       `json:"CreateDate,omitzero"`
+	UserPolicyList          []wireInline   `json:"UserPolicyList"`
+	GroupList               []string       `json:"GroupList"`
+	AttachedManagedPolicies []wireAttached `json:"AttachedManagedPolicies"`
+	PermissionsBoundary     *wireBoundary  `json:"PermissionsBoundary,omitempty"`
+	Tags                    []wireTag      `json:"Tags,omitempty"`
 }
 
 type wireGroup struct {

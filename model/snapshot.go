@@ -181,7 +181,7 @@ func isAWSManagedARN(s string) bool {
 	for i, colons := 0, 0; i < len(s); i++ {
 		if s[i] == ':' {
 			colons++
-			if colons == 4 {
+			if colons == 5 { // the colon that ends the account field
 				return len(s) > i+7 && s[i-3:i] == "aws" && s[i-4] == ':' && s[i+1:i+8] == "policy/"
 			}
 		}

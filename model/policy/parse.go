@@ -73,6 +73,7 @@ func parsePolicy(v value) (*Policy, error) {
 	default:
 		return nil, &ParseError{"Statement", "expected object or array, found " + st.kind.String()}
 	}
+	p.Compile()
 	return p, nil
 }
 

@@ -42,6 +42,8 @@ type Statement struct {
 	Resource     []string
 	NotResource  []string
 	Conditions   []Condition // in document order; all must hold
+
+	compiled *compiledStatement // set by Parse / Policy.Compile
 }
 
 // Label names a statement for people: its Sid, or its index when it has none.

@@ -48,6 +48,12 @@ type Request struct {
 	// rules for resource-based policies.
 	ResourceAccount string
 	Context         Context
+	// Known lists condition keys whose absence from Context is a fact about
+	// the request rather than a gap in what the caller knows, lower-case; an
+	// entry ending in "/" covers every key with that prefix
+	// ("aws:principaltag/"). Absent keys not covered here are reported in
+	// Result.MissingContext when a relevant statement tests them.
+	Known []string
 	// Trace asks Evaluate to record, for every policy and statement, what
 	// matched and why. Leave it off in bulk queries: it allocates.
 	Trace bool

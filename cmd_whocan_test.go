@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// runQuery runs iamx with args and returns its output and exit status.
+func runQuery(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}, args)
+	return out.String(), errb.String(), code
+}
+
+type whoCanJSON struct {
+	Action     string `json:"action"`
+	Resource   string `json:"resource"`
+	Principals []struct {
+		ARN            string   `json:"arn"`
+		Decision       string   `json:"decision"`
+		Conditional    bool     `json:"conditional"`
+		Via            []string `json:"via"`
+		MissingContext []string `json:"missing_context"`
+		Admin          bool     `json:"admin"`
+	} `json:"principals"`
+}
+
+const demoAcct = "arn:aws:iam::111122223333:"
+
+// The who-can contract of DESIGN.md section 2, on the demo account.
+func TestWhoCanCommand(t *testing.T) {
+	cases := []struct {
+		name        string
+		args        []string
+		arn         string
+		conditional bool
+		via         []string
+	}{
+		{"direct admin role", []string{"iam:CreateUser"}, demoAcct + "role/ProdAdminRole", false, []string{}},
+		{"through two roles", []string{"iam:CreateUser", "*"}, demoAcct + "user/ci-deployer", false,
+			[]string{demoAcct + "role/DeployRole", demoAcct + "role/ProdAdminRole"}},
+		{"only with MFA", []string{"iam:CreateUser"}, demoAcct + "user/alice", true, []string{}},
+		{"MFA supplied with -c", []string{"iam:CreateUser", "-c", "aws:MultiFactorAuthPresent=true"}, demoAcct + "user/alice", false, []string{}},
+		{"another account through its access role", []string{"iam:CreateUser"}, "arn:aws:iam::444455556666:root", false,
+			[]string{demoAcct + "role/OrganizationAccountAccessRole"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := runQuery(t, append(append([]string{"who-can"}, c.args...), "--demo", "--json")...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var ans whoCanJSON
+			if err := json.Unmarshal([]byte(out), &ans); err != nil {
+				t.Fatalf("JSON: %v\n%s", err, out)
+			}
+			if ans.Action != c.args[0] || ans.Resource != "*" {
+				t.Errorf("action %q resource %q", ans.Action, ans.Resource)
+			}
+			for _, p := range ans.Principals {
+				if p.Via == nil {
+					t.Errorf("%s: via is null, want []", p.ARN)
+				}
+				if p.Decision != "allow" {
+					t.Errorf("%s: decision %q", p.ARN, p.Decision)
+				}
+				if p.ARN != c.arn {
+					continue
+				}
+				if p.Conditional != c.conditional || strings.Join(p.Via, " ") != strings.Join(c.via, " ") {
+					t.Errorf("got conditional=%v via=%v, want %v %v", p.Conditional, p.Via, c.conditional, c.via)
+				}
+				return
+			}
+			t.Errorf("%s not listed", c.arn)
+		})
+	}
+	// The raw output keeps "via": [] for direct access.
+	out, _, _ := runQuery(t, "who-can", "iam:CreateUser", "--demo", "--json")
+	if !strings.Contains(out, `"via": []`) {
+		t.Errorf("no empty via list in output")
+	}
+}
+
+func TestWhoCanCommandText(t *testing.T) {
+	out, errOut, code := runQuery(t, "who-can", "iam:CreateUser", "--demo")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"PRINCIPAL", "user/ci-deployer", "role/DeployRole → role/ProdAdminRole", "aws:multifactorauthpresent"} {
+		if !strings.Contains(strings.ToLower(out), strings.ToLower(want)) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = runQuery(t, "who-can", "ec2:TerminateInstances", "arn:aws:ec2:us-east-1:111122223333:instance/i-none", "--demo")
+	if code != exitOK || out == "" {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+}
+
+// Usage and input errors exit 2 with one line on stderr.
+func TestWhoCanCommandErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no action", []string{"who-can", "--demo"}, "expected ACTION [RESOURCE]"},
+		{"too many arguments", []string{"who-can", "s3:GetObject", "a", "b", "--demo"}, "expected ACTION [RESOURCE]"},
+		{"not an action", []string{"who-can", "GetObject", "--demo"}, "expected SERVICE:ACTION"},
+		{"bad context", []string{"who-can", "s3:GetObject", "-c", "novalue", "--demo"}, "KEY=VALUE"},
+		{"missing snapshot", []string{"who-can", "s3:GetObject", "--snapshot", "/nonexistent/acct.json"}, "nonexistent"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := runQuery(t, c.args...)
+			if code != exitError {
+				t.Errorf("exit %d, want %d", code, exitError)
+			}
+			if out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
+				t.Errorf("stdout %q, stderr %q; want one line containing %q", out, errOut, c.want)
+			}
+		})
+	}
+}

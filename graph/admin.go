@@ -1,0 +1,183 @@
+package graph
+
+import (
+	"sort"
+
+	"github.com/iamx/iamx/model/actions"
+	"github.com/iamx/iamx/model/policy"
+)
+
+// Admin-equivalence: a principal is admin-equivalent when its identity
+// policies, within its permissions boundary and the SCPs, allow every
+// catalogue action on every resource ("*") without conditions, and no Deny
+// takes any action away for good. AdministratorAccess attached, an inline
+// "*" on "*", or statements that together cover every service all qualify.
+//
+// A Deny that depends on request context (the common "deny everything
+// without MFA") does not disqualify: the principal is admin once it supplies
+// that context, which is exactly what an attacker holding its credentials
+// and MFA would do. Such keys are reported (AdminConditionKeys) so the
+// answer can say "admin with MFA". A principal whose *allow* is conditional
+// (say, only from one source IP) is not admin-equivalent.
+//
+// Holding iam:* (or enough of it to grant itself anything) is not admin by
+// this definition; CanEscalate flags it separately.
+
+// IsAdmin reports whether n is admin-equivalent (see above).
+func (g *Graph) IsAdmin(n *Node) bool {
+	if n == nil {
+		return false
+	}
+	ps := g.permSet(n)
+	if ps == nil {
+		return false
+	}
+	admin, _, _ := ps.admin(actions.Load())
+	return admin
+}
+
+// admin decides admin-equivalence and returns the identity statements that
+// grant * on * and the request keys a context-dependent Deny tests.
+func (ps *permSet) admin(cat *actions.Catalogue) (bool, []StatementRef, []string) {
+	all := ps.candidates(cat, nil)
+	if all.Count() < cat.Len() {
+		return false, nil, nil // some action is granted by no statement at all
+	}
+	members, _ := ps.classes(all)
+	var keys []string
+	var allowOnly *policy.Input
+	for _, m := range members {
+		rep := cat.Action(m[0]).String()
+		if len(m) == 1 && rep == "sts:GetCallerIdentity" {
+			continue
+		}
+		res := ps.evaluate(rep, "*")
+		if res.Decision == policy.Allowed && !res.Conditional {
+			continue
+		}
+		if !res.Conditional {
+			return false, nil, nil // refused for good
+		}
+		// Conditional: admin only if the allow itself is unconditional and
+		// only a Deny depends on the missing keys.
+		if allowOnly == nil {
+			allowOnly = ps.withoutDenies()
+		}
+		req := ps.req
+		req.Action, req.Resource, req.ResourceAccount = rep, "*", ""
+		if r := policy.Evaluate(&req, allowOnly); r.Decision != policy.Allowed || r.Conditional {
+			return false, nil, nil
+		}
+		keys = appendUnique(keys, res.MissingContext...)
+	}
+	for i, k := range keys {
+		keys[i] = ps.keyName(k)
+	}
+	sort.Strings(keys)
+	var srcs []StatementRef
+	for _, i := range ps.identity {
+		s := &ps.stmts[i]
+		if s.acts.Count() == cat.Len() && s.produces("*") && len(s.st.Conditions) == 0 {
+			srcs = appendRef(srcs, s.ref)
+		}
+	}
+	if len(srcs) == 0 {
+		// Admin through several statements together: name them all.
+		for _, i := range ps.identity {
+			if s := &ps.stmts[i]; s.produces("*") {
+				srcs = appendRef(srcs, s.ref)
+			}
+		}
+	}
+	return true, srcs, keys
+}
+
+// withoutDenies returns ps's input with every Deny statement left out.
+func (ps *permSet) withoutDenies() *policy.Input {
+	strip := func(src policy.Source) policy.Source {
+		if src.Policy == nil {
+			return src
+		}
+		p := *src.Policy
+		p.Statements = nil
+		for _, st := range src.Policy.Statements {
+			if st.Effect == policy.Allow {
+				p.Statements = append(p.Statements, st)
+			}
+		}
+		src.Policy = &p
+		return src
+	}
+	in := policy.Input{}
+	for _, s := range ps.in.Identity {
+		in.Identity = append(in.Identity, strip(s))
+	}
+	if ps.in.Boundary != nil {
+		b := strip(*ps.in.Boundary)
+		in.Boundary = &b
+	}
+	for _, s := range ps.in.SCPs {
+		in.SCPs = append(in.SCPs, strip(s))
+	}
+	return &in
+}
+
+// AdminVia returns the admin-equivalent roles n can reach through
+// assume-role chains, nearest first. n itself is not included.
+func (g *Graph) AdminVia(n *Node) []*Node {
+	if n == nil {
+		return nil
+	}
+	dist := g.Reachable(n)
+	var out []*Node
+	for r := range dist {
+		if r != n && r.Kind == KindRole && g.IsAdmin(r) {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if dist[out[i]] != dist[out[j]] {
+			return dist[out[i]] < dist[out[j]]
+		}
+		return out[i].ARN < out[j].ARN
+	})
+	return out
+}
+
+// CanEscalate reports whether n, without being admin-equivalent, holds
+// IAM write access on every resource that lets it grant itself more: it may
+// attach or write policies for users, groups or roles, or change their
+// boundaries, unconditionally on "*". These are the first rungs of the
+// classic privilege-escalation paths.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_manage-attach-detach.html
+func (g *Graph) CanEscalate(n *Node) bool {
+	if n == nil {
+		return false
+	}
+	ps := g.permSet(n)
+	if ps == nil {
+		return false
+	}
+	cat := actions.Load()
+	if admin, _, _ := ps.admin(cat); admin {
+		return false
+	}
+	for _, a := range escalationActions {
+		if _, ok := cat.Lookup(a); !ok {
+			continue
+		}
+		if r := ps.evaluate(a, "*"); r.Decision == policy.Allowed && !r.Conditional {
+			return true
+		}
+	}
+	return false
+}
+
+// escalationActions let a principal grant itself (or an identity it
+// controls) any permission.
+var escalationActions = [...]string{
+	"iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:AttachGroupPolicy", "iam:PutGroupPolicy",
+	"iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+	"iam:DeleteUserPermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:AddUserToGroup",
+}

@@ -1,0 +1,281 @@
+package graph
+
+import "github.com/iamx/iamx/model/policy"
+
+// Path is an assume-role chain: each hop's To is the next hop's From.
+type Path struct {
+	Hops []Edge
+}
+
+// From returns the principal the path starts at.
+func (p Path) From() *Node {
+	if len(p.Hops) == 0 {
+		return nil
+	}
+	return p.Hops[0].From
+}
+
+// To returns the role the path ends at.
+func (p Path) To() *Node {
+	if len(p.Hops) == 0 {
+		return nil
+	}
+	return p.Hops[len(p.Hops)-1].To
+}
+
+// Conditional reports whether any hop holds only with more context.
+func (p Path) Conditional() bool {
+	for i := range p.Hops {
+		if p.Hops[i].Conditional {
+			return true
+		}
+	}
+	return false
+}
+
+// Default bounds of a chain search.
+const (
+	DefaultMaxHops  = 5
+	DefaultMaxPaths = 5000
+	// maxExpansions bounds the partial paths a search may extend, so a
+	// dense account cannot make one query run away even when few paths
+	// reach the target.
+	maxExpansions = 1 << 20
+)
+
+// ChainOptions bound a chain search.
+type ChainOptions struct {
+	MaxHops  int   // longest path, in hops; 0 means DefaultMaxHops
+	To       *Node // forward search: keep only paths ending at this role
+	MaxPaths int   // stop after this many paths; 0 means DefaultMaxPaths
+	// Context, when set, re-decides conditional edges under these keys
+	// (see EdgeUnder): "what can GitHub Actions of repo acme/app reach?" is
+	// a chain search from the provider with
+	// token.actions.githubusercontent.com:sub set. Edges it rules out are
+	// not followed.
+	Context policy.Context
+}
+
+func (o ChainOptions) withDefaults() ChainOptions {
+	if o.MaxHops <= 0 {
+		o.MaxHops = DefaultMaxHops
+	}
+	if o.MaxPaths <= 0 {
+		o.MaxPaths = DefaultMaxPaths
+	}
+	return o
+}
+
+// Chains returns the assume-role paths from a principal: shortest first,
+// then every simple path (no role twice) up to MaxHops, so cycles end
+// naturally. With To, only paths ending at that role. Within one length,
+// paths follow the order of edges (sorted by role name). The search stops
+// at MaxPaths; ChainsResult says whether it did.
+func (g *Graph) Chains(from *Node, opts ChainOptions) []Path {
+	return g.ChainsResult(from, opts).Paths
+}
+
+// ChainsTo returns the paths that end at a role, from any principal: who can
+// get here, and how. Shortest first; opts.To is ignored.
+func (g *Graph) ChainsTo(to *Node, opts ChainOptions) []Path {
+	return g.ChainsToResult(to, opts).Paths
+}
+
+// ChainResult is the outcome of a chain search.
+type ChainResult struct {
+	Paths     []Path
+	Truncated bool // the search hit MaxPaths or its expansion bound
+}
+
+// step is a partial path stored as a link to its parent, so paths that share
+// a prefix share its storage.
+type step struct {
+	parent int32 // index in the steps list; -1 at the root
+	depth  int32
+	node   *Node // the node the partial path has reached
+	edge   *Edge // the edge that reached node; nil at the root
+}
+
+// ChainsResult is Chains with the truncation flag.
+func (g *Graph) ChainsResult(from *Node, opts ChainOptions) ChainResult {
+	opts = opts.withDefaults()
+	if from == nil {
+		return ChainResult{}
+	}
+	// With a target, distances to it prune partial paths that cannot reach
+	// it within the hop budget.
+	var distTo []int32
+	if opts.To != nil {
+		if opts.To.ID < 0 {
+			return ChainResult{}
+		}
+		distTo = g.distances(opts.To, false)
+	}
+	return g.search(from, opts, false, distTo)
+}
+
+// ChainsToResult is ChainsTo with the truncation flag.
+func (g *Graph) ChainsToResult(to *Node, opts ChainOptions) ChainResult {
+	opts = opts.withDefaults()
+	if to == nil {
+		return ChainResult{}
+	}
+	return g.search(to, opts, true, nil)
+}
+
+// search enumerates simple paths breadth-first from start, following edges
+// forward (Assumes) or backward (AssumableBy). Breadth-first over partial
+// paths yields them in length order, so truncation keeps the shortest.
+func (g *Graph) search(start *Node, opts ChainOptions, reverse bool, distTo []int32) ChainResult {
+	var res ChainResult
+	under := map[*Edge]*Edge{}
+	edgeOf := func(e *Edge) *Edge {
+		if !e.Conditional || len(opts.Context) == 0 {
+			return e
+		}
+		if d, done := under[e]; done {
+			return d
+		}
+		var d *Edge
+		if ne, ok := g.EdgeUnder(*e, opts.Context); ok {
+			d = &ne
+		}
+		under[e] = d
+		return d
+	}
+	steps := []step{{parent: -1, node: start}}
+	for head := 0; head < len(steps); head++ {
+		if head >= maxExpansions {
+			res.Truncated = true
+			break
+		}
+		cur := steps[head]
+		if int(cur.depth) >= opts.MaxHops {
+			continue
+		}
+		edges := cur.node.assumes
+		if reverse {
+			edges = cur.node.assumedBy
+		}
+		for i := range edges {
+			next := edges[i].To
+			if reverse {
+				next = edges[i].From
+			}
+			if g.onPath(steps, head, next) {
+				continue
+			}
+			e := edgeOf(&edges[i])
+			if e == nil {
+				continue
+			}
+			depth := cur.depth + 1
+			if distTo != nil {
+				d := distOf(distTo, next)
+				if d < 0 || int(depth)+int(d) > opts.MaxHops {
+					continue
+				}
+			}
+			steps = append(steps, step{parent: int32(head), depth: depth, node: next, edge: e})
+			last := int32(len(steps) - 1)
+			if opts.To == nil || next == opts.To {
+				res.Paths = append(res.Paths, g.pathOf(steps, last, reverse))
+				if len(res.Paths) >= opts.MaxPaths {
+					res.Truncated = true
+					return res
+				}
+			}
+		}
+	}
+	return res
+}
+
+// onPath reports whether n is already on the partial path ending at i.
+func (g *Graph) onPath(steps []step, i int, n *Node) bool {
+	for j := int32(i); j >= 0; j = steps[j].parent {
+		if steps[j].node == n {
+			return true
+		}
+	}
+	return false
+}
+
+// pathOf materialises the partial path ending at i, in forward order.
+func (g *Graph) pathOf(steps []step, i int32, reverse bool) Path {
+	hops := make([]Edge, steps[i].depth)
+	for j, k := i, len(hops)-1; steps[j].edge != nil; j, k = steps[j].parent, k-1 {
+		hops[k] = *steps[j].edge
+	}
+	if reverse {
+		// Walking backward from the target collected the hops target-first.
+		for a, b := 0, len(hops)-1; a < b; a, b = a+1, b-1 {
+			hops[a], hops[b] = hops[b], hops[a]
+		}
+	}
+	return Path{Hops: hops}
+}
+
+// distances returns, for every node, the fewest hops to (forward=false:
+// along reverse edges from target) or from it; -1 when unreachable.
+func (g *Graph) distances(target *Node, forward bool) []int32 {
+	dist := make([]int32, len(g.nodes))
+	for i := range dist {
+		dist[i] = -1
+	}
+	dist[target.ID] = 0
+	queue := []*Node{target}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		edges := n.assumedBy
+		if forward {
+			edges = n.assumes
+		}
+		for i := range edges {
+			m := edges[i].From
+			if forward {
+				m = edges[i].To
+			}
+			if dist[m.ID] < 0 {
+				dist[m.ID] = dist[n.ID] + 1
+				queue = append(queue, m)
+			}
+		}
+	}
+	return dist
+}
+
+func distOf(dist []int32, n *Node) int32 {
+	if n.ID < 0 || n.ID >= len(dist) {
+		return -1
+	}
+	return dist[n.ID]
+}
+
+// Reachable returns every role n can reach through assume-role chains of
+// any length, with the fewest hops to each, breadth-first and cycle-safe.
+func (g *Graph) Reachable(n *Node) map[*Node]int {
+	out := map[*Node]int{}
+	if n == nil {
+		return out
+	}
+	type item struct {
+		node *Node
+		hops int
+	}
+	seen := map[*Node]bool{n: true}
+	queue := []item{{n, 0}}
+	for len(queue) > 0 {
+		it := queue[0]
+		queue = queue[1:]
+		for i := range it.node.assumes {
+			m := it.node.assumes[i].To
+			if !seen[m] {
+				seen[m] = true
+				out[m] = it.hops + 1
+				queue = append(queue, item{m, it.hops + 1})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,125 @@
+package graph
+
+import (
+	"strings"
+
+	"github.com/iamx/iamx/model/policy"
+)
+
+// The prefilter lets who-can and trust-edge building skip principals that no
+// statement could allow, before asking the evaluator. It may only err on the
+// side of "maybe": the evaluator decides every case the prefilter lets
+// through, so a loose prefilter costs time, never correctness.
+
+// mayMatchAction reports whether a statement's Action / NotAction could
+// match action (case-insensitive, with * and ?).
+func mayMatchAction(st *policy.Statement, action string) bool {
+	if st.NotAction != nil {
+		for _, p := range st.NotAction {
+			if globMatch(p, action, true) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, p := range st.Action {
+		if globMatch(p, action, true) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayMatchResource reports whether a statement's Resource / NotResource could
+// match resource. Patterns with policy variables, and NotResource, are
+// treated as a possible match.
+func mayMatchResource(st *policy.Statement, resource string) bool {
+	if st.Resource == nil {
+		return true
+	}
+	for _, p := range st.Resource {
+		if strings.Contains(p, "${") || globMatch(p, resource, false) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayAllow reports whether any Allow statement of p could match action on
+// resource (resource "" skips the resource test).
+func mayAllow(p *policy.Policy, action, resource string) bool {
+	if p == nil {
+		return false
+	}
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		if st.Effect != policy.Allow || !mayMatchAction(st, action) {
+			continue
+		}
+		if resource == "" || mayMatchResource(st, resource) {
+			return true
+		}
+	}
+	return false
+}
+
+// globMatch matches s against a pattern where * is any run of characters
+// and ? any one character; fold makes it case-insensitive (ASCII).
+func globMatch(pattern, s string, fold bool) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case p < len(pattern) && (pattern[p] == '?' || sameByte(pattern[p], s[i], fold)):
+			p++
+			i++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+func sameByte(a, b byte, fold bool) bool {
+	if a == b {
+		return true
+	}
+	if !fold {
+		return false
+	}
+	if 'A' <= a && a <= 'Z' {
+		a += 'a' - 'A'
+	}
+	if 'A' <= b && b <= 'Z' {
+		b += 'a' - 'A'
+	}
+	return a == b
+}
+
+// memo is a per-query cache of one yes/no answer per distinct policy document.
+type memo []uint8 // 0 unknown, 1 yes, 2 no
+
+func (m memo) get(i int32, f func() bool) bool {
+	switch m[i] {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	if f() {
+		m[i] = 1
+		return true
+	}
+	m[i] = 2
+	return false
+}

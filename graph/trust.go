@@ -1,0 +1,398 @@
+package graph
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/iamx/iamx/model/policy"
+	"github.com/iamx/iamx/model/principal"
+)
+
+// Edge kinds: the STS action that assumes the role, or "service" for an AWS
+// service principal (which calls sts:AssumeRole on its own behalf).
+const (
+	EdgeAssumeRole  = "sts:AssumeRole"
+	EdgeWebIdentity = "sts:AssumeRoleWithWebIdentity"
+	EdgeSAML        = "sts:AssumeRoleWithSAML"
+	EdgeService     = "service"
+
+	actionAssumeRole  = "sts:AssumeRole"
+	actionAssumeWebID = "sts:AssumeRoleWithWebIdentity"
+	actionAssumeSAML  = "sts:AssumeRoleWithSAML"
+)
+
+// Edge is a can-assume edge: From may assume the role To.
+type Edge struct {
+	From, To *Node
+	Kind     string // EdgeAssumeRole, EdgeWebIdentity, EdgeSAML or EdgeService
+	// Conditions are the conditions of the statements (trust side and
+	// identity side) that allow the edge or could decide it with more
+	// context: MFA, sts:ExternalId, OIDC sub/aud, aws:SourceAccount, …
+	Conditions []policy.Condition
+	Reasons    []policy.Reason // the statements that allowed it
+	// Conditional is true when the edge holds only for some values of
+	// MissingContext (the evaluator's verdict).
+	Conditional    bool
+	MissingContext []string
+}
+
+// Action returns the STS action the edge stands for.
+func (e *Edge) Action() string {
+	if e.Kind == EdgeService {
+		return actionAssumeRole
+	}
+	return e.Kind
+}
+
+// AssumableBy returns the edges into a role: who may assume it, with both
+// the trust side and the identity side decided.
+func (g *Graph) AssumableBy(role *Node) []Edge {
+	if role == nil {
+		return nil
+	}
+	return role.assumedBy
+}
+
+// Assumes returns the edges out of a principal: the roles it may assume.
+func (g *Graph) Assumes(n *Node) []Edge {
+	if n == nil {
+		return nil
+	}
+	return n.assumes
+}
+
+// candidate is a principal a trust policy may admit, with the edge kind.
+type candidate struct {
+	node *Node
+	kind string
+	stmt *policy.Statement // for dangling principals: the statement naming them
+}
+
+// buildTrustEdges decides every can-assume edge with the evaluator.
+//
+// Trust policies: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+// Cross-account needs both sides: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+func (g *Graph) buildTrustEdges() {
+	assumeMemo := make(memo, len(g.policyDocs))
+	roles := append([]*Node(nil), g.roles...)
+	for _, r := range roles {
+		tp := r.Role.TrustPolicy.Policy
+		if tp == nil {
+			continue
+		}
+		for _, c := range g.trustCandidates(r, tp, assumeMemo) {
+			g.decideEdge(r, c)
+		}
+	}
+	for _, n := range g.nodes {
+		sort.SliceStable(n.assumes, func(i, j int) bool {
+			return edgeLess(n.assumes[i].To, n.assumes[j].To, n.assumes[i].Kind, n.assumes[j].Kind)
+		})
+		sort.SliceStable(n.assumedBy, func(i, j int) bool {
+			return edgeLess(n.assumedBy[i].From, n.assumedBy[j].From, n.assumedBy[i].Kind, n.assumedBy[j].Kind)
+		})
+	}
+}
+
+func edgeLess(a, b *Node, ka, kb string) bool {
+	if a.Kind != b.Kind {
+		return a.Kind < b.Kind
+	}
+	if a.Name != b.Name {
+		return a.Name < b.Name
+	}
+	if a.ARN != b.ARN {
+		return a.ARN < b.ARN
+	}
+	return ka < kb
+}
+
+// trustCandidates lists, once each, the principals the Allow statements of a
+// trust policy could admit. Who is admitted in the end is the evaluator's
+// call; this only keeps the evaluation count proportional to what the trust
+// policy names.
+func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo) []candidate {
+	var out []candidate
+	seen := map[[2]any]bool{}
+	add := func(n *Node, kind string, st *policy.Statement) {
+		k := [2]any{n, kind}
+		if n == nil || seen[k] {
+			return
+		}
+		seen[k] = true
+		out = append(out, candidate{node: n, kind: kind, stmt: st})
+	}
+	// everyone admits the anyone node and every user and role loaded.
+	everyone := func(st *policy.Statement) {
+		add(g.external(principal.Principal{Kind: principal.Anyone, ID: "*", Name: "*"}, false), EdgeAssumeRole, st)
+		for _, a := range g.actors {
+			add(a, EdgeAssumeRole, st)
+		}
+	}
+	for i := range tp.Statements {
+		st := &tp.Statements[i]
+		if st.Effect != policy.Allow {
+			continue
+		}
+		assume := mayMatchAction(st, actionAssumeRole)
+		webID := mayMatchAction(st, actionAssumeWebID)
+		saml := mayMatchAction(st, actionAssumeSAML)
+		if !assume && !webID && !saml {
+			continue
+		}
+		if st.NotPrincipal != nil || (st.Principal != nil && st.Principal.Wildcard) {
+			// "Principal": "*" admits any principal, and Allow with
+			// NotPrincipal admits everyone not listed.
+			if assume {
+				everyone(st)
+			}
+			continue
+		}
+		if st.Principal == nil {
+			continue
+		}
+		if assume {
+			for _, id := range st.Principal.AWS {
+				g.awsCandidates(r, id, st, assumeMemo, add, everyone)
+			}
+			for _, s := range st.Principal.Service {
+				add(g.external(principal.NewService(s), false), EdgeService, st)
+			}
+		}
+		for _, f := range st.Principal.Federated {
+			p := principal.NewFederated(f)
+			kind := EdgeWebIdentity
+			if strings.Contains(p.ID, ":saml-provider/") {
+				kind = EdgeSAML
+			}
+			if (kind == EdgeSAML && saml) || (kind == EdgeWebIdentity && webID) {
+				add(g.external(p, false), kind, st)
+			}
+		}
+	}
+	return out
+}
+
+// awsCandidates expands one entry of a trust statement's AWS principal list.
+func (g *Graph) awsCandidates(r *Node, id string, st *policy.Statement, assumeMemo memo,
+	add func(*Node, string, *policy.Statement), everyone func(*policy.Statement)) {
+	id = strings.TrimSpace(id)
+	if id == "*" {
+		everyone(st)
+		return
+	}
+	p, err := principal.Parse(id)
+	if err != nil {
+		// AWS rewrites the ARN of a deleted user or role in a trust policy
+		// to its unique ID (AIDA…, AROA…); anything else unreadable is kept
+		// the same way rather than dropped.
+		add(g.external(principal.Principal{Kind: principal.Unknown, ID: id, Name: id}, true), EdgeAssumeRole, st)
+		return
+	}
+	switch p.Kind {
+	case principal.Account:
+		add(g.external(p, false), EdgeAssumeRole, st)
+		if g.accounts[p.Account] == nil {
+			return
+		}
+		// Trusting the account root delegates to the account: each of its
+		// users and roles needs its own identity allow, so only those whose
+		// policies could allow sts:AssumeRole on this role are evaluated.
+		for _, a := range g.actors {
+			if a.Account == p.Account && g.mayAssume(a, r.ARN, assumeMemo) {
+				add(a, EdgeAssumeRole, st)
+			}
+		}
+	case principal.User, principal.Role:
+		if n := g.byARN[p.ID]; n != nil && n.Kind != KindExternal {
+			add(n, EdgeAssumeRole, st)
+			return
+		}
+		if n := g.byTypeName[typeNameKey(p.Account, p.Kind.String(), p.Name)]; n != nil {
+			add(n, EdgeAssumeRole, st)
+			return
+		}
+		// Named but absent from its loaded account: it no longer exists.
+		add(g.external(p, g.accounts[p.Account] != nil), EdgeAssumeRole, st)
+	case principal.AssumedRole:
+		if n := g.byTypeName[typeNameKey(p.Account, "role", roleOfSession(p.ID))]; n != nil {
+			add(n, EdgeAssumeRole, st)
+			return
+		}
+		add(g.external(p, false), EdgeAssumeRole, st)
+	default:
+		add(g.external(p, false), EdgeAssumeRole, st)
+	}
+}
+
+// mayAssume reports whether any identity policy of a could allow
+// sts:AssumeRole on roleARN.
+func (g *Graph) mayAssume(a *Node, roleARN string, assumeMemo memo) bool {
+	for i, src := range a.identity {
+		pol := src.Policy
+		// Whether the policy allows sts:AssumeRole at all is memoised per
+		// document; the resource test depends on the role.
+		if assumeMemo.get(a.pidx[i], func() bool { return mayAllow(pol, actionAssumeRole, "") }) &&
+			mayAllow(pol, actionAssumeRole, roleARN) {
+			return true
+		}
+	}
+	return false
+}
+
+// external returns the external node for p, creating it on first use.
+func (g *Graph) external(p principal.Principal, dangling bool) *Node {
+	if n := g.byARN[p.ID]; n != nil {
+		return n
+	}
+	n := g.add(&Node{Kind: KindExternal, ARN: p.ID, Name: p.Name, Account: p.Account, Principal: p, Dangling: dangling})
+	if p.Kind == principal.Account && n.Name == "" {
+		n.Name = p.Account
+	}
+	n.base = g.baseContext(n)
+	return n
+}
+
+// decideEdge asks the evaluator whether c.node may assume role r, and
+// records the edge when it may, or may with more context.
+func (g *Graph) decideEdge(r *Node, c candidate) {
+	from := c.node
+	if from.Dangling {
+		// A principal that no longer exists cannot assume anything; the
+		// edge is kept so the role's trust shows the stale entry.
+		g.addEdge(Edge{From: from, To: r, Kind: c.kind, Conditions: c.stmt.Conditions,
+			Conditional: len(c.stmt.Conditions) > 0,
+			Reasons: []policy.Reason{{Policy: trustSource(r).ID(), PolicyType: policy.ResourcePolicy,
+				Sid: c.stmt.Sid, Index: c.stmt.Index, Effect: policy.Allow}}})
+		return
+	}
+	action := actionAssumeRole
+	if c.kind == EdgeWebIdentity || c.kind == EdgeSAML {
+		action = c.kind
+	}
+	req := g.requestShared(from, action, r.ARN, nil)
+	req.ResourceAccount = r.Account
+	if req.ResourceAccount == from.Account {
+		req.ResourceAccount = ""
+	}
+	in := g.Input(from, &req)
+	res := policy.Evaluate(&req, &in)
+	if res.Decision != policy.Allowed && !res.Conditional {
+		return
+	}
+	e := Edge{From: from, To: r, Kind: c.kind, Conditional: res.Conditional, MissingContext: res.MissingContext}
+	e.Reasons = dropExternalSide(res.Reasons)
+	// The trace says which statements bear on the edge and with what
+	// conditions; it costs an allocation-heavy second pass, paid only for
+	// edges that exist.
+	req.Trace = true
+	tr := policy.Evaluate(&req, &in)
+	e.Conditions, e.Reasons = edgeConditions(tr, e.Reasons)
+	g.addEdge(e)
+}
+
+// EdgeUnder re-decides a conditional edge with the caller's context (keys
+// such as aws:MultiFactorAuthPresent or sts:ExternalId supplied with -c):
+// ok is false when the context rules it out; otherwise the edge comes back
+// with Conditional and MissingContext as the evaluator now says. Edges that
+// are not conditional, and empty contexts, return e unchanged.
+func (g *Graph) EdgeUnder(e Edge, ctx policy.Context) (Edge, bool) {
+	if !e.Conditional || len(ctx) == 0 || e.From.Dangling {
+		return e, true
+	}
+	req := g.requestShared(e.From, e.Action(), e.To.ARN, ctx)
+	req.ResourceAccount = e.To.Account
+	if req.ResourceAccount == e.From.Account {
+		req.ResourceAccount = ""
+	}
+	in := g.Input(e.From, &req)
+	res := policy.Evaluate(&req, &in)
+	if res.Decision != policy.Allowed && !res.Conditional {
+		return e, false
+	}
+	e.Conditional, e.MissingContext = res.Conditional, res.MissingContext
+	if rs := dropExternalSide(res.Reasons); len(rs) > 0 {
+		e.Reasons = rs
+	}
+	return e, true
+}
+
+func (g *Graph) addEdge(e Edge) {
+	e.From.assumes = append(e.From.assumes, e)
+	e.To.assumedBy = append(e.To.assumedBy, e)
+	g.edges++
+}
+
+func dropExternalSide(rs []policy.Reason) []policy.Reason {
+	out := rs[:0:0]
+	for _, r := range rs {
+		if strings.HasSuffix(r.Policy, "#"+externalSideName) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// edgeConditions collects, from a traced evaluation, the conditions of the
+// statements that apply to the request apart from their conditions, and
+// whose conditions either held or tested a key the request lacked:
+// statements ruled out by known keys say nothing about the edge. When the
+// evaluator gave no reasons (an allow that needs more context), the Allow
+// statements found this way become the reasons.
+func edgeConditions(res policy.Result, reasons []policy.Reason) ([]policy.Condition, []policy.Reason) {
+	conds := []policy.Condition{}
+	if res.Trace == nil {
+		return conds, reasons
+	}
+	needReasons := len(reasons) == 0
+	for _, pt := range res.Trace.Policies {
+		if pt.Source.Name == externalSideName {
+			continue
+		}
+		for _, st := range pt.Statements {
+			if !st.Action || !st.Resource || !st.Principal || len(st.Conditions) == 0 {
+				continue
+			}
+			missing := false
+			for _, ct := range st.Conditions {
+				if !ct.Present {
+					missing = true
+				}
+			}
+			if !st.Condition && !missing {
+				continue
+			}
+			for _, ct := range st.Conditions {
+				conds = appendCondition(conds, ct.Condition)
+			}
+			if needReasons && st.Effect == policy.Allow {
+				src := pt.Source
+				reasons = append(reasons, policy.Reason{Policy: src.ID(), PolicyType: src.Type, Via: src.Via,
+					Sid: st.Sid, Index: st.Index, Effect: st.Effect})
+			}
+		}
+	}
+	return conds, reasons
+}
+
+func appendCondition(list []policy.Condition, c policy.Condition) []policy.Condition {
+	for _, have := range list {
+		if have.Operator == c.Operator && strings.EqualFold(have.Key, c.Key) && equalStrings(have.Values, c.Values) {
+			return list
+		}
+	}
+	return append(list, c)
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

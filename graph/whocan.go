@@ -1,0 +1,242 @@
+package graph
+
+import (
+	"sort"
+
+	"github.com/iamx/iamx/model/policy"
+)
+
+// Access is one principal that can perform a request, directly or through
+// the roles on Via.
+type Access struct {
+	Principal *Node
+	// Decision is Allowed for every principal WhoCan lists; Conditional says
+	// whether that allow holds only for some values of MissingContext.
+	Decision    policy.Decision
+	Conditional bool
+	// Via holds the roles of the assume-role path, in order, when the access
+	// is reached through roles; empty when direct. The last one performs
+	// the request.
+	Via []*Node
+	// Path holds the can-assume edges of Via (same length).
+	Path []Edge
+	// Result is the evaluator's answer for whoever performs the request:
+	// the principal itself, or the last role of Via.
+	Result         policy.Result
+	MissingContext []string // keys the allow depends on, from the result and the path's edges
+}
+
+// WhoCan returns every principal that can perform action on resource given
+// ctx: users and roles whose own policies allow it, and any principal
+// (externals included) that can reach such a role through assume-role
+// chains. A principal allowed only with more context (MFA, source IP …) is
+// listed with Conditional set, never dropped, never counted as
+// unconditional. When both exist, an unconditional way wins over a
+// conditional one, and a direct way over a chain; among chains the
+// shortest is reported. Principals that no longer exist are left out.
+//
+// The scan reads precomputed per-principal policy lists; a per-document memo
+// skips principals none of whose policies could allow the action before the
+// evaluator is asked.
+func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
+	if resource == "" {
+		resource = "*"
+	}
+	direct := make([]*Access, len(g.nodes))
+	allows := make(memo, len(g.policyDocs))
+	var trustRole *Node
+	if isAssumeAction(action) {
+		if r := g.byARN[resource]; r != nil && r.Kind == KindRole {
+			trustRole = r
+		}
+	}
+	// Direct: every user and role whose policies could allow the action.
+	for _, n := range g.actors {
+		if !g.mayAllowAny(n, action, allows) && !(trustRole != nil && g.trustAdmits(trustRole, n)) {
+			continue
+		}
+		if a := g.evaluateAccess(n, action, resource, ctx); a != nil {
+			direct[n.ID] = a
+		}
+	}
+	// External principals act only through a role's trust policy.
+	if trustRole != nil {
+		for i := range trustRole.assumedBy {
+			n := trustRole.assumedBy[i].From
+			if n.Kind == KindExternal && !n.Dangling && direct[n.ID] == nil {
+				if a := g.evaluateAccess(n, action, resource, ctx); a != nil {
+					direct[n.ID] = a
+				}
+			}
+		}
+	}
+	best := g.throughChains(direct, ctx)
+	out := make([]Access, 0, len(best))
+	for _, a := range best {
+		if a != nil && !a.Principal.Dangling {
+			out = append(out, *a)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if a.Conditional != b.Conditional {
+			return !a.Conditional
+		}
+		if len(a.Via) != len(b.Via) {
+			return len(a.Via) < len(b.Via)
+		}
+		if a.Principal.Kind != b.Principal.Kind {
+			return a.Principal.Kind < b.Principal.Kind
+		}
+		return a.Principal.ARN < b.Principal.ARN
+	})
+	return out
+}
+
+// mayAllowAny reports whether any identity policy of n could allow action.
+func (g *Graph) mayAllowAny(n *Node, action string, allows memo) bool {
+	for i, src := range n.identity {
+		pol := src.Policy
+		if allows.get(n.pidx[i], func() bool { return mayAllow(pol, action, "") }) {
+			return true
+		}
+	}
+	return false
+}
+
+// trustAdmits reports whether n has an edge into role: such a principal may
+// be allowed by the trust policy alone.
+func (g *Graph) trustAdmits(role, n *Node) bool {
+	for i := range n.assumes {
+		if n.assumes[i].To == role {
+			return true
+		}
+	}
+	return false
+}
+
+// evaluateAccess returns n's direct access, or nil when no context could
+// make the request allowed.
+func (g *Graph) evaluateAccess(n *Node, action, resource string, ctx policy.Context) *Access {
+	req := g.requestShared(n, action, resource, ctx)
+	in := g.Input(n, &req)
+	res := policy.Evaluate(&req, &in)
+	if res.Decision != policy.Allowed && !res.Conditional {
+		return nil
+	}
+	return &Access{Principal: n, Decision: policy.Allowed, Conditional: res.Conditional, Via: []*Node{},
+		Result: res, MissingContext: res.MissingContext}
+}
+
+// throughChains extends direct access backwards along can-assume edges:
+// whoever can assume a role with access has it too. Two breadth-first passes
+// run from every role with access at once: the first over unconditional
+// access and unconditional edges only, the second over everything, seeded
+// with what the first found at the length it found it. So each principal
+// gets an unconditional way when one exists, and the shortest way of its
+// class; a direct way (length 0) beats any chain of the same class.
+//
+// With a caller context, conditional edges are re-decided under it: the
+// same keys (MFA, source IP …) are taken to hold for every hop.
+func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
+	under := map[*Edge]*Edge{} // conditional edges re-decided under ctx; nil when ruled out
+	edgeOf := func(e *Edge) *Edge {
+		if !e.Conditional || len(ctx) == 0 {
+			return e
+		}
+		if d, done := under[e]; done {
+			return d
+		}
+		var d *Edge
+		if ne, ok := g.EdgeUnder(*e, ctx); ok {
+			d = &ne
+		}
+		under[e] = d
+		return d
+	}
+	found := make([]bool, len(g.nodes))
+	dist := make([]int32, len(g.nodes))
+	next := make([]*Edge, len(g.nodes)) // first hop of n's way toward a role with access; nil when direct
+	pass := func(conditionalOK bool) {
+		var buckets [][]*Node // buckets[d]: nodes whose way is d hops long
+		push := func(n *Node, d int32) {
+			for int(d) >= len(buckets) {
+				buckets = append(buckets, nil)
+			}
+			buckets[d] = append(buckets[d], n)
+		}
+		for id, a := range direct {
+			if a == nil || (a.Conditional && !conditionalOK) || found[id] {
+				continue
+			}
+			found[id], dist[id] = true, 0
+		}
+		for id := range found {
+			if found[id] {
+				push(g.nodes[id], dist[id])
+			}
+		}
+		for d := 0; d < len(buckets); d++ {
+			for _, r := range buckets[d] {
+				for i := range r.assumedBy {
+					p := r.assumedBy[i].From
+					if found[p.ID] || p.Dangling {
+						continue
+					}
+					e := edgeOf(&r.assumedBy[i])
+					if e == nil || (e.Conditional && !conditionalOK) {
+						continue
+					}
+					found[p.ID], dist[p.ID], next[p.ID] = true, int32(d+1), e
+					push(p, int32(d+1))
+				}
+			}
+		}
+	}
+	pass(false)
+	pass(true)
+	best := make([]*Access, len(g.nodes))
+	for id := range found {
+		switch {
+		case !found[id]:
+		case next[id] == nil:
+			best[id] = direct[id]
+		default:
+			best[id] = viaAccess(g.nodes[id], next, direct)
+		}
+	}
+	return best
+}
+
+// viaAccess builds p's access by following the first hops recorded in next
+// to a principal with direct access.
+func viaAccess(p *Node, next []*Edge, direct []*Access) *Access {
+	a := &Access{Principal: p, Decision: policy.Allowed, Via: []*Node{}}
+	missing := map[string]bool{}
+	n := p
+	for e := next[n.ID]; e != nil; e = next[n.ID] {
+		a.Via = append(a.Via, e.To)
+		a.Path = append(a.Path, *e)
+		if e.Conditional {
+			a.Conditional = true
+			for _, k := range e.MissingContext {
+				missing[k] = true
+			}
+		}
+		n = e.To
+	}
+	if d := direct[n.ID]; d != nil {
+		a.Result = d.Result
+		if d.Conditional {
+			a.Conditional = true
+			for _, k := range d.MissingContext {
+				missing[k] = true
+			}
+		}
+	}
+	for k := range missing {
+		a.MissingContext = append(a.MissingContext, k)
+	}
+	sort.Strings(a.MissingContext)
+	return a
+}

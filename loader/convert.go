@@ -1,0 +1,368 @@
+package loader
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/model/arn"
+	"github.com/iamx/iamx/model/policy"
+)
+
+// snapshotHeader is what an iamx snapshot adds around GAAD.
+type snapshotHeader struct {
+	accountID    string
+	accountAlias string
+	partition    string
+	capturedAt   wireTime
+	capturedBy   string
+	report       []model.CredentialReportRow
+	warnings     []model.Warning
+}
+
+// converter turns wire values into model values, collecting warnings that
+// name the entity and the place.
+type converter struct {
+	docs     *docParser
+	warnings []model.Warning
+	// seen holds the warnings already recorded. A snapshot file keeps the
+	// warnings of its first load, and reading it again finds the same faults
+	// in the same documents; each is reported once.
+	seen map[model.Warning]bool
+}
+
+func (c *converter) warn(where, format string, a ...any) {
+	w := model.Warning{Where: where, Message: fmt.Sprintf(format, a...)}
+	if c.seen[w] {
+		return
+	}
+	c.seen[w] = true
+	c.warnings = append(c.warnings, w)
+}
+
+// docWarn records a document fault, joining the entity's place with the
+// parser's path inside the document.
+func (c *converter) docWarn(where string, err error) {
+	var pe *policy.ParseError
+	if errors.As(err, &pe) {
+		if pe.Path != "" {
+			where += "." + pe.Path
+		}
+		c.warn(where, "%s", pe.Msg)
+		return
+	}
+	c.warn(where, "%v", err)
+}
+
+func (c *converter) document(raw json.RawMessage, where string) model.Document {
+	d, err := c.docs.document(raw)
+	if err != nil {
+		c.docWarn(where, err)
+	}
+	return d
+}
+
+func (c *converter) time(t wireTime, where string) time.Time {
+	if t.raw == nil {
+		return time.Time{}
+	}
+	v, err := parseTime(t.raw)
+	if err != nil {
+		c.warn(where, "%v", err)
+	}
+	return v
+}
+
+// timeLayouts are the forms GAAD producers write: the CLI's
+// "2019-01-01T00:00:00+00:00", the SDK's RFC 3339 with fractions, and the
+// space-separated form some scripts print.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"}
+
+// parseTime reads a time field: an ISO 8601 string or epoch seconds (as
+// botocore's raw output has them). Times are kept in UTC.
+func parseTime(raw json.RawMessage) (time.Time, error) {
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return time.Time{}, fmt.Errorf("expected a time, found %s", raw)
+		}
+		if s == "" {
+			return time.Time{}, nil
+		}
+		for _, layout := range timeLayouts {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t.UTC(), nil
+			}
+		}
+		return time.Time{}, fmt.Errorf("expected an ISO 8601 time, found %q", s)
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil || f < 0 || f > 1e11 {
+		return time.Time{}, fmt.Errorf("expected a time, found %.40s", raw)
+	}
+	sec := int64(f)
+	return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
+}
+
+// convert builds a snapshot from decoded GAAD and the snapshot header.
+func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, error) {
+	c := &converter{docs: newDocParser(), seen: make(map[model.Warning]bool)}
+	s := &model.Snapshot{
+		AccountID:    h.accountID,
+		AccountAlias: h.accountAlias,
+		Partition:    h.partition,
+		CapturedBy:   h.capturedBy,
+		Source:       name,
+	}
+	if len(h.report) > 0 {
+		s.CredentialReport = h.report
+	}
+	// Warnings already in the file come first: they were made when it was
+	// captured and stay with it.
+	for _, w := range h.warnings {
+		c.warn(w.Where, "%s", w.Message)
+	}
+	s.CapturedAt = c.time(h.capturedAt, "captured_at")
+
+	seen := make(map[string]string, len(g.UserDetailList)+len(g.RoleDetailList)+len(g.GroupDetailList)+len(g.Policies))
+	// unique reports whether an entity's ARN is new; GAAD pages saved twice
+	// or overlapping would otherwise show every principal twice.
+	unique := func(where, a string) bool {
+		if a == "" {
+			c.warn(where, "missing Arn")
+			return true
+		}
+		if first, dup := seen[a]; dup {
+			c.warn(where, "duplicate of %s (same Arn %s); keeping the first", first, a)
+			return false
+		}
+		seen[a] = where
+		if _, err := arn.Parse(a); err != nil {
+			c.warn(where+".Arn", "%v", err)
+		}
+		return true
+	}
+
+	s.Users = make([]*model.User, 0, len(g.UserDetailList))
+	for i := range g.UserDetailList {
+		w := &g.UserDetailList[i]
+		where := fmt.Sprintf("users[%d] (%s)", i, w.UserName)
+		if !unique(where, w.Arn) {
+			continue
+		}
+		u := &model.User{
+			Path: w.Path, Name: w.UserName, ID: w.UserID, ARN: w.Arn,
+			CreateDate:       c.time(w.CreateDate, where+".CreateDate"),
+			Groups:           nilIfEmpty(w.GroupList),
+			InlinePolicies:   c.inline(w.UserPolicyList, where+".UserPolicyList"),
+			AttachedPolicies: attached(w.AttachedManagedPolicies),
+			Tags:             tags(w.Tags),
+		}
+		if w.PermissionsBoundary != nil {
+			u.PermissionsBoundary = w.PermissionsBoundary.PermissionsBoundaryArn
+		}
+		s.Users = append(s.Users, u)
+	}
+
+	s.Groups = make([]*model.Group, 0, len(g.GroupDetailList))
+	for i := range g.GroupDetailList {
+		w := &g.GroupDetailList[i]
+		where := fmt.Sprintf("groups[%d] (%s)", i, w.GroupName)
+		if !unique(where, w.Arn) {
+			continue
+		}
+		s.Groups = append(s.Groups, &model.Group{
+			Path: w.Path, Name: w.GroupName, ID: w.GroupID, ARN: w.Arn,
+			CreateDate:       c.time(w.CreateDate, where+".CreateDate"),
+			InlinePolicies:   c.inline(w.GroupPolicyList, where+".GroupPolicyList"),
+			AttachedPolicies: attached(w.AttachedManagedPolicies),
+		})
+	}
+
+	s.Roles = make([]*model.Role, 0, len(g.RoleDetailList))
+	for i := range g.RoleDetailList {
+		w := &g.RoleDetailList[i]
+		where := fmt.Sprintf("roles[%d] (%s)", i, w.RoleName)
+		if !unique(where, w.Arn) {
+			continue
+		}
+		r := &model.Role{
+			Path: w.Path, Name: w.RoleName, ID: w.RoleID, ARN: w.Arn,
+			CreateDate:         c.time(w.CreateDate, where+".CreateDate"),
+			Description:        w.Description,
+			MaxSessionDuration: w.MaxSessionDuration,
+			TrustPolicy:        c.document(w.AssumeRolePolicyDocument, where+".AssumeRolePolicyDocument"),
+			InlinePolicies:     c.inline(w.RolePolicyList, where+".RolePolicyList"),
+			AttachedPolicies:   attached(w.AttachedManagedPolicies),
+			Tags:               tags(w.Tags),
+		}
+		if w.PermissionsBoundary != nil {
+			r.PermissionsBoundary = w.PermissionsBoundary.PermissionsBoundaryArn
+		}
+		if len(w.InstanceProfileList) > 0 {
+			r.InstanceProfiles = make([]model.InstanceProfile, 0, len(w.InstanceProfileList))
+		}
+		for j := range w.InstanceProfileList {
+			ip := &w.InstanceProfileList[j]
+			p := model.InstanceProfile{
+				Path: ip.Path, Name: ip.InstanceProfileName, ID: ip.InstanceProfileID, ARN: ip.Arn,
+				CreateDate: c.time(ip.CreateDate, fmt.Sprintf("%s.InstanceProfileList[%d].CreateDate", where, j)),
+				Tags:       tags(ip.Tags),
+			}
+			for _, pr := range ip.Roles {
+				p.Roles = append(p.Roles, pr.RoleName)
+			}
+			r.InstanceProfiles = append(r.InstanceProfiles, p)
+		}
+		if w.RoleLastUsed != nil && !w.RoleLastUsed.LastUsedDate.IsZero() {
+			r.LastUsed = &model.RoleLastUsed{
+				LastUsedDate: c.time(w.RoleLastUsed.LastUsedDate, where+".RoleLastUsed.LastUsedDate"),
+				Region:       w.RoleLastUsed.Region,
+			}
+		}
+		s.Roles = append(s.Roles, r)
+	}
+
+	s.Policies = make([]*model.ManagedPolicy, 0, len(g.Policies))
+	for i := range g.Policies {
+		w := &g.Policies[i]
+		where := fmt.Sprintf("policies[%d] (%s)", i, w.PolicyName)
+		if !unique(where, w.Arn) {
+			continue
+		}
+		p := &model.ManagedPolicy{
+			Name: w.PolicyName, ID: w.PolicyID, ARN: w.Arn, Path: w.Path,
+			DefaultVersionID:              w.DefaultVersionID,
+			AttachmentCount:               w.AttachmentCount,
+			PermissionsBoundaryUsageCount: w.PermissionsBoundaryUsageCount,
+			IsAttachable:                  w.IsAttachable,
+			Description:                   w.Description,
+			CreateDate:                    c.time(w.CreateDate, where+".CreateDate"),
+			UpdateDate:                    c.time(w.UpdateDate, where+".UpdateDate"),
+			Tags:                          tags(w.Tags),
+		}
+		if len(w.PolicyVersionList) > 0 {
+			p.Versions = make([]model.PolicyVersion, 0, len(w.PolicyVersionList))
+		}
+		for j := range w.PolicyVersionList {
+			v := &w.PolicyVersionList[j]
+			vw := fmt.Sprintf("%s.PolicyVersionList[%d] (%s)", where, j, v.VersionID)
+			p.Versions = append(p.Versions, model.PolicyVersion{
+				VersionID:        v.VersionID,
+				IsDefaultVersion: v.IsDefaultVersion,
+				CreateDate:       c.time(v.CreateDate, vw+".CreateDate"),
+				Document:         c.document(v.Document, vw+".Document"),
+			})
+		}
+		if len(p.Versions) > 0 && p.DefaultVersion() == nil {
+			c.warn(where, "no default version among %d versions (DefaultVersionId %q)", len(p.Versions), p.DefaultVersionID)
+		}
+		s.Policies = append(s.Policies, p)
+	}
+
+	if g.IsTruncated {
+		c.warn("", "the get-account-authorization-details output is marked IsTruncated: later pages are missing, so the account is incomplete")
+	}
+	fillAccount(s)
+	if s.Partition == "" {
+		s.Partition = "aws"
+	}
+	s.Warnings = c.warnings
+	return s, nil
+}
+
+func (c *converter) inline(list []wireInline, where string) []model.InlinePolicy {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]model.InlinePolicy, 0, len(list))
+	for i := range list {
+		out = append(out, model.InlinePolicy{
+			Name:     list[i].PolicyName,
+			Document: c.document(list[i].PolicyDocument, fmt.Sprintf("%s[%d] (%s).PolicyDocument", where, i, list[i].PolicyName)),
+		})
+	}
+	return out
+}
+
+func attached(list []wireAttached) []model.AttachedPolicy {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]model.AttachedPolicy, len(list))
+	for i, a := range list {
+		out[i] = model.AttachedPolicy{Name: a.PolicyName, ARN: a.PolicyArn}
+	}
+	return out
+}
+
+func tags(list []wireTag) []model.Tag {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]model.Tag, len(list))
+	for i, t := range list {
+		out[i] = model.Tag{Key: t.Key, Value: t.Value}
+	}
+	return out
+}
+
+// fillAccount takes the account ID and partition from the entities' ARNs
+// when the file does not say them (bare GAAD output never does).
+func fillAccount(s *model.Snapshot) {
+	if s.AccountID != "" && s.Partition != "" {
+		return
+	}
+	try := func(a string) bool {
+		parsed, err := arn.Parse(a)
+		if err != nil || !arn.IsAccountID(parsed.Account) {
+			return false
+		}
+		if s.AccountID == "" {
+			s.AccountID = parsed.Account
+		}
+		if s.Partition == "" {
+			s.Partition = parsed.Partition
+		}
+		return true
+	}
+	for _, u := range s.Users {
+		if try(u.ARN) {
+			return
+		}
+	}
+	for _, r := range s.Roles {
+		if try(r.ARN) {
+			return
+		}
+	}
+	for _, g := range s.Groups {
+		if try(g.ARN) {
+			return
+		}
+	}
+	for _, p := range s.Policies {
+		if !strings.Contains(p.ARN, ":iam::aws:") && try(p.ARN) {
+			return
+		}
+	}
+	if s.Partition == "" {
+		for _, p := range s.Policies {
+			if parsed, err := arn.Parse(p.ARN); err == nil {
+				s.Partition = parsed.Partition
+				return
+			}
+		}
+	}
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,17 @@
+package loader
+
+import (
+	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/testdata/demo"
+)
+
+// Demo returns the embedded demo account: a small company, account
+// 111122223333, with the users, roles and policies the tests and the
+// explorer's --demo use. Each call returns a fresh snapshot.
+func Demo() (*model.Snapshot, error) {
+	s, err := Read(demo.Reader(), "demo")
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}

@@ -1,0 +1,326 @@
+package loader
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/iamx/iamx/model"
+)
+
+// maxFileSize bounds what a file may decompress to. The largest real
+// accounts produce GAAD output of a few hundred MiB; beyond this is a gzip
+// bomb or the wrong file.
+const maxFileSize = 2 << 30
+
+// maxFileDepth bounds JSON nesting in a whole file. A snapshot nests about a
+// dozen levels above its policy documents, which nest a handful more (the
+// policy parser enforces its own limit inside a document); anything deeper
+// is hostile or broken input, rejected before encoding/json recurses into it.
+const maxFileDepth = 128
+
+// FileError is a whole-file fault: the file could not be read as a snapshot
+// at all. Its message is one line naming the file and the fault.
+type FileError struct {
+	Name  string // file path, or "demo", "-", …
+	Fault string
+}
+
+func (e *FileError) Error() string { return e.Name + ": " + e.Fault }
+
+func fileErr(name, format string, a ...any) error {
+	return &FileError{Name: name, Fault: fmt.Sprintf(format, a...)}
+}
+
+// ReadFile loads an iamx snapshot or get-account-authorization-details
+// output (CLI or raw API form, gzipped or not) from path.
+func ReadFile(path string) (*model.Snapshot, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, openErr(path, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fileErr(path, "is a directory, not a snapshot file")
+	}
+	return Read(f, path)
+}
+
+func openErr(path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fileErr(path, "no such file")
+	case errors.Is(err, fs.ErrPermission):
+		return fileErr(path, "permission denied")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fileErr(path, "%v", pe.Err)
+	}
+	return fileErr(path, "%v", err)
+}
+
+// Read loads a snapshot from r; name is used in errors and as the
+// snapshot's Source.
+func Read(r io.Reader, name string) (*model.Snapshot, error) {
+	data, err := readAll(r, name)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGAAD(data, name)
+}
+
+// readAll reads r whole, decompressing it when it starts with the gzip magic
+// (whatever its name says).
+func readAll(r io.Reader, name string) ([]byte, error) {
+	br := bufio.NewReader(r)
+	magic, err := br.Peek(2)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fileErr(name, "read: %v", err)
+	}
+	var src io.Reader = br
+	gz := len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
+	if gz {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, gzipErr(name, err)
+		}
+		// One member only: concatenated members are legal gzip but no
+		// snapshot writer produces them, and multistream would hide
+		// trailing garbage.
+		zr.Multistream(false)
+		src = zr
+	}
+	data, err := io.ReadAll(io.LimitReader(src, maxFileSize+1))
+	if err != nil {
+		if gz {
+			return nil, gzipErr(name, err)
+		}
+		return nil, fileErr(name, "read: %v", err)
+	}
+	if len(data) > maxFileSize {
+		return nil, fileErr(name, "larger than %d MiB", maxFileSize>>20)
+	}
+	if gz && len(bytes.TrimSpace(data)) == 0 {
+		return nil, fileErr(name, "empty (gzip holds no data)")
+	}
+	return data, nil
+}
+
+func gzipErr(name string, err error) error {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return fileErr(name, "truncated gzip data")
+	case errors.Is(err, gzip.ErrChecksum):
+		return fileErr(name, "broken gzip: checksum mismatch")
+	case errors.Is(err, gzip.ErrHeader):
+		return fileErr(name, "broken gzip: invalid header")
+	}
+	return fileErr(name, "broken gzip: %v", err)
+}
+
+// ParseGAAD decodes one file's bytes: an iamx snapshot, or
+// get-account-authorization-details output with documents as JSON objects
+// (the CLI, the SDK's decoded form) or as URL-encoded strings (the raw API,
+// the Go SDK's marshalled output), or a JSON array of such pages. Malformed
+// policy documents become warnings in the snapshot; faults in the file
+// itself are a *FileError.
+func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, fileErr(name, "empty file")
+	}
+	if err := checkJSON(trimmed, name); err != nil {
+		return nil, err
+	}
+	switch trimmed[0] {
+	case '{':
+		var top wireTop
+		if err := json.Unmarshal(trimmed, &top); err != nil {
+			return nil, decodeErr(name, trimmed, err)
+		}
+		return fromTop(&top, name)
+	case '[':
+		// Pages saved one after another as a JSON array.
+		var pages []wireGAAD
+		if err := json.Unmarshal(trimmed, &pages); err != nil {
+			var ute *json.UnmarshalTypeError
+			if errors.As(err, &ute) && ute.Field == "" {
+				return nil, fileErr(name, "wrong top-level shape: expected an object (an iamx snapshot or get-account-authorization-details output) or an array of such pages, found an array of %ss", firstWord(jsonValueWord(ute.Value)))
+			}
+			return nil, decodeErr(name, trimmed, err)
+		}
+		if len(pages) == 0 {
+			return nil, fileErr(name, "wrong top-level shape: an empty array (expected get-account-authorization-details pages)")
+		}
+		var merged wireGAAD
+		for i := range pages {
+			if !pages[i].present() {
+				return nil, fileErr(name, "[%d]: not a get-account-authorization-details page (no UserDetailList, GroupDetailList, RoleDetailList or Policies)", i)
+			}
+			merged.UserDetailList = append(merged.UserDetailList, pages[i].UserDetailList...)
+			merged.GroupDetailList = append(merged.GroupDetailList, pages[i].GroupDetailList...)
+			merged.RoleDetailList = append(merged.RoleDetailList, pages[i].RoleDetailList...)
+			merged.Policies = append(merged.Policies, pages[i].Policies...)
+			merged.IsTruncated = pages[i].IsTruncated
+		}
+		return convert(&merged, &snapshotHeader{}, name)
+	}
+	return nil, fileErr(name, "wrong top-level shape: expected a JSON object, found %s", jsonKind(trimmed[0]))
+}
+
+// fromTop tells an iamx snapshot from bare GAAD output and converts either.
+func fromTop(top *wireTop, name string) (*model.Snapshot, error) {
+	if top.Format != "" || top.AuthorizationDetails != nil {
+		if top.Format != "" && top.Format != snapshotFormat {
+			return nil, fileErr(name, "format %q is not an iamx snapshot (expected %q)", top.Format, snapshotFormat)
+		}
+		if top.Version == nil {
+			return nil, fileErr(name, "iamx snapshot without a version")
+		}
+		if v := *top.Version; v > snapshotVersion {
+			return nil, fileErr(name, "iamx snapshot version %d is newer than this iamx reads (up to %d); upgrade iamx", v, snapshotVersion)
+		} else if v < 1 {
+			return nil, fileErr(name, "iamx snapshot version %d is not valid", v)
+		}
+		if top.AuthorizationDetails == nil {
+			return nil, fileErr(name, "iamx snapshot without authorization_details")
+		}
+		h := &snapshotHeader{
+			accountID:    top.AccountID,
+			accountAlias: top.AccountAlias,
+			partition:    top.Partition,
+			capturedAt:   top.CapturedAt,
+			capturedBy:   top.CapturedBy,
+			report:       top.CredentialReport,
+		}
+		for _, w := range top.Warnings {
+			h.warnings = append(h.warnings, model.Warning{Where: w.Where, Message: w.Message})
+		}
+		return convert(top.AuthorizationDetails, h, name)
+	}
+	if !top.wireGAAD.present() {
+		return nil, fileErr(name, "wrong top-level shape: neither an iamx snapshot (no \"format\") nor get-account-authorization-details output (no UserDetailList, GroupDetailList, RoleDetailList or Policies)")
+	}
+	return convert(&top.wireGAAD, &snapshotHeader{}, name)
+}
+
+func jsonKind(c byte) string {
+	switch c {
+	case '"':
+		return "a string"
+	case '[':
+		return "an array"
+	case '{':
+		return "an object"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// checkJSON rejects absurd nesting before encoding/json recurses into it and
+// turns syntax errors into one line that says whether the file was cut short
+// or is not JSON at all.
+func checkJSON(data []byte, name string) error {
+	if d, at := nestingDepth(data); d > maxFileDepth {
+		return fileErr(name, "nesting deeper than %d levels at byte %d (not a snapshot)", maxFileDepth, at)
+	}
+	if err := validJSON(data); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			if se.Offset >= int64(len(data)) {
+				return fileErr(name, "truncated: the JSON ends after %d bytes, in the middle of a value", len(data))
+			}
+			if se.Offset <= 1 {
+				return fileErr(name, "not JSON: %v", se)
+			}
+			return fileErr(name, "not valid JSON at byte %d: %v", se.Offset, se)
+		}
+		return fileErr(name, "not JSON: %v", err)
+	}
+	return nil
+}
+
+// validJSON is json.Valid with the error kept: Unmarshal checks the whole
+// input's syntax before decoding anything, so decoding into an empty struct
+// reports the syntax error and its offset without building a value.
+func validJSON(data []byte) error {
+	if json.Valid(data) {
+		return nil
+	}
+	var v struct{}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	return errors.New("invalid JSON")
+}
+
+// nestingDepth returns the deepest array/object nesting in data and the
+// byte offset where it was first reached, ignoring brackets inside strings.
+func nestingDepth(data []byte) (max, at int) {
+	depth, inString, escaped := 0, false, false
+	for i, c := range data {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+			if depth > max {
+				max, at = depth, i
+				if max > maxFileDepth {
+					return max, at
+				}
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return max, at
+}
+
+// decodeErr turns an encoding/json error into one line with the JSON path of
+// the faulty value, e.g. "UserDetailList[3].UserName: expected string, found
+// number".
+func decodeErr(name string, data []byte, err error) error {
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		path := pathAtOffset(data, ute.Offset)
+		if path == "" {
+			return fileErr(name, "wrong top-level shape: expected an object, found %s", ute.Value)
+		}
+		return fileErr(name, "%s: expected %s, found %s", path, goTypeJSON(ute), jsonValueWord(ute.Value))
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fileErr(name, "not valid JSON at byte %d: %v", se.Offset, se)
+	}
+	return fileErr(name, "%v", err)
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return s
+}

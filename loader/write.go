@@ -1,0 +1,258 @@
+package loader
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/iamx/iamx/model"
+)
+
+// WriteFile writes s as an iamx snapshot to path, gzipped when the name ends
+// in ".gz". Snapshots describe who can do what in an account, so the file is
+// private to its owner (mode 0600, also when it replaces an existing file),
+// and it is written to a temporary file in the same directory and renamed,
+// so a reader never sees half a snapshot and a failed write leaves the old
+// file intact.
+func WriteFile(path string, s *model.Snapshot) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+	}
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	var w io.Writer = bw
+	var zw *gzip.Writer
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		zw = gzip.NewWriter(bw)
+		w = zw
+	}
+	if err := Encode(w, s); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if zw != nil {
+		if err := zw.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+	}
+	return nil
+}
+
+// unwrapPathErr drops the *PathError wrapper, whose path is the temporary
+// file's, so messages name the file the user asked for.
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
+
+// Encode writes s to w as an iamx snapshot: versioned JSON whose
+// authorization_details is get-account-authorization-details in the CLI's
+// decoded form, so other GAAD tools can read it too.
+func Encode(w io.Writer, s *model.Snapshot) error {
+	top := wireTop{
+		Format:       snapshotFormat,
+		AccountID:    s.AccountID,
+		AccountAlias: s.AccountAlias,
+		Partition:    s.Partition,
+		CapturedAt:   encodeTime(s.CapturedAt),
+		CapturedBy:   s.CapturedBy,
+		AuthorizationDetails: &wireGAAD{
+			UserDetailList:  []wireUser{},
+			GroupDetailList: []wireGroup{},
+			RoleDetailList:  []wireRole{},
+			Policies:        []wirePolicy{},
+		},
+		CredentialReport: s.CredentialReport,
+	}
+	v := snapshotVersion
+	top.Version = &v
+	for _, wa := range s.Warnings {
+		top.Warnings = append(top.Warnings, wireWarning{Where: wa.Where, Message: wa.Message})
+	}
+	g := top.AuthorizationDetails
+	roleARN := make(map[string]string, len(s.Roles))
+	for _, r := range s.Roles {
+		roleARN[r.Name] = r.ARN
+	}
+	for _, u := range s.Users {
+		g.UserDetailList = append(g.UserDetailList, wireUser{
+			Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN,
+			CreateDate:              encodeTime(u.CreateDate),
+			UserPolicyList:          encodeInline(u.InlinePolicies),
+			GroupList:               nonNil(u.Groups),
+			AttachedManagedPolicies: encodeAttached(u.AttachedPolicies),
+			PermissionsBoundary:     encodeBoundary(u.PermissionsBoundary),
+			Tags:                    encodeTags(u.Tags),
+		})
+	}
+	for _, gr := range s.Groups {
+		g.GroupDetailList = append(g.GroupDetailList, wireGroup{
+			Path: gr.Path, GroupName: gr.Name, GroupID: gr.ID, Arn: gr.ARN,
+			CreateDate:              encodeTime(gr.CreateDate),
+			GroupPolicyList:         encodeInline(gr.InlinePolicies),
+			AttachedManagedPolicies: encodeAttached(gr.AttachedPolicies),
+		})
+	}
+	for _, r := range s.Roles {
+		wr := wireRole{
+			Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN,
+			CreateDate:               encodeTime(r.CreateDate),
+			AssumeRolePolicyDocument: encodeDocument(r.TrustPolicy),
+			InstanceProfileList:      []wireInstanceProfile{},
+			RolePolicyList:           encodeInline(r.InlinePolicies),
+			AttachedManagedPolicies:  encodeAttached(r.AttachedPolicies),
+			PermissionsBoundary:      encodeBoundary(r.PermissionsBoundary),
+			Tags:                     encodeTags(r.Tags),
+			Description:              r.Description,
+			MaxSessionDuration:       r.MaxSessionDuration,
+		}
+		for _, ip := range r.InstanceProfiles {
+			wp := wireInstanceProfile{
+				Path: ip.Path, InstanceProfileName: ip.Name, InstanceProfileID: ip.ID, Arn: ip.ARN,
+				CreateDate: encodeTime(ip.CreateDate),
+				Roles:      []wireProfileRole{},
+				Tags:       encodeTags(ip.Tags),
+			}
+			for _, name := range ip.Roles {
+				wp.Roles = append(wp.Roles, wireProfileRole{RoleName: name, Arn: roleARN[name]})
+			}
+			wr.InstanceProfileList = append(wr.InstanceProfileList, wp)
+		}
+		if r.LastUsed != nil {
+			wr.RoleLastUsed = &wireRoleLastUsed{LastUsedDate: encodeTime(r.LastUsed.LastUsedDate), Region: r.LastUsed.Region}
+		}
+		g.RoleDetailList = append(g.RoleDetailList, wr)
+	}
+	for _, p := range s.Policies {
+		wp := wirePolicy{
+			PolicyName: p.Name, PolicyID: p.ID, Arn: p.ARN, Path: p.Path,
+			DefaultVersionID:              p.DefaultVersionID,
+			AttachmentCount:               p.AttachmentCount,
+			PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount,
+			IsAttachable:                  p.IsAttachable,
+			Description:                   p.Description,
+			CreateDate:                    encodeTime(p.CreateDate),
+			UpdateDate:                    encodeTime(p.UpdateDate),
+			PolicyVersionList:             make([]wireVersion, 0, len(p.Versions)),
+			Tags:                          encodeTags(p.Tags),
+		}
+		for _, v := range p.Versions {
+			wp.PolicyVersionList = append(wp.PolicyVersionList, wireVersion{
+				Document:         encodeDocument(v.Document),
+				VersionID:        v.VersionID,
+				IsDefaultVersion: v.IsDefaultVersion,
+				CreateDate:       encodeTime(v.CreateDate),
+			})
+		}
+		g.Policies = append(g.Policies, wp)
+	}
+	enc := json.NewEncoder(w)
+	// Policy documents are written as they are; "&" and "<" in a condition
+	// value must stay readable.
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	return enc.Encode(&top)
+}
+
+func encodeTime(t time.Time) wireTime {
+	if t.IsZero() {
+		return wireTime{}
+	}
+	b, _ := json.Marshal(t.UTC().Format(time.RFC3339Nano))
+	return wireTime{raw: b}
+}
+
+// encodeDocument writes a document as a JSON object (the CLI's form). Text
+// that is not JSON — kept from a malformed source so nothing is lost — is
+// written URL-encoded as a string, the raw API's form, which reads back to
+// the same text.
+func encodeDocument(d model.Document) json.RawMessage {
+	if len(d.JSON) == 0 {
+		return nil
+	}
+	if d.Policy != nil || json.Valid(d.JSON) {
+		return d.JSON
+	}
+	b, _ := json.Marshal(url.PathEscape(string(d.JSON)))
+	return b
+}
+
+func encodeInline(list []model.InlinePolicy) []wireInline {
+	out := make([]wireInline, 0, len(list))
+	for _, p := range list {
+		out = append(out, wireInline{PolicyName: p.Name, PolicyDocument: encodeDocument(p.Document)})
+	}
+	return out
+}
+
+func encodeAttached(list []model.AttachedPolicy) []wireAttached {
+	out := make([]wireAttached, 0, len(list))
+	for _, a := range list {
+		out = append(out, wireAttached{PolicyName: a.Name, PolicyArn: a.ARN})
+	}
+	return out
+}
+
+func encodeBoundary(a string) *wireBoundary {
+	if a == "" {
+		return nil
+	}
+	return &wireBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: a}
+}
+
+func encodeTags(list []model.Tag) []wireTag {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]wireTag, len(list))
+	for i, t := range list {
+		out[i] = wireTag{Key: t.Key, Value: t.Value}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,15 @@
+package tui
+
+import tea "charm.land/bubbletea/v2"
+
+// copy puts text on the system clipboard with OSC 52 (tea.SetClipboard),
+// which works over SSH and in tmux with set-clipboard on, and says so in the
+// status line, since terminals that ignore OSC 52 give no sign.
+func (m *Model) copy(text string) tea.Cmd {
+	if text == "" {
+		m.setStatus("nothing to copy", true)
+		return nil
+	}
+	m.setStatus("copied "+text+" (OSC 52)", false)
+	return tea.SetClipboard(text)
+}

@@ -1,0 +1,253 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/iamx/iamx/graph"
+)
+
+// commandSpec is one ":" command. The list drives running, completion and
+// the help screen.
+type commandSpec struct {
+	name    string
+	aliases []string
+	args    string
+	help    string
+	run     func(m *Model, args []string) tea.Cmd
+}
+
+func commandSpecs() []commandSpec {
+	listCmd := func(name string) func(*Model, []string) tea.Cmd {
+		return func(m *Model, _ []string) tea.Cmd {
+			m.reset(m.list(name))
+			return nil
+		}
+	}
+	return []commandSpec{
+		{name: "users", aliases: []string{"user", "u"}, help: "list IAM users", run: listCmd("users")},
+		{name: "groups", aliases: []string{"group", "g"}, help: "list groups", run: listCmd("groups")},
+		{name: "roles", aliases: []string{"role", "r"}, help: "list roles", run: listCmd("roles")},
+		{name: "policies", aliases: []string{"policy", "pol", "p"}, help: "list managed policies", run: listCmd("policies")},
+		{name: "whocan", aliases: []string{"who-can", "wc"}, args: "ACTION [RESOURCE]", help: "who can perform ACTION on RESOURCE (default *)", run: runWhoCan},
+		{name: "can", args: "PRINCIPAL ACTION [RESOURCE]", help: "may PRINCIPAL perform ACTION on RESOURCE, and why", run: runCan},
+		{name: "open", args: "NAME|ARN", help: "open a user, role, group or policy by name or ARN", run: runOpen},
+		{name: "warnings", aliases: []string{"warn"}, help: "list the load warnings", run: listCmd("warnings")},
+		{name: "help", aliases: []string{"h"}, help: "show keys and commands", run: func(m *Model, _ []string) tea.Cmd {
+			m.push(newHelpPage(m.c, m.top()))
+			return nil
+		}},
+		{name: "quit", aliases: []string{"q", "q!", "exit"}, help: "leave iamx", run: func(m *Model, _ []string) tea.Cmd { return m.quit() }},
+	}
+}
+
+func findCommand(name string) (commandSpec, bool) {
+	name = strings.ToLower(name)
+	for _, c := range commandSpecs() {
+		if c.name == name {
+			return c, true
+		}
+		for _, a := range c.aliases {
+			if a == name {
+				return c, true
+			}
+		}
+	}
+	return commandSpec{}, false
+}
+
+// runCommand runs one command line typed after ":".
+func (m *Model) runCommand(line string) tea.Cmd {
+	f := strings.Fields(line)
+	if len(f) == 0 {
+		return nil
+	}
+	c, ok := findCommand(f[0])
+	if !ok {
+		m.setStatus(fmt.Sprintf("unknown command :%s — try :users :groups :roles :policies :whocan :can :quit (? for help)", f[0]), true)
+		return nil
+	}
+	return c.run(m, f[1:])
+}
+
+func runWhoCan(m *Model, args []string) tea.Cmd {
+	if len(args) == 0 {
+		m.ask("who can — ACTION [RESOURCE]:", func(answer string) tea.Cmd {
+			return runWhoCan(m, strings.Fields(answer))
+		})
+		return nil
+	}
+	if len(args) > 2 {
+		m.setStatus("usage: :whocan ACTION [RESOURCE]", true)
+		return nil
+	}
+	if !strings.Contains(args[0], ":") && args[0] != "*" {
+		m.setStatus(fmt.Sprintf("%q is not an action; write service:Action, e.g. s3:GetObject", args[0]), true)
+		return nil
+	}
+	resource := "*"
+	if len(args) == 2 {
+		resource = args[1]
+	}
+	m.push(NewWhoCanPage(m.c, args[0], resource))
+	return nil
+}
+
+func runCan(m *Model, args []string) tea.Cmd {
+	switch len(args) {
+	case 0:
+		m.ask("can — PRINCIPAL ACTION [RESOURCE]:", func(answer string) tea.Cmd {
+			return runCan(m, strings.Fields(answer))
+		})
+		return nil
+	case 1:
+		who := args[0]
+		m.ask(fmt.Sprintf("can %s — ACTION [RESOURCE]:", who), func(answer string) tea.Cmd {
+			return runCan(m, append([]string{who}, strings.Fields(answer)...))
+		})
+		return nil
+	case 2, 3:
+	default:
+		m.setStatus("usage: :can PRINCIPAL ACTION [RESOURCE]", true)
+		return nil
+	}
+	n, err := m.c.Graph.Resolve(args[0])
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return nil
+	}
+	resource := "*"
+	if len(args) == 3 {
+		resource = args[2]
+	}
+	m.push(NewCanPage(m.c, n, args[1], resource))
+	return nil
+}
+
+func runOpen(m *Model, args []string) tea.Cmd {
+	if len(args) != 1 {
+		m.setStatus("usage: :open NAME|ARN", true)
+		return nil
+	}
+	n, err := m.c.Graph.Resolve(args[0])
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return nil
+	}
+	m.open(n)
+	return nil
+}
+
+// ask switches to prompt mode for a missing argument.
+func (m *Model) ask(question string, run func(string) tea.Cmd) {
+	m.mode = modePrompt
+	m.prompt = &prompt{question: question, run: run}
+	m.input.Set("")
+}
+
+// commandNames lists every command name and alias, for completion.
+func commandNames() []string {
+	var out []string
+	for _, c := range commandSpecs() {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// commandGhost is the completion hint shown after the cursor: the rest of
+// the first command whose name starts with what was typed, or the argument
+// synopsis once the command is complete.
+func commandGhost(line string) string {
+	if line == "" {
+		return ""
+	}
+	if !strings.Contains(line, " ") {
+		for _, name := range commandNames() {
+			if strings.HasPrefix(name, strings.ToLower(line)) && name != line {
+				return name[len(line):]
+			}
+		}
+		return ""
+	}
+	f := strings.Fields(line)
+	if c, ok := findCommand(f[0]); ok && len(f) == 1 && strings.HasSuffix(line, " ") {
+		return c.args
+	}
+	return ""
+}
+
+// completeCommand completes the word being typed: a command name, or for
+// :can and :open, a principal name from the graph. Several candidates
+// complete to their longest common prefix.
+func completeCommand(g *graph.Graph, line string) string {
+	f := strings.Fields(line)
+	trailing := strings.HasSuffix(line, " ")
+	if len(f) == 0 {
+		return line
+	}
+	if len(f) == 1 && !trailing {
+		var cands []string
+		for _, name := range commandNames() {
+			if strings.HasPrefix(name, strings.ToLower(f[0])) {
+				cands = append(cands, name)
+			}
+		}
+		if len(cands) == 1 {
+			return cands[0] + " "
+		}
+		if p := commonPrefix(cands); len(p) > len(f[0]) {
+			return p
+		}
+		return line
+	}
+	c, ok := findCommand(f[0])
+	if !ok || g == nil || (c.name != "can" && c.name != "open") {
+		return line
+	}
+	if len(f) == 2 && !trailing {
+		var cands []string
+		prefix := f[1]
+		for _, list := range [][]*graph.Node{g.Users(), g.Roles(), g.Groups(), g.Policies()} {
+			for _, n := range list {
+				if strings.HasPrefix(n.Name, prefix) {
+					cands = append(cands, n.Name)
+				}
+			}
+		}
+		sort.Strings(cands)
+		cands = dedupSorted(cands)
+		if len(cands) == 1 {
+			return f[0] + " " + cands[0] + " "
+		}
+		if p := commonPrefix(cands); len(p) > len(prefix) {
+			return f[0] + " " + p
+		}
+	}
+	return line
+}
+
+func commonPrefix(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	p := s[0]
+	for _, x := range s[1:] {
+		for !strings.HasPrefix(x, p) {
+			p = p[:len(p)-1]
+		}
+	}
+	return p
+}
+
+func dedupSorted(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}

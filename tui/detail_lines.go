@@ -1,0 +1,285 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/iamx/iamx/graph"
+)
+
+// line is one row of a detail pane. Every detail tab is a list of lines:
+// some are headings or text, some name a principal, group or policy that
+// enter opens, some toggle a fold. The plain text is kept beside the styled
+// one so the cursor row can be drawn reversed without fighting the inner
+// colour codes, and so NO_COLOR and width arithmetic need no ANSI parsing.
+type detailLine struct {
+	plain  string
+	styled string
+	// skip makes a line text even when it carries a target.
+	skip bool
+	// node or arn is what enter opens; both empty for plain text.
+	node *graph.Node
+	arn  string
+	// fold is an opaque key handed to the owner when enter is pressed on a
+	// line that expands or collapses something (a service, an inline policy).
+	fold string
+	// value is a free slot for the owner (an action name, a version ID).
+	value string
+}
+
+func detailBlank() detailLine { return detailLine{skip: true} }
+
+// selectable reports whether the cursor stops on the line: it must do
+// something on enter (open, unfold, pick). Plain text is scrolled past, so
+// the cursor is always where an action is.
+func (l *detailLine) selectable() bool {
+	return !l.skip && (l.node != nil || l.arn != "" || l.fold != "" || l.value != "")
+}
+
+// detailList is a cursor over lines with a scroll offset. Only the visible
+// window is rendered, so a policy with thousands of actions costs what fits
+// on the screen.
+type detailList struct {
+	lines  []detailLine
+	cursor int
+	offset int
+	xoff   int // horizontal scroll in cells, for long document lines
+	width  int
+	height int
+}
+
+func (l *detailList) setSize(w, h int) {
+	l.width, l.height = w, max(h, 0)
+	l.clamp()
+}
+
+// setLines replaces the content and keeps the cursor near where it was, so a
+// fold toggled in the middle of a list does not throw the user to the top.
+func (l *detailList) setLines(lines []detailLine) {
+	l.lines = lines
+	if l.cursor >= len(lines) {
+		l.cursor = len(lines) - 1
+	}
+	if l.cursor < 0 {
+		l.cursor = 0
+	}
+	if len(lines) > 0 && !lines[l.cursor].selectable() {
+		if !l.move(1) {
+			l.move(-1)
+		}
+	}
+	l.clamp()
+}
+
+// current returns the line under the cursor, or nil when nothing is selectable.
+func (l *detailList) current() *detailLine {
+	if l.cursor < 0 || l.cursor >= len(l.lines) || !l.lines[l.cursor].selectable() {
+		return nil
+	}
+	return &l.lines[l.cursor]
+}
+
+// move steps the cursor by dir (±1) to the next selectable line. When there
+// is none in that direction it scrolls instead, so text after the last
+// selectable line can still be read. It reports whether the cursor moved.
+func (l *detailList) move(dir int) bool {
+	for i := l.cursor + dir; i >= 0 && i < len(l.lines); i += dir {
+		if !l.lines[i].selectable_TODO {
+			l.cursor = i
+			l.clamp()
+			return true
+		}
+	}
+	l.offset += dir
+	l.clamp()
+	return false
+}
+
+func (l *detailList) page(dir int) {
+	step := max(l.height-1, 1)
+	target := l.cursor + dir*step
+	l.offset += dir * step
+	target = min(max(target, 0), max(len(l.lines)-1, 0))
+	l.cursor = target
+	if len(l.lines) > 0 && !l.lines[l.cursor].selectable() {
+		if !l.move(dir) {
+			l.move(-dir)
+		}
+	}
+	l.clamp()
+}
+
+func (l *detailList) top() {
+	l.cursor, l.offset = 0, 0
+	if len(l.lines) > 0 && l.lines[0].selectable_TODO {
+		l.move(1)
+	}
+	l.offset = 0
+}
+
+func (l *detailList) bottom() {
+	l.cursor = len(l.lines) - 1
+	if l.cursor >= 0 && !l.lines[l.cursor].selectable() {
+		l.move(-1)
+	}
+	l.offset = len(l.lines)
+	l.clamp()
+}
+
+// clamp keeps the cursor visible and the offset within the content.
+func (l *detailList) clamp() {
+	if l.height <= 0 {
+		l.offset = 0
+		return
+	}
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.current() != nil && l.cursor >= l.offset+l.height {
+		l.offset = l.cursor - l.height + 1
+	}
+	l.offset = min(l.offset, max(len(l.lines)-l.height, 0))
+	l.offset = max(l.offset, 0)
+	if l.current() != nil && (l.cursor < l.offset || l.cursor >= l.offset+l.height) {
+		// Scrolling past the cursor (text below the last selectable line)
+		// moves the cursor along, so enter never acts on an invisible line.
+		if l.cursor < l.offset {
+			l.cursor = l.offset
+		} else {
+			l.cursor = l.offset + l.height - 1
+		}
+		for l.cursor < len(l.lines)-1 && !l.lines[l.cursor].selectable() {
+			l.cursor++
+		}
+	}
+}
+
+var (
+	scrollLeft  = key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "scroll left"))
+	scrollRight = key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "scroll right"))
+)
+
+// hscrollStep is how far left/right scroll a long line.
+const hscrollStep = 8
+
+// maxWidth is the widest line, for the right end of horizontal scroll.
+func (l *detailList) maxWidth() int {
+	w := 0
+	for _, ln := range l.lines {
+		w = max(w, ansi.StringWidth(ln.plain))
+	}
+	return w
+}
+
+// handleMove applies a movement key and reports whether it was one.
+func (l *detailList) handleMove(msg tea.KeyPressMsg, km *KeyMap) bool {
+	switch {
+	case key.Matches(msg, km.Up):
+		l.move(-1)
+	case key.Matches(msg, km.Down):
+		l.move(1)
+	case key.Matches(msg, km.PageUp):
+		l.page(-1)
+	case key.Matches(msg, km.PageDown):
+		l.page(1)
+	case key.Matches(msg, km.Top):
+		l.top()
+	case key.Matches(msg, km.Bottom):
+		l.bottom()
+	case key.Matches(msg, scrollLeft):
+		l.xoff = max(l.xoff-hscrollStep, 0)
+	case key.Matches(msg, scrollRight):
+		l.xoff = min(l.xoff+hscrollStep, max(l.maxWidth()-l.width+1, 0))
+	default:
+		return false
+	}
+	return true
+}
+
+// openCmd returns the navigation command for the line under the cursor, or
+// nil when it names nothing.
+func (l *detailList) openCmd() tea.Cmd {
+	cur := l.current()
+	switch {
+	case cur == nil:
+		return nil
+	case cur.node != nil:
+		return Cmd(OpenNodeMsg{Node: cur.node})
+	case cur.arn != "":
+		return Cmd(OpenARNMsg{ARN: cur.arn})
+	}
+	return nil
+}
+
+// selectedNode is the node under the cursor, for y (copy ARN).
+func (l *detailList) selectedNode() *graph.Node {
+	if cur := l.current(); cur != nil {
+		return cur.node
+	}
+	return nil
+}
+
+// view renders exactly height lines of at most width cells. Long lines are
+// cut with "…" rather than wrapped, so the layout never shifts.
+func (l *detailList) view(st *Styles, focused bool) string {
+	if l.height <= 0 {
+		return ""
+	}
+	rows := make([]string, 0, l.height)
+	for i := l.offset; i < len(l.lines) && len(rows) < l.height; i++ {
+		ln := l.lines[i]
+		if focused && i == l.cursor && !ln.selectable_TODO {
+			plain := ln.plain
+			if l.xoff > 0 {
+				plain = ansi.Cut(plain, l.xoff, l.xoff+l.width+1)
+			}
+			rows = append(rows, st.TableSelected.Render(padWidth(cutWidth(plain, l.width), l.width)))
+			continue
+		}
+		s := ln.styled
+		if s == "" && ln.plain != "" {
+			s = ln.plain
+		}
+		if l.xoff > 0 {
+			s = ansi.Cut(s, l.xoff, l.xoff+l.width+1)
+		}
+		rows = append(rows, cutWidth(s, l.width))
+	}
+	for len(rows) < l.height {
+		rows = append(rows, "")
+	}
+	return strings.Join(rows, "\n")
+}
+
+// scrollHint says where the window is in a long list ("12-31 of 240"), for
+// the line under a pane; empty when everything fits.
+func (l *detailList) scrollHint() string {
+	if len(l.lines) <= l.height || l.height <= 0 {
+		return ""
+	}
+	end := min(l.offset+l.height, len(l.lines))
+	return strconv.Itoa(l.offset+1) + "-" + strconv.Itoa(end) + " of " + strconv.Itoa(len(l.lines))
+}
+
+// cutWidth cuts s (which may carry ANSI codes) to width cells with "…".
+func cutWidth(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// padWidth pads plain text with spaces to width cells.
+func padWidth(s string, width int) string {
+	if w := ansi.StringWidth(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s
+}

@@ -1,0 +1,145 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// positioner is implemented by pages that can say where the cursor is
+// ("sort NAME↑  12/340"); the breadcrumb line shows it on the right.
+type positioner interface {
+	Position() string
+}
+
+// renderCrumbs draws the breadcrumb line: the titles of the view stack
+// ("Roles › role/DeployRole › Chains"), the live filter, and on the right
+// the page's position. When it does not fit, the oldest crumbs go first.
+func (m *Model) renderCrumbs() string {
+	st := m.c.Styles
+	titles := make([]string, len(m.stack))
+	for i, p := range m.stack {
+		titles[i] = p.Title()
+	}
+	var right string
+	if pos, ok := m.top().(positioner); ok {
+		right = pos.Position()
+	}
+	var filter string
+	if f, ok := m.top().(Filterable); ok && f.Filter() != "" && m.mode != modeFilter {
+		filter = "  /" + f.Filter()
+	}
+	avail := m.width - ansi.StringWidth(right) - 1
+	sep := " › "
+	for len(titles) > 1 && ansi.StringWidth(strings.Join(titles, sep)+filter)+2 > avail {
+		titles = titles[1:]
+		if !strings.HasPrefix(titles[0], "…") {
+			titles[0] = "…" + sep + titles[0]
+		}
+	}
+	var b strings.Builder
+	for i, t := range titles {
+		if i > 0 {
+			b.WriteString(st.CrumbSep.Render(sep))
+		}
+		if i == len(titles)-1 {
+			b.WriteString(st.CrumbActive.Render(t))
+		} else {
+			b.WriteString(st.Crumb.Render(t))
+		}
+	}
+	left := ansi.Truncate(b.String()+st.Prompt.Render(filter), max(avail, 0), "…")
+	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		return left
+	}
+	return left + strings.Repeat(" ", gap) + st.Muted.Render(right)
+}
+
+// renderFooter draws the key hints and the status or input line.
+func (m *Model) renderFooter() string {
+	return m.renderHints() + "\n" + m.renderStatusLine()
+}
+
+// renderHints lists the focused page's keys, then the global ones, as many
+// as fit.
+func (m *Model) renderHints() string {
+	st := m.c.Styles
+	k := m.c.Keys
+	var bindings []key.Binding
+	switch m.mode {
+	case modeCommand:
+		bindings = []key.Binding{k.Accept, k.Complete, k.Cancel}
+	case modeFilter:
+		bindings = []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+			key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+		}
+	case modePrompt:
+		bindings = []key.Binding{k.Accept, k.Cancel}
+	default:
+		bindings = append(bindings, m.top().KeyMap()...)
+		bindings = append(bindings, k.Command)
+		if _, ok := m.top().(Filterable); ok {
+			bindings = append(bindings, k.Filter)
+		}
+		if _, ok := m.top().(Selector); ok {
+			bindings = append(bindings, k.Copy)
+		}
+		bindings = append(bindings, k.Help)
+		if len(m.stack) > 1 {
+			bindings = append(bindings, k.Back)
+		}
+		bindings = append(bindings, k.Quit)
+	}
+	var b strings.Builder
+	w := 0
+	for _, bd := range bindings {
+		h := bd.Help()
+		if !bd.Enabled() || h.Key == "" {
+			continue
+		}
+		item := h.Key + " " + h.Desc
+		iw := ansi.StringWidth(item) + 2
+		if w+iw > m.width {
+			break
+		}
+		if w > 0 {
+			b.WriteString("  ")
+		}
+		b.WriteString(st.FooterKey.Render(h.Key) + " " + st.FooterDesc.Render(h.Desc))
+		w += iw
+	}
+	return b.String()
+}
+
+// renderStatusLine is the input line in command, filter and prompt modes;
+// otherwise the last status message, or the ARN of the selected node.
+func (m *Model) renderStatusLine() string {
+	st := m.c.Styles
+	switch m.mode {
+	case modeCommand:
+		ghost := commandGhost(m.input.String())
+		return st.Prompt.Render(":") + m.input.View(st, m.width-1, ghost)
+	case modeFilter:
+		return st.Prompt.Render("/") + m.input.View(st, m.width-1, "")
+	case modePrompt:
+		q := st.Prompt.Render(m.prompt.question + " ")
+		return q + m.input.View(st, m.width-ansi.StringWidth(q), "")
+	}
+	if m.status != "" {
+		s := st.Status
+		if m.statusErr {
+			s = st.StatusErr
+		}
+		return s.Render(ansi.Truncate(m.status, m.width, "…"))
+	}
+	if sel, ok := m.top().(Selector); ok {
+		if n := sel.Selected(); n != nil {
+			return st.Muted.Render(ansi.Truncate(n.ARN, m.width, "…"))
+		}
+	}
+	return ""
+}

@@ -1,0 +1,438 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/model/policy"
+	"github.com/iamx/iamx/model/principal"
+)
+
+// staleAfter is how old a credential may get before the Overview warns: the
+// 90 days CIS AWS Foundations uses for unused credentials and key rotation.
+const staleAfter = 90 * 24 * time.Hour
+
+// detailKV is one "label  value" line of an overview.
+func detailKV(st *Styles, label, value string) detailLine {
+	l := fmt.Sprintf("%-10s", label)
+	return detailLine{plain: l + " " + value, styled: st.HeaderKey.Render(l) + " " + value}
+}
+
+// detailKVStyled is detailKV with a styled value (plain given separately).
+func detailKVStyled(st *Styles, label, plain, styled string) detailLine {
+	l := fmt.Sprintf("%-10s", label)
+	return detailLine{plain: l + " " + plain, styled: st.HeaderKey.Render(l) + " " + styled}
+}
+
+func detailHeading(st *Styles, s string) detailLine {
+	return detailLine{plain: s, styled: st.Title.Render(s), skip: true}
+}
+
+func detailDate(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+// overviewLines is the Overview tab: identity, credentials, the admin badge
+// and warnings an on-call engineer should see first.
+func (p *principalPage) overviewLines() []detailLine {
+	st := p.c.Styles
+	n := p.n
+	var out []detailLine
+	switch {
+	case n.User != nil:
+		u := n.User
+		out = append(out, detailKV(st, "ARN", u.ARN), detailKV(st, "ID", dashIfEmpty(u.ID)), detailKV(st, "Path", dashIfEmpty(u.Path)),
+			detailKV(st, "Created", detailDate(u.CreateDate)))
+		out = append(out, tagLines(st, u.Tags)...)
+		out = append(out, p.groupLines()...)
+		out = append(out, p.boundaryLine(u.PermissionsBoundary)...)
+		out = append(out, p.credentialLines()...)
+	case n.Role != nil:
+		r := n.Role
+		out = append(out, detailKV(st, "ARN", r.ARN), detailKV(st, "ID", dashIfEmpty(r.ID)), detailKV(st, "Path", dashIfEmpty(r.Path)),
+			detailKV(st, "Created", detailDate(r.CreateDate)))
+		if r.Description != "" {
+			out = append(out, detailKV(st, "About", flatText(r.Description)))
+		}
+		if r.MaxSessionDuration > 0 {
+			out = append(out, detailKV(st, "Session", fmt.Sprintf("up to %s", time.Duration(r.MaxSessionDuration)*time.Second)))
+		}
+		out = append(out, tagLines(st, r.Tags)...)
+		out = append(out, p.boundaryLine(r.PermissionsBoundary)...)
+		last := "never (or unknown)"
+		if r.LastUsed != nil && !r.LastUsed.LastUsedDate.IsZero() {
+			last = detailDate(r.LastUsed.LastUsedDate)
+			if r.LastUsed.Region != "" {
+				last += " in " + r.LastUsed.Region
+			}
+		}
+		out = append(out, detailKV(st, "Last used", last))
+		for _, ip := range r.InstanceProfiles {
+			out = append(out, detailKV(st, "Profile", ip.Name+" (EC2 instance profile)"))
+		}
+		out = append(out, detailKV(st, "Trusted by", p.trustSummary()))
+	default:
+		out = append(out, detailKV(st, "ID", n.ARN), detailKV(st, "Kind", externalKind(n)))
+		if n.Account != "" {
+			out = append(out, detailKV(st, "Account", n.Account))
+		}
+		if n.Dangling {
+			out = append(out, detailKVStyled(st, "Status", "deleted principal still named in a trust policy",
+				st.Warning.Render("deleted principal still named in a trust policy")))
+		}
+		out = append(out, detailKV(st, "Assumes", p.assumesSummary()))
+	}
+	if n.Kind != graph.KindExternal {
+		out = append(out, detailKV(st, "Account", principalAccount(n)))
+	}
+	out = append(out, p.adminLines()...)
+	if w := p.warnings(); len(w) > 0 {
+		out = append(out, detailBlank(), detailHeading(st, "Warnings"))
+		for _, s := range w {
+			out = append(out, detailLine{plain: "⚠ " + s, styled: st.Warning.Render("⚠ " + s)})
+		}
+	}
+	return out
+}
+
+func dashIfEmpty(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func flatText(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func principalAccount(n *graph.Node) string {
+	if n.Snapshot != nil && n.Snapshot.AccountAlias != "" {
+		return n.Account + " (" + n.Snapshot.AccountAlias + ")"
+	}
+	return dashIfEmpty(n.Account)
+}
+
+func externalKind(n *graph.Node) string {
+	switch n.Principal.Kind {
+	case principal.Account:
+		return "another account (its root: any principal there that its own policies allow)"
+	case principal.Service:
+		return "AWS service"
+	case principal.Federated:
+		return "federated identity provider"
+	case principal.Anyone:
+		return "anyone (the public)"
+	}
+	return n.Principal.Kind.String()
+}
+
+func tagLines(st *Styles, tags []model.Tag) []detailLine {
+	if len(tags) == 0 {
+		return []detailLine{detailKV(st, "Tags", "-")}
+	}
+	parts := make([]string, len(tags))
+	for i, t := range tags {
+		parts[i] = t.Key + "=" + t.Value
+	}
+	return []detailLine{detailKV(st, "Tags", strings.Join(parts, ", "))}
+}
+
+// groupLines lists a user's groups, one per line so enter opens each.
+func (p *principalPage) groupLines() []detailLine {
+	st := p.c.Styles
+	groups := p.c.Graph.GroupsOf(p.n)
+	if len(groups) == 0 {
+		return []detailLine{detailKV(st, "Groups", "-")}
+	}
+	var out []detailLine
+	for i, g := range groups {
+		label := "Groups"
+		if i > 0 {
+			label = ""
+		}
+		l := detailKV(st, label, g.Name)
+		l.node = g
+		out = append(out, l)
+	}
+	return out
+}
+
+func (p *principalPage) boundaryLine(arn string) []detailLine {
+	st := p.c.Styles
+	if arn == "" {
+		return []detailLine{detailKV(st, "Boundary", "-")}
+	}
+	l := detailKV(st, "Boundary", policyDisplayName(arn)+"  "+st.Muted.Render(arn))
+	l.plain = fmt.Sprintf("%-10s %s  %s", "Boundary", policyDisplayName(arn), arn)
+	l.arn = arn
+	l.node = p.c.Graph.Node(arn)
+	return []detailLine{l}
+}
+
+// credentialRow finds the user's row of the credential report.
+func (p *principalPage) credentialRow() *model.CredentialReportRow {
+	s := p.n.Snapshot
+	if s == nil || p.n.User == nil {
+		return nil
+	}
+	for i := range s.CredentialReport {
+		r := &s.CredentialReport[i]
+		if r.ARN == p.n.ARN || (r.ARN == "" && r.User == p.n.Name) {
+			return r
+		}
+	}
+	return nil
+}
+
+// credentialLines shows console and key use from the credential report.
+func (p *principalPage) credentialLines() []detailLine {
+	st := p.c.Styles
+	r := p.credentialRow()
+	if r == nil {
+		return []detailLine{detailKV(st, "Console", "no credential report in this snapshot")}
+	}
+	console := "no password"
+	if r.PasswordEnabled == "true" {
+		console = "password, last used " + reportDate(r.PasswordLastUsed)
+	}
+	mfa := "MFA off"
+	mfaS := st.Warning.Render(mfa)
+	if r.MFAActive == "true" {
+		mfa, mfaS = "MFA on", st.OK.Render("MFA on")
+	}
+	out := []detailLine{detailKVStyled(st, "Console", console+" · "+mfa, console+" · "+mfaS)}
+	keys := []struct{ active, rotated, used, region, service string }{
+		{r.AccessKey1Active, r.AccessKey1LastRotated, r.AccessKey1LastUsedDate, r.AccessKey1LastUsedRegion, r.AccessKey1LastUsedService},
+		{r.AccessKey2Active, r.AccessKey2LastRotated, r.AccessKey2LastUsedDate, r.AccessKey2LastUsedRegion, r.AccessKey2LastUsedService},
+	}
+	any := false
+	for i, k := range keys {
+		if k.active != "true" {
+			continue
+		}
+		any = true
+		s := fmt.Sprintf("key %d active, rotated %s, last used %s", i+1, reportDate(k.rotated), reportDate(k.used))
+		if k.service != "" && k.service != "N/A" {
+			s += " (" + k.service
+			if k.region != "" && k.region != "N/A" {
+				s += ", " + k.region
+			}
+			s += ")"
+		}
+		label := "Keys"
+		if i > 0 && keys[0].active == "true" {
+			label = ""
+		}
+		out = append(out, detailKV(st, label, s))
+	}
+	if !any {
+		out = append(out, detailKV(st, "Keys", "no active access keys"))
+	}
+	return out
+}
+
+// reportDate shortens a credential report time ("2024-05-01T10:00:00+00:00")
+// to its date and spells out the report's placeholders.
+func reportDate(s string) string {
+	switch s {
+	case "", "N/A", "no_information":
+		return "never"
+	case "not_supported":
+		return "not reported"
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return detailDate(t)
+	}
+	return s
+}
+
+func (p *principalPage) trustSummary() string {
+	edges := p.c.Graph.AssumableBy(p.n)
+	if len(edges) == 0 {
+		return "nobody (no principal may assume it)"
+	}
+	names := make([]string, 0, len(edges))
+	seen := map[string]bool{}
+	for _, e := range edges {
+		if !seen[e.From.Label()] {
+			seen[e.From.Label()] = true
+			names = append(names, shortPrincipalARN(e.From.Label()))
+		}
+	}
+	s := strings.Join(names, ", ")
+	return fmt.Sprintf("%d: %s (tab 4)", len(names), s)
+}
+
+func (p *principalPage) assumesSummary() string {
+	edges := p.c.Graph.Assumes(p.n)
+	if len(edges) == 0 {
+		return "no role of the loaded accounts"
+	}
+	names := make([]string, len(edges))
+	for i, e := range edges {
+		names[i] = e.To.Name
+	}
+	return fmt.Sprintf("%d: %s (tab 5)", len(names), strings.Join(names, ", "))
+}
+
+// adminLines shows whether the principal is effectively an administrator,
+// and how: through a policy of its own, or by assuming a role that is.
+func (p *principalPage) adminLines() []detailLine {
+	st := p.c.Styles
+	g := p.c.Graph
+	if p.n.Kind != graph.KindExternal && g.IsAdmin(p.n) {
+		badge := "ADMIN-EQUIVALENT"
+		via := p.adminVia()
+		l := detailKVStyled(st, "Admin", badge+via.plain, st.Accent.Render(badge)+via.plain)
+		l.node, l.arn = via.node, via.arn
+		return []detailLine{l}
+	}
+	if path, ok := p.adminChain(); ok {
+		plain := "can become admin via " + path.text
+		l := detailKVStyled(st, "Admin", plain, st.Accent.Render("can become admin")+" via "+path.text)
+		l.node = path.last
+		return []detailLine{l}
+	}
+	return []detailLine{detailKV(st, "Admin", "no")}
+}
+
+type adminSource struct {
+	plain string
+	node  *graph.Node
+	arn   string
+}
+
+// adminVia names the statement that grants * on *. Admin and
+// AdminSources do not depend on the filter, so a one-service query keeps
+// this cheap on the first screen of the page.
+func (p *principalPage) adminVia() adminSource {
+	perms := p.c.Graph.Permissions(p.n, graph.PermFilter{Service: "sts"})
+	if len(perms.AdminSources) == 0 {
+		return adminSource{}
+	}
+	r := perms.AdminSources[0]
+	s := adminSource{plain: " via " + refText(r)}
+	if isPolicyARN(r.Policy) {
+		s.arn = r.Policy
+		s.node = p.c.Graph.Node(r.Policy)
+	}
+	if len(perms.AdminConditionKeys) > 0 {
+		s.plain += ", only with " + strings.Join(perms.AdminConditionKeys, ", ")
+	}
+	return s
+}
+
+type chainText struct {
+	text string
+	last *graph.Node
+}
+
+// adminChain finds the shortest assume-role chain to an admin role.
+func (p *principalPage) adminChain() (chainText, bool) {
+	g := p.c.Graph
+	for _, path := range g.Chains(p.n, graph.ChainOptions{}) {
+		if len(path.Hops) == 0 {
+			continue
+		}
+		last := path.Hops[len(path.Hops)-1].To
+		if !g.IsAdmin(last) {
+			continue
+		}
+		names := make([]string, 0, len(path.Hops))
+		for _, h := range path.Hops {
+			names = append(names, h.To.Name)
+		}
+		return chainText{text: strings.Join(names, " → "), last: last}, true
+	}
+	return chainText{}, false
+}
+
+// warnings are the things about this principal that deserve a second look,
+// judged against the snapshot's capture time (not the wall clock) so the
+// screen says the same thing every time the snapshot is opened.
+func (p *principalPage) warnings() []string {
+	n := p.n
+	var out []string
+	now := time.Time{}
+	if n.Snapshot != nil {
+		now = n.Snapshot.CapturedAt
+	}
+	admin := n.Kind != graph.KindExternal && p.c.Graph.IsAdmin(n)
+	if r := p.credentialRow(); r != nil {
+		if r.PasswordEnabled == "true" && r.MFAActive != "true" {
+			if admin {
+				out = append(out, "administrator with a console password and no MFA")
+			} else {
+				out = append(out, "console password without MFA")
+			}
+		}
+		for i, k := range [][2]string{{r.AccessKey1Active, r.AccessKey1LastRotated}, {r.AccessKey2Active, r.AccessKey2LastRotated}} {
+			if k[0] != "true" || now.IsZero() {
+				continue
+			}
+			if t, err := time.Parse(time.RFC3339, k[1]); err == nil && now.Sub(t) > staleAfter {
+				out = append(out, fmt.Sprintf("access key %d not rotated for %d days", i+1, int(now.Sub(t).Hours()/24)))
+			}
+		}
+		if r.AccessKey1Active == "true" && r.AccessKey2Active == "true" {
+			out = append(out, "two active access keys")
+		}
+	}
+	if n.Role != nil {
+		for _, e := range p.c.Graph.AssumableBy(n) {
+			switch {
+			case e.From.Principal.Kind == principal.Anyone && len(e.Conditions) == 0:
+				out = append(out, "anyone may assume this role, with no condition")
+			case e.From.Principal.Kind == principal.Account && e.From.Account != n.Account && !hasConditionKey(e.Conditions, "sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalArn"):
+				out = append(out, fmt.Sprintf("account %s may assume this role with no sts:ExternalId or principal condition", e.From.Account))
+			case e.Kind == graph.EdgeWebIdentity && !hasConditionSuffix(e.Conditions, ":sub"):
+				out = append(out, fmt.Sprintf("%s tokens may assume this role with no sub condition: any repository or workload of that provider", e.From.Name))
+			}
+		}
+		if admin && !now.IsZero() && n.Role.LastUsed != nil && !n.Role.LastUsed.LastUsedDate.IsZero() &&
+			now.Sub(n.Role.LastUsed.LastUsedDate) > staleAfter {
+			out = append(out, fmt.Sprintf("admin role unused for %d days", int(now.Sub(n.Role.LastUsed.LastUsedDate).Hours()/24)))
+		}
+	}
+	if n.Snapshot != nil {
+		for _, w := range n.Snapshot.Warnings {
+			if mentions(w.Where, n.Name) {
+				out = append(out, "load: "+w.String())
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func hasConditionKey(cs []policy.Condition, keys ...string) bool {
+	for _, c := range cs {
+		for _, k := range keys {
+			if strings.EqualFold(c.Key, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasConditionSuffix(cs []policy.Condition, suffix string) bool {
+	for _, c := range cs {
+		if strings.HasSuffix(strings.ToLower(c.Key), suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// mentions reports whether a warning's Where names the entity: the loader
+// writes "roles[12] (Deploy).…", so the name appears in parentheses.
+func mentions(where, name string) bool {
+	return name != "" && strings.Contains(where, "("+name+")")
+}

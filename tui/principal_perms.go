@@ -1,0 +1,295 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/model/actions"
+	"github.com/iamx/iamx/model/policy"
+)
+
+// permsView groups a principal's effective permissions for the Permissions
+// tab: service → access level → actions, plus what the boundary, SCPs and
+// denies take away. Computed once per page, on first view of the tab.
+type permsView struct {
+	perms    *graph.Permissions
+	services []permService
+	removed  []permService
+}
+
+type permService struct {
+	name    string
+	actions []int // indices into Permissions.Actions or .Removed
+	levels  map[actions.AccessLevel]int
+	cond    int // conditional actions
+}
+
+func groupByService[T any](list []T, service func(T) string, level func(T) actions.AccessLevel, cond func(T) bool) []permService {
+	var out []permService
+	idx := map[string]int{}
+	for i, a := range list {
+		s := service(a)
+		j, ok := idx[s]
+		if !ok {
+			j = len(out)
+			idx[s] = j
+			out = append(out, permService{name: s, levels: map[actions.AccessLevel]int{}})
+		}
+		out[j].actions = append(out[j].actions, i)
+		out[j].levels[level(a)]++
+		if cond(a) {
+			out[j].cond++
+		}
+	}
+	return out
+}
+
+func (p *principalPage) permsView() *permsView {
+	if p.perms != nil {
+		return p.perms
+	}
+	perms := p.c.Graph.Permissions(p.n, graph.PermFilter{})
+	v := &permsView{perms: perms}
+	v.services = groupByService(perms.Actions,
+		func(a graph.ActionPerm) string { return a.Service },
+		func(a graph.ActionPerm) actions.AccessLevel { return a.Level },
+		func(a graph.ActionPerm) bool { return a.Conditional })
+	v.removed = groupByService(perms.Removed,
+		func(a graph.RemovedAction) string { return serviceOf(a.Action) },
+		func(a graph.RemovedAction) actions.AccessLevel { return a.Level },
+		func(graph.RemovedAction) bool { return false })
+	p.perms = v
+	return v
+}
+
+func serviceOf(action string) string {
+	s, _, _ := strings.Cut(action, ":")
+	return s
+}
+
+var levelShort = map[actions.AccessLevel]string{
+	actions.List: "List", actions.Read: "Read", actions.Write: "Write",
+	actions.PermissionsManagement: "Perms", actions.Tagging: "Tag",
+}
+
+// levelSummary is "List 3 · Read 5 · Write 4", in console order.
+func levelSummary(levels map[actions.AccessLevel]int) string {
+	var parts []string
+	for _, l := range actions.AccessLevels() {
+		if n := levels[l]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", levelShort[l], n))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// permissionLines is the Permissions tab. Services start folded; enter on a
+// service unfolds its actions by access level, enter on an action shows
+// which statements grant it and what limits it.
+func (p *principalPage) permissionLines() []detailLine {
+	st := p.c.Styles
+	v := p.permsView()
+	perms := v.perms
+	var out []detailLine
+	cond := 0
+	for _, s := range v.services {
+		cond += s.cond
+	}
+	summary := fmt.Sprintf("%d actions in %d services", len(perms.Actions), len(v.services))
+	if cond > 0 {
+		summary += fmt.Sprintf(" (%d only with more context)", cond)
+	}
+	if len(perms.Removed) > 0 {
+		summary += fmt.Sprintf(" · %d granted but removed", len(perms.Removed))
+	}
+	out = append(out, detailHeading(st, summary))
+	if perms.Admin {
+		text := "ADMIN-EQUIVALENT: every action on every resource"
+		if len(perms.AdminSources) > 0 {
+			text += " via " + refText(perms.AdminSources[0])
+		}
+		out = append(out, detailLine{plain: text, styled: st.Accent.Render(text), skip: true})
+	}
+	if len(perms.AdminConditionKeys) > 0 {
+		text := "admin only with " + strings.Join(perms.AdminConditionKeys, ", ") + " (a deny applies without it)"
+		out = append(out, detailLine{plain: text, styled: st.Warning.Render(text), skip: true})
+	}
+	if perms.Note != "" {
+		out = append(out, detailMuted(st, perms.Note))
+	}
+	for _, s := range v.services {
+		out = append(out, p.serviceLine(s, "svc:"+s.name, len(s.actions)))
+		if !p.open["svc:"+s.name] {
+			continue
+		}
+		for _, l := range actions.AccessLevels() {
+			if s.levels[l] == 0 {
+				continue
+			}
+			out = append(out, detailMuted(st, fmt.Sprintf("    %s (%d)", l, s.levels[l])))
+			for _, i := range s.actions {
+				if a := &perms.Actions[i]; a.Level == l {
+					out = append(out, p.actionLines(a)...)
+				}
+			}
+		}
+	}
+	if len(v.removed) > 0 {
+		out = append(out, detailBlank(), detailHeading(st, fmt.Sprintf("Removed: granted by identity policies, taken away (%d)", len(perms.Removed))))
+		for _, s := range v.removed {
+			fold := "rm:" + s.name
+			line := p.serviceLine(s, fold, len(s.actions))
+			by := removedBy(perms.Removed[s.actions[0]])
+			line.plain += "  by " + by
+			line.styled += "  " + st.Warning.Render("by "+by)
+			out = append(out, line)
+			if !p.open[fold] {
+				continue
+			}
+			for _, i := range s.actions {
+				r := perms.Removed[i]
+				plain := fmt.Sprintf("      %-40s %s", r.Action, removedBy(r))
+				out = append(out, detailLine{plain: plain, styled: fmt.Sprintf("      %-40s %s", r.Action, st.Warning.Render(removedBy(r))), skip: true})
+			}
+		}
+	}
+	return out
+}
+
+func (p *principalPage) serviceLine(s permService, fold string, n int) detailLine {
+	st := p.c.Styles
+	mark := "▸"
+	if p.open[fold] {
+		mark = "▾"
+	}
+	levels := levelSummary(s.levels)
+	plain := fmt.Sprintf("%s %-22s %5d  %s", mark, cutWidth(s.name, 22), n, levels)
+	styled := mark + " " + st.Title.Render(fmt.Sprintf("%-22s", cutWidth(s.name, 22))) + fmt.Sprintf(" %5d  ", n) + st.Muted.Render(levels)
+	if s.cond > 0 {
+		c := fmt.Sprintf("  %d conditional", s.cond)
+		plain += c
+		styled += st.Warning.Render(c)
+	}
+	return detailLine{plain: plain, styled: styled, fold: fold}
+}
+
+// actionLines is one allowed action, and its provenance when unfolded.
+func (p *principalPage) actionLines(a *graph.ActionPerm) []detailLine {
+	st := p.c.Styles
+	fold := "act:" + a.Action
+	res := "on " + strings.Join(a.Resources, ", ")
+	plain := fmt.Sprintf("      %-36s %s", a.Action, res)
+	styled := fmt.Sprintf("      %-36s %s", a.Action, st.Muted.Render(res))
+	var flags []string
+	if a.Conditional {
+		flags = append(flags, "if "+strings.Join(a.ConditionKeys, ", "))
+	}
+	if len(a.Restrictions) > 0 {
+		flags = append(flags, "limited")
+	}
+	if a.Always {
+		flags = append(flags, "always allowed")
+	}
+	if len(flags) > 0 {
+		f := "  [" + strings.Join(flags, "; ") + "]"
+		plain += f
+		styled += st.Warning.Render(f)
+	}
+	out := []detailLine{{plain: plain, styled: styled, fold: fold}}
+	if !p.open[fold] {
+		return out
+	}
+	sub := func(label, text string, style func(...string) string) {
+		pl := fmt.Sprintf("          %-11s %s", label, text)
+		out = append(out, detailLine{plain: pl, styled: fmt.Sprintf("          %s %s", st.HeaderKey.Render(fmt.Sprintf("%-11s", label)), style(text)), skip: true})
+	}
+	plainStyle := func(s ...string) string { return strings.Join(s, "") }
+	for _, r := range a.Sources {
+		sub("granted by", refText(r), plainStyle)
+	}
+	if a.Always {
+		sub("granted by", "AWS: sts:GetCallerIdentity needs no permission", plainStyle)
+	}
+	if len(a.ConditionalResources) > 0 {
+		sub("with context", "also on "+strings.Join(a.ConditionalResources, ", ")+" if "+strings.Join(a.ConditionKeys, ", "), st.Warning.Render)
+	}
+	if len(a.NotResources) > 0 {
+		sub("except", strings.Join(a.NotResources, ", "), plainStyle)
+	}
+	for _, r := range a.Restrictions {
+		sub("limited by", restrictionText(r), st.Warning.Render)
+	}
+	return out
+}
+
+// refText names a statement for people: "DeveloperAccess #2 (via group
+// Developers)".
+func refText(r graph.StatementRef) string {
+	name := r.PolicyName
+	if name == "" {
+		name = policyDisplayName(r.Policy)
+	}
+	s := name
+	if r.Index >= 0 {
+		s += " " + r.Label()
+	}
+	if r.PolicyType != policy.IdentityPolicy {
+		s = r.PolicyType.String() + " " + s
+	}
+	if r.Via != "" {
+		s += " (via group " + r.Via + ")"
+	}
+	return s
+}
+
+func restrictionText(r graph.Restriction) string {
+	var s string
+	switch r.Layer {
+	case policy.LayerExplicitDeny:
+		s = "deny " + refText(r.StatementRef)
+	default:
+		s = refText(r.StatementRef)
+	}
+	if len(r.Resources) > 0 {
+		if r.NotResource {
+			s += " except on " + strings.Join(r.Resources, ", ")
+		} else if r.Layer == policy.LayerExplicitDeny {
+			s += " on " + strings.Join(r.Resources, ", ")
+		} else {
+			s += " allows only " + strings.Join(r.Resources, ", ")
+		}
+	}
+	if len(r.ConditionKeys) > 0 {
+		s += " when " + strings.Join(r.ConditionKeys, ", ")
+	}
+	return s
+}
+
+func removedBy(r graph.RemovedAction) string {
+	var names []string
+	for _, b := range r.By {
+		names = append(names, refText(b))
+	}
+	layer := layerText(r.Layer)
+	if len(names) == 0 {
+		return layer
+	}
+	return strings.Join(names, ", ")
+}
+
+// toggleAllServices unfolds every service, or folds them all when any is
+// open.
+func (p *principalPage) toggleAllServices() {
+	v := p.permsView()
+	anyOpen := false
+	for _, s := range v.services {
+		if p.open["svc:"+s.name] {
+			anyOpen = true
+		}
+	}
+	for _, s := range v.services {
+		p.open["svc:"+s.name] = !anyOpen
+	}
+	p.rebuild()
+}

@@ -1,0 +1,103 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/model/policy"
+)
+
+// trustLines is the Trust tab of a role: who may assume it (trust side and
+// identity side both decided by graph), each with the conditions that gate
+// it, then the trust policy itself.
+func (p *principalPage) trustLines() []detailLine {
+	st := p.c.Styles
+	var out []detailLine
+	edges := p.c.Graph.AssumableBy(p.n)
+	out = append(out, detailHeading(st, fmt.Sprintf("Who may assume %s (%d)", p.n.Name, len(edges))))
+	if len(edges) == 0 {
+		msg := "  nobody: no principal passes both the trust policy and its own policies"
+		out = append(out, detailLine{plain: msg, styled: st.Muted.Render(msg), skip: true})
+	}
+	for i := range edges {
+		out = append(out, edgeLines(st, &edges[i], edges[i].From, "  ")...)
+	}
+	if r := p.n.Role; r != nil && len(r.TrustPolicy.JSON) > 0 {
+		out = append(out, detailBlank(), detailHeading(st, "Trust policy"))
+		for _, dl := range highlightJSON(r.TrustPolicy.JSON, st) {
+			out = append(out, detailLine{plain: "  " + dl.plain, styled: "  " + dl.styled, skip: true})
+		}
+	}
+	return out
+}
+
+// edgeLines draws one can-assume edge as seen from its other end: the
+// principal (enter opens it), how it assumes, and each condition.
+func edgeLines(st *Styles, e *graph.Edge, other *graph.Node, indent string) []detailLine {
+	name := other.Label()
+	how := edgeKindText(e)
+	plain := fmt.Sprintf("%s%-34s %s", indent, cutWidth(name, 34), how)
+	styled := indent + st.TableCell.Bold(true).Render(fmt.Sprintf("%-34s", cutWidth(name, 34))) + " " + st.Muted.Render(how)
+	if e.Conditional {
+		plain += "  conditional"
+		styled += "  " + st.Warning.Render("conditional")
+	}
+	out := []detailLine{{plain: plain, styled: styled, node: other}}
+	for _, c := range e.Conditions {
+		t := indent + "    " + conditionText(c)
+		out = append(out, detailLine{plain: t, styled: indent + "    " + st.Warning.Render(conditionText(c)), skip: true})
+	}
+	if len(e.MissingContext) > 0 {
+		t := indent + "    needs at request time: " + strings.Join(e.MissingContext, ", ")
+		out = append(out, detailLine{plain: t, styled: st.Muted.Render(t), skip: true})
+	}
+	return out
+}
+
+func edgeKindText(e *graph.Edge) string {
+	switch e.Kind {
+	case graph.EdgeService:
+		return "service (sts:AssumeRole)"
+	case graph.EdgeWebIdentity:
+		return "OIDC (sts:AssumeRoleWithWebIdentity)"
+	case graph.EdgeSAML:
+		return "SAML (sts:AssumeRoleWithSAML)"
+	}
+	return e.Kind
+}
+
+// conditionText renders a condition with a plain-words tag for the keys
+// that matter most on trust edges.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html
+func conditionText(c policy.Condition) string {
+	s := fmt.Sprintf("%s %s = %s", c.Operator, c.Key, strings.Join(c.Values, " | "))
+	if tag := conditionTag(c.Key); tag != "" {
+		s = tag + ": " + s
+	}
+	return s
+}
+
+func conditionTag(k string) string {
+	lk := strings.ToLower(k)
+	switch {
+	case lk == "aws:multifactorauthpresent" || lk == "aws:multifactorauthage":
+		return "MFA"
+	case lk == "sts:externalid":
+		return "ExternalId"
+	case lk == "aws:principalorgid" || lk == "aws:principalorgpaths":
+		return "organization"
+	case lk == "aws:sourceaccount" || lk == "aws:sourcearn" || lk == "aws:sourceorgid":
+		return "source"
+	case lk == "aws:sourceip" || lk == "aws:sourcevpc" || lk == "aws:sourcevpce":
+		return "network"
+	case strings.HasSuffix(lk, ":sub"):
+		return "OIDC subject"
+	case strings.HasSuffix(lk, ":aud"):
+		return "OIDC audience"
+	case strings.HasPrefix(lk, "saml:"):
+		return "SAML"
+	}
+	return ""
+}

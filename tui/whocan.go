@@ -1,0 +1,122 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/iamx/iamx/graph"
+)
+
+// whoCanPage answers ":whocan ACTION [RESOURCE]": every principal that can
+// make the request, directly or through a chain of roles, and whether only
+// with more context. graph.WhoCan does the work; this is its table.
+type whoCanPage struct {
+	c        *Common
+	action   string
+	resource string
+	table    *Table[graph.Access]
+	rows     []graph.Access
+	width    int
+}
+
+// NewWhoCanPage returns the answer to who can perform action on resource.
+func NewWhoCanPage(c *Common, action, resource string) Page {
+	if strings.TrimSpace(resource) == "" {
+		resource = "*"
+	}
+	p := &whoCanPage{c: c, action: action, resource: resource}
+	st := c.Styles
+	p.table = NewTable(st, c.Keys, []Column[graph.Access]{
+		{Title: "PRINCIPAL", Cell: func(a graph.Access) string { return a.Principal.Label() }, Min: 16, Max: 40, Flex: true},
+		{Title: "ACCESS", Cell: whoCanAccess, Min: 8, Max: 12,
+			Style: func(a graph.Access, _ string) *lipgloss.Style {
+				if a.Conditional {
+					return &st.Warning
+				}
+				return &st.OK
+			}},
+		{Title: "NEEDS", Cell: func(a graph.Access) string { return strings.Join(a.MissingContext, ", ") }, Min: 5, Max: 36},
+		{Title: "VIA", Cell: whoCanVia, Min: 6, Flex: true},
+	})
+	p.table.SetEmpty(fmt.Sprintf("nobody can %s on %s", action, resource))
+	p.rows = c.Graph.WhoCan(action, resource, nil)
+	p.table.SetRows(p.rows)
+	return p
+}
+
+func whoCanAccess(a graph.Access) string {
+	if a.Conditional {
+		return "allow if"
+	}
+	return "allow"
+}
+
+// whoCanVia names the roles of the path: "direct", or "DeployRole → ProdAdmin".
+func whoCanVia(a graph.Access) string {
+	if len(a.Via) == 0 {
+		return "direct"
+	}
+	names := make([]string, len(a.Via))
+	for i, n := range a.Via {
+		names[i] = n.Name
+	}
+	return strings.Join(names, " → ")
+}
+
+func (p *whoCanPage) Title() string {
+	return "whocan " + p.action + " " + p.resource
+}
+
+func (p *whoCanPage) SetSize(w, h int) {
+	p.width = w
+	p.table.SetSize(w, max(h-1, 0))
+}
+
+// summary is the line above the table: how many, how many conditional.
+func (p *whoCanPage) summary() string {
+	cond, chained := 0, 0
+	for _, a := range p.rows {
+		if a.Conditional {
+			cond++
+		}
+		if len(a.Via) > 0 {
+			chained++
+		}
+	}
+	return fmt.Sprintf("%d principals can %s on %s · %d only with more context · %d through roles",
+		len(p.rows), p.action, p.resource, cond, chained)
+}
+
+func (p *whoCanPage) View() string {
+	return cutWidth(p.c.Styles.Title.Render(p.summary()), p.width) + "\n" + p.table.View()
+}
+
+func (p *whoCanPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	if km, ok := msg.(tea.KeyPressMsg); ok && key.Matches(km, p.c.Keys.Open) {
+		if a, ok := p.table.Selected(); ok {
+			return p, Cmd(OpenNodeMsg{Node: a.Principal})
+		}
+		return p, nil
+	}
+	p.table.Update(msg)
+	return p, nil
+}
+
+func (p *whoCanPage) Selected() *graph.Node {
+	if a, ok := p.table.Selected(); ok {
+		return a.Principal
+	}
+	return nil
+}
+
+func (p *whoCanPage) SetFilter(text string) { p.table.SetFilter(text) }
+func (p *whoCanPage) Filter() string        { return p.table.Filter() }
+
+func (p *whoCanPage) KeyMap() []key.Binding {
+	km := p.c.Keys
+	return []key.Binding{km.Up, km.Down, km.Open, km.Sort, km.SortReverse}
+}
