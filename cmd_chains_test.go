@@ -35,7 +35,7 @@ func TestChainsCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, out)
 	}
-	if ans.From == nil || *ans.From != demoAcct+"user/ci-deployer" || ans.To != demoAcct+"role/BreakGlassRole" {
+	if ans.From == nil || *ans.From != demoAcct+"user/automation/ci-deployer" || ans.To != demoAcct+"role/BreakGlassRole" {
 		t.Fatalf("from %v to %q", ans.From, ans.To)
 	}
 	if len(ans.Paths) == 0 || len(ans.Paths[0].Hops) != 3 {

@@ -41,7 +41,7 @@ func TestWhoCanCommand(t *testing.T) {
 		via         []string
 	}{
 		{"direct admin role", []string{"iam:CreateUser"}, demoAcct + "role/ProdAdminRole", false, []string{}},
-		{"through two roles", []string{"iam:CreateUser", "*"}, demoAcct + "user/ci-deployer", false,
+		{"through two roles", []string{"iam:CreateUser", "*"}, demoAcct + "user/automation/ci-deployer", false,
 			[]string{demoAcct + "role/DeployRole", demoAcct + "role/ProdAdminRole"}},
 		{"only with MFA", []string{"iam:CreateUser"}, demoAcct + "user/alice", true, []string{}},
 		{"MFA supplied with -c", []string{"iam:CreateUser", "-c", "aws:MultiFactorAuthPresent=true"}, demoAcct + "user/alice", false, []string{}},

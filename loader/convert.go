@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,43 +28,58 @@ type snapshotHeader struct {
 // converter turns wire values into model values, collecting warnings that
 // name the entity and the place.
 type converter struct {
-	docs     *docParser
-	warnings []model.Warning
-	// seen holds the warnings already recorded. A snapshot file keeps the
-	// warnings of its first load, and reading it again finds the same faults
-	// in the same documents; each is reported once.
-	seen map[model.Warning]bool
+	docs     docBatch
+	warnings []seqWarning
+	seq      int // orders warnings as the entities are read
 }
+
+type seqWarning struct {
+	seq int
+	w   model.Warning
+}
+
+func (c *converter) next() int { c.seq++; return c.seq }
 
 func (c *converter) warn(where, format string, a ...any) {
-	w := model.Warning{Where: where, Message: fmt.Sprintf(format, a...)}
-	if c.seen[w] {
-		return
-	}
-	c.seen[w] = true
-	c.warnings = append(c.warnings, w)
+	c.warnings = append(c.warnings, seqWarning{c.next(), model.Warning{Where: where, Message: fmt.Sprintf(format, a...)}})
 }
 
-// docWarn records a document fault, joining the entity's place with the
-// parser's path inside the document.
-func (c *converter) docWarn(where string, err error) {
+// finish parses the queued documents and returns every warning in the order
+// of the entities, each once: a snapshot file keeps the warnings of its
+// first load, and reading it again finds the same faults in the same
+// documents.
+func (c *converter) finish() []model.Warning {
+	for _, f := range c.docs.run() {
+		c.warnings = append(c.warnings, seqWarning{f.seq, docWarning(f.where, f.err)})
+	}
+	slices.SortStableFunc(c.warnings, func(a, b seqWarning) int { return a.seq - b.seq })
+	var out []model.Warning
+	seen := make(map[model.Warning]bool, len(c.warnings))
+	for _, w := range c.warnings {
+		if !seen[w.w] {
+			seen[w.w] = true
+			out = append(out, w.w)
+		}
+	}
+	return out
+}
+
+// docWarning describes a document fault, joining the entity's place with
+// the parser's path inside the document.
+func docWarning(where string, err error) model.Warning {
 	var pe *policy.ParseError
 	if errors.As(err, &pe) {
 		if pe.Path != "" {
 			where += "." + pe.Path
 		}
-		c.warn(where, "%s", pe.Msg)
-		return
+		return model.Warning{Where: where, Message: pe.Msg}
 	}
-	c.warn(where, "%v", err)
+	return model.Warning{Where: where, Message: err.Error()}
 }
 
-func (c *converter) document(raw json.RawMessage, where string) model.Document {
-	d, err := c.docs.document(raw)
-	if err != nil {
-		c.docWarn(where, err)
-	}
-	return d
+// document queues the document field raw to be parsed into dst.
+func (c *converter) document(dst *model.Document, raw json.RawMessage, where string) {
+	c.docs.add(raw, dst, where, c.next())
 }
 
 func (c *converter) time(t wireTime, where string) time.Time {
@@ -110,7 +126,7 @@ func parseTime(raw json.RawMessage) (time.Time, error) {
 
 // convert builds a snapshot from decoded GAAD and the snapshot header.
 func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, error) {
-	c := &converter{docs: newDocParser(), seen: make(map[model.Warning]bool)}
+	c := &converter{}
 	s := &model.Snapshot{
 		AccountID:    h.accountID,
 		AccountAlias: h.accountAlias,
@@ -158,7 +174,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 			Path: w.Path, Name: w.UserName, ID: w.UserID, ARN: w.Arn,
 			CreateDate:       c.time(w.CreateDate, where+".CreateDate"),
 			Groups:           nilIfEmpty(w.GroupList),
-			InlinePolicies:   c.inline(w.UserPolicyList, where+".UserPolicyList"),
+			InlinePolicies:   c.inline(w.UserPolicyList, where, ".UserPolicyList"),
 			AttachedPolicies: attached(w.AttachedManagedPolicies),
 			Tags:             tags(w.Tags),
 		}
@@ -178,7 +194,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 		s.Groups = append(s.Groups, &model.Group{
 			Path: w.Path, Name: w.GroupName, ID: w.GroupID, ARN: w.Arn,
 			CreateDate:       c.time(w.CreateDate, where+".CreateDate"),
-			InlinePolicies:   c.inline(w.GroupPolicyList, where+".GroupPolicyList"),
+			InlinePolicies:   c.inline(w.GroupPolicyList, where, ".GroupPolicyList"),
 			AttachedPolicies: attached(w.AttachedManagedPolicies),
 		})
 	}
@@ -195,11 +211,11 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 			CreateDate:         c.time(w.CreateDate, where+".CreateDate"),
 			Description:        w.Description,
 			MaxSessionDuration: w.MaxSessionDuration,
-			TrustPolicy:        c.document(w.AssumeRolePolicyDocument, where+".AssumeRolePolicyDocument"),
-			InlinePolicies:     c.inline(w.RolePolicyList, where+".RolePolicyList"),
+			InlinePolicies:     c.inline(w.RolePolicyList, where, ".RolePolicyList"),
 			AttachedPolicies:   attached(w.AttachedManagedPolicies),
 			Tags:               tags(w.Tags),
 		}
+		c.document(&r.TrustPolicy, w.AssumeRolePolicyDocument, where+".AssumeRolePolicyDocument")
 		if w.PermissionsBoundary != nil {
 			r.PermissionsBoundary = w.PermissionsBoundary.PermissionsBoundaryArn
 		}
@@ -246,17 +262,17 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 			Tags:                          tags(w.Tags),
 		}
 		if len(w.PolicyVersionList) > 0 {
-			p.Versions = make([]model.PolicyVersion, 0, len(w.PolicyVersionList))
+			p.Versions = make([]model.PolicyVersion, len(w.PolicyVersionList))
 		}
 		for j := range w.PolicyVersionList {
 			v := &w.PolicyVersionList[j]
-			vw := fmt.Sprintf("%s.PolicyVersionList[%d] (%s)", where, j, v.VersionID)
-			p.Versions = append(p.Versions, model.PolicyVersion{
+			vw := where + ".PolicyVersionList[" + strconv.Itoa(j) + "] (" + v.VersionID + ")"
+			p.Versions[j] = model.PolicyVersion{
 				VersionID:        v.VersionID,
 				IsDefaultVersion: v.IsDefaultVersion,
 				CreateDate:       c.time(v.CreateDate, vw+".CreateDate"),
-				Document:         c.document(v.Document, vw+".Document"),
-			})
+			}
+			c.document(&p.Versions[j].Document, v.Document, vw+".Document")
 		}
 		if len(p.Versions) > 0 && p.DefaultVersion() == nil {
 			c.warn(where, "no default version among %d versions (DefaultVersionId %q)", len(p.Versions), p.DefaultVersionID)
@@ -271,20 +287,19 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 	if s.Partition == "" {
 		s.Partition = "aws"
 	}
-	s.Warnings = c.warnings
+	s.Warnings = c.finish()
 	return s, nil
 }
 
-func (c *converter) inline(list []wireInline, where string) []model.InlinePolicy {
+func (c *converter) inline(list []wireInline, entity, field string) []model.InlinePolicy {
 	if len(list) == 0 {
 		return nil
 	}
-	out := make([]model.InlinePolicy, 0, len(list))
+	out := make([]model.InlinePolicy, len(list))
 	for i := range list {
-		out = append(out, model.InlinePolicy{
-			Name:     list[i].PolicyName,
-			Document: c.document(list[i].PolicyDocument, fmt.Sprintf("%s[%d] (%s).PolicyDocument", where, i, list[i].PolicyName)),
-		})
+		out[i].Name = list[i].PolicyName
+		where := entity + field + "[" + strconv.Itoa(i) + "] (" + list[i].PolicyName + ").PolicyDocument"
+		c.document(&out[i].Document, list[i].PolicyDocument, where)
 	}
 	return out
 }

@@ -4,74 +4,147 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/policy"
 )
 
-// docParser parses policy documents while loading, once per distinct text:
-// accounts repeat documents heavily (every Lambda role has the same trust
-// policy), so identical texts share one parsed *policy.Policy. Parsed
-// policies are read-only after loading, which makes sharing safe.
-type docParser struct {
-	cache map[string]docResult
-	buf   bytes.Buffer
+// docJob is one policy document field waiting to be parsed: where its
+// result goes, and where to say it came from if it is faulty.
+type docJob struct {
+	raw   json.RawMessage
+	dst   *model.Document
+	where string
+	seq   int // position among the load's warnings
+	text  int // index into docBatch.texts
 }
 
-type docResult struct {
+// docBatch parses a load's policy documents together, after the file has
+// been decoded: each distinct text once (accounts repeat documents heavily —
+// every Lambda role has the same trust policy — so identical texts share one
+// parsed *policy.Policy, which is read-only after loading), and distinct
+// texts in parallel, since parsing documents is most of a load's work.
+type docBatch struct {
+	jobs  []docJob
+	texts []docText
+	index map[string]int
+}
+
+type docText struct {
 	text   []byte
 	policy *policy.Policy
 	err    error
 }
 
-func newDocParser() *docParser { return &docParser{cache: make(map[string]docResult)} }
+// add queues the document field raw for dst.
+func (b *docBatch) add(raw json.RawMessage, dst *model.Document, where string, seq int) {
+	b.jobs = append(b.jobs, docJob{raw: raw, dst: dst, where: where, seq: seq})
+}
 
-// document turns a document field as found in a file into a model.Document
-// and, when it cannot be used, the error to report as a warning. The field
-// may be absent or null (no document), a JSON object (the CLI's form), or a
-// string: RFC 3986 URL-encoded JSON (the raw API form) or, from some
-// producers, plain JSON text. Producers differ per field, so each field is
-// decided on its own.
+// run decodes and parses every queued document, fills the destinations, and
+// returns the faults in queue order.
+func (b *docBatch) run() []docFault {
+	if b.index == nil {
+		b.index = make(map[string]int, len(b.jobs))
+	}
+	var faults []docFault
+	var buf bytes.Buffer
+	for i := range b.jobs {
+		j := &b.jobs[i]
+		text, ok := documentText(j.raw)
+		j.text = -1
+		if !ok {
+			continue // absent or null: no document
+		}
+		buf.Reset()
+		if err := json.Compact(&buf, text); err != nil {
+			// Not JSON: keep the text exactly as found so nothing is lost.
+			// The message depends only on the text, so reading a written
+			// snapshot again reports the same fault in the same words.
+			msg := "not valid JSON: " + err.Error()
+			if t := bytes.TrimSpace(text); len(t) > 0 && t[0] == '%' {
+				msg = "neither JSON nor URL-encoded JSON (a malformed %-escape)"
+			}
+			*j.dst = model.Document{JSON: bytes.Clone(text)}
+			faults = append(faults, docFault{seq: j.seq, where: j.where, err: &policy.ParseError{Msg: msg}})
+			continue
+		}
+		// Compacted, stored documents are canonical: a written snapshot
+		// reads back byte for byte.
+		k, seen := b.index[string(buf.Bytes())]
+		if !seen {
+			k = len(b.texts)
+			b.texts = append(b.texts, docText{text: bytes.Clone(buf.Bytes())})
+			b.index[string(b.texts[k].text)] = k
+		}
+		j.text = k
+	}
+	b.parseAll()
+	for i := range b.jobs {
+		j := &b.jobs[i]
+		if j.text < 0 {
+			continue
+		}
+		t := &b.texts[j.text]
+		*j.dst = model.Document{JSON: t.text, Policy: t.policy}
+		if t.err != nil {
+			faults = append(faults, docFault{seq: j.seq, where: j.where, err: t.err})
+		}
+	}
+	return faults
+}
+
+type docFault struct {
+	seq   int
+	where string
+	err   error
+}
+
+// parseAll parses the distinct texts on every available CPU.
+func (b *docBatch) parseAll() {
+	workers := min(runtime.GOMAXPROCS(0), len(b.texts)/64+1)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(b.texts) {
+					return
+				}
+				t := &b.texts[k]
+				t.policy, t.err = policy.Parse(t.text)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// documentText returns the JSON text of a document field as found in a
+// file. The field may be absent or null (no document: ok is false), a JSON
+// object (the CLI's form), or a string: RFC 3986 URL-encoded JSON (the raw
+// API form) or, from some producers, plain JSON text. Producers differ per
+// field, so each field is decided on its own.
 //
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html
 // ("policy documents ... are URL-encoded compliant with RFC 3986")
-func (p *docParser) document(raw json.RawMessage) (model.Document, error) {
+func documentText(raw json.RawMessage) (text []byte, ok bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return model.Document{}, nil
+		return nil, false
 	}
 	if raw[0] != '"' {
-		return p.parse(raw)
+		return raw, true
 	}
-	var str string
-	if err := json.Unmarshal(raw, &str); err != nil {
-		return model.Document{}, err // raw came from a valid file; kept for safety
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return raw, true // cannot happen: raw came from a valid file
 	}
-	return p.parse([]byte(decodeDocumentString(str)))
-}
-
-// parse compacts text (so that stored documents are canonical and a written
-// snapshot reads back byte for byte) and parses it, once per distinct text.
-func (p *docParser) parse(text []byte) (model.Document, error) {
-	p.buf.Reset()
-	if err := json.Compact(&p.buf, text); err != nil {
-		// Not JSON: keep the text exactly as found so nothing is lost. The
-		// message depends only on the text, so reading a written snapshot
-		// again reports the same fault in the same words.
-		msg := "not valid JSON: " + err.Error()
-		if t := bytes.TrimSpace(text); len(t) > 0 && t[0] == '%' {
-			msg = "neither JSON nor URL-encoded JSON (a malformed %-escape)"
-		}
-		return model.Document{JSON: bytes.Clone(text)}, &policy.ParseError{Msg: msg}
-	}
-	if r, ok := p.cache[string(p.buf.Bytes())]; ok {
-		return model.Document{JSON: r.text, Policy: r.policy}, r.err
-	}
-	r := docResult{text: bytes.Clone(p.buf.Bytes())}
-	r.policy, r.err = policy.Parse(r.text)
-	p.cache[string(r.text)] = r
-	return model.Document{JSON: r.text, Policy: r.policy}, r.err
+	return []byte(decodeDocumentString(s)), true
 }
 
 // decodeDocumentString decodes a document given as a JSON string. Text that
@@ -80,7 +153,7 @@ func (p *docParser) parse(text []byte) (model.Document, error) {
 // keeps "+" a literal plus as RFC 3986 says (QueryUnescape would turn it
 // into a space and corrupt conditions such as "aws:userid": "AIDA+…").
 //
-// Text that does not decode is kept as it is; parse then reports it.
+// Text that does not decode is kept as it is; the parser then reports it.
 func decodeDocumentString(s string) string {
 	if t := strings.TrimSpace(s); len(t) > 0 && t[0] == '{' {
 		return s

@@ -3,6 +3,7 @@ package loader
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 
 	"github.com/iamx/iamx/model/policy"
@@ -21,7 +22,7 @@ func ReadPolicyFile(path string) (*policy.Policy, error) {
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return nil, fileErr(path, "is a directory, not a policy file")
 	}
-	data, err := readAll(f, path)
+	data, err := readAll(f, path, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -29,15 +30,17 @@ func ReadPolicyFile(path string) (*policy.Policy, error) {
 	if len(data) == 0 {
 		return nil, fileErr(path, "empty file")
 	}
-	if err := checkJSON(data, path); err != nil {
-		return nil, err
-	}
 	var wrapped struct {
 		Policy *struct {
 			Content *string `json:"Content"`
 		} `json:"Policy"`
 	}
-	if json.Unmarshal(data, &wrapped) == nil && wrapped.Policy != nil && wrapped.Policy.Content != nil {
+	err = json.Unmarshal(data, &wrapped)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return nil, syntaxErr(path, data, se)
+	}
+	if err == nil && wrapped.Policy != nil && wrapped.Policy.Content != nil {
 		data = []byte(*wrapped.Policy.Content)
 	}
 	p, err := policy.Parse(data)

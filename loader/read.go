@@ -20,12 +20,6 @@ import (
 // bomb or the wrong file.
 const maxFileSize = 2 << 30
 
-// maxFileDepth bounds JSON nesting in a whole file. A snapshot nests about a
-// dozen levels above its policy documents, which nest a handful more (the
-// policy parser enforces its own limit inside a document); anything deeper
-// is hostile or broken input, rejected before encoding/json recurses into it.
-const maxFileDepth = 128
-
 // FileError is a whole-file fault: the file could not be read as a snapshot
 // at all. Its message is one line naming the file and the fault.
 type FileError struct {
@@ -47,10 +41,18 @@ func ReadFile(path string) (*model.Snapshot, error) {
 		return nil, openErr(path, err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fileErr(path, "is a directory, not a snapshot file")
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		if st.IsDir() {
+			return nil, fileErr(path, "is a directory, not a snapshot file")
+		}
+		size = st.Size()
 	}
-	return Read(f, path)
+	data, err := readAll(f, path, size)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGAAD(data, path)
 }
 
 func openErr(path string, err error) error {
@@ -70,7 +72,7 @@ func openErr(path string, err error) error {
 // Read loads a snapshot from r; name is used in errors and as the
 // snapshot's Source.
 func Read(r io.Reader, name string) (*model.Snapshot, error) {
-	data, err := readAll(r, name)
+	data, err := readAll(r, name, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -78,8 +80,10 @@ func Read(r io.Reader, name string) (*model.Snapshot, error) {
 }
 
 // readAll reads r whole, decompressing it when it starts with the gzip magic
-// (whatever its name says).
-func readAll(r io.Reader, name string) ([]byte, error) {
+// (whatever its name says). size, when known, is the file's size: reading
+// into a buffer of that size at once keeps a large file from being copied
+// as the buffer grows, which matters for peak memory.
+func readAll(r io.Reader, name string, size int64) ([]byte, error) {
 	br := bufio.NewReader(r)
 	magic, err := br.Peek(2)
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -98,7 +102,12 @@ func readAll(r io.Reader, name string) ([]byte, error) {
 		zr.Multistream(false)
 		src = zr
 	}
-	data, err := io.ReadAll(io.LimitReader(src, maxFileSize+1))
+	var buf bytes.Buffer
+	if !gz && size > 0 && size <= maxFileSize {
+		buf.Grow(int(size) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(io.LimitReader(src, maxFileSize+1))
+	data := buf.Bytes()
 	if err != nil {
 		if gz {
 			return nil, gzipErr(name, err)
@@ -137,9 +146,6 @@ func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
 	if len(trimmed) == 0 {
 		return nil, fileErr(name, "empty file")
 	}
-	if err := checkJSON(trimmed, name); err != nil {
-		return nil, err
-	}
 	switch trimmed[0] {
 	case '{':
 		var top wireTop
@@ -151,6 +157,10 @@ func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
 		// Pages saved one after another as a JSON array.
 		var pages []wireGAAD
 		if err := json.Unmarshal(trimmed, &pages); err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				return nil, syntaxErr(name, trimmed, se)
+			}
 			var ute *json.UnmarshalTypeError
 			if errors.As(err, &ute) && ute.Field == "" {
 				return nil, fileErr(name, "wrong top-level shape: expected an object (an iamx snapshot or get-account-authorization-details output) or an array of such pages, found an array of %ss", firstWord(jsonValueWord(ute.Value)))
@@ -172,6 +182,10 @@ func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
 			merged.IsTruncated = pages[i].IsTruncated
 		}
 		return convert(&merged, &snapshotHeader{}, name)
+	}
+	var v any
+	if err := json.Unmarshal(trimmed, &v); err != nil {
+		return nil, decodeErr(name, trimmed, err)
 	}
 	return nil, fileErr(name, "wrong top-level shape: expected a JSON object, found %s", jsonKind(trimmed[0]))
 }
@@ -228,75 +242,20 @@ func jsonKind(c byte) string {
 	return "a number"
 }
 
-// checkJSON rejects absurd nesting before encoding/json recurses into it and
-// turns syntax errors into one line that says whether the file was cut short
-// or is not JSON at all.
-func checkJSON(data []byte, name string) error {
-	if d, at := nestingDepth(data); d > maxFileDepth {
-		return fileErr(name, "nesting deeper than %d levels at byte %d (not a snapshot)", maxFileDepth, at)
+// syntaxErr says whether the file was cut short or is not JSON at all.
+// encoding/json validates the whole input before decoding and refuses
+// nesting deeper than 10,000 levels there, so hostile depth never reaches a
+// recursive decoder (policy.Parse bounds documents far lower).
+func syntaxErr(name string, data []byte, se *json.SyntaxError) error {
+	switch {
+	case strings.Contains(se.Error(), "exceeded max depth"):
+		return fileErr(name, "absurd nesting depth at byte %d (more than 10000 levels; not a snapshot)", se.Offset)
+	case se.Offset >= int64(len(data)):
+		return fileErr(name, "truncated: the JSON ends after %d bytes, in the middle of a value", len(data))
+	case se.Offset <= 1:
+		return fileErr(name, "not JSON: %v", se)
 	}
-	if err := validJSON(data); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			if se.Offset >= int64(len(data)) {
-				return fileErr(name, "truncated: the JSON ends after %d bytes, in the middle of a value", len(data))
-			}
-			if se.Offset <= 1 {
-				return fileErr(name, "not JSON: %v", se)
-			}
-			return fileErr(name, "not valid JSON at byte %d: %v", se.Offset, se)
-		}
-		return fileErr(name, "not JSON: %v", err)
-	}
-	return nil
-}
-
-// validJSON is json.Valid with the error kept: Unmarshal checks the whole
-// input's syntax before decoding anything, so decoding into an empty struct
-// reports the syntax error and its offset without building a value.
-func validJSON(data []byte) error {
-	if json.Valid(data) {
-		return nil
-	}
-	var v struct{}
-	if err := json.Unmarshal(data, &v); err != nil {
-		return err
-	}
-	return errors.New("invalid JSON")
-}
-
-// nestingDepth returns the deepest array/object nesting in data and the
-// byte offset where it was first reached, ignoring brackets inside strings.
-func nestingDepth(data []byte) (max, at int) {
-	depth, inString, escaped := 0, false, false
-	for i, c := range data {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '{', '[':
-			depth++
-			if depth > max {
-				max, at = depth, i
-				if max > maxFileDepth {
-					return max, at
-				}
-			}
-		case '}', ']':
-			depth--
-		}
-	}
-	return max, at
+	return fileErr(name, "not valid JSON at byte %d: %v", se.Offset, se)
 }
 
 // decodeErr turns an encoding/json error into one line with the JSON path of
@@ -313,7 +272,7 @@ func decodeErr(name string, data []byte, err error) error {
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fileErr(name, "not valid JSON at byte %d: %v", se.Offset, se)
+		return syntaxErr(name, data, se)
 	}
 	return fileErr(name, "%v", err)
 }

@@ -221,7 +221,8 @@ func TestWholeFileFaults(t *testing.T) {
 		{"list where an object is expected", []byte(`{"UserDetailList":{"UserName":"a"}}`), "UserDetailList: expected array, found object"},
 		{"type error names the JSON path", []byte(`{"UserDetailList":[{"UserName":"a","Arn":"arn:aws:iam::1:user/a"},{"UserName":"b"},{"UserName":"c"},{"UserName":7}]}`), "UserDetailList[3].UserName: expected string, found number"},
 		{"nested type error", []byte(`{"RoleDetailList":[{"RoleName":"r","RolePolicyList":[{"PolicyName":"a"},{"PolicyName":["x"]}]}]}`), "RoleDetailList[0].RolePolicyList[1].PolicyName: expected string, found array"},
-		{"absurd nesting depth", []byte(strings.Repeat("[", 100000)), "nesting deeper than"},
+		{"absurd nesting depth", []byte(strings.Repeat("[", 100000)), "absurd nesting depth"},
+		{"absurd nesting depth inside an object", []byte(`{"UserDetailList":` + strings.Repeat(`{"a":`, 20000)), "absurd nesting depth"},
 		{"broken gzip checksum", badCRC, "broken gzip"},
 		{"truncated gzip", gz[:len(gz)/2], "truncated gzip"},
 		{"gzip header only", gz[:10], "truncated gzip"},
@@ -340,4 +341,32 @@ func diffSnapshots(a, b *model.Snapshot) string {
 	cmp("credential report", a.CredentialReport, b.CredentialReport)
 	cmp("warnings", a.Warnings, b.Warnings)
 	return strings.Join(out, ", ")
+}
+
+// DESIGN.md §3: unknown fields are ignored (newer AWS fields, newer iamx
+// header fields) and a missing account ID is taken from the ARNs.
+func TestUnknownFieldsAreIgnored(t *testing.T) {
+	data := []byte(`{"format":"iamx-snapshot","version":1,"future_field":{"x":[1,2]},
+		"authorization_details":{"UserDetailList":[{"UserName":"a","Arn":"arn:aws-cn:iam::123456789012:user/a","NewField":true,"UserPolicyList":[],"GroupList":[]}]}}`)
+	s, err := ParseGAAD(data, "future.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.AccountID != "123456789012" || s.Partition != "aws-cn" || len(s.Users) != 1 || len(s.Warnings) != 0 {
+		t.Errorf("account %q partition %q users %d warnings %v", s.AccountID, s.Partition, len(s.Users), s.Warnings)
+	}
+}
+
+// Nesting that is deep but not absurd, inside one document, spoils that
+// document only.
+func TestDeepDocumentIsAWarning(t *testing.T) {
+	doc := `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"k":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + `}}}]}`
+	data := []byte(`{"RoleDetailList":[{"RoleName":"deep","Arn":"arn:aws:iam::123456789012:role/deep","AssumeRolePolicyDocument":` + doc + `}]}`)
+	s, err := ParseGAAD(data, "deep.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Roles) != 1 || len(s.Warnings) != 1 || !strings.HasPrefix(s.Warnings[0].Where, "roles[0] (deep).AssumeRolePolicyDocument") {
+		t.Errorf("roles %d, warnings %v", len(s.Roles), s.Warnings)
+	}
 }

@@ -326,9 +326,11 @@ func TestLoadingShowsProgressThenList(t *testing.T) {
 		}})
 	h := &harness{t: t, m: m}
 	h.send(tea.WindowSizeMsg{Width: 100, Height: 24})
+	// Feed loading messages by hand: the command each returns waits for the
+	// next one, which the harness would run and block on.
 	wait := m.Init()
-	h.send(wait()) // users
-	h.send(wait()) // credential report
+	m.Update(wait()) // users
+	m.Update(wait()) // credential report
 	s := h.screen()
 	for _, want := range []string{"loading live", "users", "340", "(2 pages)", "credential report", "skipped: AccessDenied"} {
 		if !strings.Contains(s, want) {

@@ -29,6 +29,10 @@ type detailLine struct {
 	fold string
 	// value is a free slot for the owner (an action name, a version ID).
 	value string
+	// lazy renders the styled text on demand, for lists so long (an admin's
+	// every action) that styling them all up front would lag; used when
+	// styled is empty.
+	lazy func() string
 }
 
 func detailBlank() detailLine { return detailLine{skip: true} }
@@ -40,9 +44,12 @@ func (l *detailLine) selectable() bool {
 	return !l.skip && (l.node != nil || l.arn != "" || l.fold != "" || l.value != "")
 }
 
-// detailList is a cursor over lines with a scroll offset. Only the visible
-// window is rendered, so a policy with thousands of actions costs what fits
-// on the screen.
+// detailList is a cursor over lines with a scroll offset. The cursor stops
+// only on selectable lines; text between them scrolls by, a line at a time,
+// so a long document unfolded between two policies can still be read. When
+// scrolling carries the cursor off the screen it is detached: nothing is
+// selected until a movement key picks a visible line again. Only the
+// visible window is rendered, so thousands of lines cost one screen.
 type detailList struct {
 	lines  []detailLine
 	cursor int
@@ -54,108 +61,133 @@ type detailList struct {
 
 func (l *detailList) setSize(w, h int) {
 	l.width, l.height = w, max(h, 0)
-	l.clamp()
+	// A resize should not lose the selection: keep the cursor in view.
+	if l.height > 0 && l.cursor >= 0 && l.cursor < len(l.lines) && l.lines[l.cursor].selectable() {
+		l.reveal(l.cursor)
+	}
+	l.clampOffset()
+	if l.current() == nil {
+		l.pickVisible(1)
+	}
 }
 
 // setLines replaces the content and keeps the cursor near where it was, so a
 // fold toggled in the middle of a list does not throw the user to the top.
 func (l *detailList) setLines(lines []detailLine) {
 	l.lines = lines
+	l.clampOffset()
 	if l.cursor >= len(lines) {
 		l.cursor = len(lines) - 1
 	}
-	if l.cursor < 0 {
-		l.cursor = 0
+	if l.current() == nil {
+		l.pickVisible(1)
 	}
-	if len(lines) > 0 && !lines[l.cursor].selectable() {
-		if !l.move(1) {
-			l.move(-1)
-		}
-	}
-	l.clamp()
 }
 
-// current returns the line under the cursor, or nil when nothing is selectable.
+// visible reports whether line i is in the window.
+func (l *detailList) visible(i int) bool {
+	return i >= 0 && i < len(l.lines) && i >= l.offset && i < l.offset+l.height
+}
+
+// current returns the selected line, or nil when none is (no selectable
+// line, or the cursor scrolled off the screen).
 func (l *detailList) current() *detailLine {
-	if l.cursor < 0 || l.cursor >= len(l.lines) || !l.lines[l.cursor].selectable() {
+	if !l.visible(l.cursor) || !l.lines[l.cursor].selectable() {
 		return nil
 	}
 	return &l.lines[l.cursor]
 }
 
-// move steps the cursor by dir (±1) to the next selectable line. When there
-// is none in that direction it scrolls instead, so text after the last
-// selectable line can still be read. It reports whether the cursor moved.
-func (l *detailList) move(dir int) bool {
+// move steps the cursor by dir (±1). The next selectable line is taken when
+// it is on the screen or just below (above) it; further away, the window
+// scrolls one line instead, so text in between is not skipped unseen.
+func (l *detailList) move(dir int) {
+	if l.current() == nil {
+		if l.pickVisible(dir) {
+			return
+		}
+		l.scroll(dir)
+		l.pickVisible(dir)
+		return
+	}
 	for i := l.cursor + dir; i >= 0 && i < len(l.lines); i += dir {
-		if !l.lines[i].selectable_TODO {
+		if !l.lines[i].selectable() {
+			continue
+		}
+		if l.visible(i) {
 			l.cursor = i
-			l.clamp()
+			return
+		}
+		l.scroll(dir)
+		if l.visible(i) {
+			l.cursor = i
+		}
+		return
+	}
+	l.scroll(dir)
+}
+
+// scroll moves the window by n lines, within the content.
+func (l *detailList) scroll(n int) {
+	l.offset += n
+	l.clampOffset()
+}
+
+// pickVisible selects the first selectable line on the screen, scanning
+// from the top for dir > 0 and from the bottom otherwise.
+func (l *detailList) pickVisible(dir int) bool {
+	first, last := l.offset, min(l.offset+l.height, len(l.lines))-1
+	if dir > 0 {
+		for i := first; i <= last; i++ {
+			if l.lines[i].selectable() {
+				l.cursor = i
+				return true
+			}
+		}
+		return false
+	}
+	for i := last; i >= first; i-- {
+		if l.lines[i].selectable() {
+			l.cursor = i
 			return true
 		}
 	}
-	l.offset += dir
-	l.clamp()
 	return false
 }
 
-func (l *detailList) page(dir int) {
-	step := max(l.height-1, 1)
-	target := l.cursor + dir*step
-	l.offset += dir * step
-	target = min(max(target, 0), max(len(l.lines)-1, 0))
-	l.cursor = target
-	if len(l.lines) > 0 && !l.lines[l.cursor].selectable() {
-		if !l.move(dir) {
-			l.move(-dir)
-		}
+// reveal scrolls so line i is on the screen.
+func (l *detailList) reveal(i int) {
+	if i < l.offset {
+		l.offset = i
 	}
-	l.clamp()
+	if i >= l.offset+l.height {
+		l.offset = i - l.height + 1
+	}
+	l.clampOffset()
+}
+
+func (l *detailList) clampOffset() {
+	l.offset = max(min(l.offset, len(l.lines)-l.height), 0)
+}
+
+func (l *detailList) page(dir int) {
+	l.scroll(dir * max(l.height-1, 1))
+	if l.current() == nil {
+		l.pickVisible(dir)
+	}
 }
 
 func (l *detailList) top() {
-	l.cursor, l.offset = 0, 0
-	if len(l.lines) > 0 && l.lines[0].selectable_TODO {
-		l.move(1)
-	}
 	l.offset = 0
+	l.cursor = -1
+	l.pickVisible(1)
 }
 
 func (l *detailList) bottom() {
-	l.cursor = len(l.lines) - 1
-	if l.cursor >= 0 && !l.lines[l.cursor].selectable() {
-		l.move(-1)
-	}
 	l.offset = len(l.lines)
-	l.clamp()
-}
-
-// clamp keeps the cursor visible and the offset within the content.
-func (l *detailList) clamp() {
-	if l.height <= 0 {
-		l.offset = 0
-		return
-	}
-	if l.cursor < l.offset {
-		l.offset = l.cursor
-	}
-	if l.current() != nil && l.cursor >= l.offset+l.height {
-		l.offset = l.cursor - l.height + 1
-	}
-	l.offset = min(l.offset, max(len(l.lines)-l.height, 0))
-	l.offset = max(l.offset, 0)
-	if l.current() != nil && (l.cursor < l.offset || l.cursor >= l.offset+l.height) {
-		// Scrolling past the cursor (text below the last selectable line)
-		// moves the cursor along, so enter never acts on an invisible line.
-		if l.cursor < l.offset {
-			l.cursor = l.offset
-		} else {
-			l.cursor = l.offset + l.height - 1
-		}
-		for l.cursor < len(l.lines)-1 && !l.lines[l.cursor].selectable() {
-			l.cursor++
-		}
-	}
+	l.clampOffset()
+	l.cursor = -1
+	l.pickVisible(-1)
 }
 
 var (
@@ -232,7 +264,7 @@ func (l *detailList) view(st *Styles, focused bool) string {
 	rows := make([]string, 0, l.height)
 	for i := l.offset; i < len(l.lines) && len(rows) < l.height; i++ {
 		ln := l.lines[i]
-		if focused && i == l.cursor && !ln.selectable_TODO {
+		if focused && i == l.cursor && ln.selectable() {
 			plain := ln.plain
 			if l.xoff > 0 {
 				plain = ansi.Cut(plain, l.xoff, l.xoff+l.width+1)
@@ -241,7 +273,10 @@ func (l *detailList) view(st *Styles, focused bool) string {
 			continue
 		}
 		s := ln.styled
-		if s == "" && ln.plain != "" {
+		if s == "" && ln.lazy != nil {
+			s = ln.lazy()
+		}
+		if s == "" {
 			s = ln.plain
 		}
 		if l.xoff > 0 {

@@ -2,7 +2,7 @@ package tui
 
 import (
 	"fmt"
-	"sort"
+	"net/netip"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -139,7 +139,7 @@ func (e *explainForm) run() {
 	}
 	res := e.c.Graph.Can(e.node, action, resource, ctx, true)
 	e.ran = true
-	e.list.setLines(renderDecision(e.c, e.node, action, resource, res))
+	e.list.setLines(renderDecision(e.c, e.node, action, resource, ctx, res))
 	e.list.top()
 }
 
@@ -205,7 +205,7 @@ func parseContextPairs(s string) (policy.Context, error) {
 // statements that decided, the context keys it hinged on, then the full
 // trace, policy by policy and statement by statement. Shared by the Explain
 // tab and the Can page.
-func renderDecision(c *Common, n *graph.Node, action, resource string, res policy.Result) []detailLine {
+func renderDecision(c *Common, n *graph.Node, action, resource string, ctx policy.Context, res policy.Result) []detailLine {
 	st := c.Styles
 	var out []detailLine
 	add := func(plain, styled string) { out = append(out, detailLine{plain: plain, styled: styled, skip: true}) }
@@ -229,15 +229,20 @@ func renderDecision(c *Common, n *graph.Node, action, resource string, res polic
 	add(plain, styled)
 
 	if len(res.MissingContext) > 0 {
-		keys := strings.Join(res.MissingContext, ", ")
+		keys := strings.Join(keySpelling(res), ", ")
+		flip := contextFlip(c, n, action, resource, ctx, res)
 		var msg string
 		switch {
+		case res.Conditional && res.Decision == policy.Allowed && flip != "":
+			msg = "allowed only with " + flip
 		case res.Conditional && res.Decision == policy.Allowed:
 			msg = "allowed only with the right " + keys + " (the request did not say)"
+		case res.Conditional && flip != "":
+			msg = "would be allowed with " + flip + " (add it under context)"
 		case res.Conditional:
-			msg = "could be allowed with " + conditionalHint(res) + " — add it in context"
+			msg = "depends on " + keys + ", which the request did not carry"
 		default:
-			msg = "the request did not carry " + keys
+			msg = "the request did not carry " + keys + " (it did not change the decision)"
 		}
 		add("⚠ "+msg, st.Warning.Render("⚠ "+msg))
 	}
@@ -262,37 +267,82 @@ func renderDecision(c *Common, n *graph.Node, action, resource string, res polic
 	return out
 }
 
-// conditionalHint names the keys and the values that would flip a
-// conditional deny, read from the trace: "aws:MultiFactorAuthPresent=true".
-func conditionalHint(res policy.Result) string {
-	want := map[string][]string{}
-	if res.Trace != nil {
+// contextFlip finds a request-context value that turns a conditional
+// decision into an unconditional allow, by asking the evaluator again with
+// each candidate value of each missing key: the values the policies test
+// for (a CIDR's first address for IP keys), and true/false for Bool keys.
+// It returns "aws:MultiFactorAuthPresent=true", or "" when no single key
+// does it.
+func contextFlip(c *Common, n *graph.Node, action, resource string, ctx policy.Context, res policy.Result) string {
+	if !res.Conditional || res.Trace == nil {
+		return ""
+	}
+	for _, k := range res.MissingContext {
+		name, cands := k, []string(nil)
+		seen := map[string]bool{}
+		add := func(v string) {
+			if !seen[v] {
+				seen[v] = true
+				cands = append(cands, v)
+			}
+		}
 		for _, pt := range res.Trace.Policies {
-			for _, s := range pt.Statements {
-				if s.Effect != policy.Allow || !s.Action || !s.Resource || !s.Principal {
-					continue
+			for _, st := range pt.Statements {
+				for _, ct := range st.Conditions {
+					cond := ct.Condition
+					if !strings.EqualFold(cond.Key, k) {
+						continue
+					}
+					name = cond.Key
+					for _, v := range cond.Values {
+						if p, err := netip.ParsePrefix(v); err == nil {
+							v = p.Addr().String()
+						}
+						add(v)
+					}
+					if cond.Base == "Bool" {
+						add("true")
+						add("false")
+					}
 				}
-				for _, ct := range s.Conditions {
-					if !ct.Present && !ct.Result && !ct.Condition.Negated() {
-						k := ct.Condition.Key
-						want[k] = append(want[k], ct.Condition.Values...)
+			}
+		}
+		for _, v := range cands {
+			probe := policy.Context{}
+			for ck, cv := range ctx {
+				probe[ck] = cv
+			}
+			probe.Set(name, v)
+			if r := c.Graph.Can(n, action, resource, probe, false); r.Decision == policy.Allowed && !r.Conditional {
+				return name + "=" + v
+			}
+		}
+	}
+	return ""
+}
+
+// keySpelling maps the evaluator's lower-cased missing keys back to how the
+// policies spell them, for people.
+func keySpelling(res policy.Result) []string {
+	out := make([]string, len(res.MissingContext))
+	for i, k := range res.MissingContext {
+		out[i] = k
+		if res.Trace == nil {
+			continue
+		}
+	find:
+		for _, pt := range res.Trace.Policies {
+			for _, st := range pt.Statements {
+				for _, ct := range st.Conditions {
+					if strings.EqualFold(ct.Condition.Key, k) {
+						out[i] = ct.Condition.Key
+						break find
 					}
 				}
 			}
 		}
 	}
-	var parts []string
-	for _, k := range res.MissingContext {
-		for wk, vals := range want {
-			if strings.EqualFold(wk, k) && len(vals) > 0 {
-				k = wk + "=" + vals[0]
-				break
-			}
-		}
-		parts = append(parts, k)
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, ", ")
+	return out
 }
 
 func layerText(l policy.Layer) string {

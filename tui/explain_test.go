@@ -98,12 +98,12 @@ func TestExplainNamesMissingContext(t *testing.T) {
 	if len(res.MissingContext) == 0 {
 		t.Skip("the demo's alice no longer depends on request context")
 	}
-	lines := renderDecision(c, detailNode(t, c, "alice"), "iam:CreateUser", "*", res)
+	lines := renderDecision(c, detailNode(t, c, "alice"), "iam:CreateUser", "*", nil, res)
 	var text strings.Builder
 	for _, l := range lines {
 		text.WriteString(l.plain + "\n")
 	}
-	if !strings.Contains(text.String(), "aws:MultiFactorAuthPresent") {
+	if !strings.Contains(text.String(), "would be allowed with aws:MultiFactorAuthPresent=true") {
 		t.Errorf("missing context not named:\n%s", text.String())
 	}
 }

@@ -34,7 +34,9 @@ func day(s string) time.Time {
 	return t
 }
 
-func testARN(kind, name string) string { return "arn:aws:iam::" + testAccount + ":" + kind + "/" + name }
+func testARN(kind, name string) string {
+	return "arn:aws:iam::" + testAccount + ":" + kind + "/" + name
+}
 
 func trust(t testing.TB, principal, condition string) model.Document {
 	cond := ""

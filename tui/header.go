@@ -45,14 +45,15 @@ func renderHeader(c *Common, source string, width int) string {
 		}
 		warnings += len(s.Warnings)
 	}
-	line2 := kv("caller", orDash(strings.Join(caller, ", "))) + sep +
-		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Users()))) + " users " +
-		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Groups()))) + " groups " +
-		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Roles()))) + " roles " +
+	// Counts first: the caller ARN is the least needed, so truncation takes it.
+	line2 := st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Users()))) + " users" + sep +
+		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Groups()))) + " groups" + sep +
+		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Roles()))) + " roles" + sep +
 		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Policies()))) + " policies"
 	if warnings > 0 {
-		line2 += sep + st.Warning.Render(fmt.Sprintf("⚠ %d load warning%s (:warnings)", warnings, plural(warnings)))
+		line2 += sep + st.Warning.Render(fmt.Sprintf("⚠ %d warning%s (:warnings)", warnings, plural(warnings)))
 	}
+	line2 += sep + kv("caller", orDash(strings.Join(caller, ", ")))
 	return ansi.Truncate(line1, width, "…") + "\n" + ansi.Truncate(line2, width, "…")
 }
 

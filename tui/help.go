@@ -13,20 +13,26 @@ import (
 // list, so it cannot drift from what the keys do.
 type helpPage struct {
 	c      *Common
+	under  Page
 	lines  []string
 	offset int
 	w, h   int
 }
 
 func newHelpPage(c *Common, under Page) *helpPage {
-	st := c.Styles
-	k := c.Keys
-	var lines []string
-	section := func(title string, bs []key.Binding) {
+	return &helpPage{c: c, under: under}
+}
+
+// build lays the help out for width w: key sections in two columns when
+// they fit, then the commands.
+func (p *helpPage) build(w int) {
+	st := p.c.Styles
+	k := p.c.Keys
+	section := func(title string, bs []key.Binding) []string {
 		if len(bs) == 0 {
-			return
+			return nil
 		}
-		lines = append(lines, st.Title.Render(title))
+		lines := []string{st.Title.Render(title)}
 		seen := map[string]bool{}
 		for _, b := range bs {
 			h := b.Help()
@@ -34,16 +40,43 @@ func newHelpPage(c *Common, under Page) *helpPage {
 				continue
 			}
 			seen[h.Key] = true
-			lines = append(lines, fmt.Sprintf("  %s %s", st.FooterKey.Render(fmt.Sprintf("%-12s", h.Key)), h.Desc))
+			lines = append(lines, "  "+st.FooterKey.Render(fmt.Sprintf("%-10s", h.Key))+" "+h.Desc)
 		}
-		lines = append(lines, "")
+		return append(lines, "")
 	}
-	if under != nil {
-		section("This view — "+under.Title(), under.KeyMap())
+	var left, right []string
+	if p.under != nil {
+		left = append(left, section("This view — "+p.under.Title(), p.under.KeyMap())...)
 	}
-	section("Global", k.GlobalHelp())
-	section("Moving", k.MoveHelp())
-	lines = append(lines, st.Title.Render("Commands (type : then the command; tab completes)"))
+	left = append(left, section("Global", k.GlobalHelp())...)
+	right = append(right, section("Moving", k.MoveHelp())...)
+	right = append(right,
+		st.Title.Render("Filter (/)"),
+		"  narrows the list as you type;",
+		"  every word must appear in a row.",
+		"  enter keeps it, esc clears it.",
+		"",
+		st.Title.Render("Sort (s, S)"),
+		"  s sorts by the next column,",
+		"  S reverses; the ↑/↓ marks it.",
+		"")
+	var lines []string
+	colW := w / 2
+	if colW >= 40 {
+		for i := 0; i < max(len(left), len(right)); i++ {
+			var l, r string
+			if i < len(left) {
+				l = left[i]
+			}
+			if i < len(right) {
+				r = right[i]
+			}
+			lines = append(lines, padCell(l, colW, false)+r)
+		}
+	} else {
+		lines = append(append(lines, left...), right...)
+	}
+	lines = append(lines, st.Title.Render("Commands (: then the command; tab completes)"))
 	for _, cs := range commandSpecs() {
 		name := ":" + cs.name
 		if cs.args != "" {
@@ -51,17 +84,11 @@ func newHelpPage(c *Common, under Page) *helpPage {
 		}
 		al := ""
 		if len(cs.aliases) > 0 {
-			al = st.Muted.Render("  (also :" + strings.Join(cs.aliases, ", :") + ")")
+			al = st.Muted.Render("  (:" + strings.Join(cs.aliases, ", :") + ")")
 		}
-		lines = append(lines, fmt.Sprintf("  %s %s%s", st.FooterKey.Render(fmt.Sprintf("%-36s", name)), cs.help, al))
+		lines = append(lines, "  "+st.FooterKey.Render(fmt.Sprintf("%-33s", name))+" "+cs.help+al)
 	}
-	lines = append(lines, "",
-		st.Title.Render("Filter"),
-		"  / narrows the list as you type: every word must appear in some column.",
-		"  enter keeps the filter, esc clears it.",
-		"",
-		st.Muted.Render("esc closes this help"))
-	return &helpPage{c: c, lines: lines}
+	p.lines = lines
 }
 
 func (p *helpPage) Update(msg tea.Msg) (Page, tea.Cmd) {
@@ -100,7 +127,19 @@ func (p *helpPage) View() string {
 	return strings.Join(out, "\n")
 }
 
-func (p *helpPage) SetSize(w, h int) { p.w, p.h = w, h; p.clamp() }
+func (p *helpPage) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.build(w)
+	p.clamp()
+}
+
+// Position tells how much of the help is below the screen.
+func (p *helpPage) Position() string {
+	if len(p.lines) <= p.h {
+		return ""
+	}
+	return fmt.Sprintf("lines %d–%d of %d", p.offset+1, min(p.offset+p.h, len(p.lines)), len(p.lines))
+}
 func (p *helpPage) Title() string    { return "Help" }
 func (p *helpPage) KeyMap() []key.Binding {
 	return []key.Binding{p.c.Keys.Down, p.c.Keys.Up}

@@ -60,8 +60,8 @@ func DefaultKeyMap() *KeyMap {
 		NextTab: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
 		PrevTab: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev tab")),
 
-		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
-		SortReverse: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
+		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		SortReverse: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse")),
 
 		Accept:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),

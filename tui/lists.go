@@ -58,7 +58,8 @@ func (p *listPage) Selected() *graph.Node {
 
 func (p *listPage) KeyMap() []key.Binding {
 	k := p.c.Keys
-	return []key.Binding{k.Open, k.Up, k.Down, k.Sort, k.SortReverse, k.PageDown, k.Top, k.Bottom}
+	// Movement keys are in the ? help; the footer keeps room for the global keys.
+	return []key.Binding{k.Open, k.Sort, k.SortReverse}
 }
 
 // Shared column helpers.

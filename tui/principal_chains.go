@@ -51,7 +51,7 @@ func (p *principalPage) chainLines() []detailLine {
 			reach[h.To] = true
 		}
 	}
-	out = append(out, detailHeading(st, fmt.Sprintf("Can reach: %d roles (%d paths%s)", len(reach), len(fwd.Paths), truncNote(fwd.Truncated))))
+	out = append(out, detailHeading(st, fmt.Sprintf("Can reach: %s (%s%s)", countOf(len(reach), "role", "roles"), countOf(len(fwd.Paths), "path", "paths"), truncNote(fwd.Truncated))))
 	if len(fwd.Paths) == 0 {
 		out = append(out, detailMuted(st, "  no role: "+p.n.Label()+" may assume nothing in the loaded accounts"))
 	} else {
@@ -70,7 +70,7 @@ func (p *principalPage) chainLines() []detailLine {
 				from[h.From] = true
 			}
 		}
-		out = append(out, detailBlank(), detailHeading(st, fmt.Sprintf("Reached by: %d principals (%d paths%s)", len(from), len(back.Paths), truncNote(back.Truncated))))
+		out = append(out, detailBlank(), detailHeading(st, fmt.Sprintf("Reached by: %s (%s%s)", countOf(len(from), "principal", "principals"), countOf(len(back.Paths), "path", "paths"), truncNote(back.Truncated))))
 		if len(back.Paths) == 0 {
 			out = append(out, detailMuted(st, "  nobody may assume "+p.n.Name))
 		} else {

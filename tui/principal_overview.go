@@ -62,7 +62,7 @@ func (p *principalPage) overviewLines() []detailLine {
 			out = append(out, detailKV(st, "About", flatText(r.Description)))
 		}
 		if r.MaxSessionDuration > 0 {
-			out = append(out, detailKV(st, "Session", fmt.Sprintf("up to %s", time.Duration(r.MaxSessionDuration)*time.Second)))
+			out = append(out, detailKV(st, "Session", "up to "+sessionText(r.MaxSessionDuration)))
 		}
 		out = append(out, tagLines(st, r.Tags)...)
 		out = append(out, p.boundaryLine(r.PermissionsBoundary)...)
@@ -291,7 +291,11 @@ func (p *principalPage) adminLines() []detailLine {
 		via := p.adminVia()
 		l := detailKVStyled(st, "Admin", badge+via.plain, st.Accent.Render(badge)+via.plain)
 		l.node, l.arn = via.node, via.arn
-		return []detailLine{l}
+		out := []detailLine{l}
+		if via.only != "" {
+			out = append(out, detailKVStyled(st, "", via.only, st.Warning.Render(via.only)))
+		}
+		return out
 	}
 	if path, ok := p.adminChain(); ok {
 		plain := "can become admin via " + path.text
@@ -304,6 +308,7 @@ func (p *principalPage) adminLines() []detailLine {
 
 type adminSource struct {
 	plain string
+	only  string // the context a deny requires before * on * holds
 	node  *graph.Node
 	arn   string
 }
@@ -317,13 +322,21 @@ func (p *principalPage) adminVia() adminSource {
 		return adminSource{}
 	}
 	r := perms.AdminSources[0]
-	s := adminSource{plain: " via " + refText(r)}
+	name := r.PolicyName
+	if name == "" {
+		name = policyDisplayName(r.Policy)
+	}
+	s := adminSource{plain: " via " + name}
+	if r.Via != "" {
+		s.plain += " (group " + r.Via + ")"
+	}
 	if isPolicyARN(r.Policy) {
 		s.arn = r.Policy
 		s.node = p.c.Graph.Node(r.Policy)
 	}
 	if len(perms.AdminConditionKeys) > 0 {
-		s.plain += ", only with " + strings.Join(perms.AdminConditionKeys, ", ")
+		keys := spellKeys(perms.AdminConditionKeys, principalConditions(p.c, p.n))
+		s.only = "only with " + strings.Join(keys, ", ") + ": a deny applies without it"
 	}
 	return s
 }
@@ -435,4 +448,21 @@ func hasConditionSuffix(cs []policy.Condition, suffix string) bool {
 // writes "roles[12] (Deploy).…", so the name appears in parentheses.
 func mentions(where, name string) bool {
 	return name != "" && strings.Contains(where, "("+name+")")
+}
+
+// sessionText is a MaxSessionDuration in hours when whole ("1h", "12h").
+func sessionText(sec int32) string {
+	d := time.Duration(sec) * time.Second
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return d.String()
+}
+
+// countOf is "1 role", "3 roles".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -178,12 +178,14 @@ func (p *principalPage) serviceLine(s permService, fold string, n int) detailLin
 func (p *principalPage) actionLines(a *graph.ActionPerm) []detailLine {
 	st := p.c.Styles
 	fold := "act:" + a.Action
-	res := "on " + strings.Join(a.Resources, ", ")
-	plain := fmt.Sprintf("      %-36s %s", a.Action, res)
-	styled := fmt.Sprintf("      %-36s %s", a.Action, st.Muted.Render(res))
+	// Flags go before the resources: resource lists are long and get cut.
 	var flags []string
 	if a.Conditional {
-		flags = append(flags, "if "+strings.Join(a.ConditionKeys, ", "))
+		f := "if " + a.ConditionKeys[0]
+		if len(a.ConditionKeys) > 1 {
+			f += fmt.Sprintf(" +%d", len(a.ConditionKeys)-1)
+		}
+		flags = append(flags, f)
 	}
 	if len(a.Restrictions) > 0 {
 		flags = append(flags, "limited")
@@ -191,12 +193,19 @@ func (p *principalPage) actionLines(a *graph.ActionPerm) []detailLine {
 	if a.Always {
 		flags = append(flags, "always allowed")
 	}
+	name := fmt.Sprintf("      %-36s", a.Action)
+	f := ""
 	if len(flags) > 0 {
-		f := "  [" + strings.Join(flags, "; ") + "]"
-		plain += f
-		styled += st.Warning.Render(f)
+		f = " [" + strings.Join(flags, "; ") + "]"
 	}
-	out := []detailLine{{plain: plain, styled: styled, fold: fold}}
+	res := " on " + strings.Join(a.Resources, ", ")
+	// An admin has tens of thousands of these: style only the visible ones.
+	out := []detailLine{{plain: name + f + res, fold: fold, lazy: func() string {
+		if f == "" {
+			return name + st.Muted.Render(res)
+		}
+		return name + st.Warning.Render(f) + st.Muted.Render(res)
+	}}}
 	if !p.open[fold] {
 		return out
 	}

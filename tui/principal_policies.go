@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/model"
 )
@@ -17,16 +19,24 @@ func policyRefLines(c *Common, refs []graph.PolicyRef, open map[string]bool) []d
 		return []detailLine{{plain: "no policies", styled: st.Muted.Render("no policies"), skip: true}}
 	}
 	var out []detailLine
-	head := fmt.Sprintf("  %-18s %-7s %s", "FROM", "TYPE", "POLICY")
-	out = append(out, detailLine{plain: head, styled: st.TableHeader.Render(head), skip: true})
-	for i, r := range refs {
-		from := "direct"
+	fromOf := func(r graph.PolicyRef) string {
 		switch {
 		case r.Boundary:
-			from = "boundary"
+			return "boundary"
 		case r.Via != nil:
-			from = "via group " + r.Via.Name
+			return "via group " + r.Via.Name
 		}
+		return "direct"
+	}
+	// The FROM column is as wide as its longest entry, up to 30 cells.
+	fw := len("FROM")
+	for _, r := range refs {
+		fw = max(fw, min(ansi.StringWidth(fromOf(r)), 30))
+	}
+	head := fmt.Sprintf("  %-*s %-7s %s", fw, "FROM", "TYPE", "POLICY")
+	out = append(out, detailLine{plain: head, styled: st.TableHeader.Render(head), skip: true})
+	for i, r := range refs {
+		from := cutWidth(fromOf(r), fw)
 		kind := "managed"
 		if r.Source.ARN == "" {
 			kind = "inline"
@@ -39,12 +49,12 @@ func policyRefLines(c *Common, refs []graph.PolicyRef, open map[string]bool) []d
 				mark = "▾"
 			}
 		}
-		plain := fmt.Sprintf("%s %-18s %-7s %s", mark, cutWidth(from, 18), kind, r.Source.Name)
+		plain := fmt.Sprintf("%s %s %-7s %s", mark, padWidth(from, fw), kind, r.Source.Name)
 		fs := st.TableCell
 		if r.Boundary {
 			fs = st.Warning
 		}
-		styled := mark + " " + fs.Render(fmt.Sprintf("%-18s", cutWidth(from, 18))) + " " +
+		styled := mark + " " + fs.Render(padWidth(from, fw)) + " " +
 			st.Muted.Render(fmt.Sprintf("%-7s", kind)) + " " + r.Source.Name
 		l := detailLine{plain: plain, styled: styled}
 		if kind == "managed" {

@@ -30,10 +30,20 @@ func TestPrincipalTabs(t *testing.T) {
 			[]string{"Can reach", "role/DeployRole", "─▶ role/ProdAdminRole", "Reached by", "◀─ user/ci-deployer"}, "detail_role_chains"},
 		// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_attach-policy.html
 		{"policies show provenance through groups", "user/alice", []string{"2"},
-			[]string{"via group Admins", "AdministratorAccess", "via group Admins", "RequireMFA"}, "detail_user_policies"},
+			[]string{"via group Admins", "inline", "RequireMFA", "via group Admins", "managed", "AdministratorAccess"}, "detail_user_policies"},
 		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
 		{"policies show the boundary", "user/bob", []string{"2"},
 			[]string{"via group Developers", "DeveloperAccess", "boundary", "DeveloperBoundary"}, ""},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+		{"permissions show the boundary removing what the groups grant", "user/bob", []string{"3"},
+			[]string{"actions in", "granted but removed", "Removed: granted by identity policies, taken away", "iam", "by boundary DeveloperBoundary"}, "detail_user_permissions"},
+		{"removed actions unfold to each action and what removed it", "user/bob", []string{"3", "G", "enter"},
+			[]string{"▾ iam", "iam:CreateVirtualMFADevice", "boundary DeveloperBoundary"}, ""},
+		{"an allowed action unfolds to the statements that grant it", "user/bob", []string{"3", "down", "down", "down", "enter", "down", "down", "enter"},
+			[]string{"▾ iam", "iam:GetAccountPasswordPolicy", "granted by", "IAMUserChangePassword", "limited by", "deny DeveloperAccess"}, ""},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html
+		{"an admin's permissions name the policy that grants * on *", "role/ProdAdminRole", []string{"3"},
+			[]string{"ADMIN-EQUIVALENT: every action on every resource via AdministratorAccess"}, ""},
 		{"overview of a user shows groups and credentials", "user/alice", nil,
 			[]string{"ARN", "arn:aws:iam::111122223333:user/alice", "Groups", "Admins", "Console", "Admin"}, "detail_user_overview"},
 		{"overview of a role shows who trusts it", "role/DeployRole", nil,
@@ -77,9 +87,9 @@ func TestPrincipalEnterOpens(t *testing.T) {
 		want      string // Label of the node opened
 	}{
 		{"trust row opens the trusted user", "role/DeployRole", []string{"4", "enter"}, "user/ci-deployer"},
-		{"chain row opens the reached role", "role/DeployRole", []string{"5", "down", "enter"}, "role/ProdAdminRole"},
-		{"group row of the overview opens the group", "user/alice", []string{"down", "down", "down", "down", "enter"}, "group/Admins"},
-		{"managed policy row opens the policy", "user/alice", []string{"2", "enter"}, "policy/AdministratorAccess"},
+		{"chain row opens the reached role", "role/DeployRole", []string{"5", "down", "down", "enter"}, "role/ProdAdminRole"},
+		{"group row of the overview opens the group", "user/alice", []string{"enter"}, "group/Admins"},
+		{"managed policy row opens the policy", "user/alice", []string{"2", "down", "enter"}, "policy/AdministratorAccess"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -49,7 +49,7 @@ func edgeLines(st *Styles, e *graph.Edge, other *graph.Node, indent string) []de
 		out = append(out, detailLine{plain: t, styled: indent + "    " + st.Warning.Render(conditionText(c)), skip: true})
 	}
 	if len(e.MissingContext) > 0 {
-		t := indent + "    needs at request time: " + strings.Join(e.MissingContext, ", ")
+		t := indent + "    needs at request time: " + strings.Join(spellKeys(e.MissingContext, e.Conditions), ", ")
 		out = append(out, detailLine{plain: t, styled: st.Muted.Render(t), skip: true})
 	}
 	return out
@@ -100,4 +100,35 @@ func conditionTag(k string) string {
 		return "SAML"
 	}
 	return ""
+}
+
+// spellKeys maps lower-cased condition keys (as the evaluator reports
+// missing context) to how the conditions spell them.
+func spellKeys(keys []string, conds []policy.Condition) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k
+		for _, c := range conds {
+			if strings.EqualFold(c.Key, k) {
+				out[i] = c.Key
+				break
+			}
+		}
+	}
+	return out
+}
+
+// principalConditions is every condition in a principal's policies, for
+// spelling keys.
+func principalConditions(c *Common, n *graph.Node) []policy.Condition {
+	var out []policy.Condition
+	for _, r := range c.Graph.PoliciesOf(n) {
+		if r.Source.Policy == nil {
+			continue
+		}
+		for _, st := range r.Source.Policy.Statements {
+			out = append(out, st.Conditions...)
+		}
+	}
+	return out
 }

@@ -53,6 +53,7 @@ type Table[T any] struct {
 
 	width, height int
 	widths        []int
+	overflow      bool // the columns cannot fit even at their narrowest
 	natural       []int
 	cache         map[int]string // row index → rendered line at the current widths
 }
@@ -214,6 +215,7 @@ func (t *Table[T]) layout() {
 		return
 	}
 	t.widths = make([]int, n)
+	t.overflow = false
 	avail := t.width - (n - 1) // one space between columns
 	total := 0
 	for c, col := range t.cols {
@@ -252,6 +254,7 @@ func (t *Table[T]) layout() {
 				}
 			}
 		}
+		t.overflow = over > 0
 	} else if flex > 0 {
 		extra := avail - total
 		for c, col := range t.cols {
@@ -379,6 +382,12 @@ func (t *Table[T]) View() string {
 	}
 	for len(lines) < t.height {
 		lines = append(lines, "")
+	}
+	if t.overflow {
+		// Narrower than one cell per column: cut, rather than wrap the screen.
+		for i, l := range lines {
+			lines[i] = ansi.Truncate(l, t.width, "")
+		}
 	}
 	return strings.Join(lines, "\n")
 }

@@ -31,7 +31,7 @@ func NewWhoCanPage(c *Common, action, resource string) Page {
 	p := &whoCanPage{c: c, action: action, resource: resource}
 	st := c.Styles
 	p.table = NewTable(st, c.Keys, []Column[graph.Access]{
-		{Title: "PRINCIPAL", Cell: func(a graph.Access) string { return a.Principal.Label() }, Min: 16, Max: 40, Flex: true},
+		{Title: "PRINCIPAL", Cell: func(a graph.Access) string { return a.Principal.Label() }, Min: 16, Max: 34, Flex: true},
 		{Title: "ACCESS", Cell: whoCanAccess, Min: 8, Max: 12,
 			Style: func(a graph.Access, _ string) *lipgloss.Style {
 				if a.Conditional {
@@ -39,8 +39,8 @@ func NewWhoCanPage(c *Common, action, resource string) Page {
 				}
 				return &st.OK
 			}},
-		{Title: "NEEDS", Cell: func(a graph.Access) string { return strings.Join(a.MissingContext, ", ") }, Min: 5, Max: 36},
-		{Title: "VIA", Cell: whoCanVia, Min: 6, Flex: true},
+		{Title: "NEEDS", Cell: func(a graph.Access) string { return strings.Join(accessKeys(c, a), ", ") }, Min: 5, Max: 26},
+		{Title: "VIA", Cell: whoCanVia, Min: 14, Flex: true},
 	})
 	p.table.SetEmpty(fmt.Sprintf("nobody can %s on %s", action, resource))
 	p.rows = c.Graph.WhoCan(action, resource, nil)
@@ -87,8 +87,8 @@ func (p *whoCanPage) summary() string {
 			chained++
 		}
 	}
-	return fmt.Sprintf("%d principals can %s on %s · %d only with more context · %d through roles",
-		len(p.rows), p.action, p.resource, cond, chained)
+	return fmt.Sprintf("%s can %s on %s · %d conditional · %d through roles",
+		countOf(len(p.rows), "principal", "principals"), p.action, p.resource, cond, chained)
 }
 
 func (p *whoCanPage) View() string {
@@ -119,4 +119,20 @@ func (p *whoCanPage) Filter() string        { return p.table.Filter() }
 func (p *whoCanPage) KeyMap() []key.Binding {
 	km := p.c.Keys
 	return []key.Binding{km.Up, km.Down, km.Open, km.Sort, km.SortReverse}
+}
+
+// accessKeys spells the keys an access depends on as the policies on its
+// way do (the evaluator reports them lower-cased).
+func accessKeys(c *Common, a graph.Access) []string {
+	if len(a.MissingContext) == 0 {
+		return nil
+	}
+	conds := principalConditions(c, a.Principal)
+	for _, e := range a.Path {
+		conds = append(conds, e.Conditions...)
+	}
+	for _, r := range a.Via {
+		conds = append(conds, principalConditions(c, r)...)
+	}
+	return spellKeys(a.MissingContext, conds)
 }

@@ -25,7 +25,7 @@ const (
 // liveEnv points the SDK's default chain at endpoint with fake static
 // credentials and clears everything that could lead it to real AWS or to the
 // developer's own profiles.
-func liveEnv(t *testing.T, endpoint string) {
+func liveEnv(t testing.TB, endpoint string) {
 	t.Helper()
 	for _, k := range []string{
 		"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",

@@ -22,9 +22,8 @@ func testOptions() Options {
 	return Options{retry: retryTuning{maxBackoff: 200 * time.Millisecond}}
 }
 
-// capturePaged captures through a proxy that pages GAAD pageSize entities
-// at a time, as IAM does and moto does not.
-func captureVia(t *testing.T, endpoint string, opts Options) (*model.Snapshot, []Progress) {
+// captureVia captures with the SDK pointed at endpoint (moto or a proxy).
+func captureVia(t testing.TB, endpoint string, opts Options) (*model.Snapshot, []Progress) {
 	t.Helper()
 	liveEnv(t, endpoint)
 	var events []Progress
@@ -338,10 +337,13 @@ func TestCaptureSurvivesThrottlingAndDroppedConnections(t *testing.T) {
 	moto := motoserver.Start(t)
 	buildAccount(t, setupClient(moto.URL), 40)
 
-	clean := awsproxy.Start(t, moto.URL, awsproxy.Options{PageSize: 6})
+	// Pages of 6 give every stream several pages; AWS managed policies come
+	// in pages of 6 too, so limit them to those in use, as IAM does, to keep
+	// the request count (and adaptive mode's slowed-down sending) modest.
+	clean := awsproxy.Start(t, moto.URL, awsproxy.Options{PageSize: 6, InUseAWSPoliciesOnly: true})
 	want, _ := captureVia(t, clean.URL, testOptions())
 
-	faulty := awsproxy.Start(t, moto.URL, awsproxy.Options{PageSize: 6, Faults: awsproxy.Faults{Seed: 6, Percent: 60, Max: 40}})
+	faulty := awsproxy.Start(t, moto.URL, awsproxy.Options{PageSize: 6, InUseAWSPoliciesOnly: true, Faults: awsproxy.Faults{Seed: 6, Percent: 50, Max: 30}})
 	got, _ := captureVia(t, faulty.URL, testOptions())
 
 	throttles, drops, _ := faulty.Injected()
@@ -428,5 +430,55 @@ func TestCaptureCancelled(t *testing.T) {
 	}
 	if d := time.Since(start); d > 1500*time.Millisecond {
 		t.Errorf("cancellation took %v", d)
+	}
+}
+
+// A new account (no users, groups or roles; only AWS's unattached managed
+// policies) is captured as an empty snapshot, not rejected as "not GAAD".
+func TestCaptureEmptyAccount(t *testing.T) {
+	moto := motoserver.Start(t)
+	snap, _ := captureVia(t, moto.URL, testOptions())
+	if n := len(snap.Users) + len(snap.Groups) + len(snap.Roles) + len(snap.Policies); n != 0 || snap.AccountID != testAccount {
+		t.Errorf("empty account captured with %d entities, account %q", n, snap.AccountID)
+	}
+}
+
+// A malformed --role-arn is reported before any credential lookup or call.
+func TestCaptureRejectsBadRoleARN(t *testing.T) {
+	srv, requests := countingServer(t)
+	liveEnv(t, srv.URL)
+	tests := []struct{ name, roleARN, want string }{
+		{"not an ARN", "Deploy", `must start with "arn:"`},
+		{"not a role", "arn:aws:iam::123456789012:user/alice", "is not an IAM role ARN"},
+		{"not IAM", "arn:aws:s3:::bucket", "is not an IAM role ARN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := testOptions()
+			opts.RoleARN = tt.roleARN
+			_, err := Capture(context.Background(), opts, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("%d requests sent despite a bad role ARN", n)
+	}
+}
+
+// Without credentials anywhere the error says where iamx looked, before
+// any request is sent.
+func TestCaptureWithoutCredentials(t *testing.T) {
+	srv, requests := countingServer(t)
+	liveEnv(t, srv.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	_, err := Capture(context.Background(), testOptions(), nil)
+	if err == nil || !strings.Contains(err.Error(), "no usable AWS credentials") {
+		t.Fatalf("err = %v, want a no-credentials error", err)
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("%d requests sent without credentials", n)
 	}
 }

@@ -41,9 +41,9 @@ func credentialReport(ctx context.Context, client *iam.Client, wait time.Duratio
 			if isAccessDenied(err) {
 				// A report generated earlier by someone else may still be
 				// readable; it is the same data, only older.
-				return readCredentialReport(ctx, client, fmt.Errorf("iam:GenerateCredentialReport: %w", err))
+				return readCredentialReport(ctx, client, &callError{"iam:GenerateCredentialReport", err})
 			}
-			return nil, fmt.Errorf("iam:GenerateCredentialReport: %w", err)
+			return nil, &callError{"iam:GenerateCredentialReport", err}
 		}
 		if gen.State == types.ReportStateTypeComplete {
 			rows, err := readCredentialReport(ctx, client, nil)
@@ -54,13 +54,14 @@ func credentialReport(ctx context.Context, client *iam.Client, wait time.Duratio
 				return rows, err
 			}
 		}
-		if time.Now().Add(delay).After(deadline) {
+		remaining := time.Until(deadline)
+		if remaining <= 0 {
 			return nil, fmt.Errorf("credential report %w after %s", errReportNotReady, wait)
 		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(delay):
+		case <-time.After(min(delay, remaining)):
 		}
 		delay = min(2*delay, reportPollMaxDelay)
 	}
@@ -74,7 +75,7 @@ func readCredentialReport(ctx context.Context, client *iam.Client, generateErr e
 		if generateErr != nil {
 			return nil, generateErr
 		}
-		return nil, fmt.Errorf("iam:GetCredentialReport: %w", err)
+		return nil, &callError{"iam:GetCredentialReport", err}
 	}
 	if f := out.ReportFormat; f != "" && f != types.ReportFormatTypeTextCsv {
 		return nil, fmt.Errorf("iam:GetCredentialReport: unexpected format %q", f)

@@ -42,3 +42,13 @@ func cancelled(ctx context.Context) error {
 		return fmt.Errorf("live capture cancelled: %w", ctx.Err())
 	}
 }
+
+// callError is a failed AWS call, named by its IAM action so that warnings
+// can say which permission was missing.
+type callError struct {
+	action string // "iam:ListAccountAliases"
+	err    error
+}
+
+func (e *callError) Error() string { return e.action + ": " + e.err.Error() }
+func (e *callError) Unwrap() error { return e.err }

@@ -94,6 +94,16 @@ type capture struct {
 }
 
 func (c *capture) run(ctx context.Context) (*model.Snapshot, error) {
+	if c.opts.RoleARN != "" {
+		// Say what is wrong with the ARN before touching credentials.
+		a, err := arn.Parse(c.opts.RoleARN)
+		if err != nil {
+			return nil, fmt.Errorf("role to assume: %w", err)
+		}
+		if a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
+			return nil, fmt.Errorf("role to assume: %q is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", c.opts.RoleARN)
+		}
+	}
 	cfg, err := loadConfig(ctx, c.opts)
 	if err != nil {
 		return nil, err
@@ -113,9 +123,6 @@ func (c *capture) run(ctx context.Context) (*model.Snapshot, error) {
 		return nil, fmt.Errorf("check AWS credentials: %w", err)
 	}
 	if c.opts.RoleARN != "" {
-		if _, err := arn.Parse(c.opts.RoleARN); err != nil {
-			return nil, fmt.Errorf("--role-arn %q: %w", c.opts.RoleARN, err)
-		}
 		session := c.opts.SessionName
 		if session == "" {
 			session = defaultSessionName(caller.arn)
@@ -222,7 +229,8 @@ func (c *capture) fetch(ctx context.Context, client *iam.Client) (*fetched, erro
 	}
 	results := make([]gaadDoc, len(specs))
 	errs := make([]error, len(specs))
-	out := &fetched{}
+	// Empty lists, not null: an account without roles is still a GAAD document.
+	out := &fetched{gaad: gaadDoc{UserDetailList: []gaadUser{}, GroupDetailList: []gaadGroup{}, RoleDetailList: []gaadRole{}, Policies: []gaadPolicy{}}}
 	var aliasErr, reportErr error
 
 	var wg sync.WaitGroup
@@ -295,11 +303,11 @@ func (c *capture) optionalWarning(what string, err error) model.Warning {
 	return model.Warning{Where: where, Message: fmt.Sprintf("%s not captured: %v", what, err)}
 }
 
-// deniedAction names the IAM action in an error wrapped as "iam:Action: …".
+// deniedAction names the IAM action a failed optional call was making.
 func deniedAction(err error) string {
-	s := err.Error()
-	if i := strings.Index(s, ": "); i > 0 && strings.HasPrefix(s, "iam:") {
-		return s[:i]
+	var ce *callError
+	if errors.As(err, &ce) {
+		return ce.action
 	}
 	return "the call"
 }
@@ -412,7 +420,7 @@ func accountAliases(ctx context.Context, client *iam.Client) ([]string, error) {
 	for {
 		page, err := client.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{Marker: marker})
 		if err != nil {
-			return nil, fmt.Errorf("iam:ListAccountAliases: %w", err)
+			return nil, &callError{"iam:ListAccountAliases", err}
 		}
 		out = append(out, page.AccountAliases...)
 		if !page.IsTruncated || aws.ToString(page.Marker) == "" {

@@ -32,9 +32,9 @@ type Progress struct {
 	Warning string // set with Done when an optional stream was denied and became a warning
 }
 
-// Status folds Progress events into one line for a terminal ("users 340 ·
-// roles 212 (3 pages) …"). The explorer and `iamx snapshot` share it. It is
-// safe for concurrent use.
+// Status folds Progress events into one short line for a terminal
+// ("users 340 · roles 212 (3 pages) … · alias ✓ · report denied").
+// It is safe for concurrent use.
 type Status struct {
 	mu      sync.Mutex
 	streams map[string]Progress
@@ -56,10 +56,10 @@ var streamLabels = []struct{ stream, label string }{
 	{StreamGroups, "groups"},
 	{StreamRoles, "roles"},
 	{StreamLocalPolicies, "policies"},
-	{StreamAWSPolicies, "aws policies"},
+	{StreamAWSPolicies, "aws"},
 	{StreamAll, "details"},
 	{StreamAliases, "alias"},
-	{StreamCredentialReport, "credential report"},
+	{StreamCredentialReport, "report"},
 }
 
 // String renders the streams seen so far, in a fixed order.
@@ -69,29 +69,29 @@ func (s *Status) String() string {
 	var parts []string
 	for _, l := range streamLabels {
 		p, ok := s.streams[l.stream]
-		if !ok {
+		if !ok || (l.stream == StreamCaller && p.Done && p.Err == nil) {
+			// Who is capturing matters only until it is known.
 			continue
 		}
 		var b strings.Builder
 		b.WriteString(l.label)
-		switch l.stream {
-		case StreamCaller, StreamAliases, StreamCredentialReport:
-			// single calls: only the outcome matters
-		default:
+		single := l.stream == StreamCaller || l.stream == StreamAliases || l.stream == StreamCredentialReport
+		if !single {
 			fmt.Fprintf(&b, " %d", p.Items)
 			if p.Pages > 1 {
 				fmt.Fprintf(&b, " (%d pages)", p.Pages)
 			}
 		}
+		// Counts speak for finished streams; single calls need a mark.
 		switch {
 		case p.Err != nil:
 			b.WriteString(" failed")
 		case p.Warning != "":
 			b.WriteString(" denied")
-		case p.Done:
-			b.WriteString(" ✓")
-		default:
+		case !p.Done:
 			b.WriteString(" …")
+		case single:
+			b.WriteString(" ✓")
 		}
 		parts = append(parts, b.String())
 	}

@@ -38,9 +38,9 @@ func (b *Bitset) Set(id int) {
 }
 
 // Clear removes id from the set.
-func (b Bitset) Clear(id int) {
-	if w := id >> 6; id >= 0 && w < len(b) {
-		b[w] &^= 1 << (uint(id) & 63)
+func (b *Bitset) Clear(id int) {
+	if w := id >> 6; id >= 0 && w < len(*b) {
+		(*b)[w] &^= 1 << (uint(id) & 63)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"encoding/binary"
 	"io"
 	"sort"
 	"strings"
@@ -80,8 +81,8 @@ var (
 	loaded   *Catalogue
 )
 
-// Load returns the embedded catalogue, decoding it on the first call (a few
-// milliseconds) and sharing the result afterwards.
+// Load returns the embedded catalogue, decoding it on the first call (about
+// 10 ms and 9 MB of allocation) and sharing the result afterwards.
 //
 // The embedded file is produced by the generator and checked by this
 // package's tests, so a decoding failure means a broken build; Load panics
@@ -102,11 +103,18 @@ func decodeGzip(data []byte) (*Catalogue, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, err := io.ReadAll(zr)
-	if err != nil {
+	// The gzip trailer holds the uncompressed size (mod 4 GiB): size the
+	// buffer once instead of doubling through a megabyte.
+	var b strings.Builder
+	if n := len(data); n >= 4 {
+		if size := binary.LittleEndian.Uint32(data[n-4:]); size < 64<<20 {
+			b.Grow(int(size))
+		}
+	}
+	if _, err := io.Copy(&b, zr); err != nil {
 		return nil, err
 	}
-	return decode(string(text))
+	return decode(b.String())
 }
 
 // Len is the number of actions; IDs run from 0 to Len()-1.
@@ -135,11 +143,8 @@ func (c *Catalogue) Lookup(name string) (*Action, bool) {
 }
 
 // find returns the ID of the action whose full name equals name ignoring
-// case, or -1. It does not allocate for ASCII input.
+// (ASCII) case, or -1. It does not allocate.
 func (c *Catalogue) find(name string) int {
-	if !isASCII(name) {
-		name = strings.ToLower(name)
-	}
 	i := sort.Search(len(c.lower), func(i int) bool { return compareFold(c.lower[i], name) >= 0 })
 	if i < len(c.lower) && compareFold(c.lower[i], name) == 0 {
 		return i
@@ -152,7 +157,7 @@ func (c *Catalogue) find(name string) int {
 // "s3:*", "s3:Get*", "iam:Pass?ole", "*Object", "s3*:Get*"; see Match for
 // the rules.
 func (c *Catalogue) Expand(pattern string) []*Action {
-	m := c.Compile(pattern)
+	m := c.compile(pattern)
 	var out []*Action
 	switch m.kind {
 	case kindLiteral:
@@ -184,7 +189,7 @@ func (c *Catalogue) Services() []Service {
 
 // Service finds a service by prefix, ignoring case.
 func (c *Catalogue) Service(prefix string) (*Service, bool) {
-	prefix = strings.ToLower(prefix)
+	prefix = lowerASCII(prefix)
 	i := sort.Search(len(c.services), func(i int) bool { return c.services[i].Prefix >= prefix })
 	if i < len(c.services) && c.services[i].Prefix == prefix {
 		return &c.services[i], true
@@ -208,17 +213,8 @@ func (c *Catalogue) ResourceType(service, name string) (*ResourceType, bool) {
 	return nil, false
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-// compareFold compares lower, which is already lower-case ASCII, with s
-// lower-cased byte by byte (s is ASCII or already lower-cased).
+// compareFold compares lower, which is already lower-case, with s with its
+// ASCII letters lower-cased, byte by byte.
 func compareFold(lower, s string) int {
 	n := min(len(lower), len(s))
 	for i := 0; i < n; i++ {

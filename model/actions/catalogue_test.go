@@ -338,3 +338,27 @@ func TestSharedSlicesAreClipped(t *testing.T) {
 		t.Error("Services() exposes the catalogue's own slice")
 	}
 }
+
+// Load is shared by every goroutine of the explorer; run with -race.
+func TestConcurrentUse(t *testing.T) {
+	done := make(chan int)
+	for range 8 {
+		go func() {
+			c := Load()
+			m := Compile("s3:Get*")
+			n := 0
+			for id := 0; id < c.Len(); id++ {
+				if m.MatchID(id) {
+					n++
+				}
+			}
+			done <- n + len(c.Expand("iam:*")) + c.ExpandSet([]string{"*Object"}).Count()
+		}()
+	}
+	first := <-done
+	for range 7 {
+		if got := <-done; got != first {
+			t.Fatalf("goroutines disagree: %d vs %d", got, first)
+		}
+	}
+}

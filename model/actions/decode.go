@@ -15,20 +15,21 @@ func decode(text string) (*Catalogue, error) {
 	c := &Catalogue{}
 	nActions := strings.Count(text, "\nA\t")
 	c.actions = make([]Action, 0, nActions)
+	c.types = make([]ResourceType, 0, strings.Count(text, "\nT\t"))
 
 	// Slices of resource rows and condition keys are carved out of shared
 	// backing arrays once they stop growing; until then spans hold offsets.
 	type span struct{ lo, hi int }
 	var (
-		refs     []ResourceRef
-		keys     []string
+		refs     = make([]ResourceRef, 0, nActions)
+		keys     = make([]string, 0, 2*nActions)
 		refSpans = make([]span, 0, nActions)
 		keySpans = make([]span, 0, nActions)
-		refKeys  []span // one per ResourceRef
-		svcSpans []span // action ID range per service, in file order
-		typeKeys []span // one per ResourceType
-		svcTypes []span // ResourceType range per service
-		svcKeys  []ConditionKey
+		refKeys  = make([]span, 0, nActions) // one per ResourceRef
+		svcSpans []span                      // action ID range per service, in file order
+		typeKeys []span                      // one per ResourceType
+		svcTypes []span                      // ResourceType range per service
+		svcKeys  = make([]ConditionKey, 0, strings.Count(text, "\nK\t"))
 		keySpan  []span // ConditionKey range per service
 		svcs     []Service
 	)
@@ -83,7 +84,9 @@ func decode(text string) (*Catalogue, error) {
 				return fail("resource type: want T, name, ARN, keys after a service")
 			}
 			lo := len(keys)
-			for _, k := range strings.Fields(f[3]) {
+			for list := f[3]; list != ""; {
+				var k string
+				k, list = token(list, ' ')
 				i, err := index(k, len(svcKeyNames))
 				if err != nil {
 					return fail("resource type %s: condition key %v", f[1], err)
@@ -105,15 +108,19 @@ func decode(text string) (*Catalogue, error) {
 				return fail("action %s: bad access level %q", f[1], f[2])
 			}
 			rlo := len(refs)
-			for _, entry := range strings.Fields(f[3]) {
-				parts := strings.Split(entry, "+")
-				t, required := strings.CutSuffix(parts[0], "*")
+			for list := f[3]; list != ""; {
+				var entry string
+				entry, list = token(list, ' ')
+				t, rowKeys, _ := strings.Cut(entry, "+")
+				t, required := strings.CutSuffix(t, "*")
 				ti, err := index(t, len(svcTypeIdx))
 				if err != nil {
 					return fail("action %s: resource type %v", f[1], err)
 				}
 				klo := len(keys)
-				for _, k := range parts[1:] {
+				for rowKeys != "" {
+					var k string
+					k, rowKeys = token(rowKeys, '+')
 					i, err := index(k, len(svcKeyNames))
 					if err != nil {
 						return fail("action %s: resource condition key %v", f[1], err)
@@ -125,7 +132,9 @@ func decode(text string) (*Catalogue, error) {
 				refKeys = append(refKeys, span{klo, len(keys)})
 			}
 			klo := len(keys)
-			for _, k := range strings.Fields(f[4]) {
+			for list := f[4]; list != ""; {
+				var k string
+				k, list = token(list, ' ')
 				i, err := index(k, len(svcKeyNames))
 				if err != nil {
 					return fail("action %s: condition key %v", f[1], err)
@@ -172,17 +181,21 @@ func decode(text string) (*Catalogue, error) {
 	var full, lower strings.Builder
 	full.Grow(size)
 	lower.Grow(size)
+	var buf []byte
 	for i := range c.actions {
 		a := &c.actions[i]
 		full.WriteString(a.Service)
 		full.WriteByte(':')
 		full.WriteString(a.Name)
+		buf = append(append(append(buf[:0], a.Service...), ':'), a.Name...)
+		for j, ch := range buf {
+			if 'A' <= ch && ch <= 'Z' {
+				buf[j] = ch + 'a' - 'A'
+			}
+		}
+		lower.Write(buf)
 	}
-	lower.WriteString(strings.ToLower(full.String()))
 	fullS, lowerS := full.String(), lower.String()
-	if len(lowerS) != len(fullS) {
-		return nil, errors.New("action names are not ASCII")
-	}
 	c.lower = make([]string, len(c.actions))
 	off := 0
 	for i := range c.actions {
@@ -236,6 +249,14 @@ func splitTabs(line string, buf *[5]string) []string {
 		line = rest
 	}
 	return append(f, line)
+}
+
+// token splits s at the first sep: the part before it, and the rest.
+func token(s string, sep byte) (tok, rest string) {
+	if i := strings.IndexByte(s, sep); i >= 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
 }
 
 // index parses a small non-negative decimal below n.

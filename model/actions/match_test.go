@@ -40,7 +40,9 @@ func TestMatch(t *testing.T) {
 		{"dots are literal", "s3:Get.bject", "s3:GetObject", false},
 		{"zero pattern matches only empty", "", "", true},
 		{"empty pattern rejects a name", "", "s3:GetObject", false},
-		{"non-ASCII input folds", "é*", "É", true},
+		{"only ASCII letters fold", "é*", "É", false},
+		{"Kelvin sign is not k", "kms:*", "\u212Ams:Decrypt", false},
+		{"non-ASCII characters match themselves", "a?é*", "aXé", true},
 		{"non-ASCII input against ASCII literal", "s3:getobject", "s3:GetObjé", false},
 		{"invalid UTF-8 input does not panic", "s3:*", "s3:\xff\xfe", true},
 		{"invalid UTF-8 with question mark", "?", "\xff", true},
@@ -145,4 +147,38 @@ func FuzzMatch(f *testing.F) {
 			t.Fatalf("a name must match itself as a pattern: %q", action)
 		}
 	})
+}
+
+// FuzzSegments checks the strings.Index glob (lower-case ASCII input) against
+// the backtracking one and the regexp oracle.
+func FuzzSegments(f *testing.F) {
+	for _, s := range [][2]string{
+		{"*:get*policy", "s3:getbucketpolicy"}, {"a?c*?x?", "abcxxxy"}, {"*??*", "ab"}, {"ab*ba", "aba"}, {"?*?", "a"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	c := Load()
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		if !isASCII(pattern) || !isASCII(s) {
+			return
+		}
+		s = strings.ToLower(s)
+		m := c.Compile(pattern)
+		got := m.Match(s)
+		if back := globFold(strings.ToLower(pattern), s); got != back {
+			t.Fatalf("%q ~ %q: segments %v, backtracking %v", pattern, s, got, back)
+		}
+		if want := oracle(pattern).MatchString(s); got != want {
+			t.Fatalf("%q ~ %q: %v, oracle %v", pattern, s, got, want)
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

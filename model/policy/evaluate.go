@@ -1,7 +1,7 @@
 package policy
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/iamx/iamx/model/principal"
@@ -50,8 +50,9 @@ func Evaluate(req *Request, in *Input) Result {
 	if e.resource == "" {
 		e.resource = "*"
 	}
-	e.missing = e.missingBuf[:0]
-	e.hits = e.hitBuf[:0]
+	// missing and hits stay nil until needed: a denied request without
+	// missing keys allocates nothing. (Stack buffers do not help here: a
+	// slice stored through *evaluator is assumed to escape.)
 	if req.Trace {
 		e.trace = &Trace{}
 	}
@@ -84,8 +85,8 @@ func Evaluate(req *Request, in *Input) Result {
 	v := e.decide(&t, modeGiven)
 	res := Result{Decision: v.decision, Layer: v.layer, Trace: e.trace}
 	if len(e.missing) > 0 {
-		res.MissingContext = append([]string(nil), e.missing...)
-		sort.Strings(res.MissingContext)
+		res.MissingContext = e.missing // allocated for this call only
+		slices.Sort(res.MissingContext)
 		if v.decision == Allowed {
 			res.Conditional = e.decide(&t, modePessimistic).decision != Allowed
 		} else {
@@ -115,9 +116,7 @@ type evaluator struct {
 
 	recordMissing bool // the current statement is relevant: note keys it lacks
 	missing       []string
-	missingBuf    [8]string
 	hits          []hit
-	hitBuf        [16]hit
 }
 
 // hit is a statement that matched the request as given.
@@ -203,6 +202,9 @@ func (e *evaluator) evalSource(src *Source, t *tally, allow *[3]bool) {
 			continue
 		}
 		if o.given {
+			if e.hits == nil {
+				e.hits = make([]hit, 0, 8)
+			}
 			e.hits = append(e.hits, hit{src: src, st: st, pm: o.pm, level: e.scpLevel})
 		}
 		for m := 0; m < 3; m++ {
@@ -461,7 +463,10 @@ func (e *evaluator) decide(t *tally, m int) verdict {
 // statements of an explicit deny, or the allow statements of every layer
 // the allow needed.
 func (e *evaluator) reasons(v verdict) []Reason {
-	var out []Reason
+	if len(e.hits) == 0 || v.decision == ImplicitDeny {
+		return nil
+	}
+	out := make([]Reason, 0, len(e.hits))
 	add := func(h *hit) {
 		out = append(out, Reason{
 			Policy: h.src.ID(), PolicyType: h.src.Type, Via: h.src.Via,

@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -35,6 +36,13 @@ type Options struct {
 	// most this many entities per page (fewer than MaxItems when MaxItems
 	// is larger, as IAM may), with IsTruncated and an opaque Marker.
 	PageSize int
+
+	// InUseAWSPoliciesOnly drops AWS managed policies that nothing attaches
+	// from paginated GAAD answers. Real IAM returns only the AWS managed
+	// policies in use in the account; moto returns all of them (about 1,500),
+	// which would make every capture against it page through AWS's catalogue.
+	// Used with PageSize.
+	InUseAWSPoliciesOnly bool
 
 	// Faults, when Seed is non-zero, injects Throttling errors and dropped
 	// connections.
@@ -73,11 +81,7 @@ type Proxy struct {
 }
 
 // Start runs a proxy to target (moto's URL) on 127.0.0.1 until the test ends.
-func Start(t interface {
-	Helper()
-	Fatalf(string, ...any)
-	Cleanup(func())
-}, target string, opts Options) *Proxy {
+func Start(t testing.TB, target string, opts Options) *Proxy {
 	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
@@ -273,6 +277,9 @@ func (p *Proxy) paginate(w http.ResponseWriter, r *http.Request, form url.Values
 		}
 		for i, l := range []rawList{res.Users, res.Groups, res.Roles, res.Policies} {
 			for _, m := range l.Members {
+				if i == 3 && p.opts.InUseAWSPoliciesOnly && unusedAWSPolicy(m.Inner) {
+					continue
+				}
 				members = append(members, gaadLists[i]+"\x00"+m.Inner)
 			}
 		}
@@ -318,4 +325,11 @@ func (p *Proxy) paginate(w http.ResponseWriter, r *http.Request, form url.Values
 	b.WriteString(`</GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>awsproxy</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>`)
 	w.Header().Set("Content-Type", "text/xml")
 	io.WriteString(w, b.String())
+}
+
+// unusedAWSPolicy reports whether a GAAD policy member is an AWS managed
+// policy with no attachments.
+func unusedAWSPolicy(inner string) bool {
+	return strings.Contains(inner, "<Arn>arn:aws:iam::aws:policy/") &&
+		strings.Contains(inner, "<AttachmentCount>0</AttachmentCount>")
 }

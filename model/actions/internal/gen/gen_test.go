@@ -178,6 +178,7 @@ func TestReadPackageRejects(t *testing.T) {
 		{"bad prefix", map[string]string{"package/data/services.json": `["x","X"]`}, "bad service prefix"},
 		{"unknown access level", map[string]string{"package/data/actions/x.json": `{"doit":{"name":"DoIt","accessLevel":"Admin"}}`}, "doit.accessLevel"},
 		{"name does not match its key", map[string]string{"package/data/actions/x.json": `{"doit":{"name":"DoThat","accessLevel":"Write"}}`}, "bad action name"},
+		{"non-ASCII action name", map[string]string{"package/data/actions/x.json": `{"dö":{"name":"Dö","accessLevel":"Write"}}`}, "bad action name"},
 		{"wildcard in action name", map[string]string{"package/data/actions/x.json": `{"do*":{"name":"Do*","accessLevel":"Write"}}`}, "bad action name"},
 		{"unknown resource type", map[string]string{"package/data/actions/x.json": `{"doit":{"name":"DoIt","accessLevel":"Write","resourceTypes":[{"name":"nope"}]}}`}, `doit.resourceTypes[0]: resource type "nope"`},
 		{"unknown condition key", map[string]string{"package/data/actions/x.json": `{"doit":{"name":"DoIt","accessLevel":"Write","conditionKeys":["x:nope"]}}`}, `condition key "x:nope"`},

@@ -19,7 +19,10 @@ func noticeText(rel release, pkg *pkgData) string {
 The file catalogue.txt.gz in this directory is generated from the npm package
 %[1]s, which is compiled from the AWS Service Authorization
 Reference. It was converted, not copied: descriptions are dropped, and access
-levels, resource types, ARN formats and condition keys are re-encoded.
+levels, resource types, ARN formats and condition keys are re-encoded. The
+package writes the two narrow access levels as "Permissions management, Write"
+and "Tagging, Write"; the catalogue records the narrow level alone, as the AWS
+reference lists such actions.
 
   package    %[1]s
   version    %[2]s

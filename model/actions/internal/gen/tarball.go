@@ -145,7 +145,7 @@ func readPackage(tgz []byte, rel release) (*pkgData, error) {
 
 func readService(files map[string][]byte, prefix, name string) (serviceData, error) {
 	svc := serviceData{Prefix: prefix, Name: name}
-	if prefix == "" || prefix != strings.ToLower(prefix) || strings.ContainsAny(prefix, ":*?\t\n ") {
+	if !plainName(prefix) || prefix != strings.ToLower(prefix) {
 		return svc, fmt.Errorf("data/services.json: bad service prefix %q", prefix)
 	}
 	if name == "" {
@@ -202,7 +202,7 @@ func readService(files map[string][]byte, prefix, name string) (serviceData, err
 	}
 	for _, k := range sortedKeys(actions) {
 		a := actions[k]
-		if a.Name == "" || strings.ToLower(a.Name) != k || strings.ContainsAny(a.Name, ":*? ") {
+		if !plainName(a.Name) || strings.ToLower(a.Name) != k {
 			return svc, fmt.Errorf("%s: %s: bad action name %q", actionsFile, k, a.Name)
 		}
 		level, err := parseLevel(a.AccessLevel)
@@ -306,6 +306,21 @@ func untar(tgz []byte) (map[string][]byte, error) {
 		files[name] = data
 	}
 	return files, nil
+}
+
+// plainName reports whether s can be a service prefix or action name as the
+// catalogue assumes: printable ASCII (so case folding and "?" work bytewise),
+// without spaces, ":" or wildcards.
+func plainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == ':' || c == '*' || c == '?' {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeFile(files map[string][]byte, name string, v any) error {

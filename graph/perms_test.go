@@ -1,0 +1,405 @@
+package graph
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/iamx/iamx/loader"
+	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/model/actions"
+	"github.com/iamx/iamx/model/policy"
+)
+
+// permsAccount is a tiny account built in Go for targeted perms tests.
+type permsAccount struct {
+	t    *testing.T
+	s    *model.Snapshot
+	scps []policy.Source
+}
+
+const permsAcct = "123456789012"
+
+func newPermsAccount(t *testing.T) *permsAccount {
+	return &permsAccount{t: t, s: &model.Snapshot{AccountID: permsAcct, Partition: "aws", Source: "perms fixture"}}
+}
+
+func (a *permsAccount) doc(text string) model.Document {
+	a.t.Helper()
+	p, err := policy.Parse([]byte(text))
+	if err != nil {
+		a.t.Fatalf("fixture policy %s: %v", text, err)
+	}
+	return model.Document{JSON: []byte(text), Policy: p}
+}
+
+// managed adds a customer managed policy and returns its ARN.
+func (a *permsAccount) managed(name, text string) string {
+	arn := "arn:aws:iam::" + permsAcct + ":policy/" + name
+	a.s.Policies = append(a.s.Policies, &model.ManagedPolicy{Name: name, ARN: arn, DefaultVersionID: "v1",
+		Versions: []model.PolicyVersion{{VersionID: "v1", IsDefaultVersion: true, Document: a.doc(text)}}})
+	return arn
+}
+
+// user adds a user with inline policies (named p0, p1 …) and a boundary.
+func (a *permsAccount) user(name, boundary string, docs ...string) {
+	u := &model.User{Name: name, Path: "/", ID: "AIDA" + strings.ToUpper(name), ARN: "arn:aws:iam::" + permsAcct + ":user/" + name,
+		PermissionsBoundary: boundary}
+	for i, d := range docs {
+		u.InlinePolicies = append(u.InlinePolicies, model.InlinePolicy{Name: "p" + itoa(i), Document: a.doc(d)})
+	}
+	a.s.Users = append(a.s.Users, u)
+}
+
+// role adds a role (trusting the account) with inline policies.
+func (a *permsAccount) role(name string, docs ...string) {
+	r := &model.Role{Name: name, Path: "/", ID: "AROA" + strings.ToUpper(name), ARN: "arn:aws:iam::" + permsAcct + ":role/" + name,
+		TrustPolicy: a.doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + permsAcct + `"},"Action":"sts:AssumeRole"}]}`)}
+	for i, d := range docs {
+		r.InlinePolicies = append(r.InlinePolicies, model.InlinePolicy{Name: "p" + itoa(i), Document: a.doc(d)})
+	}
+	a.s.Roles = append(a.s.Roles, r)
+}
+
+func (a *permsAccount) scp(name, text string) {
+	a.scps = append(a.scps, policy.Source{Type: policy.SCPPolicy, Name: name, Policy: a.doc(text).Policy})
+}
+
+func (a *permsAccount) build() *Graph {
+	a.t.Helper()
+	g, err := Build([]*model.Snapshot{a.s}, Options{SCPs: a.scps})
+	if err != nil {
+		a.t.Fatalf("Build: %v", err)
+	}
+	return g
+}
+
+func permsDemo(t testing.TB) *Graph {
+	t.Helper()
+	s, err := loader.Demo()
+	if err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	g, err := Build([]*model.Snapshot{s}, Options{})
+	if err != nil {
+		t.Fatalf("Build(demo): %v", err)
+	}
+	return g
+}
+
+func resolvePerms(t testing.TB, g *Graph, name string) *Node {
+	t.Helper()
+	n, err := g.Resolve(name)
+	if err != nil {
+		t.Fatalf("Resolve(%q): %v", name, err)
+	}
+	return n
+}
+
+func findAction(p *Permissions, action string) *ActionPerm {
+	for i := range p.Actions {
+		if strings.EqualFold(p.Actions[i].Action, action) {
+			return &p.Actions[i]
+		}
+	}
+	return nil
+}
+
+func findRemoved(p *Permissions, action string) *RemovedAction {
+	for i := range p.Removed {
+		if strings.EqualFold(p.Removed[i].Action, action) {
+			return &p.Removed[i]
+		}
+	}
+	return nil
+}
+
+// TestPermissionsAgreeWithEvaluator checks that perms never disagrees with
+// `can`: for every user and role of the demo account and a spread of
+// catalogue actions, Permissions lists the action as allowed on "*" without
+// conditions exactly when the evaluator allows it unconditionally, and lists
+// it at all whenever the evaluator could allow it on "*".
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+func TestPermissionsAgreeWithEvaluator(t *testing.T) {
+	g := permsDemo(t)
+	cat := actions.Load()
+	var sample []string
+	for id := 0; id < cat.Len(); id += 7 {
+		sample = append(sample, cat.Action(id).String())
+	}
+	// Actions the demo's policies single out.
+	sample = append(sample, "sts:GetCallerIdentity", "sts:AssumeRole", "iam:ChangePassword", "iam:CreateAccessKey",
+		"iam:EnableMFADevice", "iam:GetUser", "iam:PassRole", "secretsmanager:GetSecretValue", "kms:Decrypt",
+		"s3:GetObject", "s3:ListBucket", "s3:PutObject", "ec2:StartInstances", "ec2:DescribeInstances",
+		"lambda:CreateFunction", "dynamodb:DeleteTable", "organizations:LeaveOrganization", "iam:CreateUser")
+	principals := append(append([]*Node{}, g.Users()...), g.Roles()...)
+	for _, n := range principals {
+		p := g.Permissions(n, PermFilter{})
+		for _, action := range sample {
+			res := g.Can(n, action, "*", nil, false)
+			want := res.Decision == policy.Allowed && !res.Conditional
+			a := findAction(p, action)
+			got := a != nil && a.AllowsAll()
+			if got != want {
+				t.Errorf("%s %s: perms allows on * unconditionally = %v, evaluator says %v (conditional %v, layer %v); perms entry %+v",
+					n.Label(), action, got, res.Decision, res.Conditional, res.Layer, a)
+			}
+			if (res.Decision == policy.Allowed || res.Conditional) && a == nil {
+				t.Errorf("%s %s: evaluator may allow it on * (decision %v, conditional %v) but perms does not list it", n.Label(), action, res.Decision, res.Conditional)
+			}
+		}
+	}
+}
+
+// Boundaries, explicit denies and SCPs subtract from what identity policies
+// grant; variables are substituted from what the snapshot knows.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+func TestPermissionsDemo(t *testing.T) {
+	g := permsDemo(t)
+	cases := []struct {
+		name      string
+		principal string
+		action    string
+		// want: "allowed" (listed), "removed" (subtracted), "absent" (never granted)
+		want          string
+		resources     []string // when set, the exact resources
+		conditional   bool
+		keys          []string // condition keys that must be listed
+		layer         policy.Layer
+		restrictedBy  string // a restriction's policy name must contain this
+		sourcePolicy  string // a source's policy name
+		sourceViaGrp  string
+		notConditonal bool
+	}{
+		{name: "boundary removes an action identity policies grant", principal: "bob", action: "iam:EnableMFADevice",
+			want: "removed", layer: policy.LayerBoundary},
+		{name: "boundary keeps what it also allows, variable substituted", principal: "bob", action: "iam:CreateAccessKey",
+			want: "allowed", resources: []string{"arn:aws:iam::111122223333:user/bob"}, sourcePolicy: "SelfServiceCredentials", sourceViaGrp: "Developers"},
+		{name: "boundary NotAction excludes sts:AssumeRole", principal: "bob", action: "sts:AssumeRole", want: "absent"},
+		{name: "aws:username substituted in resource for a user", principal: "carol", action: "iam:ChangePassword",
+			want: "allowed", resources: []string{"arn:aws:iam::111122223333:user/carol"}, notConditonal: true},
+		{name: "unconditional deny on * removes the action", principal: "carol", action: "ssm:GetParameter",
+			want: "removed", layer: policy.LayerExplicitDeny},
+		{name: "deny on specific resources with a condition restricts without removing", principal: "WebServerRole", action: "s3:GetObject",
+			want: "allowed", resources: []string{"arn:aws:s3:::acme-config/web/*"}, restrictedBy: "ReadConfig", notConditonal: true},
+		{name: "condition on a request-time key makes the grant conditional", principal: "bob", action: "lambda:InvokeFunction",
+			want: "allowed", resources: []string{"*"}, conditional: true, keys: []string{"aws:RequestedRegion"}},
+		{name: "deny without MFA makes an admin's actions conditional on MFA", principal: "alice", action: "ec2:TerminateInstances",
+			want: "allowed", resources: []string{"*"}, conditional: true, keys: []string{"aws:MultiFactorAuthPresent"}, restrictedBy: "RequireMFA"},
+		{name: "NotAction of the MFA deny leaves MFA setup unconditional", principal: "alice", action: "iam:EnableMFADevice",
+			want: "allowed", resources: []string{"*"}, notConditonal: true},
+		{name: "admin role holds every action on *", principal: "ProdAdminRole", action: "organizations:LeaveOrganization",
+			want: "allowed", resources: []string{"*"}, notConditonal: true, sourcePolicy: "AdministratorAccess"},
+		{name: "sts:GetCallerIdentity is always allowed", principal: "ci-deployer", action: "sts:GetCallerIdentity",
+			want: "allowed", resources: []string{"*"}, notConditonal: true},
+		{name: "nothing granted is absent", principal: "carol", action: "iam:CreateUser", want: "absent"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := g.Permissions(resolvePerms(t, g, tc.principal), PermFilter{})
+			a, r := findAction(p, tc.action), findRemoved(p, tc.action)
+			switch tc.want {
+			case "absent":
+				if a != nil || r != nil {
+					t.Fatalf("%s: want absent, got allowed %+v / removed %+v", tc.action, a, r)
+				}
+				return
+			case "removed":
+				if a != nil || r == nil {
+					t.Fatalf("%s: want removed, got allowed %+v / removed %+v", tc.action, a, r)
+				}
+				if r.Layer != tc.layer {
+					t.Errorf("removed by layer %v, want %v (%+v)", r.Layer, tc.layer, r.By)
+				}
+				if len(r.By) == 0 {
+					t.Errorf("removed without naming what removed it")
+				}
+				return
+			}
+			if a == nil {
+				t.Fatalf("%s: not allowed (removed: %+v)", tc.action, r)
+			}
+			if tc.resources != nil && !slices.Equal(a.Resources, tc.resources) {
+				t.Errorf("resources %v, want %v", a.Resources, tc.resources)
+			}
+			if tc.conditional && !a.Conditional {
+				t.Errorf("want conditional, got unconditional")
+			}
+			if tc.notConditonal && a.Conditional {
+				t.Errorf("want unconditional, got conditional on %v", a.ConditionKeys)
+			}
+			for _, k := range tc.keys {
+				if !slices.Contains(a.ConditionKeys, k) {
+					t.Errorf("condition keys %v lack %s", a.ConditionKeys, k)
+				}
+			}
+			if tc.restrictedBy != "" && !slices.ContainsFunc(a.Restrictions, func(r Restriction) bool { return strings.Contains(r.PolicyName, tc.restrictedBy) }) {
+				t.Errorf("restrictions %+v lack %s", a.Restrictions, tc.restrictedBy)
+			}
+			if tc.sourcePolicy != "" && !slices.ContainsFunc(a.Sources, func(s StatementRef) bool {
+				return strings.Contains(s.PolicyName, tc.sourcePolicy) && s.Via == tc.sourceViaGrp
+			}) {
+				t.Errorf("sources %+v lack %s via %q", a.Sources, tc.sourcePolicy, tc.sourceViaGrp)
+			}
+		})
+	}
+}
+
+// Fixtures for single rules.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
+func TestPermissionsFixtures(t *testing.T) {
+	const (
+		notIAM      = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`
+		s3All       = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`
+		s3Dev       = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::dev-*"}]}`
+		mfaEC2      = `{"Version":"2012-10-17","Statement":[{"Sid":"WithMFA","Effect":"Allow","Action":"ec2:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
+		notResource = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}]}`
+		denyExcept  = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","NotResource":["arn:aws:s3:::ok","arn:aws:s3:::ok/*"]}]}`
+		ownHome     = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}]}`
+		tagDenied   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"ops"}}}]}`
+	)
+	acct := newPermsAccount(t)
+	dev := acct.managed("DevOnly", s3Dev)
+	acct.user("notiam", "", notIAM)
+	acct.user("bounded", dev, s3All)
+	acct.user("mfa", "", mfaEC2)
+	acct.user("notres", "", notResource)
+	acct.user("denyexcept", "", s3All, denyExcept)
+	acct.user("home", "", ownHome)
+	acct.role("HomeRole", ownHome)
+	acct.user("tagless", "", tagDenied)
+	g := acct.build()
+	cat := actions.Load()
+
+	t.Run("Allow with NotAction grants every catalogue action except those", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "notiam"), PermFilter{})
+		svc, _ := cat.Service("iam")
+		if want := cat.Len() - len(svc.Actions); len(p.Actions) != want {
+			t.Errorf("got %d actions, want %d (catalogue minus iam)", len(p.Actions), want)
+		}
+		if findAction(p, "iam:CreateUser") != nil {
+			t.Errorf("iam:CreateUser granted despite NotAction iam:*")
+		}
+		if a := findAction(p, "s3:GetObject"); a == nil || !a.AllowsAll() {
+			t.Errorf("s3:GetObject not allowed on *: %+v", a)
+		}
+	})
+	t.Run("boundary intersects resources with identity grants", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "bounded"), PermFilter{Service: "s3"})
+		a := findAction(p, "s3:DeleteBucket")
+		if a == nil || !slices.Equal(a.Resources, []string{"arn:aws:s3:::dev-*"}) || a.Conditional {
+			t.Fatalf("s3:DeleteBucket = %+v, want unconditional on arn:aws:s3:::dev-*", a)
+		}
+		if !slices.ContainsFunc(a.Restrictions, func(r Restriction) bool { return r.Layer == policy.LayerBoundary }) {
+			t.Errorf("boundary narrowing not shown as a restriction: %+v", a.Restrictions)
+		}
+	})
+	t.Run("condition on MFA makes the grant conditional on that key", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "mfa"), PermFilter{Service: "ec2"})
+		a := findAction(p, "ec2:RunInstances")
+		if a == nil || !a.Conditional || !slices.Equal(a.ConditionKeys, []string{"aws:MultiFactorAuthPresent"}) {
+			t.Fatalf("ec2:RunInstances = %+v, want conditional on aws:MultiFactorAuthPresent", a)
+		}
+		if len(a.Sources) != 1 || a.Sources[0].Sid != "WithMFA" {
+			t.Errorf("sources %+v, want the WithMFA statement", a.Sources)
+		}
+	})
+	t.Run("Allow with NotResource grants * except those", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "notres"), PermFilter{})
+		a := findAction(p, "s3:GetObject")
+		if a == nil || !slices.Equal(a.Resources, []string{"*"}) || !slices.Equal(a.NotResources, []string{"arn:aws:s3:::secret/*"}) {
+			t.Fatalf("s3:GetObject = %+v, want * except arn:aws:s3:::secret/*", a)
+		}
+	})
+	t.Run("Deny with NotResource leaves only the excepted resources", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "denyexcept"), PermFilter{Service: "s3"})
+		a := findAction(p, "s3:PutObject")
+		if a == nil || !slices.Equal(a.Resources, []string{"arn:aws:s3:::ok", "arn:aws:s3:::ok/*"}) {
+			t.Fatalf("s3:PutObject = %+v, want only arn:aws:s3:::ok and ok/*", a)
+		}
+	})
+	t.Run("aws:username is substituted for a user", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "home"), PermFilter{})
+		a := findAction(p, "s3:GetObject")
+		if a == nil || !slices.Equal(a.Resources, []string{"arn:aws:s3:::home/home/*"}) || a.Conditional {
+			t.Fatalf("s3:GetObject = %+v, want arn:aws:s3:::home/home/*", a)
+		}
+	})
+	t.Run("aws:username is unknown for a role: the grant depends on it", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "HomeRole"), PermFilter{})
+		a := findAction(p, "s3:GetObject")
+		if a == nil || !a.Conditional || !slices.Equal(a.ConditionKeys, []string{"aws:username"}) {
+			t.Fatalf("s3:GetObject = %+v, want conditional on aws:username", a)
+		}
+	})
+	t.Run("a grant whose condition the snapshot refutes is no grant", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "tagless"), PermFilter{})
+		if a := findAction(p, "sqs:SendMessage"); a != nil && !a.Conditional {
+			t.Fatalf("sqs:SendMessage = %+v, want absent or conditional on the tag", a)
+		}
+		if r := findRemoved(p, "sqs:SendMessage"); r != nil {
+			t.Errorf("listed as removed (%+v); it was never granted", r)
+		}
+	})
+	t.Run("filter by service and access level", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "notiam"), PermFilter{Service: "S3", Level: actions.Write})
+		if len(p.Actions) == 0 {
+			t.Fatal("no s3 Write actions")
+		}
+		for _, a := range p.Actions {
+			if a.Service != "s3" || a.Level != actions.Write {
+				t.Errorf("%s (%s, %v) passed the filter s3/Write", a.Action, a.Service, a.Level)
+			}
+		}
+		if p := g.Permissions(resolvePerms(t, g, "notiam"), PermFilter{Service: "nosuchservice"}); len(p.Actions) != 0 || p.Note == "" {
+			t.Errorf("unknown service: %d actions, note %q", len(p.Actions), p.Note)
+		}
+	})
+
+	scpAcct := newPermsAccount(t)
+	scpAcct.user("admin", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	scpAcct.scp("S3Only", s3All)
+	sg := scpAcct.build()
+	t.Run("an SCP that does not allow removes the action", func(t *testing.T) {
+		p := sg.Permissions(resolvePerms(t, sg, "admin"), PermFilter{})
+		if r := findRemoved(p, "ec2:RunInstances"); r == nil || r.Layer != policy.LayerSCP {
+			t.Fatalf("ec2:RunInstances removed = %+v, want removed by SCP", r)
+		}
+		if a := findAction(p, "s3:GetObject"); a == nil || !a.AllowsAll() {
+			t.Errorf("s3:GetObject = %+v, want allowed on *", a)
+		}
+		if p.Admin {
+			t.Errorf("admin despite an SCP allowing only s3")
+		}
+	})
+}
+
+func TestPermissionsNonPrincipals(t *testing.T) {
+	g := permsDemo(t)
+	t.Run("a managed policy's own grants", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "policy/AdministratorAccess"), PermFilter{})
+		if !p.Admin || len(p.Actions) != actions.Load().Len() {
+			t.Errorf("AdministratorAccess: admin %v, %d actions", p.Admin, len(p.Actions))
+		}
+	})
+	t.Run("a group's own policies", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "group/ReadOnly"), PermFilter{})
+		if findAction(p, "s3:GetObject") == nil || findRemoved(p, "ssm:GetParameters") == nil {
+			t.Errorf("ReadOnly group: s3:GetObject %v, ssm:GetParameters removed %v", findAction(p, "s3:GetObject"), findRemoved(p, "ssm:GetParameters"))
+		}
+	})
+	t.Run("a service has no policies of its own", func(t *testing.T) {
+		p := g.Permissions(resolvePerms(t, g, "lambda.amazonaws.com"), PermFilter{})
+		if len(p.Actions) != 0 || p.Note == "" {
+			t.Errorf("service: %d actions, note %q", len(p.Actions), p.Note)
+		}
+	})
+}
