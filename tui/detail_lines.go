@@ -232,6 +232,27 @@ func (l *detailList) handleMove(msg tea.KeyPressMsg, km *KeyMap) bool {
 	return true
 }
 
+// handleWheel scrolls on a mouse wheel (only sent with --mouse) and
+// reports whether msg was one.
+func (l *detailList) handleWheel(msg tea.Msg) bool {
+	w, ok := msg.(tea.MouseWheelMsg)
+	if !ok {
+		return false
+	}
+	switch w.Button {
+	case tea.MouseWheelUp:
+		l.scroll(-3)
+	case tea.MouseWheelDown:
+		l.scroll(3)
+	default:
+		return false
+	}
+	if l.current() == nil {
+		l.pickVisible(1)
+	}
+	return true
+}
+
 // openCmd returns the navigation command for the line under the cursor, or
 // nil when it names nothing.
 func (l *detailList) openCmd() tea.Cmd {

@@ -81,6 +81,9 @@ func (e *explainForm) update(m tea.Msg) (tea.Cmd, bool) {
 		e.fields[e.focus].in.Update(paste)
 		return nil, true
 	}
+	if e.list.handleWheel(m) {
+		return nil, true
+	}
 	msg, ok := m.(tea.KeyPressMsg)
 	if !ok {
 		return nil, false

@@ -40,6 +40,9 @@ func orNode(n, fallback *graph.Node) *graph.Node {
 }
 
 func (p *groupPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	if p.list.handleWheel(msg) {
+		return p, nil
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return p, nil

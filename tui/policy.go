@@ -88,6 +88,9 @@ func (p *policyPage) Selected() *graph.Node {
 }
 
 func (p *policyPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	if p.pane().handleWheel(msg) {
+		return p, nil
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return p, nil

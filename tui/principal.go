@@ -144,6 +144,13 @@ func (p *principalPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		cmd, _ := p.explain.update(msg)
 		return p, cmd
 	}
+	if p.tabs.activeName() == tabExplain {
+		if p.explain.list.handleWheel(msg) {
+			return p, nil
+		}
+	} else if p.pane().handleWheel(msg) {
+		return p, nil
+	}
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return p, nil

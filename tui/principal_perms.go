@@ -91,7 +91,13 @@ func (p *principalPage) permissionLines() []detailLine {
 	st := p.c.Styles
 	v := p.permsView()
 	perms := v.perms
-	var out []detailLine
+	size := len(v.services) + len(v.removed) + 8
+	for _, s := range v.services {
+		if p.open["svc:"+s.name] {
+			size += len(s.actions) + len(s.levels)
+		}
+	}
+	out := make([]detailLine, 0, size)
 	cond := 0
 	for _, s := range v.services {
 		cond += s.cond

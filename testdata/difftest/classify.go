@@ -30,6 +30,8 @@ const (
 	verdictMappedIP = "rule kept (docs silent): an IPv4-mapped IPv6 request address (::ffff:a.b.c.d) is the IPv4 address a.b.c.d " +
 		"(RFC 4291 §2.5.5.2) and matches IPv4 CIDR blocks; the peer compares it as IPv6 " +
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress"
+	verdictV2008 = "peer wrong: without Version 2012-10-17 \"${…}\" is literal text, not a policy variable " +
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html"
 	verdictMultiBare = "OPEN (undocumented): operator without ForAllValues/ForAnyValue on a multivalued key; AWS documents only that " +
 		"\"Multivalued context keys require a condition set operator\"; the peer never matches (even a one-element set), " +
 		"ours matches per value " +
@@ -104,6 +106,9 @@ func statements(s scenario) (out []struct {
 	add := func(layer string, doc any) {
 		d, _ := doc.(map[string]any)
 		list, _ := d["Statement"].([]any)
+		if d["Version"] != "2012-10-17" {
+			layer += "/v2008"
+		}
 		for _, st := range list {
 			if m, ok := st.(map[string]any); ok {
 				out = append(out, struct {
@@ -135,14 +140,19 @@ func classify(s scenario) string {
 	req := s["request"].(map[string]any)
 	ctx, _ := req["contextVariables"].(map[string]any)
 	prin := req["principal"].(string)
-	account := strings.Split(prin, ":")[4]
+	account := ""
+	if parts := strings.Split(prin, ":"); len(parts) > 4 {
+		account = parts[4]
+	}
 	sameAccount := req["resource"].(map[string]any)["accountId"] == account
 	hasBoundary := len(asList(s["permissionBoundaryPolicies"])) > 0
 
 	var found []string
 	for _, ls := range statements(s) {
-		st, v2012 := ls.st, true
-		_ = v2012
+		st := ls.st
+		if strings.HasSuffix(ls.layer, "/v2008") && strings.Contains(fmt.Sprint(st), "${") {
+			found = append(found, verdictV2008)
+		}
 		if cond, ok := st["Condition"].(map[string]any); ok {
 			for op, block := range cond {
 				qual, base := "", op
@@ -202,7 +212,7 @@ func classify(s scenario) string {
 				found = append(found, verdictNotPrincipal)
 			}
 		}
-		if ls.layer == "resource" && st["Effect"] == "Allow" && hasBoundary && sameAccount {
+		if strings.HasPrefix(ls.layer, "resource") && st["Effect"] == "Allow" && hasBoundary && sameAccount {
 			if p := st["Principal"]; p == "*" || fmt.Sprint(p) == "map[AWS:*]" {
 				found = append(found, verdictWildcardBoundary)
 			}

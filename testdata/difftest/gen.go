@@ -160,30 +160,42 @@ var opsByType = map[keyType][]string{
 func generate(seed uint64, index int) scenario {
 	g := newGen(seed, index)
 	sc := &scen{}
-	switch g.intn(10) {
-	case 0, 1, 2, 3:
+	switch n := g.intn(100); {
+	case n < 35:
 		sc.kind, sc.name = "user", "alice"
-	case 4, 5:
+	case n < 55:
 		sc.kind, sc.name = "user", "bob"
-	case 6, 7, 8:
+	case n < 80:
 		sc.kind, sc.name = "role", "Dev"
-	default:
+	case n < 90:
 		sc.kind, sc.name = "session", "Dev"
+	case n < 95:
+		sc.kind, sc.name = "federated", "alice"
+	default:
+		sc.kind, sc.name = "service", "ec2.amazonaws.com"
 	}
 	switch sc.kind {
 	case "user":
 		sc.principal = "arn:aws:iam::" + acctA + ":user/" + sc.name
 	case "role":
 		sc.principal = "arn:aws:iam::" + acctA + ":role/" + sc.name
-	default:
+	case "session":
 		sc.principal = "arn:aws:sts::" + acctA + ":assumed-role/" + sc.name + "/sess1"
+	case "federated":
+		sc.principal = "arn:aws:sts::" + acctA + ":federated-user/" + sc.name
+	default:
+		sc.principal = sc.name
 	}
 	sc.action = pick(g, actions)
 	sc.resourceAcct = acctA
 	if g.chance(0.2) {
 		sc.resourceAcct = acctB
 	}
-	sc.resource = sc.action.resource(g, sc.resourceAcct, sc.name)
+	owner := sc.name
+	if sc.kind == "service" {
+		owner = "alice"
+	}
+	sc.resource = sc.action.resource(g, sc.resourceAcct, owner)
 
 	ctx := map[string]any{}
 	for _, k := range condKeys {
@@ -215,19 +227,23 @@ func generate(seed uint64, index int) scenario {
 		"serviceControlPolicies":  []any{},
 		"resourceControlPolicies": []any{},
 	}
-	var ids []any
+	ids := []any{}
+	service := sc.kind == "service" // a service principal has no identity policies, boundary or SCPs
 	for i := range 1 + g.intn(4) {
+		if service {
+			break
+		}
 		ids = append(ids, map[string]any{"name": "identity" + itoa(i), "policy": g.policy(sc, 1+g.intn(3), "identity")})
 	}
 	s["identityPolicies"] = ids
-	if g.chance(0.3) {
+	if !service && g.chance(0.3) {
 		s["permissionBoundaryPolicies"] = []any{map[string]any{"name": "boundary", "policy": g.policy(sc, 1+g.intn(2), "boundary")}}
 	}
 	trust := sc.action.name == "sts:AssumeRole"
 	if (trust && g.chance(0.85)) || (!trust && sc.action.name != "ec2:DescribeInstances" && g.chance(0.5)) {
 		s["resourcePolicy"] = g.policy(sc, 1+g.intn(3), "resource")
 	}
-	if g.chance(0.3) {
+	if !service && g.chance(0.3) {
 		var levels []any
 		for i := range 1 + g.intn(2) {
 			levels = append(levels, map[string]any{"orgIdentifier": "level" + itoa(i),
@@ -332,18 +348,26 @@ func (g *gen) resourcePatterns(sc *scen) any {
 
 func (g *gen) principalElem(sc *scen, not bool) any {
 	roleARN := "arn:aws:iam::" + acctA + ":role/Dev"
+	var self any = map[string]any{"AWS": sc.principal}
+	selfAndAccount := map[string]any{"AWS": []any{sc.principal, "arn:aws:iam::" + acctA + ":root"}}
+	if sc.kind == "service" {
+		self = map[string]any{"Service": sc.principal}
+		selfAndAccount = map[string]any{"Service": sc.principal, "AWS": acctB}
+	}
 	forms := []any{
 		"*",
 		map[string]any{"AWS": "*"},
 		map[string]any{"AWS": acctA},
 		map[string]any{"AWS": "arn:aws:iam::" + acctA + ":root"},
-		map[string]any{"AWS": sc.principal},
-		map[string]any{"AWS": sc.principal},
+		self,
+		self,
 		map[string]any{"AWS": "arn:aws:iam::" + acctA + ":user/carol"},
+		map[string]any{"AWS": "arn:aws:iam::" + acctA + ":user/alice"},
 		map[string]any{"AWS": acctB},
 		map[string]any{"AWS": roleARN},
 		map[string]any{"Service": "ec2.amazonaws.com"},
-		map[string]any{"AWS": []any{sc.principal, "arn:aws:iam::" + acctA + ":root"}},
+		selfAndAccount,
+		map[string]any{"AWS": []any{"arn:aws:iam::" + acctA + ":user/alice", "arn:aws:iam::" + acctA + ":root"}},
 		map[string]any{"AWS": []any{"arn:aws:iam::" + acctB + ":root", roleARN}},
 	}
 	if not {

@@ -186,6 +186,10 @@ func signature(s scenario, o outcome) string {
 	prin := req["principal"].(string)
 	kind := "user"
 	switch {
+	case !strings.HasPrefix(prin, "arn:"):
+		kind = "service"
+	case strings.Contains(prin, ":federated-user/"):
+		kind = "federated-user"
 	case strings.Contains(prin, ":role/"):
 		kind = "role"
 	case strings.Contains(prin, ":assumed-role/"):
