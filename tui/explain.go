@@ -496,6 +496,9 @@ func policyDisplayName(id string) string {
 		return id[strings.LastIndexByte(id, '/')+1:]
 	}
 	if owner, name, ok := strings.Cut(id, "#"); ok {
+		if name == "trust policy" {
+			return shortPrincipalARN(owner) + " trust policy"
+		}
 		return shortPrincipalARN(owner) + " inline " + name
 	}
 	return id

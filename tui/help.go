@@ -140,7 +140,7 @@ func (p *helpPage) Position() string {
 	}
 	return fmt.Sprintf("lines %d–%d of %d", p.offset+1, min(p.offset+p.h, len(p.lines)), len(p.lines))
 }
-func (p *helpPage) Title() string    { return "Help" }
+func (p *helpPage) Title() string { return "Help" }
 func (p *helpPage) KeyMap() []key.Binding {
 	return []key.Binding{p.c.Keys.Down, p.c.Keys.Up}
 }

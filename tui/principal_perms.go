@@ -145,11 +145,16 @@ func (p *principalPage) permissionLines() []detailLine {
 		out = append(out, detailBlank(), detailHeading(st, fmt.Sprintf("Removed: granted by identity policies, taken away (%d)", len(perms.Removed))))
 		for _, s := range v.removed {
 			fold := "rm:" + s.name
-			line := p.serviceLine(s, fold, len(s.actions))
-			by := removedBy(perms.Removed[s.actions[0]])
-			line.plain += "  by " + by
-			line.styled += "  " + st.Warning.Render("by "+by)
-			out = append(out, line)
+			mark := "▸"
+			if p.open[fold] {
+				mark = "▾"
+			}
+			// What removed them comes first: it is the point of the section.
+			by := "by " + removedBy(perms.Removed[s.actions[0]])
+			levels := levelSummary(s.levels)
+			head := fmt.Sprintf("%s %-20s %5d  ", mark, cutWidth(s.name, 20), len(s.actions))
+			out = append(out, detailLine{plain: head + by + "  " + levels, fold: fold,
+				styled: head + st.Warning.Render(by) + "  " + st.Muted.Render(levels)})
 			if !p.open[fold] {
 				continue
 			}
@@ -170,13 +175,14 @@ func (p *principalPage) serviceLine(s permService, fold string, n int) detailLin
 		mark = "▾"
 	}
 	levels := levelSummary(s.levels)
-	plain := fmt.Sprintf("%s %-22s %5d  %s", mark, cutWidth(s.name, 22), n, levels)
-	styled := mark + " " + st.Title.Render(fmt.Sprintf("%-22s", cutWidth(s.name, 22))) + fmt.Sprintf(" %5d  ", n) + st.Muted.Render(levels)
+	// The conditional count goes before the levels, which may be cut.
+	cond := ""
 	if s.cond > 0 {
-		c := fmt.Sprintf("  %d conditional", s.cond)
-		plain += c
-		styled += st.Warning.Render(c)
+		cond = fmt.Sprintf("%d cond", s.cond)
 	}
+	plain := fmt.Sprintf("%s %-20s %5d  %-9s %s", mark, cutWidth(s.name, 20), n, cond, levels)
+	styled := mark + " " + st.Title.Render(fmt.Sprintf("%-20s", cutWidth(s.name, 20))) + fmt.Sprintf(" %5d  ", n) +
+		st.Warning.Render(fmt.Sprintf("%-9s", cond)) + " " + st.Muted.Render(levels)
 	return detailLine{plain: plain, styled: styled, fold: fold}
 }
 

@@ -32,6 +32,10 @@ const (
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress"
 	verdictV2008 = "peer wrong: without Version 2012-10-17 \"${…}\" is literal text, not a policy variable " +
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html"
+	verdictFederatingUser = "OPEN (needs data we lack): a resource policy naming the IAM user who called GetFederationToken applies to " +
+		"the federated-user session (limited by the boundary); the federated-user ARN carries only the Name passed to " +
+		"GetFederationToken, which need not be the user's name, so the peer's name match is a guess and ours never matches " +
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html"
 	verdictMultiBare = "OPEN (undocumented): operator without ForAllValues/ForAnyValue on a multivalued key; AWS documents only that " +
 		"\"Multivalued context keys require a condition set operator\"; the peer never matches (even a one-element set), " +
 		"ours matches per value " +
@@ -212,6 +216,14 @@ func classify(s scenario) string {
 				found = append(found, verdictNotPrincipal)
 			}
 		}
+		if strings.Contains(prin, ":federated-user/") && strings.HasPrefix(ls.layer, "resource") {
+			name := prin[strings.LastIndex(prin, "/")+1:]
+			for _, id := range strs(principalAWS(st["Principal"])) {
+				if strings.HasPrefix(id, "arn:aws:iam::") && strings.HasSuffix(id, ":user/"+name) {
+					found = append(found, verdictFederatingUser)
+				}
+			}
+		}
 		if strings.HasPrefix(ls.layer, "resource") && st["Effect"] == "Allow" && hasBoundary && sameAccount {
 			if p := st["Principal"]; p == "*" || fmt.Sprint(p) == "map[AWS:*]" {
 				found = append(found, verdictWildcardBoundary)
@@ -243,4 +255,11 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+func principalAWS(p any) any {
+	if m, ok := p.(map[string]any); ok {
+		return m["AWS"]
+	}
+	return nil
 }

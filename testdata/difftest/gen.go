@@ -202,6 +202,9 @@ func generate(seed uint64, index int) scenario {
 		if k.name == "aws:username" && sc.kind != "user" {
 			continue // only IAM users have a user name
 		}
+		if sc.kind == "service" && strings.HasPrefix(k.name, "aws:Principal") {
+			continue // AWS sends no aws:Principal… keys for a service principal
+		}
 		present := 0.5
 		if k.name == "aws:username" || k.name == "aws:PrincipalArn" {
 			present = 0.8 // AWS always sends these; absent ones still test the absent-key rules

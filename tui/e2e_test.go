@@ -1,0 +1,182 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEndToEndTmux builds the real binary and drives it in a detached tmux
+// session over the demo account, as a user at a 120×40 terminal would:
+// start, list users, filter, drill into a role, back, :roles, help, quit.
+// It skips when tmux is missing, unless CI=true.
+//
+// With -update it also writes the README's text captures to
+// testdata/screens/.
+func TestEndToEndTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped with -short")
+	}
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is required in CI for the end-to-end test")
+		}
+		t.Skip("tmux not installed")
+	}
+	bin := filepath.Join(t.TempDir(), "iamx")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build iamx: %v\n%s", err, out)
+	}
+
+	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("iamx-e2e-%d", os.Getpid())}
+	t.Cleanup(s.kill)
+	s.run("new-session", "-d", "-x", "120", "-y", "40", "-s", "iamx", "env", "TERM=xterm-256color", bin, "--demo")
+
+	// Start: the users list of the demo account.
+	s.waitFor("users list", func(sc string) bool {
+		return strings.Contains(sc, "111122223333") && strings.Contains(sc, "NAME") && strings.Contains(sc, "alice")
+	})
+	s.capture("users")
+
+	// Filter live: only matching rows stay.
+	s.keys("/", "bob")
+	s.waitFor("filtered list", func(sc string) bool {
+		return strings.Contains(sc, "\nbob") && !strings.Contains(sc, "\nalice")
+	})
+	s.keys("Escape")
+	s.waitFor("filter cleared", func(sc string) bool { return strings.Contains(sc, "\nalice") })
+
+	// :roles, narrow to DeployRole, drill in.
+	s.keys(":", "roles", "Enter")
+	s.waitFor("roles list", func(sc string) bool { return crumbLine(sc) != "" && strings.HasPrefix(crumbLine(sc), "Roles") })
+	s.capture("roles")
+	s.keys("/", "DeployRole", "Enter", "Enter")
+	s.waitFor("role detail", func(sc string) bool {
+		c := crumbLine(sc)
+		return strings.HasPrefix(c, "Roles › ") && strings.Contains(c, "DeployRole")
+	})
+	s.capture("role_detail")
+
+	// Back to the list, filter still shown.
+	s.keys("Escape")
+	s.waitFor("back on roles", func(sc string) bool {
+		c := crumbLine(sc)
+		return strings.HasPrefix(c, "Roles") && !strings.Contains(c, "›")
+	})
+
+	// Who can read objects in S3.
+	s.keys(":", "whocan s3:GetObject", "Enter")
+	s.waitFor("who-can page", func(sc string) bool { return strings.Contains(crumbLine(sc), "s3:GetObject") })
+	s.capture("whocan")
+	s.keys("Escape")
+
+	// Help.
+	s.keys("?")
+	s.waitFor("help", func(sc string) bool { return strings.Contains(sc, "Commands") && strings.Contains(sc, ":whocan") })
+	s.keys("Escape")
+	s.waitFor("help closed", func(sc string) bool { return !strings.Contains(sc, "Commands (") })
+
+	// Quit: the session ends with the program.
+	s.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if exec.Command(tmux, "-L", s.socket, "has-session", "-t", "iamx").Run() != nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("iamx did not exit after q; screen:\n%s", s.screen())
+}
+
+// crumbLine is the breadcrumb line of a captured screen (the third line).
+func crumbLine(screen string) string {
+	lines := strings.Split(screen, "\n")
+	if len(lines) < 3 {
+		return ""
+	}
+	return strings.TrimSpace(lines[2])
+}
+
+type tmuxSession struct {
+	t      *testing.T
+	tmux   string
+	socket string
+}
+
+func (s *tmuxSession) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command(s.tmux, append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) kill() {
+	_ = exec.Command(s.tmux, "-L", s.socket, "kill-server").Run()
+}
+
+// keys sends tmux key names ("Enter", "Escape") or literal text.
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	for _, k := range keys {
+		switch k {
+		case "Enter", "Escape", "Tab", "BTab", "Up", "Down":
+			s.run("send-keys", "-t", "iamx", k)
+		default:
+			s.run("send-keys", "-t", "iamx", "-l", k)
+		}
+		// Let a lone ESC be read as the escape key, not the start of a sequence.
+		if k == "Escape" {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+}
+
+func (s *tmuxSession) screen() string {
+	out, err := exec.Command(s.tmux, "-L", s.socket, "capture-pane", "-p", "-t", "iamx").CombinedOutput()
+	if err != nil {
+		return "(capture failed: " + err.Error() + ")"
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) waitFor(what string, ok func(string) bool) {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var sc string
+	for time.Now().Before(deadline) {
+		sc = s.screen()
+		if ok(sc) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("waiting for %s: timed out; screen:\n%s", what, sc)
+}
+
+// capture writes the current screen to testdata/screens/NAME.txt with
+// -update, for the README.
+func (s *tmuxSession) capture(name string) {
+	s.t.Helper()
+	if !*update {
+		return
+	}
+	lines := strings.Split(strings.TrimRight(s.screen(), "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	if err := os.MkdirAll(filepath.Join("testdata", "screens"), 0o755); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("testdata", "screens", name+".txt"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+}
