@@ -197,7 +197,8 @@ func newCanAnswer(g *graph.Graph, n *graph.Node, action, resource string, res po
 			Via:        r.Via,
 		})
 	}
-	ans.MissingContext = append(ans.MissingContext, res.MissingContext...)
+	// Keys in the case the policies write them (the evaluator lower-cases).
+	ans.MissingContext = append(ans.MissingContext, contextKeyNames(res)...)
 	return ans
 }
 
@@ -267,7 +268,8 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 				fmt.Fprintf(e.stderr, "iamx: warning: line %d: %s\n", line, w)
 			}
 		}
-		res := g.Can(n, req.action, resource, req.ctx, false)
+		// The trace gives condition keys their written case.
+		res := g.Can(n, req.action, resource, req.ctx, true)
 		ans := newCanAnswer(g, n, req.action, resource, res)
 		ans.Line = line
 		ans.Warnings = ws

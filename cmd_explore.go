@@ -98,14 +98,7 @@ var liveStreamLabels = map[string]string{
 // exploreCapture captures the account live, translating the capture's
 // progress events into the explorer's.
 func exploreCapture(ctx context.Context, src *sourceFlags, report func(tui.Progress)) (*model.Snapshot, error) {
-	opts := live.Options{
-		Profile:     src.profile,
-		Region:      src.region,
-		RoleARN:     src.roleARN,
-		ExternalID:  src.externalID,
-		SessionName: src.sessionName,
-	}
-	return live.Capture(ctx, opts, func(p live.Progress) {
+	return live.Capture(ctx, src.liveOptions(), func(p live.Progress) {
 		label, ok := liveStreamLabels[p.Stream]
 		if !ok {
 			label = p.Stream

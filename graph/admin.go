@@ -2,6 +2,7 @@ package graph
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
@@ -29,11 +30,47 @@ func (g *Graph) IsAdmin(n *Node) bool {
 		return false
 	}
 	ps := g.permSet(n)
-	if ps == nil {
+	cat := actions.Load()
+	if ps == nil || !ps.mayBeAdmin(cat) {
 		return false
 	}
-	admin, _, _ := ps.admin(actions.Load())
+	admin, _, _ := ps.compile().admin(cat)
 	return admin
+}
+
+// mayBeAdmin is a cheap necessary condition for admin-equivalence, read off
+// the Action strings without expanding them: unless some Allow uses
+// NotAction or a wildcard in the service part ("*", "*:*", "s3*"), the
+// allowed actions span only the services named literally, and those must
+// be every service of the catalogue. It keeps IsAdmin over a whole account
+// from expanding every principal's statements.
+func (ps *permSet) mayBeAdmin(cat *actions.Catalogue) bool {
+	services := map[string]struct{}{}
+	for i := range ps.in.Identity {
+		p := ps.in.Identity[i].Policy
+		if p == nil {
+			continue
+		}
+		for j := range p.Statements {
+			st := &p.Statements[j]
+			if st.Effect != policy.Allow {
+				continue
+			}
+			if st.NotAction != nil {
+				return true
+			}
+			for _, a := range st.Action {
+				svc, _, ok := strings.Cut(a, ":")
+				if strings.ContainsAny(svc, "*?") {
+					return true
+				}
+				if ok {
+					services[strings.ToLower(svc)] = struct{}{}
+				}
+			}
+		}
+	}
+	return len(services) >= len(cat.Services())
 }
 
 // admin decides admin-equivalence and returns the identity statements that
@@ -160,8 +197,11 @@ func (g *Graph) CanEscalate(n *Node) bool {
 		return false
 	}
 	cat := actions.Load()
-	if admin, _, _ := ps.admin(cat); admin {
-		return false
+	ps.compile()
+	if ps.mayBeAdmin(cat) {
+		if admin, _, _ := ps.admin(cat); admin {
+			return false
+		}
 	}
 	for _, a := range escalationActions {
 		if _, ok := cat.Lookup(a); !ok {

@@ -169,8 +169,10 @@ func (g *Graph) Permissions(n *Node, f PermFilter) *Permissions {
 		out.Note = "no service " + f.Service + " in the action catalogue"
 		return out
 	}
-	ps.run(cat, filter, out)
-	out.Admin, out.AdminSources, out.AdminConditionKeys = ps.admin(cat)
+	ps.compile().run(cat, filter, out)
+	if ps.mayBeAdmin(cat) {
+		out.Admin, out.AdminSources, out.AdminConditionKeys = ps.admin(cat)
+	}
 	return out
 }
 
@@ -238,6 +240,7 @@ type permSet struct {
 }
 
 // permSet gathers n's policies, or returns nil for external principals.
+// Call compile before reading stmts.
 func (g *Graph) permSet(n *Node) *permSet {
 	ps := &permSet{g: g, n: n}
 	switch n.Kind {
@@ -260,6 +263,15 @@ func (g *Graph) permSet(n *Node) *permSet {
 		ps.req = policy.Request{Principal: principal.Principal{Kind: principal.User, ID: n.ARN, Account: n.Account, Name: n.Name}, Context: policy.Context{}}
 	default:
 		return nil
+	}
+	return ps
+}
+
+// compile expands every statement's actions into a catalogue bitset and
+// substitutes the variables the snapshot knows in its resources.
+func (ps *permSet) compile() *permSet {
+	if ps.stmts != nil {
+		return ps
 	}
 	cat := actions.Load()
 	memo := map[*policy.Statement]actions.Bitset{}
@@ -298,6 +310,9 @@ func (g *Graph) permSet(n *Node) *permSet {
 	add(ps.in.Boundary)
 	for i := range ps.in.SCPs {
 		add(&ps.in.SCPs[i])
+	}
+	if ps.stmts == nil {
+		ps.stmts = []stmt{}
 	}
 	return ps
 }
@@ -355,10 +370,10 @@ func (ps *permSet) classes(set actions.Bitset) (members [][]int, sigs [][]int) {
 		}
 		nclass = 2
 	}
-	remap := make([]int32, 2)
+	var remap []int32
 	for si := range ps.stmts {
 		acts := ps.stmts[si].acts
-		if !acts.Intersects(set) {
+		if !splits(acts, set) {
 			continue
 		}
 		remap = remap[:0]
@@ -379,13 +394,26 @@ func (ps *permSet) classes(set actions.Bitset) (members [][]int, sigs [][]int) {
 		}
 		nclass = int(next)
 	}
-	members = make([][]int, nclass)
-	for i, id := range ids {
-		members[cls[i]] = append(members[cls[i]], id)
+	// Members by counting sort into one backing array.
+	count := make([]int, nclass+1)
+	for _, c := range cls {
+		count[c+1]++
 	}
+	for c := 1; c <= nclass; c++ {
+		count[c] += count[c-1]
+	}
+	backing := make([]int, len(ids))
+	fill := append([]int(nil), count[:nclass]...)
+	for i, id := range ids {
+		c := cls[i]
+		backing[fill[c]] = id
+		fill[c]++
+	}
+	members = make([][]int, nclass)
 	sigs = make([][]int, nclass)
-	for c, m := range members {
-		rep := m[0]
+	for c := range members {
+		members[c] = backing[count[c]:count[c+1]:count[c+1]]
+		rep := members[c][0]
 		for si := range ps.stmts {
 			if ps.stmts[si].acts.Has(rep) {
 				sigs[c] = append(sigs[c], si)
@@ -393,6 +421,27 @@ func (ps *permSet) classes(set actions.Bitset) (members [][]int, sigs [][]int) {
 		}
 	}
 	return members, sigs
+}
+
+// splits reports whether acts holds some but not all of set.
+func splits(acts, set actions.Bitset) bool {
+	some, all := false, true
+	for w := range set {
+		var a uint64
+		if w < len(acts) {
+			a = acts[w]
+		}
+		if set[w]&a != 0 {
+			some = true
+		}
+		if set[w]&^a != 0 {
+			all = false
+		}
+		if some && !all {
+			return true
+		}
+	}
+	return false
 }
 
 // evaluate asks the evaluator about action on resource, as n, without any

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -410,5 +411,32 @@ func TestMouseOnlyWithFlag(t *testing.T) {
 		if mouse && sel != "ci-bot" || !mouse && sel != "alice" {
 			t.Errorf("mouse=%v: selected %s after click", mouse, sel)
 		}
+	}
+}
+
+// ctrl+c while loading quits and cancels the load's context, so a live
+// capture stops its requests.
+func TestCtrlCCancelsLoading(t *testing.T) {
+	cancelled := make(chan struct{})
+	m := New(context.Background(), Options{Source: "live", NoColor: true,
+		Load: func(ctx context.Context, report func(Progress)) (*graph.Graph, error) {
+			<-ctx.Done()
+			close(cancelled)
+			return nil, ctx.Err()
+		}})
+	h := &harness{t: t, m: m}
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 24})
+	m.Init()
+	if !strings.Contains(h.screen(), "loading live") {
+		t.Fatalf("want the loading view, got:\n%s", h.screen())
+	}
+	h.keys("ctrl+c")
+	if !h.quit {
+		t.Error("ctrl+c did not quit while loading")
+	}
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the load's context was not cancelled")
 	}
 }

@@ -87,7 +87,8 @@ type condValue struct {
 }
 
 type compiledCondition struct {
-	key       string // lower-cased
+	key       string // lower-cased, for lookups in the request context
+	name      string // as written in the policy, for people (missing_context)
 	kind      opKind
 	negated   bool
 	ifExists  bool
@@ -98,7 +99,7 @@ type compiledCondition struct {
 func compileCondition(c *Condition, vars bool) compiledCondition {
 	op := baseOps[c.Base]
 	cc := compiledCondition{
-		key: strings.ToLower(c.Key), kind: op.kind, negated: op.negated,
+		key: strings.ToLower(c.Key), name: c.Key, kind: op.kind, negated: op.negated,
 		ifExists: c.IfExists, qualifier: c.Qualifier,
 		values: make([]condValue, len(c.Values)),
 	}
@@ -146,7 +147,7 @@ func (c *compiledCondition) eval(e *evaluator) condOutcome {
 	}
 	unknownKey := !present && !e.isKnown(c.key)
 	if unknownKey {
-		e.noteMissing(c.key)
+		e.noteMissing(c.key, c.name)
 	}
 	var given bool
 	switch {

@@ -86,7 +86,7 @@ func Evaluate(req *Request, in *Input) Result {
 	res := Result{Decision: v.decision, Layer: v.layer, Trace: e.trace}
 	if len(e.missing) > 0 {
 		res.MissingContext = e.missing // allocated for this call only
-		slices.Sort(res.MissingContext)
+		slices.SortFunc(res.MissingContext, compareFold)
 		if v.decision == Allowed {
 			res.Conditional = e.decide(&t, modePessimistic).decision != Allowed
 		} else {
@@ -167,16 +167,20 @@ func (e *evaluator) isKnown(key string) bool {
 	return false
 }
 
-func (e *evaluator) noteMissing(key string) {
+// noteMissing records a condition key the request lacks. Keys compare
+// case-insensitively; the first spelling seen (as the policy wrote it) is the
+// one reported, because "aws:MultiFactorAuthPresent" is what a person types
+// back into -c.
+func (e *evaluator) noteMissing(key, name string) {
 	if !e.recordMissing {
 		return
 	}
 	for _, k := range e.missing {
-		if k == key {
+		if strings.EqualFold(k, key) {
 			return
 		}
 	}
-	e.missing = append(e.missing, key)
+	e.missing = append(e.missing, name)
 }
 
 func (e *evaluator) evalSource(src *Source, t *tally, allow *[3]bool) {
@@ -505,4 +509,12 @@ func (e *evaluator) reasons(v verdict) []Reason {
 		}
 	}
 	return out
+}
+
+// compareFold orders condition keys case-insensitively, as AWS compares them.
+func compareFold(a, b string) int {
+	if c := strings.Compare(strings.ToLower(a), strings.ToLower(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
 }

@@ -29,6 +29,7 @@ const (
 type piece struct {
 	kind   pieceKind
 	text   string // literal text, or the lower-cased key of a variable
+	name   string // a variable's key as written
 	def    string // default text of a variable
 	hasDef bool
 }
@@ -46,7 +47,7 @@ func parseVariable(inner string) (piece, bool) {
 	if key == "" || strings.ContainsAny(key, " '{}$") {
 		return piece{}, false
 	}
-	p := piece{kind: pieceVar, text: strings.ToLower(key)}
+	p := piece{kind: pieceVar, text: strings.ToLower(key), name: key}
 	if hasComma {
 		rest = strings.TrimSpace(rest)
 		if len(rest) < 2 || rest[0] != '\'' || rest[len(rest)-1] != '\'' {
@@ -69,7 +70,7 @@ func (e *evaluator) resolveVar(p *piece) (text string, ok, unknown bool) {
 		return p.def, true, false
 	}
 	if !present && !e.isKnown(p.text) {
-		e.noteMissing(p.text)
+		e.noteMissing(p.text, p.name)
 		return "", false, true
 	}
 	return "", false, false
