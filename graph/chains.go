@@ -153,10 +153,7 @@ func (g *Graph) search(start *Node, opts ChainOptions, reverse bool, distTo []in
 		if int(cur.depth) >= opts.MaxHops {
 			continue
 		}
-		edges := cur.node.assumes
-		if reverse {
-			edges = cur.node.assumedBy
-		}
+		edges := g.neighbours(cur.node, reverse)
 		for i := range edges {
 			next := edges[i].To
 			if reverse {
@@ -215,8 +212,28 @@ func (g *Graph) pathOf(steps []step, i int32, reverse bool) Path {
 	return Path{Hops: hops}
 }
 
-// distances returns, for every node, the fewest hops to (forward=false:
-// along reverse edges from target) or from it; -1 when unreachable.
+// neighbours returns the edges out of n (or into n, reverse), explicit and
+// delegated.
+func (g *Graph) neighbours(n *Node, reverse bool) []Edge {
+	explicit := n.assumes
+	if reverse {
+		explicit = n.assumedBy
+	}
+	var out []Edge
+	add := func(e Edge) bool { out = append(out, e); return true }
+	if reverse {
+		g.delegatedIn(n, add)
+	} else {
+		g.delegatedOut(n, add)
+	}
+	if len(out) == 0 {
+		return explicit
+	}
+	return append(append(make([]Edge, 0, len(explicit)+len(out)), explicit...), out...)
+}
+
+// distances returns, for every node, the fewest hops from it to target
+// (forward=false) or from target to it (forward=true); -1 when unreachable.
 func (g *Graph) distances(target *Node, forward bool) []int32 {
 	dist := make([]int32, len(g.nodes))
 	for i := range dist {
@@ -224,22 +241,25 @@ func (g *Graph) distances(target *Node, forward bool) []int32 {
 	}
 	dist[target.ID] = 0
 	queue := []*Node{target}
-	for len(queue) > 0 {
-		n := queue[0]
-		queue = queue[1:]
-		edges := n.assumedBy
-		if forward {
-			edges = n.assumes
+	visit := func(from, m *Node) {
+		if dist[m.ID] < 0 {
+			dist[m.ID] = dist[from.ID] + 1
+			queue = append(queue, m)
 		}
-		for i := range edges {
-			m := edges[i].From
-			if forward {
-				m = edges[i].To
+	}
+	sc := g.newScanner()
+	for qi := 0; qi < len(queue); qi++ {
+		n := queue[qi]
+		if forward {
+			for i := range n.assumes {
+				visit(n, n.assumes[i].To)
 			}
-			if dist[m.ID] < 0 {
-				dist[m.ID] = dist[n.ID] + 1
-				queue = append(queue, m)
+			sc.out(n, func(_ *delegOutcome, d *delegRole) { visit(n, d.role) })
+		} else {
+			for i := range n.assumedBy {
+				visit(n, n.assumedBy[i].From)
 			}
+			sc.in(n, func(_ *delegOutcome, m *Node) { visit(n, m) })
 		}
 	}
 	return dist
@@ -256,26 +276,74 @@ func distOf(dist []int32, n *Node) int32 {
 // any length, with the fewest hops to each, breadth-first and cycle-safe.
 func (g *Graph) Reachable(n *Node) map[*Node]int {
 	out := map[*Node]int{}
-	if n == nil {
+	if n == nil || n.ID < 0 {
+		// Transient nodes from Resolve are named by no trust policy.
 		return out
 	}
-	type item struct {
-		node *Node
-		hops int
-	}
-	seen := map[*Node]bool{n: true}
-	queue := []item{{n, 0}}
-	for len(queue) > 0 {
-		it := queue[0]
-		queue = queue[1:]
-		for i := range it.node.assumes {
-			m := it.node.assumes[i].To
-			if !seen[m] {
-				seen[m] = true
-				out[m] = it.hops + 1
-				queue = append(queue, item{m, it.hops + 1})
-			}
+	for id, d := range g.distances(n, true) {
+		if d > 0 {
+			out[g.nodes[id]] = int(d)
 		}
 	}
 	return out
+}
+
+// scanner walks delegated edges in a breadth-first search without visiting
+// a class twice: once every member of a principal class (or every role of
+// a role class) has been offered, later scans skip it. A scan that skipped
+// members for reasons of one role only (named, self) does not count.
+type scanner struct {
+	g         *Graph
+	doneClass []bool
+	doneEquiv []bool
+}
+
+func (g *Graph) newScanner() *scanner {
+	return &scanner{g: g, doneClass: make([]bool, len(g.deleg.classes)), doneEquiv: make([]bool, len(g.deleg.equivs))}
+}
+
+// in offers the principals that may assume role r by delegation.
+func (s *scanner) in(r *Node, f func(*delegOutcome, *Node)) {
+	dl := &s.g.deleg
+	d := dl.byRole[r]
+	if d == nil {
+		return
+	}
+	for _, ok := range dl.equivs[d.equiv].ok {
+		if s.doneClass[ok.index] {
+			continue
+		}
+		complete := true
+		for _, m := range dl.classes[ok.index].members {
+			if d.admits(m) {
+				f(ok.out, m)
+			} else {
+				complete = false
+			}
+		}
+		s.doneClass[ok.index] = complete
+	}
+}
+
+// out offers the roles p may assume by delegation. Skipping p's own role
+// leaves a class complete: p has been reached already.
+func (s *scanner) out(p *Node, f func(*delegOutcome, *delegRole)) {
+	dl := &s.g.deleg
+	if p.ID < 0 || p.ID >= len(dl.classOf) || dl.classOf[p.ID] < 0 {
+		return
+	}
+	for _, ok := range dl.classes[dl.classOf[p.ID]].ok {
+		if s.doneEquiv[ok.index] {
+			continue
+		}
+		complete := true
+		for _, d := range dl.equivs[ok.index].roles {
+			if d.admits(p) {
+				f(ok.out, d)
+			} else if d.role != p {
+				complete = false
+			}
+		}
+		s.doneEquiv[ok.index] = complete
+	}
 }

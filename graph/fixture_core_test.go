@@ -104,9 +104,10 @@ func fxEdge(g *Graph, from, to string) *Edge {
 	if t == nil {
 		return nil
 	}
-	for i := range t.assumedBy {
-		if t.assumedBy[i].From.ARN == from {
-			return &t.assumedBy[i]
+	in := g.AssumableBy(t)
+	for i := range in {
+		if in[i].From.ARN == from {
+			return &in[i]
 		}
 	}
 	return nil

@@ -52,7 +52,8 @@ type Graph struct {
 	policyIndex map[*policy.Policy]int32
 	policyDocs  []*policy.Policy
 
-	edges int // can-assume edges
+	edges int // can-assume edges, explicit and delegated
+	deleg delegation
 }
 
 // Build indexes snaps. Several snapshots are several accounts: a principal of

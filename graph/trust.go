@@ -45,20 +45,32 @@ func (e *Edge) Action() string {
 }
 
 // AssumableBy returns the edges into a role: who may assume it, with both
-// the trust side and the identity side decided.
+// the trust side and the identity side decided. The list is built on each
+// call (delegated edges are not stored); sorted by principal.
 func (g *Graph) AssumableBy(role *Node) []Edge {
 	if role == nil {
 		return nil
 	}
-	return role.assumedBy
+	out := append([]Edge(nil), role.assumedBy...)
+	g.delegatedIn(role, func(e Edge) bool { out = append(out, e); return true })
+	if len(out) > len(role.assumedBy) {
+		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].From, out[j].From, out[i].Kind, out[j].Kind) })
+	}
+	return out
 }
 
-// Assumes returns the edges out of a principal: the roles it may assume.
+// Assumes returns the edges out of a principal: the roles it may assume,
+// sorted by role. The list is built on each call.
 func (g *Graph) Assumes(n *Node) []Edge {
 	if n == nil {
 		return nil
 	}
-	return n.assumes
+	out := append([]Edge(nil), n.assumes...)
+	g.delegatedOut(n, func(e Edge) bool { out = append(out, e); return true })
+	if len(out) > len(n.assumes) {
+		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].To, out[j].To, out[i].Kind, out[j].Kind) })
+	}
+	return out
 }
 
 // candidate is a principal a trust policy may admit, with the edge kind.
@@ -75,15 +87,21 @@ type candidate struct {
 func (g *Graph) buildTrustEdges() {
 	assumeMemo := make(memo, len(g.policyDocs))
 	roles := append([]*Node(nil), g.roles...)
+	var delegs []*delegRole
 	for _, r := range roles {
 		tp := r.Role.TrustPolicy.Policy
 		if tp == nil {
 			continue
 		}
-		for _, c := range g.trustCandidates(r, tp, assumeMemo) {
+		d := newDelegRole(r, tp)
+		for _, c := range g.trustCandidates(r, tp, assumeMemo, d) {
 			g.decideEdge(r, c)
 		}
+		if d != nil && (d.all || len(d.accounts) > 0) {
+			delegs = append(delegs, d)
+		}
 	}
+	g.buildDelegation(delegs)
 	for _, n := range g.nodes {
 		sort.SliceStable(n.assumes, func(i, j int) bool {
 			return edgeLess(n.assumes[i].To, n.assumes[j].To, n.assumes[i].Kind, n.assumes[j].Kind)
@@ -111,7 +129,14 @@ func edgeLess(a, b *Node, ka, kb string) bool {
 // trust policy could admit. Who is admitted in the end is the evaluator's
 // call; this only keeps the evaluation count proportional to what the trust
 // policy names.
-func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo) []candidate {
+//
+// With d set (the trust policy has no NotPrincipal, so only the account
+// decides whether a delegation statement applies), statements that admit
+// principals by account root or "*" do not list the loaded users and roles:
+// they are recorded in d and decided per class of principal (delegation.go).
+// Principals the policy names by ARN are recorded in d.named and decided
+// here, one by one.
+func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *delegRole) []candidate {
 	var out []candidate
 	seen := map[[2]any]bool{}
 	add := func(n *Node, kind string, st *policy.Statement) {
@@ -121,10 +146,17 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo) []c
 		}
 		seen[k] = true
 		out = append(out, candidate{node: n, kind: kind, stmt: st})
+		if d != nil && (n.Kind == KindUser || n.Kind == KindRole) {
+			d.named[n] = true
+		}
 	}
 	// everyone admits the anyone node and every user and role loaded.
 	everyone := func(st *policy.Statement) {
 		add(g.external(principal.Principal{Kind: principal.Anyone, ID: "*", Name: "*"}, false), EdgeAssumeRole, st)
+		if d != nil {
+			d.all = true
+			return
+		}
 		for _, a := range g.actors {
 			add(a, EdgeAssumeRole, st)
 		}
@@ -153,7 +185,7 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo) []c
 		}
 		if assume {
 			for _, id := range st.Principal.AWS {
-				g.awsCandidates(r, id, st, assumeMemo, add, everyone)
+				g.awsCandidates(r, id, st, assumeMemo, add, everyone, d)
 			}
 			for _, s := range st.Principal.Service {
 				add(g.external(principal.NewService(s), false), EdgeService, st)
@@ -175,7 +207,7 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo) []c
 
 // awsCandidates expands one entry of a trust statement's AWS principal list.
 func (g *Graph) awsCandidates(r *Node, id string, st *policy.Statement, assumeMemo memo,
-	add func(*Node, string, *policy.Statement), everyone func(*policy.Statement)) {
+	add func(*Node, string, *policy.Statement), everyone func(*policy.Statement), d *delegRole) {
 	id = strings.TrimSpace(id)
 	if id == "*" {
 		everyone(st)
@@ -193,6 +225,10 @@ func (g *Graph) awsCandidates(r *Node, id string, st *policy.Statement, assumeMe
 	case principal.Account:
 		add(g.external(p, false), EdgeAssumeRole, st)
 		if g.accounts[p.Account] == nil {
+			return
+		}
+		if d != nil {
+			d.accounts[p.Account] = true
 			return
 		}
 		// Trusting the account root delegates to the account: each of its

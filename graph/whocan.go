@@ -52,7 +52,9 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 	}
 	// Direct: every user and role whose policies could allow the action.
 	for _, n := range g.actors {
-		if !g.mayAllowAny(n, action, allows) && !(trustRole != nil && g.trustAdmits(trustRole, n)) {
+		// For sts:AssumeRole* on a role of the graph, the trust policy may
+		// allow on its own: every principal is a candidate.
+		if trustRole == nil && !g.mayAllowAny(n, action, allows) {
 			continue
 		}
 		if a := g.evaluateAccess(n, action, resource, ctx); a != nil {
@@ -104,17 +106,6 @@ func (g *Graph) mayAllowAny(n *Node, action string, allows memo) bool {
 	return false
 }
 
-// trustAdmits reports whether n has an edge into role: such a principal may
-// be allowed by the trust policy alone.
-func (g *Graph) trustAdmits(role, n *Node) bool {
-	for i := range n.assumes {
-		if n.assumes[i].To == role {
-			return true
-		}
-	}
-	return false
-}
-
 // evaluateAccess returns n's direct access, or nil when no context could
 // make the request allowed.
 func (g *Graph) evaluateAccess(n *Node, action, resource string, ctx policy.Context) *Access {
@@ -154,6 +145,26 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 		under[e] = d
 		return d
 	}
+	// Delegated outcomes re-decided under ctx, per class pair.
+	delegUnder := map[*delegOutcome]*Edge{}
+	delegEdge := func(m *Node, d *delegRole, o *delegOutcome) *Edge {
+		e := g.edgeFor(m, d, o)
+		if !o.conditional || len(ctx) == 0 {
+			return &e
+		}
+		u, done := delegUnder[o]
+		if !done {
+			if ne, ok := g.EdgeUnder(e, ctx); ok {
+				u = &ne
+			}
+			delegUnder[o] = u
+		}
+		if u == nil {
+			return nil
+		}
+		e.Conditional, e.MissingContext = u.Conditional, u.MissingContext
+		return &e
+	}
 	found := make([]bool, len(g.nodes))
 	dist := make([]int32, len(g.nodes))
 	next := make([]*Edge, len(g.nodes)) // first hop of n's way toward a role with access; nil when direct
@@ -176,8 +187,35 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 				push(g.nodes[id], dist[id])
 			}
 		}
+		doneClass := make([]bool, len(g.deleg.classes))
 		for d := 0; d < len(buckets); d++ {
 			for _, r := range buckets[d] {
+				// Delegated edges into r, a whole principal class at a time.
+				if dr := g.deleg.byRole[r]; dr != nil {
+					for _, ok := range g.deleg.equivs[dr.equiv].ok {
+						if doneClass[ok.index] {
+							continue
+						}
+						complete := true
+						for _, m := range g.deleg.classes[ok.index].members {
+							if found[m.ID] {
+								continue
+							}
+							if !dr.admits(m) {
+								complete = false
+								continue
+							}
+							e := delegEdge(m, dr, ok.out)
+							if e == nil || (e.Conditional && !conditionalOK) {
+								complete = false
+								continue
+							}
+							found[m.ID], dist[m.ID], next[m.ID] = true, int32(d+1), e
+							push(m, int32(d+1))
+						}
+						doneClass[ok.index] = complete
+					}
+				}
 				for i := range r.assumedBy {
 					p := r.assumedBy[i].From
 					if found[p.ID] || p.Dangling {

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// permsJSON is the contract part of `perms --json`.
+type permsJSON struct {
+	Principal string `json:"principal"`
+	Admin     bool   `json:"admin"`
+	AdminVia  []string
+	Actions   []struct {
+		Action        string   `json:"action"`
+		AccessLevel   string   `json:"access_level"`
+		Resources     []string `json:"resources"`
+		Conditional   bool     `json:"conditional"`
+		ConditionKeys []string `json:"condition_keys"`
+		Sources       []struct {
+			Policy string `json:"policy"`
+			Sid    string `json:"sid"`
+			Via    string `json:"via"`
+		} `json:"sources"`
+	} `json:"actions"`
+	Removed []struct {
+		Action string `json:"action"`
+		Layer  string `json:"layer"`
+	} `json:"removed"`
+}
+
+func permsOf(t *testing.T, args ...string) permsJSON {
+	t.Helper()
+	out, errOut, code := runCLI(t, "", append(append([]string{"perms"}, args...), "--demo", "--json")...)
+	if code != exitOK {
+		t.Fatalf("perms %v: exit %d, stderr %q", args, code, errOut)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatalf("perms %v: not JSON: %v", args, err)
+	}
+	for _, k := range []string{"principal", "admin", "actions"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("perms JSON lacks %q", k)
+		}
+	}
+	var p permsJSON
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Effective permissions from the command line: the JSON contract, sorting,
+// filters, and what boundaries and denies subtract.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_understand-policy-summary-access-level-summaries.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+func TestPermsCLI(t *testing.T) {
+	t.Run("admin-equivalent user lists every action, sorted", func(t *testing.T) {
+		p := permsOf(t, "alice")
+		if p.Principal != "arn:aws:iam::111122223333:user/alice" || !p.Admin {
+			t.Fatalf("principal %q admin %v", p.Principal, p.Admin)
+		}
+		if len(p.Actions) < 20000 {
+			t.Errorf("%d actions, want the whole catalogue", len(p.Actions))
+		}
+		if !sort.SliceIsSorted(p.Actions, func(i, j int) bool { return p.Actions[i].Action < p.Actions[j].Action }) {
+			t.Errorf("actions not sorted by action")
+		}
+		for _, a := range p.Actions[:50] {
+			if a.AccessLevel == "" || a.Resources == nil || a.ConditionKeys == nil || a.Sources == nil {
+				t.Fatalf("action entry missing contract fields: %+v", a)
+			}
+		}
+	})
+	t.Run("service and level filters", func(t *testing.T) {
+		p := permsOf(t, "carol", "--service", "s3", "--level", "read")
+		if len(p.Actions) == 0 {
+			t.Fatal("no s3 Read actions for carol")
+		}
+		for _, a := range p.Actions {
+			if !strings.HasPrefix(a.Action, "s3:") || a.AccessLevel != "Read" {
+				t.Errorf("%s (%s) passed --service s3 --level read", a.Action, a.AccessLevel)
+			}
+		}
+	})
+	t.Run("boundary subtraction is reported", func(t *testing.T) {
+		p := permsOf(t, "bob", "--service", "iam")
+		found := false
+		for _, r := range p.Removed {
+			if r.Action == "iam:EnableMFADevice" && r.Layer == "boundary" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("iam:EnableMFADevice not reported removed by the boundary: %+v", p.Removed)
+		}
+		for _, a := range p.Actions {
+			if a.Action == "iam:EnableMFADevice" {
+				t.Errorf("iam:EnableMFADevice listed as allowed")
+			}
+			if a.Action == "iam:CreateAccessKey" {
+				if len(a.Resources) != 1 || a.Resources[0] != "arn:aws:iam::111122223333:user/bob" {
+					t.Errorf("iam:CreateAccessKey resources %v, want bob's own user", a.Resources)
+				}
+				if len(a.Sources) == 0 || a.Sources[0].Via != "Developers" {
+					t.Errorf("iam:CreateAccessKey sources %+v, want via Developers", a.Sources)
+				}
+			}
+		}
+	})
+	t.Run("a role reaching an admin role is admin via chain", func(t *testing.T) {
+		p := permsOf(t, "DeployRole", "--service", "s3")
+		if p.Admin {
+			t.Errorf("DeployRole itself admin")
+		}
+		var raw struct {
+			AdminVia []string `json:"admin_via"`
+		}
+		out, _, _ := runCLI(t, "", "perms", "DeployRole", "--service", "s3", "--demo", "--json")
+		if err := json.Unmarshal([]byte(out), &raw); err != nil {
+			t.Fatal(err)
+		}
+		if len(raw.AdminVia) == 0 || raw.AdminVia[0] != "arn:aws:iam::111122223333:role/ProdAdminRole" {
+			t.Errorf("admin_via %v, want ProdAdminRole", raw.AdminVia)
+		}
+	})
+}
+
+func TestPermsCLIText(t *testing.T) {
+	out, _, code := runCLI(t, "", "perms", "ProdAdminRole", "--demo")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(out, "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "admin-equivalent: * on * via AdministratorAccess") {
+		t.Errorf("admin summary is not first:\n%s", strings.Join(lines[:min(5, len(lines))], "\n"))
+	}
+	if strings.Contains(out, "    s3:GetObject ") {
+		t.Errorf("an admin's full list printed without --all")
+	}
+	out, _, _ = runCLI(t, "", "perms", "ProdAdminRole", "--service", "s3", "--demo")
+	if !strings.Contains(out, "s3:GetObject") {
+		t.Errorf("--service s3 does not list s3:GetObject")
+	}
+	out, _, _ = runCLI(t, "", "perms", "bob", "--demo")
+	for _, want := range []string{"SERVICE", "conditional", "Removed", "iam:EnableMFADevice", "permissions boundary", "Restrictions"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bob's perms text lacks %q", want)
+		}
+	}
+}
+
+func TestPermsCLIErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"no principal", []string{"perms", "--demo"}, "expected one PRINCIPAL"},
+		{"unknown level", []string{"perms", "alice", "--level", "admin", "--demo"}, "unknown access level"},
+		{"unknown service", []string{"perms", "alice", "--service", "nosuch", "--demo"}, "no such service prefix"},
+		{"action instead of a service", []string{"perms", "alice", "--service", "s3:GetObject", "--demo"}, "expected a service prefix"},
+		{"unknown principal", []string{"perms", "nobody", "--demo"}, "no principal named nobody"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errOut, code := runCLI(t, "", tc.args...)
+			if code != exitError || !strings.Contains(errOut, tc.stderr) {
+				t.Errorf("exit %d stderr %q, want 2 and %q", code, errOut, tc.stderr)
+			}
+		})
+	}
+}
