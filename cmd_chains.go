@@ -125,8 +125,9 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	if opts.To != nil {
 		ans.To = opts.To.ARN
 	}
+	admin := newAdminMemo(g)
 	for _, p := range res.Paths {
-		cp := chainPath{Hops: make([]chainHop, 0, len(p.Hops)), Conditional: p.Conditional(), Admin: g.IsAdmin(p.To())}
+		cp := chainPath{Hops: make([]chainHop, 0, len(p.Hops)), Conditional: p.Conditional(), Admin: admin(p.To())}
 		for _, h := range p.Hops {
 			cp.Hops = append(cp.Hops, newChainHop(h))
 		}
@@ -141,9 +142,9 @@ func runChains(ctx context.Context, e *env, args []string) int {
 		return exitOK
 	}
 	if from != nil {
-		printChainTree(e.stdout, g, from, res, false)
+		printChainTree(e.stdout, g, admin, from, res, false)
 	} else {
-		printChainTree(e.stdout, g, opts.To, res, true)
+		printChainTree(e.stdout, g, admin, opts.To, res, true)
 	}
 	return exitOK
 }
@@ -168,7 +169,7 @@ func (t *chainTree) child(n *graph.Node, e *graph.Edge) *chainTree {
 
 // printChainTree prints paths as a tree: forward from the principal, or, for
 // reverse, from the target role back to whoever can reach it.
-func printChainTree(w io.Writer, g *graph.Graph, root *graph.Node, res graph.ChainResult, reverse bool) {
+func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, root *graph.Node, res graph.ChainResult, reverse bool) {
 	if len(res.Paths) == 0 {
 		if reverse {
 			fmt.Fprintf(w, "Nothing can assume %s.\n", nodeLabel(g, root))
@@ -196,7 +197,7 @@ func printChainTree(w io.Writer, g *graph.Graph, root *graph.Node, res graph.Cha
 		head += "  ← who can assume it"
 	}
 	fmt.Fprintln(w, head)
-	printChainChildren(w, g, tree, "")
+	printChainChildren(w, g, admin, tree, "")
 	summary := fmt.Sprintf("%d paths", len(res.Paths))
 	if len(res.Paths) == 1 {
 		summary = "1 path"
@@ -207,21 +208,21 @@ func printChainTree(w io.Writer, g *graph.Graph, root *graph.Node, res graph.Cha
 	fmt.Fprintf(w, "\n%s.\n", summary)
 }
 
-func printChainChildren(w io.Writer, g *graph.Graph, t *chainTree, indent string) {
+func printChainChildren(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, t *chainTree, indent string) {
 	for i, c := range t.children {
 		branch, next := "├─ ", "│  "
 		if i == len(t.children)-1 {
 			branch, next = "└─ ", "   "
 		}
 		line := nodeLabel(g, c.node)
-		if c.node.Kind == graph.KindRole && g.IsAdmin(c.node) {
+		if c.node.Kind == graph.KindRole && admin(c.node) {
 			line += " [admin]"
 		}
 		if c.node.Dangling {
 			line += " [deleted]"
 		}
 		fmt.Fprintf(w, "%s%s%s  (%s)\n", indent, branch, line, hopNote(c.edge))
-		printChainChildren(w, g, c, indent+next)
+		printChainChildren(w, g, admin, c, indent+next)
 	}
 }
 

@@ -37,7 +37,7 @@ type whoCanRow struct {
 	MissingContext []string    `json:"missing_context"`
 	Via            []string    `json:"via"`       // role ARNs of the assume-role path; [] when direct
 	Hops           []chainHop  `json:"hops"`      // the path's edges with their kinds and conditions; [] when direct
-	Admin          bool        `json:"admin"`     // the principal itself is admin-equivalent
+	Admin          bool        `json:"admin"`     // the principal itself is admin-equivalent (asked of direct principals)
 	ViaAdmin       bool        `json:"via_admin"` // the path ends at an admin-equivalent role
 	Reasons        []canReason `json:"reasons"`   // statements that allowed the request, for whoever performs it
 }
@@ -74,6 +74,14 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
+	// "who-can sts:AssumeRole Deploy": a role named instead of its ARN.
+	if isAssumeRoleAction(action) && resource != "*" && !strings.HasPrefix(resource, "arn:") {
+		n, err := g.Resolve(resource)
+		if err != nil || n.Kind != graph.KindRole {
+			return fail(e, usagef("who-can: RESOURCE %q is not an ARN or a role of the account", resource))
+		}
+		resource = n.ARN
+	}
 	warnings := actionWarnings(action)
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
@@ -98,6 +106,7 @@ func newWhoCanAnswer(g *graph.Graph, action, resource string, ctx policy.Context
 	if len(ctx) > 0 {
 		ans.Context = ctx
 	}
+	isAdmin := newAdminMemo(g)
 	for _, a := range list {
 		n := a.Principal
 		row := whoCanRow{
@@ -111,9 +120,13 @@ func newWhoCanAnswer(g *graph.Graph, action, resource string, ctx policy.Context
 			Hops:           make([]chainHop, 0, len(a.Path)),
 			Reasons:        []canReason{},
 		}
-		row.Admin = n.Kind != graph.KindExternal && g.IsAdmin(n)
-		if len(a.Via) > 0 {
-			row.ViaAdmin = g.IsAdmin(a.Via[len(a.Via)-1])
+		// A principal that is admin-equivalent can act directly, so admin
+		// is asked of direct principals only (it costs an expansion of
+		// every statement); via_admin of the role a path ends at.
+		if len(a.Via) == 0 {
+			row.Admin = isAdmin(n)
+		} else {
+			row.ViaAdmin = isAdmin(a.Via[len(a.Via)-1])
 		}
 		for _, v := range a.Via {
 			row.Via = append(row.Via, v.ARN)
@@ -198,4 +211,29 @@ func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Acc
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, row.Kind, row.Decision, cond, via)
 	}
 	tw.Flush()
+}
+
+func isAssumeRoleAction(action string) bool {
+	switch strings.ToLower(action) {
+	case "sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml":
+		return true
+	}
+	return false
+}
+
+// newAdminMemo returns g.IsAdmin asked once per node: many principals share
+// the role their path ends at, and the question expands every statement.
+func newAdminMemo(g *graph.Graph) func(*graph.Node) bool {
+	memo := map[*graph.Node]bool{}
+	return func(n *graph.Node) bool {
+		if n == nil || n.Kind == graph.KindExternal {
+			return false
+		}
+		v, ok := memo[n]
+		if !ok {
+			v = g.IsAdmin(n)
+			memo[n] = v
+		}
+		return v
+	}
 }

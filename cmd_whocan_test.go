@@ -127,3 +127,25 @@ func TestWhoCanCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+// Who may assume a role: the trust policy decides, and a role may be named
+// instead of its ARN.
+func TestWhoCanCommandAssumeRole(t *testing.T) {
+	out, errOut, code := runQuery(t, "who-can", "sts:AssumeRole", "VendorAuditRole", "--demo", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var ans whoCanJSON
+	if err := json.Unmarshal([]byte(out), &ans); err != nil {
+		t.Fatal(err)
+	}
+	if ans.Resource != demoAcct+"role/VendorAuditRole" || len(ans.Principals) != 1 ||
+		ans.Principals[0].ARN != "arn:aws:iam::999988887777:root" || !ans.Principals[0].Conditional ||
+		!strings.EqualFold(strings.Join(ans.Principals[0].MissingContext, ","), "sts:ExternalId") {
+		t.Errorf("got %+v", ans)
+	}
+	_, errOut, code = runQuery(t, "who-can", "sts:AssumeRole", "NoSuchRole", "--demo")
+	if code != exitError || !strings.Contains(errOut, "not an ARN or a role") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}

@@ -120,6 +120,7 @@ func (g *Graph) ChainsToResult(to *Node, opts ChainOptions) ChainResult {
 	if to == nil {
 		return ChainResult{}
 	}
+	opts.To = nil
 	return g.search(to, opts, true, nil)
 }
 
@@ -289,17 +290,18 @@ func (g *Graph) Reachable(n *Node) map[*Node]int {
 }
 
 // scanner walks delegated edges in a breadth-first search without visiting
-// a class twice: once every member of a principal class (or every role of
-// a role class) has been offered, later scans skip it. A scan that skipped
-// members for reasons of one role only (named, self) does not count.
+// a role class twice: once every principal with an edge into its roles (or
+// every one of its roles) has been offered, later scans skip it. A scan that
+// skipped someone for reasons of one role only (named by it) does not count;
+// skipping the role itself does, as the search has reached it already.
 type scanner struct {
-	g         *Graph
-	doneClass []bool
-	doneEquiv []bool
+	g       *Graph
+	doneIn  []bool // by role class: every member offered
+	doneOut []bool // by role class: every role offered
 }
 
 func (g *Graph) newScanner() *scanner {
-	return &scanner{g: g, doneClass: make([]bool, len(g.deleg.classes)), doneEquiv: make([]bool, len(g.deleg.equivs))}
+	return &scanner{g: g, doneIn: make([]bool, len(g.deleg.equivs)), doneOut: make([]bool, len(g.deleg.equivs))}
 }
 
 // in offers the principals that may assume role r by delegation.
@@ -309,41 +311,44 @@ func (s *scanner) in(r *Node, f func(*delegOutcome, *Node)) {
 	if d == nil {
 		return
 	}
-	for _, ok := range dl.equivs[d.equiv].ok {
-		if s.doneClass[ok.index] {
+	if s.doneIn[d.equiv] {
+		return
+	}
+	complete := true
+	for ai, ci := range dl.equivs[d.equiv].classOf {
+		if ci < 0 {
 			continue
 		}
-		complete := true
-		for _, m := range dl.classes[ok.index].members {
-			if d.admits(m) {
-				f(ok.out, m)
-			} else {
-				complete = false
-			}
+		if m := s.g.actors[ai]; d.admits(m) {
+			f(dl.classes[ci].out, m)
+		} else if m != r {
+			complete = false
 		}
-		s.doneClass[ok.index] = complete
 	}
+	s.doneIn[d.equiv] = complete
 }
 
 // out offers the roles p may assume by delegation. Skipping p's own role
 // leaves a class complete: p has been reached already.
 func (s *scanner) out(p *Node, f func(*delegOutcome, *delegRole)) {
 	dl := &s.g.deleg
-	if p.ID < 0 || p.ID >= len(dl.classOf) || dl.classOf[p.ID] < 0 {
+	if p.ID < 0 || p.ID >= len(dl.ordinal) || dl.ordinal[p.ID] < 0 {
 		return
 	}
-	for _, ok := range dl.classes[dl.classOf[p.ID]].ok {
-		if s.doneEquiv[ok.index] {
+	o := dl.ordinal[p.ID]
+	for ei, e := range dl.equivs {
+		if s.doneOut[ei] || e.classOf[o] < 0 {
 			continue
 		}
+		out := dl.classes[e.classOf[o]].out
 		complete := true
-		for _, d := range dl.equivs[ok.index].roles {
+		for _, d := range e.roles {
 			if d.admits(p) {
-				f(ok.out, d)
+				f(out, d)
 			} else if d.role != p {
 				complete = false
 			}
 		}
-		s.doneEquiv[ok.index] = complete
+		s.doneOut[ei] = complete
 	}
 }

@@ -194,3 +194,50 @@ func TestChainsWithContext(t *testing.T) {
 		})
 	}
 }
+
+// The closure agrees with a breadth-first search from every principal.
+func TestReachabilityAllMatchesSearch(t *testing.T) {
+	for name, g := range map[string]*Graph{"chains": chainFixture(t), "trust": trustFixture(t), "who-can": whoCanFixture(t), "demo": demoGraph(t)} {
+		t.Run(name, func(t *testing.T) {
+			r := g.ReachabilityAll()
+			for _, n := range g.Nodes() {
+				if !n.IsPrincipal() {
+					continue
+				}
+				want := g.Reachable(n)
+				if got := r.Count(n); got != len(want) {
+					t.Errorf("%s: closure %d roles, search %d", n.Label(), got, len(want))
+				}
+				for _, role := range r.Roles(n) {
+					if _, ok := want[role]; !ok {
+						t.Errorf("%s: closure has %s, search does not", n.Label(), role.Label())
+					}
+				}
+			}
+		})
+	}
+}
+
+// The graph is read-only after Build: queries may run concurrently (run
+// with -race).
+func TestConcurrentQueries(t *testing.T) {
+	g := demoGraph(t)
+	ctx := policy.Context{}
+	ctx.Set("aws:MultiFactorAuthPresent", "true")
+	done := make(chan bool)
+	for i := 0; i < 4; i++ {
+		go func() {
+			for _, n := range g.Nodes() {
+				_ = g.Assumes(n)
+				_ = g.AssumableBy(n)
+				_ = g.Chains(n, ChainOptions{Context: ctx})
+			}
+			_ = g.WhoCan("iam:CreateUser", "*", ctx)
+			_ = g.ReachabilityAll()
+			done <- true
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		<-done
+	}
+}

@@ -15,15 +15,19 @@ import (
 // number in the millions (10,000 principals × hundreds of roles) and cannot
 // be decided, or stored, one by one.
 //
-// They are decided per class instead. Principals fall into classes that the
-// evaluator cannot tell apart for sts:AssumeRole: same kind and account,
-// same statements that could match sts:AssumeRole in their identity policies
-// and boundary, same SCP exemption, and same values of every principal key
-// those statements or the trust policies read. Delegating roles fall into
-// equivalence classes: same trust policy text, same account, and same
-// matches against every resource pattern of those statements. The evaluator
-// decides one representative pair per (principal class, role class); the
-// edges of every member pair follow from it and are produced on demand.
+// They are decided per class instead. Delegating roles fall into role
+// classes: same trust policy text, same account, and same matches against
+// every resource pattern of the identity statements that could match
+// sts:AssumeRole. Then, per role class, principals fall into classes the
+// evaluator cannot tell apart for those roles: same kind and account, same
+// SCP exemption and boundary presence, the same statements (identity and
+// boundary) that could match sts:AssumeRole on those roles, and the same
+// values of the principal keys (aws:username, aws:PrincipalTag/…) that
+// those statements and the trust policy read. Keys the request lacks, such
+// as aws:MultiFactorAuthPresent, leave a condition's outcome independent of
+// its values. The evaluator decides one representative pair per (role
+// class, principal class); the edges of every member pair follow from it
+// and are produced on demand.
 //
 // Principals a trust policy names by ARN, and roles whose trust policy uses
 // NotPrincipal (whose effect depends on the exact principal), are decided
@@ -48,25 +52,21 @@ func (d *delegRole) admits(p *Node) bool {
 	return p != d.role && (d.all || d.accounts[p.Account]) && !d.named[p]
 }
 
-// actorClass is a set of users and roles the evaluator treats alike for
-// sts:AssumeRole.
+// actorClass is a set of users and roles the evaluator treats alike when
+// they ask to assume the roles of one role class. Its members are the actors
+// whose roleEquiv.classOf entry names it; a few are kept as representatives.
 type actorClass struct {
-	account  string
-	members  []*Node
-	relevant bool     // some identity statement could allow sts:AssumeRole
-	ok       []okPair // role classes whose representative edge exists
+	reps []*Node
+	out  *delegOutcome // the representative edge; nil when there is none
 }
 
 // roleEquiv is a set of delegating roles the evaluator treats alike.
 type roleEquiv struct {
-	roles []*delegRole
-	all   bool     // the trust admits "*" (no identity allow needed in the same account)
-	ok    []okPair // actor classes whose representative edge exists
-}
-
-type okPair struct {
-	index int32 // the class (in roleEquiv.ok) or the equiv (in actorClass.ok)
-	out   *delegOutcome
+	roles   []*delegRole
+	all     bool    // the trust admits "*" (no identity allow needed in the same account)
+	rsig    []uint8 // per resource pattern: 0 no match, 1 match, 2 depends on the principal
+	classOf []int32 // by actor ordinal: the principal class (in delegation.classes) with an edge, or -1
+	members int     // actors with an edge
 }
 
 // delegOutcome is the evaluator's answer for a representative pair, kept in
@@ -91,7 +91,7 @@ type reasonTmpl struct {
 type delegation struct {
 	roles   []*delegRole
 	byRole  map[*Node]*delegRole
-	classOf []int32 // by node ID; -1 for nodes that are not users or roles
+	ordinal []int32 // by node ID: index in Graph.actors, or -1
 	classes []*actorClass
 	equivs  []*roleEquiv
 }
@@ -107,8 +107,30 @@ func newDelegRole(r *Node, tp *policy.Policy) *delegRole {
 	return &delegRole{role: r, accounts: map[string]bool{}, named: map[*Node]bool{}}
 }
 
-// buildDelegation classifies principals and delegating roles and decides
-// one representative edge per pair of classes.
+// principalKey reports whether a condition key is one the graph fills from
+// the snapshot, so that its value can differ between principals.
+func principalKey(k string) bool {
+	switch k {
+	case "aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalisawsservice",
+		"aws:principalservicename", "aws:username", "aws:userid":
+		return true
+	}
+	return strings.HasPrefix(k, "aws:principaltag/")
+}
+
+// stmtInfo is what delegation needs of a statement that could match
+// sts:AssumeRole.
+type stmtInfo struct {
+	id       int
+	patterns []int    // indexes of its Resource or NotResource patterns
+	not      bool     // NotResource
+	any      bool     // no Resource element: matches every role
+	allow    bool     // Effect Allow
+	keys     []string // principal keys it reads
+}
+
+// buildDelegation classifies delegating roles and, per role class, the
+// principals; then decides one representative edge per pair of classes.
 func (g *Graph) buildDelegation(roles []*delegRole) {
 	dl := &g.deleg
 	dl.roles = roles
@@ -116,205 +138,284 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	for _, d := range roles {
 		dl.byRole[d.role] = d
 	}
-	dl.classOf = make([]int32, len(g.nodes))
-	for i := range dl.classOf {
-		dl.classOf[i] = -1
+	dl.ordinal = make([]int32, len(g.nodes))
+	for i := range dl.ordinal {
+		dl.ordinal[i] = -1
+	}
+	for i, a := range g.actors {
+		dl.ordinal[a.ID] = int32(i)
 	}
 	if len(roles) == 0 {
 		return
 	}
 
-	// Statements that could match sts:AssumeRole, per document.
-	relevant := map[*policy.Policy][]*policy.Statement{}
-	stmtID := map[*policy.Statement]int{}
-	relevantOf := func(p *policy.Policy) []*policy.Statement {
+	// Statements that could match sts:AssumeRole, per document, with their
+	// resource patterns numbered and the principal keys they read.
+	patternIdx := map[string]int{}
+	var patterns []string
+	infos := map[*policy.Policy][]*stmtInfo{}
+	nStmts := 0
+	keysOf := func(st *policy.Statement) []string {
+		set := map[string]bool{}
+		for _, c := range st.Conditions {
+			k := strings.ToLower(c.Key)
+			if !principalKey(k) {
+				// The key is absent from every request built here, so
+				// the condition's outcome does not depend on its values.
+				continue
+			}
+			set[k] = true
+			for _, v := range c.Values {
+				noteVariables(v, set)
+			}
+		}
+		out := make([]string, 0, len(set))
+		for k := range set {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		return out
+	}
+	infosOf := func(p *policy.Policy) []*stmtInfo {
 		if p == nil {
 			return nil
 		}
-		if l, ok := relevant[p]; ok {
+		if l, ok := infos[p]; ok {
 			return l
 		}
-		var l []*policy.Statement
+		var l []*stmtInfo
 		for i := range p.Statements {
 			st := &p.Statements[i]
-			if mayMatchAction(st, actionAssumeRole) {
-				l = append(l, st)
-				stmtID[st] = len(stmtID)
+			if !mayMatchAction(st, actionAssumeRole) {
+				continue
 			}
+			in := &stmtInfo{id: nStmts, keys: keysOf(st), allow: st.Effect == policy.Allow}
+			nStmts++
+			list := st.Resource
+			if st.NotResource != nil {
+				list, in.not = st.NotResource, true
+			}
+			in.any = list == nil
+			for _, pat := range list {
+				k, ok := patternIdx[pat]
+				if !ok {
+					k = len(patterns)
+					patternIdx[pat] = k
+					patterns = append(patterns, pat)
+				}
+				in.patterns = append(in.patterns, k)
+			}
+			l = append(l, in)
 		}
-		relevant[p] = l
+		infos[p] = l
 		return l
 	}
-	// Keys that statements bearing on the decision read from the
-	// principal: a class must agree on their values.
-	keys := map[string]bool{}
-	var patterns []string
-	seenPattern := map[string]bool{}
-	noteStmt := func(st *policy.Statement) {
-		for _, c := range st.Conditions {
-			keys[strings.ToLower(c.Key)] = true
-			for _, v := range c.Values {
-				noteVariables(v, keys)
-			}
-		}
-		for _, list := range [][]string{st.Resource, st.NotResource} {
-			for _, p := range list {
-				noteVariables(p, keys)
-				if !seenPattern[p] {
-					seenPattern[p] = true
-					patterns = append(patterns, p)
-				}
-			}
-		}
-	}
-	for _, a := range g.actors {
+	// Per actor, its statements that could match sts:AssumeRole (identity,
+	// then boundary), and the identity sources holding them.
+	idInfos := make([][]*stmtInfo, len(g.actors))
+	bdInfos := make([][]*stmtInfo, len(g.actors))
+	for ai, a := range g.actors {
 		for _, src := range a.identity {
-			for _, st := range relevantOf(src.Policy) {
-				noteStmt(st)
-			}
+			idInfos[ai] = append(idInfos[ai], infosOf(src.Policy)...)
 		}
 		if a.boundary != nil {
-			for _, st := range relevantOf(a.boundary.Policy) {
-				noteStmt(st)
-			}
+			bdInfos[ai] = infosOf(a.boundary.Policy)
 		}
 	}
-	for i := range g.opts.SCPs {
-		for _, st := range relevantOf(g.opts.SCPs[i].Policy) {
-			noteStmt(st)
-		}
-	}
-	for _, d := range roles {
-		tp := d.role.Role.TrustPolicy.Policy
-		for i := range tp.Statements {
-			noteStmt(&tp.Statements[i])
-		}
-	}
-	keyList := make([]string, 0, len(keys))
-	for k := range keys {
-		keyList = append(keyList, k)
-	}
-	sort.Strings(keyList)
-
-	// Principal classes.
-	classByKey := map[string]int32{}
-	var b strings.Builder
-	for _, a := range g.actors {
-		b.Reset()
-		b.WriteString(a.Kind.String())
-		b.WriteByte('|')
-		b.WriteString(a.Account)
-		if a.IsServiceLinked() {
-			b.WriteString("|slr")
-		}
-		hasRelevant := false
-		for _, src := range a.identity {
-			for _, st := range relevantOf(src.Policy) {
-				b.WriteString("|i")
-				b.WriteString(strconv.Itoa(stmtID[st]))
-				hasRelevant = true
-			}
-		}
-		if a.boundary != nil {
-			b.WriteString("|B")
-			for _, st := range relevantOf(a.boundary.Policy) {
-				b.WriteString("|b")
-				b.WriteString(strconv.Itoa(stmtID[st]))
-			}
-		}
-		for _, k := range keyList {
-			if v, ok := a.base[k]; ok {
-				b.WriteString("|" + k + "=")
-				for _, x := range v {
-					b.WriteString(strconv.Quote(x))
-				}
-			}
-		}
-		key := b.String()
-		ci, ok := classByKey[key]
-		if !ok {
-			ci = int32(len(dl.classes))
-			classByKey[key] = ci
-			dl.classes = append(dl.classes, &actorClass{account: a.Account, relevant: hasRelevant})
-		}
-		dl.classOf[a.ID] = ci
-		dl.classes[ci].members = append(dl.classes[ci].members, a)
-	}
+	relevantDoc := func(p *policy.Policy) bool { return len(infos[p]) > 0 }
 
 	// Role classes.
 	equivByKey := map[string]int32{}
+	var b []byte
 	for _, d := range roles {
-		b.Reset()
-		b.WriteString(d.role.Account)
-		b.WriteByte('|')
-		if len(d.role.Role.TrustPolicy.JSON) > 0 {
-			b.Write(d.role.Role.TrustPolicy.JSON)
-		} else {
-			b.WriteString(strconv.Itoa(d.role.ID))
-		}
-		b.WriteByte('|')
-		for _, p := range patterns {
+		rsig := make([]uint8, len(patterns))
+		for i, p := range patterns {
 			switch {
 			case !strings.Contains(p, "${"):
 				if globMatch(p, d.role.ARN, false) {
-					b.WriteByte('1')
-				} else {
-					b.WriteByte('0')
+					rsig[i] = 1
 				}
 			case globMatch(variablesAsWildcards(p), d.role.ARN, false):
-				// Whether it matches depends on the principal: this role
-				// is its own class.
-				b.WriteString("?" + d.role.ARN + "?")
-			default:
-				b.WriteByte('0')
+				rsig[i] = 2
 			}
 		}
-		key := b.String()
-		ei, ok := equivByKey[key]
+		b = append(b[:0], d.role.Account...)
+		b = append(b, '|')
+		if len(d.role.Role.TrustPolicy.JSON) > 0 {
+			b = append(b, d.role.Role.TrustPolicy.JSON...)
+		} else {
+			b = strconv.AppendInt(b, int64(d.role.ID), 10)
+		}
+		b = append(b, '|')
+		for _, x := range rsig {
+			b = append(b, '0'+x)
+		}
+		if bytesContain(rsig, 2) {
+			// Whether a pattern matches depends on the principal: this
+			// role is its own class.
+			b = append(b, d.role.ARN...)
+		}
+		ei, ok := equivByKey[string(b)]
 		if !ok {
 			ei = int32(len(dl.equivs))
-			equivByKey[key] = ei
-			dl.equivs = append(dl.equivs, &roleEquiv{all: d.all})
+			equivByKey[string(b)] = ei
+			dl.equivs = append(dl.equivs, &roleEquiv{all: d.all, rsig: rsig})
 		}
 		d.equiv = ei
 		dl.equivs[ei].roles = append(dl.equivs[ei].roles, d)
 	}
 
-	// One representative evaluation per pair of classes.
+	// Per role class: principal classes, and one evaluation each.
 	for ei, e := range dl.equivs {
-		for ci, c := range dl.classes {
+		rep := e.roles[0]
+		trustKeys := map[string]bool{}
+		tp := rep.role.Role.TrustPolicy.Policy
+		for i := range tp.Statements {
+			for _, k := range keysOf(&tp.Statements[i]) {
+				trustKeys[k] = true
+			}
+		}
+		var trustKeyList []string
+		for k := range trustKeys {
+			trustKeyList = append(trustKeyList, k)
+		}
+		sort.Strings(trustKeyList)
+		// A trust policy that admits "*" and no account root allows a
+		// principal of its own account on its own, limited only by denies
+		// and the boundary: identity Allow statements cannot change the
+		// decision there, so they do not split classes.
+		wildcardOnly := rep.all && len(rep.accounts) == 0
+		matchesRole := func(in *stmtInfo) bool {
+			if in.any {
+				return true
+			}
+			hit, unsure := false, false
+			for _, p := range in.patterns {
+				switch e.rsig[p] {
+				case 1:
+					hit = true
+				case 2:
+					unsure = true
+				}
+			}
+			if in.not {
+				return !hit || unsure
+			}
+			return hit || unsure
+		}
+		memo := make([]int8, nStmts) // per statement: 0 unknown, 1 matches, 2 does not
+		matches := func(in *stmtInfo) bool {
+			switch memo[in.id] {
+			case 1:
+				return true
+			case 2:
+				return false
+			}
+			if matchesRole(in) {
+				memo[in.id] = 1
+				return true
+			}
+			memo[in.id] = 2
+			return false
+		}
+		e.classOf = make([]int32, len(g.actors))
+		local := map[uint64]int32{} // class key hash → index in dl.classes
+		needs := map[int32]bool{}   // classes with a statement that could allow
+		for ai, a := range g.actors {
+			e.classOf[ai] = -1
+			if !rep.all && !rep.accounts[a.Account] {
+				continue
+			}
+			b = append(b[:0], a.Kind.String()...)
+			b = append(b, '|')
+			b = append(b, a.Account...)
+			if a.IsServiceLinked() {
+				b = append(b, "|slr"...)
+			}
+			var keys []string
+			relevant := false
+			skipAllows := wildcardOnly && a.Account == rep.role.Account
+			for _, in := range idInfos[ai] {
+				if skipAllows && in.allow {
+					continue
+				}
+				if matches(in) {
+					b = append(b, "|i"...)
+					b = strconv.AppendInt(b, int64(in.id), 10)
+					keys = append(keys, in.keys...)
+					relevant = true
+				}
+			}
+			if a.boundary != nil {
+				b = append(b, "|B"...)
+				for _, in := range bdInfos[ai] {
+					if matches(in) {
+						b = append(b, "|b"...)
+						b = strconv.AppendInt(b, int64(in.id), 10)
+						keys = append(keys, in.keys...)
+					}
+				}
+			}
+			keys = append(keys, trustKeyList...)
+			for _, k := range keys {
+				b = append(b, '|')
+				b = append(b, k...)
+				b = append(b, '=')
+				for _, v := range a.base[k] {
+					b = strconv.AppendQuote(b, v)
+				}
+			}
+			h := fnv64(b)
+			ci, ok := local[h]
+			if !ok {
+				ci = int32(len(dl.classes))
+				local[h] = ci
+				dl.classes = append(dl.classes, &actorClass{})
+				if relevant {
+					needs[ci] = true
+				}
+			}
+			e.classOf[ai] = ci
+			if c := dl.classes[ci]; len(c.reps) < 4 {
+				c.reps = append(c.reps, a)
+			}
+		}
+		// Evaluate each class's representative, in creation order.
+		for _, ci := range sortedClassIDs(local) {
+			c := dl.classes[ci]
 			// Delegation by account root needs an identity allow; a class
 			// with no statement that could give one has no edge.
-			if !c.relevant && !e.all {
+			if !needs[ci] && !e.all {
 				continue
 			}
 			p, d := representative(c, e)
 			if p == nil {
 				continue
 			}
-			if out := g.decideDelegated(p, d); out != nil {
-				c.ok = append(c.ok, okPair{int32(ei), out})
-				e.ok = append(e.ok, okPair{int32(ci), out})
+			c.out = g.decideDelegated(p, d, relevantDoc)
+		}
+		for ai := range e.classOf {
+			if ci := e.classOf[ai]; ci >= 0 {
+				if dl.classes[ci].out == nil {
+					e.classOf[ai] = -1
+				} else {
+					e.members++
+				}
 			}
 		}
+		_ = ei
 	}
 	// Count the edges without producing them: every admitted member of an
 	// ok class, less those named explicitly and the role itself.
 	for _, e := range dl.equivs {
-		okClass := map[int32]bool{}
-		members := 0
-		for _, ok := range e.ok {
-			okClass[ok.index] = true
-			members += len(dl.classes[ok.index].members)
-		}
 		for _, d := range e.roles {
-			n := members
+			n := e.members
 			for m := range d.named {
-				if c := dl.classOf[m.ID]; c >= 0 && okClass[c] {
+				if o := dl.ordinal[m.ID]; o >= 0 && e.classOf[o] >= 0 {
 					n--
 				}
 			}
-			if c := dl.classOf[d.role.ID]; c >= 0 && okClass[c] && !d.named[d.role] {
+			if o := dl.ordinal[d.role.ID]; o >= 0 && e.classOf[o] >= 0 && !d.named[d.role] {
 				n--
 			}
 			g.edges += n
@@ -322,15 +423,42 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	}
 }
 
-// representative picks a member pair of a principal class and a role class
-// that delegation decides, or nil when there is none. Roles of one class
-// share their trust text, hence the accounts they admit.
-func representative(c *actorClass, e *roleEquiv) (*Node, *delegRole) {
-	if d := e.roles[0]; !d.all && !d.accounts[c.account] {
-		return nil, nil
+// fnv64 hashes a class key. Keys are hashed rather than stored: a 64-bit
+// collision among the few hundred classes of one role class is out of reach.
+func fnv64(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
 	}
+	return h
+}
+
+func sortedClassIDs(m map[uint64]int32) []int32 {
+	out := make([]int32, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func bytesContain(b []uint8, x uint8) bool {
+	for _, v := range b {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// representative picks a member pair of a principal class and a role class
+// that delegation decides, or nil when there is none. A role is never its
+// own representative pair, and names exclude few principals, so a handful
+// of members suffices.
+func representative(c *actorClass, e *roleEquiv) (*Node, *delegRole) {
 	for _, d := range e.roles {
-		for _, m := range c.members {
+		for _, m := range c.reps {
 			if d.admits(m) {
 				return m, d
 			}
@@ -339,8 +467,10 @@ func representative(c *actorClass, e *roleEquiv) (*Node, *delegRole) {
 	return nil, nil
 }
 
-// decideDelegated evaluates one representative pair.
-func (g *Graph) decideDelegated(p *Node, d *delegRole) *delegOutcome {
+// decideDelegated evaluates one representative pair. Identity policies
+// with no statement that could match sts:AssumeRole cannot bear on the
+// decision and are left out, which keeps the traced evaluation short.
+func (g *Graph) decideDelegated(p *Node, d *delegRole, relevantDoc func(*policy.Policy) bool) *delegOutcome {
 	r := d.role
 	req := g.requestShared(p, actionAssumeRole, r.ARN, nil)
 	req.ResourceAccount = r.Account
@@ -348,13 +478,21 @@ func (g *Graph) decideDelegated(p *Node, d *delegRole) *delegOutcome {
 		req.ResourceAccount = ""
 	}
 	in := g.Input(p, &req)
+	var identity []policy.Source
+	for _, src := range in.Identity {
+		if relevantDoc(src.Policy) {
+			identity = append(identity, src)
+		}
+	}
+	in.Identity = identity
+	// Most representative pairs have an edge, so one traced evaluation
+	// serves both the decision and the edge's conditions.
+	req.Trace = true
 	res := policy.Evaluate(&req, &in)
 	if res.Decision != policy.Allowed && !res.Conditional {
 		return nil
 	}
-	req.Trace = true
-	tr := policy.Evaluate(&req, &in)
-	conds, reasons := edgeConditions(tr, dropExternalSide(res.Reasons))
+	conds, reasons := edgeConditions(res, dropExternalSide(res.Reasons))
 	out := &delegOutcome{conditional: res.Conditional, missing: res.MissingContext, conditions: conds}
 	for _, rs := range reasons {
 		t := reasonTmpl{r: rs}
@@ -392,11 +530,18 @@ func (g *Graph) edgeFor(p *Node, d *delegRole, o *delegOutcome) Edge {
 				r.Policy = p.boundary.ID()
 			}
 		case t.doc != nil:
+			found := false
 			for i := range p.identity {
 				if p.identity[i].Policy == t.doc {
 					r.Policy, r.Via = p.identity[i].ID(), p.identity[i].Via
+					found = true
 					break
 				}
+			}
+			if !found {
+				// An identity allow of the representative that this
+				// member lacks (it did not decide the edge).
+				continue
 			}
 		}
 		e.Reasons = append(e.Reasons, r)
@@ -407,13 +552,18 @@ func (g *Graph) edgeFor(p *Node, d *delegRole, o *delegOutcome) Edge {
 // delegatedOut calls f for each delegated edge out of p; f returns false to stop.
 func (g *Graph) delegatedOut(p *Node, f func(Edge) bool) bool {
 	dl := &g.deleg
-	if p.ID < 0 || p.ID >= len(dl.classOf) || dl.classOf[p.ID] < 0 {
+	if p.ID < 0 || p.ID >= len(dl.ordinal) || dl.ordinal[p.ID] < 0 {
 		return true
 	}
-	c := dl.classes[dl.classOf[p.ID]]
-	for _, ok := range c.ok {
-		for _, d := range dl.equivs[ok.index].roles {
-			if d.admits(p) && !f(g.edgeFor(p, d, ok.out)) {
+	o := dl.ordinal[p.ID]
+	for _, e := range dl.equivs {
+		ci := e.classOf[o]
+		if ci < 0 {
+			continue
+		}
+		out := dl.classes[ci].out
+		for _, d := range e.roles {
+			if d.admits(p) && !f(g.edgeFor(p, d, out)) {
 				return false
 			}
 		}
@@ -427,11 +577,13 @@ func (g *Graph) delegatedIn(r *Node, f func(Edge) bool) bool {
 	if d == nil {
 		return true
 	}
-	for _, ok := range g.deleg.equivs[d.equiv].ok {
-		for _, m := range g.deleg.classes[ok.index].members {
-			if d.admits(m) && !f(g.edgeFor(m, d, ok.out)) {
-				return false
-			}
+	dl := &g.deleg
+	for ai, ci := range dl.equivs[d.equiv].classOf {
+		if ci < 0 {
+			continue
+		}
+		if m := g.actors[ai]; d.admits(m) && !f(g.edgeFor(m, d, dl.classes[ci].out)) {
+			return false
 		}
 	}
 	return true

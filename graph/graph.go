@@ -52,8 +52,9 @@ type Graph struct {
 	policyIndex map[*policy.Policy]int32
 	policyDocs  []*policy.Policy
 
-	edges int // can-assume edges, explicit and delegated
-	deleg delegation
+	allowAll *policy.Policy // externals' own side, see Input
+	edges    int            // can-assume edges, explicit and delegated
+	deleg    delegation
 }
 
 // Build indexes snaps. Several snapshots are several accounts: a principal of
@@ -70,6 +71,7 @@ func Build(snaps []*model.Snapshot, opts Options) (*Graph, error) {
 		byTypeName:  map[string]*Node{},
 		accounts:    map[string]*model.Snapshot{},
 		policyIndex: map[*policy.Policy]int32{},
+		allowAll:    newAllowAll(),
 	}
 	for i, s := range snaps {
 		if s == nil {

@@ -160,7 +160,7 @@ func (g *Graph) Input(n *Node, req *policy.Request) policy.Input {
 		if role := g.byARN[req.Resource]; role != nil && role.Kind == KindRole {
 			in.Resource = trustSource(role)
 			if n.Kind == KindExternal && in.Resource != nil {
-				in.Identity = []policy.Source{externalSide(n)}
+				in.Identity = []policy.Source{g.externalSide(n)}
 			}
 		}
 	}
@@ -176,17 +176,21 @@ func trustSource(role *Node) *policy.Source {
 	return &policy.Source{Type: policy.ResourcePolicy, Name: "trust policy", Owner: role.ARN, Policy: role.Role.TrustPolicy.Policy}
 }
 
-// allowAll stands in for the unknown policies of an external principal's
-// own side.
-var allowAll = &policy.Policy{Version: "2012-10-17", Statements: []policy.Statement{{
-	Effect: policy.Allow, Action: []string{"*"}, Resource: []string{"*"},
-}}}
+// newAllowAll returns the stand-in for the unknown policies of an external
+// principal's own side, compiled once per graph.
+func newAllowAll() *policy.Policy {
+	p := &policy.Policy{Version: "2012-10-17", Statements: []policy.Statement{{
+		Effect: policy.Allow, Action: []string{"*"}, Resource: []string{"*"},
+	}}}
+	p.Compile()
+	return p
+}
 
 // externalSideName names the stand-in, so reasons can leave it out.
 const externalSideName = "(external principal's own side, assumed to allow)"
 
-func externalSide(n *Node) policy.Source {
-	return policy.Source{Type: policy.IdentityPolicy, Name: externalSideName, Owner: n.ARN, Policy: allowAll}
+func (g *Graph) externalSide(n *Node) policy.Source {
+	return policy.Source{Type: policy.IdentityPolicy, Name: externalSideName, Owner: n.ARN, Policy: g.allowAll}
 }
 
 // resourceAccount returns the account owning resource, when its ARN says.

@@ -188,3 +188,29 @@ func TestPoliciesOf(t *testing.T) {
 		t.Errorf("s3:GetObject: %v", res.Decision)
 	}
 }
+
+// Faults a loader lets through (as warnings) must not break the graph: an
+// unparsed trust policy, a missing group, managed policy or boundary, an
+// empty principal.
+func TestBuildToleratesBrokenSnapshots(t *testing.T) {
+	a := fxNew(t, "111122223333")
+	u := a.user("alice", []string{"NoSuchGroup"}, fxAllowAssumeAll)
+	u.AttachedPolicies = []model.AttachedPolicy{{Name: "Gone", ARN: "arn:aws:iam::111122223333:policy/Gone"}}
+	u.PermissionsBoundary = "arn:aws:iam::111122223333:policy/GoneBoundary"
+	r := a.role("Unparsed", fxTrust("arn:aws:iam::111122223333:root"))
+	r.TrustPolicy.Policy = nil
+	a.role("EmptyPrincipal", fxTrust(""))
+	a.role("Root", fxTrust("arn:aws:iam::111122223333:root"))
+	a.s.Users = append(a.s.Users, nil)
+	g := fxBuild(t, a)
+	alice := fxNode(t, g, "alice")
+	if len(g.Assumes(alice)) != 0 {
+		// The missing boundary is read as allowing nothing.
+		t.Errorf("alice assumes %v despite an unreadable boundary", g.Assumes(alice))
+	}
+	if got := g.WhoCan("sts:AssumeRole", "*", nil); len(got) != 0 {
+		t.Errorf("who-can: %d principals", len(got))
+	}
+	_ = g.Chains(alice, ChainOptions{})
+	_ = g.ReachabilityAll()
+}

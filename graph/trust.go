@@ -209,6 +209,9 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *
 func (g *Graph) awsCandidates(r *Node, id string, st *policy.Statement, assumeMemo memo,
 	add func(*Node, string, *policy.Statement), everyone func(*policy.Statement), d *delegRole) {
 	id = strings.TrimSpace(id)
+	if id == "" {
+		return // names nobody (AWS rejects it; a hand-edited snapshot may not)
+	}
 	if id == "*" {
 		everyone(st)
 		return
@@ -370,18 +373,30 @@ func dropExternalSide(rs []policy.Reason) []policy.Reason {
 	return out
 }
 
-// edgeConditions collects, from a traced evaluation, the conditions of the
-// statements that apply to the request apart from their conditions, and
-// whose conditions either held or tested a key the request lacked:
-// statements ruled out by known keys say nothing about the edge. When the
-// evaluator gave no reasons (an allow that needs more context), the Allow
-// statements found this way become the reasons.
+// edgeConditions collects the conditions an edge carries, from a traced
+// evaluation. An edge that holds outright carries the conditions of the
+// statements that allowed it (its reasons), which held. A conditional edge
+// carries the conditions of every statement that applies apart from its
+// conditions and tested a key the request lacked: those decide it once the
+// context is known. When the evaluator gave no reasons (an allow that
+// needs more context), the Allow statements found that way become the
+// reasons.
 func edgeConditions(res policy.Result, reasons []policy.Reason) ([]policy.Condition, []policy.Reason) {
 	conds := []policy.Condition{}
 	if res.Trace == nil {
 		return conds, reasons
 	}
+	isReason := func(src *policy.Source, index int) bool {
+		id := src.ID()
+		for _, r := range reasons {
+			if r.Policy == id && r.Index == index {
+				return true
+			}
+		}
+		return false
+	}
 	needReasons := len(reasons) == 0
+	var found []policy.Reason
 	for _, pt := range res.Trace.Policies {
 		if pt.Source.Name == externalSideName {
 			continue
@@ -390,13 +405,19 @@ func edgeConditions(res policy.Result, reasons []policy.Reason) ([]policy.Condit
 			if !st.Action || !st.Resource || !st.Principal || len(st.Conditions) == 0 {
 				continue
 			}
+			if !res.Conditional {
+				if isReason(&pt.Source, st.Index) {
+					for _, ct := range st.Conditions {
+						conds = appendCondition(conds, ct.Condition)
+					}
+				}
+				continue
+			}
 			missing := false
 			for _, ct := range st.Conditions {
-				if !ct.Present {
-					missing = true
-				}
+				missing = missing || !ct.Present
 			}
-			if !st.Condition && !missing {
+			if !missing {
 				continue
 			}
 			for _, ct := range st.Conditions {
@@ -404,10 +425,13 @@ func edgeConditions(res policy.Result, reasons []policy.Reason) ([]policy.Condit
 			}
 			if needReasons && st.Effect == policy.Allow {
 				src := pt.Source
-				reasons = append(reasons, policy.Reason{Policy: src.ID(), PolicyType: src.Type, Via: src.Via,
+				found = append(found, policy.Reason{Policy: src.ID(), PolicyType: src.Type, Via: src.Via,
 					Sid: st.Sid, Index: st.Index, Effect: st.Effect})
 			}
 		}
+	}
+	if needReasons {
+		reasons = found
 	}
 	return conds, reasons
 }

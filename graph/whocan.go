@@ -145,25 +145,26 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 		under[e] = d
 		return d
 	}
-	// Delegated outcomes re-decided under ctx, per class pair.
-	delegUnder := map[*delegOutcome]*Edge{}
-	delegEdge := func(m *Node, d *delegRole, o *delegOutcome) *Edge {
-		e := g.edgeFor(m, d, o)
+	// Delegated outcomes re-decided under ctx, per principal class: the
+	// answer is the same for every member and every role of its role class.
+	type classState struct {
+		usable      bool
+		conditional bool
+		missing     []string
+	}
+	delegState := map[*delegOutcome]classState{}
+	stateOf := func(m *Node, d *delegRole, o *delegOutcome) classState {
 		if !o.conditional || len(ctx) == 0 {
-			return &e
+			return classState{true, o.conditional, o.missing}
 		}
-		u, done := delegUnder[o]
+		st, done := delegState[o]
 		if !done {
-			if ne, ok := g.EdgeUnder(e, ctx); ok {
-				u = &ne
+			if ne, ok := g.EdgeUnder(g.edgeFor(m, d, o), ctx); ok {
+				st = classState{true, ne.Conditional, ne.MissingContext}
 			}
-			delegUnder[o] = u
+			delegState[o] = st
 		}
-		if u == nil {
-			return nil
-		}
-		e.Conditional, e.MissingContext = u.Conditional, u.MissingContext
-		return &e
+		return st
 	}
 	found := make([]bool, len(g.nodes))
 	dist := make([]int32, len(g.nodes))
@@ -187,34 +188,37 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 				push(g.nodes[id], dist[id])
 			}
 		}
-		doneClass := make([]bool, len(g.deleg.classes))
+		doneEquiv := make([]bool, len(g.deleg.equivs))
 		for d := 0; d < len(buckets); d++ {
 			for _, r := range buckets[d] {
-				// Delegated edges into r, a whole principal class at a time.
-				if dr := g.deleg.byRole[r]; dr != nil {
-					for _, ok := range g.deleg.equivs[dr.equiv].ok {
-						if doneClass[ok.index] {
+				// Delegated edges into r, a whole role class at a time.
+				if dr := g.deleg.byRole[r]; dr != nil && !doneEquiv[dr.equiv] {
+					complete := true
+					for ai, ci := range g.deleg.equivs[dr.equiv].classOf {
+						if ci < 0 {
 							continue
 						}
-						complete := true
-						for _, m := range g.deleg.classes[ok.index].members {
-							if found[m.ID] {
-								continue
-							}
-							if !dr.admits(m) {
-								complete = false
-								continue
-							}
-							e := delegEdge(m, dr, ok.out)
-							if e == nil || (e.Conditional && !conditionalOK) {
-								complete = false
-								continue
-							}
-							found[m.ID], dist[m.ID], next[m.ID] = true, int32(d+1), e
-							push(m, int32(d+1))
+						m := g.actors[ai]
+						if found[m.ID] {
+							continue
 						}
-						doneClass[ok.index] = complete
+						out := g.deleg.classes[ci].out
+						st := stateOf(m, dr, out)
+						if !st.usable || (st.conditional && !conditionalOK) {
+							// Decided for the whole class, whatever the role.
+							continue
+						}
+						if !dr.admits(m) {
+							complete = complete && m == r
+							continue
+						}
+						ne := g.edgeFor(m, dr, out)
+						ne.Conditional, ne.MissingContext = st.conditional, st.missing
+						e := &ne
+						found[m.ID], dist[m.ID], next[m.ID] = true, int32(d+1), e
+						push(m, int32(d+1))
 					}
+					doneEquiv[dr.equiv] = complete
 				}
 				for i := range r.assumedBy {
 					p := r.assumedBy[i].From

@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/policy"
+	"github.com/iamx/iamx/testdata/gen"
 )
 
 const fxS3ReadMFA = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
@@ -144,5 +146,65 @@ func TestWhoCanAssumeRole(t *testing.T) {
 	}
 	if _, ok := got["user/dave"]; ok {
 		t.Errorf("dave of another account listed for a role that does not trust him")
+	}
+}
+
+// WhoCan lists exactly the principals that can directly, or that reach a
+// role that can: checked against pairwise evaluation and a search per
+// principal on a generated account.
+func TestWhoCanMatchesBruteForce(t *testing.T) {
+	small, err := gen.Account(gen.Options{Users: 80, Roles: 120, Groups: 10, Policies: 60, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Build([]*model.Snapshot{small}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct{ action, resource string }{
+		{"s3:GetObject", "arn:aws:s3:::acme-data-7/key"},
+		{"iam:PassRole", "*"},
+		{"ec2:RunInstances", "*"},
+	} {
+		t.Run(q.action, func(t *testing.T) {
+			can := map[*Node]bool{}
+			for _, n := range g.Nodes() {
+				if n.Kind == KindUser || n.Kind == KindRole {
+					res := g.Can(n, q.action, q.resource, nil, false)
+					can[n] = res.Decision == policy.Allowed || res.Conditional
+				}
+			}
+			want := map[*Node]bool{}
+			for _, n := range g.Nodes() {
+				if !n.IsPrincipal() || n.Dangling {
+					continue
+				}
+				if can[n] {
+					want[n] = true
+					continue
+				}
+				for r := range g.Reachable(n) {
+					if can[r] {
+						want[n] = true
+						break
+					}
+				}
+			}
+			got := map[*Node]bool{}
+			for _, a := range g.WhoCan(q.action, q.resource, nil) {
+				got[a.Principal] = true
+				if !want[a.Principal] {
+					t.Errorf("%s listed, cannot", a.Principal.Label())
+				}
+			}
+			for n := range want {
+				if !got[n] {
+					t.Errorf("%s can, not listed", n.Label())
+				}
+			}
+			if len(want) == 0 {
+				t.Errorf("query %s matches nobody; pick another", q.action)
+			}
+		})
 	}
 }
