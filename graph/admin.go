@@ -29,13 +29,15 @@ func (g *Graph) IsAdmin(n *Node) bool {
 	if n == nil {
 		return false
 	}
-	ps := g.permSet(n)
-	cat := actions.Load()
-	if ps == nil || !ps.mayBeAdmin(cat) {
-		return false
-	}
-	admin, _, _ := ps.compile().admin(cat)
-	return admin
+	return g.perm.isAdmin(n, func() bool {
+		ps := g.permSet(n)
+		cat := actions.Load()
+		if ps == nil || !ps.mayBeAdmin(cat) {
+			return false
+		}
+		admin, _, _ := ps.compile().admin(cat)
+		return admin
+	})
 }
 
 // mayBeAdmin is a cheap necessary condition for admin-equivalence, read off

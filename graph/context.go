@@ -69,6 +69,38 @@ func (g *Graph) baseContext(n *Node) policy.Context {
 	return c
 }
 
+// Keys whose absence the snapshot knows to be a fact, per kind of principal
+// (lower-case; a trailing "/" covers a prefix). A user's tags are all in the
+// snapshot, so a tag it lacks is absent, not unknown; a role session may carry
+// session tags, so a role's are not complete. aws:username exists only for
+// IAM users. Read-only after initialisation.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+var (
+	knownUser    = []string{"aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalisawsservice", "aws:principalservicename", "aws:username", "aws:userid", "aws:principaltag/"}
+	knownRole    = []string{"aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalisawsservice", "aws:principalservicename", "aws:username"}
+	knownAccount = []string{"aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalisawsservice", "aws:principalservicename", "aws:username", "aws:userid"}
+	knownService = []string{"aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalisawsservice", "aws:principalservicename", "aws:username", "aws:userid", "aws:principaltag/"}
+)
+
+// knownKeys returns the keys whose absence is a fact for n.
+func knownKeys(n *Node) []string {
+	switch n.Kind {
+	case KindUser:
+		return knownUser
+	case KindRole:
+		return knownRole
+	case KindExternal:
+		switch n.Principal.Kind {
+		case principal.Account:
+			return knownAccount
+		case principal.Service:
+			return knownService
+		}
+	}
+	return nil
+}
+
 // Request returns a request by n for action on resource, with the keys the
 // snapshot knows filled in; ctx (the caller's keys) wins where it sets the
 // same key. The returned request is the caller's to change.
@@ -83,6 +115,7 @@ func (g *Graph) Request(n *Node, action, resource string, ctx policy.Context) *p
 	}
 	req.Principal = n.Principal
 	req.Context = merge(g.contextOf(n), ctx)
+	req.Known = knownKeys(n)
 	if acct := resourceAccount(resource); acct != "" && acct != n.Account {
 		req.ResourceAccount = acct
 	}
@@ -114,7 +147,7 @@ func merge(base, over policy.Context) policy.Context {
 // caller supplies no keys, the node's precomputed context is shared instead
 // of copied. The evaluator never writes to a request's context.
 func (g *Graph) requestShared(n *Node, action, resource string, ctx policy.Context) policy.Request {
-	req := policy.Request{Principal: n.Principal, Action: action, Resource: resource}
+	req := policy.Request{Principal: n.Principal, Action: action, Resource: resource, Known: knownKeys(n)}
 	if len(ctx) == 0 {
 		req.Context = g.contextOf(n)
 	} else {

@@ -55,6 +55,7 @@ type Graph struct {
 	allowAll *policy.Policy // externals' own side, see Input
 	edges    int            // can-assume edges, explicit and delegated
 	deleg    delegation
+	perm     permCache // effective-permission memos, filled lazily
 }
 
 // Build indexes snaps. Several snapshots are several accounts: a principal of

@@ -274,7 +274,6 @@ func (ps *permSet) compile() *permSet {
 		return ps
 	}
 	cat := actions.Load()
-	memo := map[*policy.Statement]actions.Bitset{}
 	add := func(src *policy.Source) {
 		if src == nil || src.Policy == nil {
 			return
@@ -282,11 +281,7 @@ func (ps *permSet) compile() *permSet {
 		vars := src.Policy.Version == "2012-10-17"
 		for i := range src.Policy.Statements {
 			st := &src.Policy.Statements[i]
-			acts, ok := memo[st]
-			if !ok {
-				acts = statementActions(cat, st)
-				memo[st] = acts
-			}
+			acts := ps.g.perm.statementActions(cat, st)
 			s := stmt{src: src, st: st, layer: src.Type, acts: acts, ref: refOf(src, st)}
 			res := st.Resource
 			if st.NotResource != nil {

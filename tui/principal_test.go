@@ -87,7 +87,7 @@ func TestPrincipalEnterOpens(t *testing.T) {
 		want      string // Label of the node opened
 	}{
 		{"trust row opens the trusted user", "role/DeployRole", []string{"4", "enter"}, "user/ci-deployer"},
-		{"chain row opens the reached role", "role/DeployRole", []string{"5", "down", "down", "enter"}, "role/ProdAdminRole"},
+		{"chain row opens the reached role", "role/DeployRole", []string{"5", "down", "enter"}, "role/ProdAdminRole"},
 		{"group row of the overview opens the group", "user/alice", []string{"enter"}, "group/Admins"},
 		{"managed policy row opens the policy", "user/alice", []string{"2", "down", "enter"}, "policy/AdministratorAccess"},
 	}

@@ -48,7 +48,9 @@ func edgeLines(st *Styles, e *graph.Edge, other *graph.Node, indent string) []de
 		t := indent + "    " + conditionText(c)
 		out = append(out, detailLine{plain: t, styled: indent + "    " + st.Warning.Render(conditionText(c)), skip: true})
 	}
-	if len(e.MissingContext) > 0 {
+	// Keys a statement tested but that cannot change the answer (the trust
+	// alone allowed it) are not something the caller needs.
+	if e.Conditional && len(e.MissingContext) > 0 {
 		t := indent + "    needs at request time: " + strings.Join(spellKeys(e.MissingContext, e.Conditions), ", ")
 		out = append(out, detailLine{plain: t, styled: st.Muted.Render(t), skip: true})
 	}
