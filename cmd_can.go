@@ -131,23 +131,6 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	return exitDenied
 }
 
-// sourceGraph loads SOURCE and builds the account graph with its SCPs.
-func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, error) {
-	scps, err := src.loadSCPs()
-	if err != nil {
-		return nil, err
-	}
-	snaps, err := src.load(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	g, err := graph.Build(snaps, graph.Options{SCPs: scps})
-	if err != nil {
-		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
-	}
-	return g, nil
-}
-
 // checkAction rejects what no AWS request can carry: an action without a
 // service prefix, or a wildcard (requests name one action; patterns belong in
 // policies, and `iamx perms --service` lists what a pattern covers).

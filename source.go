@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/loader"
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/policy"
@@ -111,4 +112,30 @@ func (s *sourceFlags) loadSCPs() ([]policy.Source, error) {
 		out = append(out, policy.Source{Type: policy.SCPPolicy, Name: path, Policy: p})
 	}
 	return out, nil
+}
+
+// sourceGraph loads SOURCE and builds the account graph with its SCPs. Load
+// warnings (a malformed policy, a denied optional call) are summarised on
+// stderr so a query never hides that its answer rests on an incomplete
+// snapshot; the full list is in the explorer's :warnings and in the file.
+func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, error) {
+	scps, err := src.loadSCPs()
+	if err != nil {
+		return nil, err
+	}
+	snaps, err := src.load(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range snaps {
+		if n := len(s.Warnings); n > 0 {
+			fmt.Fprintf(e.stderr, "iamx: warning: %s (%s) loaded with %d warning(s); first: %s\n",
+				s.Source, s.AccountID, n, oneLine(s.Warnings[0].String()))
+		}
+	}
+	g, err := graph.Build(snaps, graph.Options{SCPs: scps})
+	if err != nil {
+		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
+	}
+	return g, nil
 }
