@@ -1,0 +1,230 @@
+// The text form of a can answer: the decision, the layer that decided it,
+// the deciding statements, hints for missing context, and a compact trace.
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/model/policy"
+)
+
+// printCan writes the human form: the decision, the layer that made it, the
+// deciding statements, what context would change it, and a compact trace.
+func printCan(w io.Writer, n *graph.Node, ans canAnswer, res policy.Result) {
+	verdict := "ALLOWED"
+	switch res.Decision {
+	case policy.ExplicitDeny:
+		verdict = "DENIED (explicit deny)"
+	case policy.ImplicitDeny:
+		verdict = "DENIED (implicit deny)"
+	}
+	if res.Conditional {
+		verdict += ", conditional"
+	}
+	fmt.Fprintf(w, "%s  %s → %s on %s\n", verdict, n.Label(), ans.Action, ans.Resource)
+	if n.Label() != n.ARN {
+		fmt.Fprintf(w, "  principal  %s\n", n.ARN)
+	}
+	if ans.Admin {
+		fmt.Fprintf(w, "  note       %s is admin-equivalent\n", n.Label())
+	}
+	fmt.Fprintf(w, "  why        %s\n", explainLayer(res, ans.Resource))
+	if res.Layer == policy.LayerBoundary && res.Trace != nil {
+		for _, p := range res.Trace.Policies {
+			if p.Source.Type == policy.BoundaryPolicy {
+				fmt.Fprintf(w, "  boundary   %s\n", p.Source.ID())
+			}
+		}
+	}
+	if len(res.Reasons) > 0 {
+		fmt.Fprintf(w, "  decided by\n")
+		for _, r := range res.Reasons {
+			fmt.Fprintf(w, "    %-5s %s policy %s, statement %s%s\n", r.Effect, r.PolicyType, r.Policy, reasonLabel(r), viaText(r.Via))
+		}
+	}
+	if len(res.MissingContext) > 0 {
+		if res.Conditional {
+			fmt.Fprintf(w, "  context    %s not supplied; the decision depends on it\n", strings.Join(contextKeyNames(res), ", "))
+			for _, h := range contextHints(res) {
+				fmt.Fprintf(w, "    %s\n", h)
+			}
+		} else {
+			fmt.Fprintf(w, "  context    %s not supplied (tested, but no value would change the decision)\n", strings.Join(contextKeyNames(res), ", "))
+		}
+	}
+	if res.Trace != nil {
+		printTrace(w, res.Trace)
+	}
+}
+
+func explainLayer(res policy.Result, resource string) string {
+	switch res.Layer {
+	case policy.LayerAlways:
+		return "sts:GetCallerIdentity is always allowed, whatever the policies say"
+	case policy.LayerExplicitDeny:
+		return "an explicit Deny matched; a Deny in any policy overrides every Allow"
+	case policy.LayerSCP:
+		return "a service control policy does not allow it (every level of the organization must allow)"
+	case policy.LayerResource:
+		if res.Decision == policy.Allowed {
+			return "allowed by the resource-based policy (the role's trust policy) of " + resource
+		}
+		return "the resource-based policy (the role's trust policy) of " + resource + " does not allow this principal"
+	case policy.LayerIdentity:
+		if res.Decision == policy.Allowed {
+			return "allowed by identity-based policies"
+		}
+		return "no identity-based policy allows it (implicit deny)"
+	case policy.LayerBoundary:
+		return "the permissions boundary does not allow it; identity policies alone cannot grant past it"
+	}
+	if res.Decision == policy.Allowed {
+		return "allowed"
+	}
+	return "nothing allows it (implicit deny)"
+}
+
+func reasonLabel(r policy.Reason) string {
+	if r.Sid != "" {
+		return fmt.Sprintf("%s (#%d)", r.Sid, r.Index)
+	}
+	return fmt.Sprintf("#%d", r.Index)
+}
+
+func viaText(via string) string {
+	if via == "" {
+		return ""
+	}
+	return ", via group " + via
+}
+
+// keyCase maps the evaluator's lower-cased keys back to the case a policy
+// wrote them in, for people and for copy-pasting into -c.
+func keyCase(res policy.Result) map[string]string {
+	m := map[string]string{}
+	if res.Trace == nil {
+		return m
+	}
+	for _, p := range res.Trace.Policies {
+		for _, st := range p.Statements {
+			for _, c := range st.Conditions {
+				m[strings.ToLower(c.Condition.Key)] = c.Condition.Key
+			}
+		}
+	}
+	return m
+}
+
+func contextKeyNames(res policy.Result) []string {
+	m := keyCase(res)
+	out := make([]string, 0, len(res.MissingContext))
+	for _, k := range res.MissingContext {
+		if c, ok := m[strings.ToLower(k)]; ok {
+			k = c
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// contextHints suggests the -c flags that would change the decision, read
+// off the conditions that tested a missing key.
+func contextHints(res policy.Result) []string {
+	if res.Trace == nil {
+		return nil
+	}
+	missing := map[string]bool{}
+	for _, k := range res.MissingContext {
+		missing[strings.ToLower(k)] = true
+	}
+	var hints []string
+	seen := map[string]bool{}
+	add := func(h string) {
+		if !seen[h] {
+			seen[h] = true
+			hints = append(hints, h)
+		}
+	}
+	for _, p := range res.Trace.Policies {
+		for _, st := range p.Statements {
+			if !st.Action || !st.Principal {
+				continue
+			}
+			for _, ct := range st.Conditions {
+				c := ct.Condition
+				if ct.Present || !missing[strings.ToLower(c.Key)] || len(c.Values) == 0 {
+					continue
+				}
+				add(conditionHint(st.Effect, c, res.Decision))
+			}
+		}
+	}
+	return hints
+}
+
+func conditionHint(eff policy.Effect, c policy.Condition, d policy.Decision) string {
+	v := c.Values[0]
+	if strings.Contains(c.Base, "IpAddress") {
+		// A request carries one address, not a range.
+		v, _, _ = strings.Cut(v, "/")
+	}
+	negated := c.Negated()
+	if eff == policy.Allow {
+		if d == policy.Allowed {
+			return fmt.Sprintf("an Allow tests %s (%s %s)", c.Key, c.Operator, strings.Join(c.Values, ", "))
+		}
+		if negated || c.Base == "Null" {
+			return fmt.Sprintf("allowed only if %s is supplied and passes %s %s", c.Key, c.Operator, strings.Join(c.Values, ", "))
+		}
+		return fmt.Sprintf("allowed only if %s is supplied: try -c %s=%s", c.Key, c.Key, v)
+	}
+	// A Deny: say what lifts it.
+	switch {
+	case c.Base == "Bool":
+		lift := "true"
+		if strings.EqualFold(v, "true") {
+			lift = "false"
+		}
+		return fmt.Sprintf("a Deny applies unless %s is supplied: try -c %s=%s", c.Key, c.Key, lift)
+	case negated:
+		return fmt.Sprintf("a Deny applies unless %s is supplied: try -c %s=%s", c.Key, c.Key, v)
+	}
+	return fmt.Sprintf("a Deny applies when %s passes %s %s", c.Key, c.Operator, strings.Join(c.Values, ", "))
+}
+
+// printTrace shows every policy consulted and its statements that matched
+// the action: the rest is noise for the question asked.
+func printTrace(w io.Writer, tr *policy.Trace) {
+	if len(tr.Policies) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  trace\n")
+	for _, p := range tr.Policies {
+		src := p.Source
+		name := src.ID()
+		fmt.Fprintf(w, "    %-8s %s%s\n", src.Type, name, viaText(src.Via))
+		relevant := 0
+		for _, st := range p.Statements {
+			if !st.Action {
+				continue
+			}
+			relevant++
+			label := fmt.Sprintf("#%d", st.Index)
+			if st.Sid != "" {
+				label += " " + st.Sid
+			}
+			status := "matches"
+			if !st.Matched {
+				status = "no: " + st.Note
+			}
+			fmt.Fprintf(w, "      %-5s %-28s %s\n", st.Effect, label, status)
+		}
+		if relevant == 0 {
+			fmt.Fprintf(w, "      (none of its %d statement(s) names the action)\n", len(p.Statements))
+		}
+	}
+}
