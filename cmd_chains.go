@@ -125,7 +125,7 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	if opts.To != nil {
 		ans.To = opts.To.ARN
 	}
-	admin := newAdminMemo(g)
+	admin := g.IsAdmin // memoised by the graph
 	for _, p := range res.Paths {
 		cp := chainPath{Hops: make([]chainHop, 0, len(p.Hops)), Conditional: p.Conditional(), Admin: admin(p.To())}
 		for _, h := range p.Hops {

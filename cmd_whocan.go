@@ -106,7 +106,7 @@ func newWhoCanAnswer(g *graph.Graph, action, resource string, ctx policy.Context
 	if len(ctx) > 0 {
 		ans.Context = ctx
 	}
-	isAdmin := newAdminMemo(g)
+	isAdmin := g.IsAdmin // memoised by the graph
 	for _, a := range list {
 		n := a.Principal
 		row := whoCanRow{
@@ -219,21 +219,4 @@ func isAssumeRoleAction(action string) bool {
 		return true
 	}
 	return false
-}
-
-// newAdminMemo returns g.IsAdmin asked once per node: many principals share
-// the role their path ends at, and the question expands every statement.
-func newAdminMemo(g *graph.Graph) func(*graph.Node) bool {
-	memo := map[*graph.Node]bool{}
-	return func(n *graph.Node) bool {
-		if n == nil || n.Kind == graph.KindExternal {
-			return false
-		}
-		v, ok := memo[n]
-		if !ok {
-			v = g.IsAdmin(n)
-			memo[n] = v
-		}
-		return v
-	}
 }

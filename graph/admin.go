@@ -29,10 +29,13 @@ func (g *Graph) IsAdmin(n *Node) bool {
 	if n == nil {
 		return false
 	}
-	return g.perm.isAdmin(n, func() bool {
-		ps := g.permSet(n)
+	ps := g.permSet(n)
+	if ps == nil {
+		return false
+	}
+	return g.perm.isAdmin(n, adminSignature(ps), func() bool {
 		cat := actions.Load()
-		if ps == nil || !ps.mayBeAdmin(cat) {
+		if !ps.mayBeAdmin(cat) {
 			return false
 		}
 		admin, _, _ := ps.compile().admin(cat)
@@ -72,7 +75,7 @@ func (ps *permSet) mayBeAdmin(cat *actions.Catalogue) bool {
 			}
 		}
 	}
-	return len(services) >= len(cat.Services())
+	return len(services) >= cat.NumServices()
 }
 
 // admin decides admin-equivalence and returns the identity statements that
@@ -82,9 +85,12 @@ func (ps *permSet) admin(cat *actions.Catalogue) (bool, []StatementRef, []string
 	if all.Count() < cat.Len() {
 		return false, nil, nil // some action is granted by no statement at all
 	}
-	members, _ := ps.classes(all)
 	var keys []string
 	var allowOnly *policy.Input
+	var members [][]int
+	if !ps.plainAdmin(cat) {
+		members, _ = ps.classes(all)
+	}
 	for _, m := range members {
 		rep := cat.Action(m[0]).String()
 		if len(m) == 1 && rep == "sts:GetCallerIdentity" {
@@ -129,6 +135,38 @@ func (ps *permSet) admin(cat *actions.Catalogue) (bool, []StatementRef, []string
 		}
 	}
 	return true, srcs, keys
+}
+
+// plainAdmin is admin's fast path for the common case — AdministratorAccess
+// with nothing against it: no Deny statement anywhere, and every layer that
+// must allow (identity, the boundary, each SCP) holds an unconditional Allow
+// of every action on "*". Then every request is allowed and partitioning the
+// catalogue is unnecessary.
+func (ps *permSet) plainAdmin(cat *actions.Catalogue) bool {
+	covered := map[*policy.Source]bool{}
+	identity := false
+	for i := range ps.stmts {
+		s := &ps.stmts[i]
+		if s.st.Effect == policy.Deny {
+			return false
+		}
+		if s.st.NotResource == nil && len(s.st.Conditions) == 0 && s.produces("*") && s.acts.Count() == cat.Len() {
+			if s.layer == policy.IdentityPolicy {
+				identity = true
+			} else {
+				covered[s.src] = true
+			}
+		}
+	}
+	if !identity || (ps.in.Boundary != nil && !covered[ps.in.Boundary]) {
+		return false
+	}
+	for i := range ps.in.SCPs {
+		if !covered[&ps.in.SCPs[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 // withoutDenies returns ps's input with every Deny statement left out.

@@ -1,6 +1,9 @@
 package graph
 
 import (
+	"fmt"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/iamx/iamx/model/actions"
@@ -16,6 +19,9 @@ type permCache struct {
 	mu    sync.Mutex
 	acts  map[*policy.Statement]actions.Bitset
 	admin map[*Node]bool
+	// bySignature shares admin answers between principals whose answer must
+	// be the same: see adminSignature.
+	bySignature map[string]bool
 }
 
 // statementActions returns st's action set, computed once per graph. The
@@ -37,14 +43,18 @@ func (c *permCache) statementActions(cat *actions.Catalogue, st *policy.Statemen
 	return b
 }
 
-// isAdmin returns the memoised answer for n, computing it with decide once.
-// Transient nodes (externals resolved on demand, ID -1) are not cached.
-func (c *permCache) isAdmin(n *Node, decide func() bool) bool {
+// isAdmin returns the memoised answer for n, computing it with decide once
+// per node and once per signature (sig may be empty: no sharing). Transient
+// nodes (externals resolved on demand, ID -1) are not cached.
+func (c *permCache) isAdmin(n *Node, sig string, decide func() bool) bool {
 	if n.ID < 0 {
 		return decide()
 	}
 	c.mu.Lock()
 	v, ok := c.admin[n]
+	if !ok && sig != "" {
+		v, ok = c.bySignature[sig]
+	}
 	c.mu.Unlock()
 	if ok {
 		return v
@@ -53,8 +63,85 @@ func (c *permCache) isAdmin(n *Node, decide func() bool) bool {
 	c.mu.Lock()
 	if c.admin == nil {
 		c.admin = map[*Node]bool{}
+		c.bySignature = map[string]bool{}
 	}
 	c.admin[n] = v
+	if sig != "" {
+		c.bySignature[sig] = v
+	}
 	c.mu.Unlock()
 	return v
+}
+
+// adminSignature names everything admin-equivalence depends on: the kind of
+// principal (it decides which keys are known), the policy documents in each
+// layer, and the values of exactly the context keys those documents read —
+// condition keys and the keys of ${…} variables. Two principals with equal
+// signatures get the same evaluation of every request, so one answer serves
+// both: accounts attach the same few policies to thousands of principals.
+func adminSignature(ps *permSet) string {
+	var b strings.Builder
+	b.WriteString(ps.n.Kind.String())
+	keys := map[string]struct{}{}
+	add := func(tag byte, src *policy.Source) {
+		if src == nil {
+			return
+		}
+		b.WriteByte(tag)
+		if src.Policy == nil {
+			b.WriteByte('-')
+			return
+		}
+		fmt.Fprintf(&b, "%p", src.Policy)
+		for i := range src.Policy.Statements {
+			st := &src.Policy.Statements[i]
+			for _, c := range st.Conditions {
+				keys[strings.ToLower(c.Key)] = struct{}{}
+				for _, v := range c.Values {
+					variableKeys(v, keys)
+				}
+			}
+			for _, r := range st.Resource {
+				variableKeys(r, keys)
+			}
+			for _, r := range st.NotResource {
+				variableKeys(r, keys)
+			}
+		}
+	}
+	for i := range ps.in.Identity {
+		add('i', &ps.in.Identity[i])
+	}
+	add('b', ps.in.Boundary)
+	for i := range ps.in.SCPs {
+		add('s', &ps.in.SCPs[i])
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	for _, k := range sorted {
+		vals, ok := ps.req.Context[k]
+		fmt.Fprintf(&b, "|%s=%t%q", k, ok, vals)
+	}
+	return b.String()
+}
+
+// variableKeys adds the lower-cased keys of the ${…} variables in s.
+func variableKeys(s string, keys map[string]struct{}) {
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			return
+		}
+		s = s[i+2:]
+		j := strings.IndexByte(s, '}')
+		if j < 0 {
+			return
+		}
+		key, _, _ := strings.Cut(s[:j], ",")
+		keys[strings.ToLower(strings.TrimSpace(key))] = struct{}{}
+		s = s[j+1:]
+	}
 }

@@ -187,6 +187,10 @@ func (c *Catalogue) Services() []Service {
 	return append([]Service(nil), c.services...)
 }
 
+// NumServices returns how many services the catalogue holds, without the
+// copy Services makes.
+func (c *Catalogue) NumServices() int { return len(c.services) }
+
 // Service finds a service by prefix, ignoring case.
 func (c *Catalogue) Service(prefix string) (*Service, bool) {
 	prefix = lowerASCII(prefix)
