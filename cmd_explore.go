@@ -32,6 +32,16 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 	if err := src.validate(); err != nil {
 		return fail(e, err)
 	}
+	if err := requireTerminal(); err != nil {
+		// No explorer without a terminal (a script, a pipe). A broken snapshot
+		// is still the more useful thing to report, so check files first.
+		if !src.isLive() {
+			if _, lerr := src.loadFiles(); lerr != nil {
+				return fail(e, lerr)
+			}
+		}
+		return fail(e, err)
+	}
 	m := tui.New(ctx, tui.Options{
 		Source: src.describe(),
 		Load: func(ctx context.Context, report func(tui.Progress)) (*graph.Graph, error) {
@@ -110,4 +120,16 @@ func exploreCapture(ctx context.Context, src *sourceFlags, report func(tui.Progr
 		}
 		report(tui.Progress{Stream: label, Items: p.Items, Pages: p.Pages, Counted: counted, Done: p.Done, Err: p.Err, Warning: p.Warning})
 	})
+}
+
+// requireTerminal reports an error when there is no terminal to draw on. It
+// opens the process's controlling terminal, which is what an interactive
+// session has and a script, a pipe or a daemon does not (a character device
+// on stdin proves nothing: /dev/null is one).
+func requireTerminal() error {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return errors.New("the explorer needs a terminal; in scripts use iamx can, who-can, perms or chains (with --json)")
+	}
+	return tty.Close()
 }
