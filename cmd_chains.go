@@ -40,6 +40,7 @@ type chainHop struct {
 	Kind           string           `json:"kind"`
 	Conditional    bool             `json:"conditional"`
 	Conditions     []chainCondition `json:"conditions"`
+	Unless         []chainCondition `json:"unless"` // Deny conditions that would block the hop
 	MissingContext []string         `json:"missing_context"`
 	Reasons        []canReason      `json:"reasons"`
 }
@@ -50,12 +51,18 @@ type chainCondition struct {
 	Values   []string `json:"values"`
 }
 
+func chainConditions(conds []policy.Condition) []chainCondition {
+	out := make([]chainCondition, 0, len(conds))
+	for _, c := range conds {
+		out = append(out, chainCondition{Operator: c.Operator, Key: c.Key, Values: append([]string{}, c.Values...)})
+	}
+	return out
+}
+
 func newChainHop(e graph.Edge) chainHop {
 	h := chainHop{From: e.From.ARN, To: e.To.ARN, Kind: e.Kind, Conditional: e.Conditional,
-		Conditions: []chainCondition{}, MissingContext: append([]string{}, e.MissingContext...), Reasons: []canReason{}}
-	for _, c := range e.Conditions {
-		h.Conditions = append(h.Conditions, chainCondition{Operator: c.Operator, Key: c.Key, Values: append([]string{}, c.Values...)})
-	}
+		Conditions: chainConditions(e.Conditions), Unless: chainConditions(e.Unless),
+		MissingContext: append([]string{}, e.MissingContext...), Reasons: []canReason{}}
 	for _, r := range e.Reasons {
 		h.Reasons = append(h.Reasons, canReason{Policy: r.Policy, PolicyType: r.PolicyType.String(),
 			Sid: r.Sid, Index: r.Index, Effect: r.Effect.String(), Via: r.Via})
@@ -231,21 +238,26 @@ func printChainChildren(w io.Writer, g *graph.Graph, admin func(*graph.Node) boo
 func hopNote(e *graph.Edge) string {
 	var b strings.Builder
 	b.WriteString(e.Kind)
-	if len(e.Conditions) > 0 {
-		b.WriteString(" if ")
-		for i, c := range e.Conditions {
-			if i > 0 {
-				b.WriteString(" and ")
-			}
-			vals := make([]string, len(c.Values))
-			for j, v := range c.Values {
-				vals[j] = strconv.Quote(v)
-			}
-			fmt.Fprintf(&b, "%s %s %s", c.Operator, c.Key, strings.Join(vals, "|"))
-		}
-	}
+	writeConditions(&b, " if ", e.Conditions)
+	writeConditions(&b, " unless ", e.Unless)
 	if e.Conditional {
 		b.WriteString("; conditional on " + strings.Join(e.MissingContext, ", "))
 	}
 	return b.String()
+}
+
+// writeConditions writes "<lead>OP KEY "v1"|"v2" and …" when conds is not empty.
+func writeConditions(b *strings.Builder, lead string, conds []policy.Condition) {
+	for i, c := range conds {
+		if i == 0 {
+			b.WriteString(lead)
+		} else {
+			b.WriteString(" and ")
+		}
+		vals := make([]string, len(c.Values))
+		for j, v := range c.Values {
+			vals[j] = strconv.Quote(v)
+		}
+		fmt.Fprintf(b, "%s %s %s", c.Operator, c.Key, strings.Join(vals, "|"))
+	}
 }

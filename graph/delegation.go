@@ -75,6 +75,7 @@ type delegOutcome struct {
 	conditional bool
 	missing     []string
 	conditions  []policy.Condition
+	unless      []policy.Condition
 	reasons     []reasonTmpl
 }
 
@@ -492,8 +493,8 @@ func (g *Graph) decideDelegated(p *Node, d *delegRole, relevantDoc func(*policy.
 	if res.Decision != policy.Allowed && !res.Conditional {
 		return nil
 	}
-	conds, reasons := edgeConditions(res, dropExternalSide(res.Reasons))
-	out := &delegOutcome{conditional: res.Conditional, missing: res.MissingContext, conditions: conds}
+	conds, unless, reasons := edgeConditions(res, dropExternalSide(res.Reasons))
+	out := &delegOutcome{conditional: res.Conditional, missing: res.MissingContext, conditions: conds, unless: unless}
 	for _, rs := range reasons {
 		t := reasonTmpl{r: rs}
 		switch rs.PolicyType {
@@ -516,7 +517,7 @@ func (g *Graph) decideDelegated(p *Node, d *delegRole, relevantDoc func(*policy.
 
 // edgeFor materialises the delegated edge p → d.role.
 func (g *Graph) edgeFor(p *Node, d *delegRole, o *delegOutcome) Edge {
-	e := Edge{From: p, To: d.role, Kind: EdgeAssumeRole, Conditions: o.conditions, Conditional: o.conditional,
+	e := Edge{From: p, To: d.role, Kind: EdgeAssumeRole, Conditions: o.conditions, Unless: o.unless, Conditional: o.conditional,
 		MissingContext: o.missing, Reasons: make([]policy.Reason, 0, len(o.reasons))}
 	for _, t := range o.reasons {
 		r := t.r

@@ -29,7 +29,11 @@ type Edge struct {
 	// identity side) that allow the edge or could decide it with more
 	// context: MFA, sts:ExternalId, OIDC sub/aud, aws:SourceAccount, …
 	Conditions []policy.Condition
-	Reasons    []policy.Reason // the statements that allowed it
+	// Unless are the conditions of Deny statements that could block the
+	// edge once the missing context is known (e.g. a deny-without-MFA
+	// guard): the edge holds unless they are all true.
+	Unless  []policy.Condition
+	Reasons []policy.Reason // the statements that allowed it
 	// Conditional is true when the edge holds only for some values of
 	// MissingContext (the evaluator's verdict).
 	Conditional    bool
@@ -326,7 +330,7 @@ func (g *Graph) decideEdge(r *Node, c candidate) {
 	// edges that exist.
 	req.Trace = true
 	tr := policy.Evaluate(&req, &in)
-	e.Conditions, e.Reasons = edgeConditions(tr, e.Reasons)
+	e.Conditions, e.Unless, e.Reasons = edgeConditions(tr, e.Reasons)
 	g.addEdge(e)
 }
 
@@ -378,13 +382,14 @@ func dropExternalSide(rs []policy.Reason) []policy.Reason {
 // statements that allowed it (its reasons), which held. A conditional edge
 // carries the conditions of every statement that applies apart from its
 // conditions and tested a key the request lacked: those decide it once the
-// context is known. When the evaluator gave no reasons (an allow that
-// needs more context), the Allow statements found that way become the
-// reasons.
-func edgeConditions(res policy.Result, reasons []policy.Reason) ([]policy.Condition, []policy.Reason) {
-	conds := []policy.Condition{}
+// context is known — an Allow's among the conditions, a Deny's among the
+// unless list, since a Deny's condition is what must NOT hold. When the
+// evaluator gave no reasons (an allow that needs more context), the Allow
+// statements found that way become the reasons.
+func edgeConditions(res policy.Result, reasons []policy.Reason) (conds, unless []policy.Condition, _ []policy.Reason) {
+	conds = []policy.Condition{}
 	if res.Trace == nil {
-		return conds, reasons
+		return conds, nil, reasons
 	}
 	isReason := func(src *policy.Source, index int) bool {
 		id := src.ID()
@@ -421,7 +426,11 @@ func edgeConditions(res policy.Result, reasons []policy.Reason) ([]policy.Condit
 				continue
 			}
 			for _, ct := range st.Conditions {
-				conds = appendCondition(conds, ct.Condition)
+				if st.Effect == policy.Deny {
+					unless = appendCondition(unless, ct.Condition)
+				} else {
+					conds = appendCondition(conds, ct.Condition)
+				}
 			}
 			if needReasons && st.Effect == policy.Allow {
 				src := pt.Source
@@ -433,7 +442,7 @@ func edgeConditions(res policy.Result, reasons []policy.Reason) ([]policy.Condit
 	if needReasons {
 		reasons = found
 	}
-	return conds, reasons
+	return conds, unless, reasons
 }
 
 func appendCondition(list []policy.Condition, c policy.Condition) []policy.Condition {

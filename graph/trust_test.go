@@ -206,3 +206,36 @@ func TestDelegatedEdgesMatchPairwise(t *testing.T) {
 		})
 	}
 }
+
+// A Deny's condition is what must not hold: a deny-without-MFA guard
+// (BoolIfExists aws:MultiFactorAuthPresent false) on alice's group blocks her
+// hop into ProdAdminRole unless she has MFA. The hop lists the trust's Allow
+// condition as what must hold and the Deny's as what must not, never the two
+// together as if both had to be true.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+func TestEdgeSeparatesDenyConditions(t *testing.T) {
+	g := demoGraph(t)
+	alice, role := fxNode(t, g, "user/alice"), fxNode(t, g, "role/ProdAdminRole")
+	var edge *Edge
+	for _, e := range g.Assumes(alice) {
+		if e.To == role {
+			edge = &e
+			break
+		}
+	}
+	if edge == nil {
+		t.Fatal("no edge alice → ProdAdminRole")
+	}
+	has := func(list []policy.Condition, op, value string) bool {
+		for _, c := range list {
+			if c.Operator == op && strings.EqualFold(c.Key, "aws:MultiFactorAuthPresent") && len(c.Values) == 1 && c.Values[0] == value {
+				return true
+			}
+		}
+		return false
+	}
+	if !edge.Conditional || !has(edge.Conditions, "Bool", "true") || has(edge.Conditions, "BoolIfExists", "false") || !has(edge.Unless, "BoolIfExists", "false") {
+		t.Fatalf("edge conditional=%v conditions=%+v unless=%+v; want the Allow's Bool true as a condition and the Deny's BoolIfExists false only under unless",
+			edge.Conditional, edge.Conditions, edge.Unless)
+	}
+}

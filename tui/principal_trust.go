@@ -48,6 +48,10 @@ func edgeLines(st *Styles, e *graph.Edge, other *graph.Node, indent string) []de
 		t := indent + "    " + conditionText(c)
 		out = append(out, detailLine{plain: t, styled: indent + "    " + st.Warning.Render(conditionText(c)), skip: true})
 	}
+	for _, c := range e.Unless {
+		t := indent + "    unless " + conditionText(c)
+		out = append(out, detailLine{plain: t, styled: indent + "    " + st.Muted.Render("unless ") + st.Warning.Render(conditionText(c)), skip: true})
+	}
 	// Keys a statement tested but that cannot change the answer (the trust
 	// alone allowed it) are not something the caller needs.
 	if e.Conditional && len(e.MissingContext) > 0 {
