@@ -246,6 +246,9 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 	s.Policies = make([]*model.ManagedPolicy, 0, len(g.Policies))
 	for i := range g.Policies {
 		w := &g.Policies[i]
+		if w.PolicyName == "" {
+			w.PolicyName = policyNameOf(w.Arn) // moto leaves it out of GAAD
+		}
 		where := fmt.Sprintf("policies[%d] (%s)", i, w.PolicyName)
 		if !unique(where, w.Arn) {
 			continue
@@ -310,9 +313,22 @@ func attached(list []wireAttached) []model.AttachedPolicy {
 	}
 	out := make([]model.AttachedPolicy, len(list))
 	for i, a := range list {
-		out[i] = model.AttachedPolicy{Name: a.PolicyName, ARN: a.PolicyArn}
+		name := a.PolicyName
+		if name == "" {
+			name = policyNameOf(a.PolicyArn) // moto leaves it out of AttachedManagedPolicies
+		}
+		out[i] = model.AttachedPolicy{Name: name, ARN: a.PolicyArn}
 	}
 	return out
+}
+
+// policyNameOf returns a managed policy's name from its ARN, the last path
+// segment: "X" for arn:aws:iam::aws:policy/service-role/X.
+func policyNameOf(arn string) string {
+	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
+		return arn[i+1:]
+	}
+	return ""
 }
 
 func tags(list []wireTag) []model.Tag {

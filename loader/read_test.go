@@ -370,3 +370,24 @@ func TestDeepDocumentIsAWarning(t *testing.T) {
 		t.Errorf("roles %d, warnings %v", len(s.Roles), s.Warnings)
 	}
 }
+
+// moto leaves PolicyName out of GAAD's Policies list and of
+// AttachedManagedPolicies; a managed policy's name is the last segment of its
+// ARN, whatever its path.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+func TestPolicyNameFromARNWhenMissing(t *testing.T) {
+	doc := `{"UserDetailList":[{"UserName":"u","Arn":"arn:aws:iam::123456789012:user/u",
+		"AttachedManagedPolicies":[{"PolicyArn":"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}]}],
+		"Policies":[{"Arn":"arn:aws:iam::123456789012:policy/app/deploy","DefaultVersionId":"v1",
+		"PolicyVersionList":[{"VersionId":"v1","IsDefaultVersion":true,"Document":{"Version":"2012-10-17","Statement":[]}}]}]}`
+	s, err := ParseGAAD([]byte(doc), "moto.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Users[0].AttachedPolicies[0].Name; got != "AWSLambdaBasicExecutionRole" {
+		t.Errorf("attached policy name = %q, want AWSLambdaBasicExecutionRole", got)
+	}
+	if got := s.Policies[0].Name; got != "deploy" {
+		t.Errorf("managed policy name = %q, want deploy", got)
+	}
+}

@@ -230,7 +230,7 @@ func (c *capture) fetch(ctx context.Context, client *iam.Client) (*fetched, erro
 	results := make([]gaadDoc, len(specs))
 	errs := make([]error, len(specs))
 	// Empty lists, not null: an account without roles is still a GAAD document.
-	out := &fetched{gaad: gaadDoc{UserDetailList: []gaadUser{}, GroupDetailList: []gaadGroup{}, RoleDetailList: []gaadRole{}, Policies: []gaadPolicy{}}}
+	out := &fetched{gaad: gaadDoc{UserDetailList: []types.UserDetail{}, GroupDetailList: []types.GroupDetail{}, RoleDetailList: []types.RoleDetail{}, Policies: []types.ManagedPolicyDetail{}}}
 	var aliasErr, reportErr error
 
 	var wg sync.WaitGroup
@@ -337,18 +337,10 @@ func (c *capture) stream(ctx context.Context, client *iam.Client, name string, f
 			c.progress(p)
 			return gaadDoc{}, err
 		}
-		for _, u := range page.UserDetailList {
-			doc.UserDetailList = append(doc.UserDetailList, fromUser(u))
-		}
-		for _, g := range page.GroupDetailList {
-			doc.GroupDetailList = append(doc.GroupDetailList, fromGroup(g))
-		}
-		for _, r := range page.RoleDetailList {
-			doc.RoleDetailList = append(doc.RoleDetailList, fromRole(r))
-		}
-		for _, pol := range page.Policies {
-			doc.Policies = append(doc.Policies, fromPolicy(pol))
-		}
+		doc.UserDetailList = append(doc.UserDetailList, page.UserDetailList...)
+		doc.GroupDetailList = append(doc.GroupDetailList, page.GroupDetailList...)
+		doc.RoleDetailList = append(doc.RoleDetailList, page.RoleDetailList...)
+		doc.Policies = append(doc.Policies, page.Policies...)
 		p.Pages++
 		p.Items += len(page.UserDetailList) + len(page.GroupDetailList) + len(page.RoleDetailList) + len(page.Policies)
 		if !page.IsTruncated {
@@ -384,14 +376,14 @@ func (c *capture) gaadError(stream string, page int, err error) error {
 // managed policies are all kept. Usage is taken both from IAM's counts and
 // from the entities' references, since emulators do not always keep the
 // counts.
-func policiesInUse(doc gaadDoc) []gaadPolicy {
+func policiesInUse(doc gaadDoc) []types.ManagedPolicyDetail {
 	used := make(map[string]bool)
-	refs := func(att []gaadAttached, b *gaadBoundary) {
+	refs := func(att []types.AttachedPolicy, b *types.AttachedPermissionsBoundary) {
 		for _, a := range att {
-			used[a.PolicyArn] = true
+			used[aws.ToString(a.PolicyArn)] = true
 		}
 		if b != nil {
-			used[b.PermissionsBoundaryArn] = true
+			used[aws.ToString(b.PermissionsBoundaryArn)] = true
 		}
 	}
 	for _, u := range doc.UserDetailList {
@@ -403,10 +395,11 @@ func policiesInUse(doc gaadDoc) []gaadPolicy {
 	for _, r := range doc.RoleDetailList {
 		refs(r.AttachedManagedPolicies, r.PermissionsBoundary)
 	}
-	out := make([]gaadPolicy, 0, len(doc.Policies))
+	out := make([]types.ManagedPolicyDetail, 0, len(doc.Policies))
 	for _, p := range doc.Policies {
-		aws := (&model.ManagedPolicy{ARN: p.Arn}).IsAWSManaged()
-		if !aws || used[p.Arn] || p.AttachmentCount > 0 || p.PermissionsBoundaryUsageCount > 0 {
+		arn := aws.ToString(p.Arn)
+		managed := (&model.ManagedPolicy{ARN: arn}).IsAWSManaged()
+		if !managed || used[arn] || aws.ToInt32(p.AttachmentCount) > 0 || aws.ToInt32(p.PermissionsBoundaryUsageCount) > 0 {
 			out = append(out, p)
 		}
 	}

@@ -93,24 +93,28 @@ func TestDefaultSessionName(t *testing.T) {
 // returns every one. Customer managed policies are always kept.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html
 func TestPoliciesInUse(t *testing.T) {
+	att := func(arn string) []types.AttachedPolicy { return []types.AttachedPolicy{{PolicyArn: aws.String(arn)}} }
+	pol := func(arn string, attached, boundary int32) types.ManagedPolicyDetail {
+		return types.ManagedPolicyDetail{Arn: aws.String(arn), AttachmentCount: aws.Int32(attached), PermissionsBoundaryUsageCount: aws.Int32(boundary)}
+	}
 	doc := gaadDoc{
-		UserDetailList: []gaadUser{{UserName: "u", AttachedManagedPolicies: []gaadAttached{{PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess"}},
-			PermissionsBoundary: &gaadBoundary{PermissionsBoundaryArn: "arn:aws:iam::aws:policy/PowerUserAccess"}}},
-		GroupDetailList: []gaadGroup{{GroupName: "g", AttachedManagedPolicies: []gaadAttached{{PolicyArn: "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"}}}},
-		Policies: []gaadPolicy{
-			{Arn: "arn:aws:iam::aws:policy/ReadOnlyAccess"},                                       // attached to a user
-			{Arn: "arn:aws:iam::aws:policy/PowerUserAccess"},                                      // a user's boundary
-			{Arn: "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"},                          // attached to a group
-			{Arn: "arn:aws:iam::aws:policy/SecurityAudit", AttachmentCount: 1},                    // IAM says attached
-			{Arn: "arn:aws:iam::aws:policy/AmazonS3FullAccess", PermissionsBoundaryUsageCount: 2}, // IAM says boundary
-			{Arn: "arn:aws:iam::aws:policy/AdministratorAccess"},                                  // unused: dropped
-			{Arn: "arn:aws:iam::123456789012:policy/unused-customer"},                             // customer: kept
-			{Arn: "arn:aws-cn:iam::aws:policy/AmazonEC2FullAccess"},                               // unused, other partition: dropped
+		UserDetailList: []types.UserDetail{{UserName: aws.String("u"), AttachedManagedPolicies: att("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+			PermissionsBoundary: &types.AttachedPermissionsBoundary{PermissionsBoundaryArn: aws.String("arn:aws:iam::aws:policy/PowerUserAccess")}}},
+		GroupDetailList: []types.GroupDetail{{GroupName: aws.String("g"), AttachedManagedPolicies: att("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess")}},
+		Policies: []types.ManagedPolicyDetail{
+			pol("arn:aws:iam::aws:policy/ReadOnlyAccess", 0, 0),              // attached to a user
+			pol("arn:aws:iam::aws:policy/PowerUserAccess", 0, 0),             // a user's boundary
+			pol("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", 0, 0), // attached to a group
+			pol("arn:aws:iam::aws:policy/SecurityAudit", 1, 0),               // IAM says attached
+			pol("arn:aws:iam::aws:policy/AmazonS3FullAccess", 0, 2),          // IAM says boundary
+			pol("arn:aws:iam::aws:policy/AdministratorAccess", 0, 0),         // unused: dropped
+			pol("arn:aws:iam::123456789012:policy/unused-customer", 0, 0),    // customer: kept
+			pol("arn:aws-cn:iam::aws:policy/AmazonEC2FullAccess", 0, 0),      // unused, other partition: dropped
 		},
 	}
 	var got []string
 	for _, p := range policiesInUse(doc) {
-		got = append(got, p.Arn)
+		got = append(got, aws.ToString(p.Arn))
 	}
 	want := []string{
 		"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/PowerUserAccess",
@@ -119,22 +123,6 @@ func TestPoliciesInUse(t *testing.T) {
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("policiesInUse kept\n%v\nwant\n%v", got, want)
-	}
-}
-
-// moto leaves PolicyName out of GAAD's Policies list; the name is the last
-// segment of the ARN, whatever the path.
-func TestPolicyNameFromARN(t *testing.T) {
-	tests := []struct{ arn, want string }{
-		{"arn:aws:iam::aws:policy/ReadOnlyAccess", "ReadOnlyAccess"},
-		{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", "AWSLambdaBasicExecutionRole"},
-		{"arn:aws:iam::123456789012:policy/app/deploy", "deploy"},
-		{"not-an-arn", ""},
-	}
-	for _, tt := range tests {
-		if got := fromPolicy(awsPolicyDetail(tt.arn)).PolicyName; got != tt.want {
-			t.Errorf("name of %s = %q, want %q", tt.arn, got, tt.want)
-		}
 	}
 }
 
@@ -151,8 +139,4 @@ func TestStatusLine(t *testing.T) {
 	if got := s.String(); got != want {
 		t.Errorf("Status = %q, want %q", got, want)
 	}
-}
-
-func awsPolicyDetail(arn string) types.ManagedPolicyDetail {
-	return types.ManagedPolicyDetail{Arn: aws.String(arn)}
 }
