@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/iamx/iamx/model/policy"
 )
 
 // usageError is a mistake in the command line; it exits with status 2.
@@ -71,5 +73,28 @@ func (c *contextFlag) Set(v string) error {
 		return fmt.Errorf("expected KEY=VALUE, got %q", v)
 	}
 	c.pairs = append(c.pairs, [2]string{strings.TrimSpace(k), val})
+	return nil
+}
+
+// context returns the pairs as a request context, or nil when there are none.
+func (c *contextFlag) context() policy.Context {
+	if len(c.pairs) == 0 {
+		return nil
+	}
+	out := policy.Context{}
+	for _, kv := range c.pairs {
+		out.Add(kv[0], kv[1])
+	}
+	return out
+}
+
+// checkRequest rejects an ACTION or RESOURCE no AWS request can carry.
+func checkRequest(cmd, action, resource string) error {
+	if err := checkAction(action); err != nil {
+		return usagef("%s: %v", cmd, err)
+	}
+	if resource == "" {
+		return usagef("%s: RESOURCE is empty; leave it out for *", cmd)
+	}
 	return nil
 }

@@ -83,16 +83,10 @@ func runCan(ctx context.Context, e *env, args []string) int {
 		resource = pos[2]
 	}
 	action := pos[1]
-	if err := checkAction(action); err != nil {
-		return fail(e, usagef("can: %v", err))
+	if err := checkRequest("can", action, resource); err != nil {
+		return fail(e, err)
 	}
-	if resource == "" {
-		return fail(e, usagef("can: RESOURCE is empty; leave it out for *"))
-	}
-	reqCtx := policy.Context{}
-	for _, kv := range cflags.pairs {
-		reqCtx.Add(kv[0], kv[1])
-	}
+	reqCtx := cflags.context()
 
 	g, err := sourceGraph(ctx, e, &src)
 	if err != nil {

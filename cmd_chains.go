@@ -94,13 +94,7 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	case *maxPaths < 1:
 		return fail(e, usagef("chains: --max-paths must be at least 1, got %d", *maxPaths))
 	}
-	opts := graph.ChainOptions{MaxHops: *maxHops, MaxPaths: *maxPaths}
-	if len(cflags.pairs) > 0 {
-		opts.Context = policy.Context{}
-		for _, kv := range cflags.pairs {
-			opts.Context.Add(kv[0], kv[1])
-		}
-	}
+	opts := graph.ChainOptions{MaxHops: *maxHops, MaxPaths: *maxPaths, Context: cflags.context()}
 	g, err := sourceGraph(ctx, e, &src)
 	if err != nil {
 		return fail(e, err)

@@ -60,16 +60,10 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	if len(pos) == 2 {
 		resource = pos[1]
 	}
-	if err := checkAction(action); err != nil {
-		return fail(e, usagef("who-can: %v", err))
+	if err := checkRequest("who-can", action, resource); err != nil {
+		return fail(e, err)
 	}
-	if resource == "" {
-		return fail(e, usagef("who-can: RESOURCE is empty; leave it out for *"))
-	}
-	reqCtx := policy.Context{}
-	for _, kv := range cflags.pairs {
-		reqCtx.Add(kv[0], kv[1])
-	}
+	reqCtx := cflags.context()
 	g, err := sourceGraph(ctx, e, &src)
 	if err != nil {
 		return fail(e, err)
