@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/model/actions"
 )
 
 // commandSpec is one ":" command. The list drives running, completion and
@@ -204,29 +205,73 @@ func completeCommand(g *graph.Graph, line string) string {
 		return line
 	}
 	c, ok := findCommand(f[0])
-	if !ok || g == nil || (c.name != "can" && c.name != "open") {
+	if !ok || g == nil || trailing {
 		return line
 	}
-	if len(f) == 2 && !trailing {
-		var cands []string
-		prefix := f[1]
-		for _, list := range [][]*graph.Node{g.Users(), g.Roles(), g.Groups(), g.Policies()} {
-			for _, n := range list {
-				if strings.HasPrefix(n.Name, prefix) {
-					cands = append(cands, n.Name)
-				}
-			}
+	// The word being completed: a principal for :can and :open, an action
+	// for :whocan and :can's second argument.
+	word := len(f) - 1
+	var cands []string
+	switch {
+	case word == 1 && (c.name == "can" || c.name == "open"):
+		cands = principalNames(g, f[1])
+	case (word == 1 && c.name == "whocan") || (word == 2 && c.name == "can"):
+		cands = actionNames(f[word])
+	default:
+		return line
+	}
+	head := strings.Join(f[:word], " ") + " "
+	if len(cands) == 1 {
+		if strings.HasSuffix(cands[0], ":") {
+			return head + cands[0] // a service: go on to its actions
 		}
-		sort.Strings(cands)
-		cands = dedupSorted(cands)
-		if len(cands) == 1 {
-			return f[0] + " " + cands[0] + " "
-		}
-		if p := commonPrefix(cands); len(p) > len(prefix) {
-			return f[0] + " " + p
-		}
+		return head + cands[0] + " "
+	}
+	if p := commonPrefix(cands); len(p) > len(f[word]) || (len(p) == len(f[word]) && p != f[word]) {
+		return head + p
 	}
 	return line
+}
+
+// principalNames lists the names of users, roles, groups and policies that
+// start with prefix, sorted and without repeats.
+func principalNames(g *graph.Graph, prefix string) []string {
+	var cands []string
+	for _, list := range [][]*graph.Node{g.Users(), g.Roles(), g.Groups(), g.Policies()} {
+		for _, n := range list {
+			if strings.HasPrefix(n.Name, prefix) {
+				cands = append(cands, n.Name)
+			}
+		}
+	}
+	sort.Strings(cands)
+	return dedupSorted(cands)
+}
+
+// actionNames completes an action from the catalogue, ignoring case as IAM
+// does: before the colon, service prefixes ("s3:"); after it, that
+// service's actions in their canonical case ("s3:GetObject").
+func actionNames(prefix string) []string {
+	cat := actions.Load()
+	lower := strings.ToLower(prefix)
+	svc, name, hasColon := strings.Cut(lower, ":")
+	var cands []string
+	if !hasColon {
+		for _, s := range cat.Services() {
+			if strings.HasPrefix(s.Prefix, svc) {
+				cands = append(cands, s.Prefix+":")
+			}
+		}
+		return cands
+	}
+	if s, ok := cat.Service(svc); ok {
+		for _, a := range s.Actions {
+			if strings.HasPrefix(strings.ToLower(a.Name), name) {
+				cands = append(cands, a.String())
+			}
+		}
+	}
+	return cands
 }
 
 func commonPrefix(s []string) string {
