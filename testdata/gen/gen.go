@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -426,7 +427,7 @@ var services = []struct {
 		[]string{"arn:aws:lambda:us-east-1:%[1]s:function:svc-%[2]d", "arn:aws:lambda:*:%[1]s:function:*"}},
 	{"sqs", []string{"SendMessage", "ReceiveMessage", "DeleteMessage", "GetQueueAttributes"}, []string{"arn:aws:sqs:eu-west-1:%[1]s:queue-%[2]d"}},
 	{"logs", []string{"CreateLogStream", "PutLogEvents", "GetLogEvents", "FilterLogEvents", "Describe*"}, []string{"arn:aws:logs:*:%[1]s:log-group:/app/%[2]d:*", "*"}},
-	{"kms", []string{"Decrypt", "Encrypt", "GenerateDataKey", "DescribeKey"}, []string{"arn:aws:kms:us-east-1:%[1]s:key/0000%[2]04d-aaaa-bbbb-cccc-000000000000"}},
+	{"kms", []string{"Decrypt", "Encrypt", "GenerateDataKey", "DescribeKey"}, []string{"arn:aws:kms:us-east-1:%[1]s:key/0000%04[2]d-aaaa-bbbb-cccc-000000000000"}},
 	{"secretsmanager", []string{"GetSecretValue", "DescribeSecret", "PutSecretValue"}, []string{"arn:aws:secretsmanager:us-east-1:%[1]s:secret:app/%[2]d-*"}},
 	{"iam", []string{"GetRole", "PassRole", "CreateAccessKey", "ListUsers", "Get*", "List*", "AttachRolePolicy", "PutUserPolicy"},
 		[]string{"arn:aws:iam::%[1]s:role/app-%[2]d", "arn:aws:iam::%[1]s:user/${aws:username}", "arn:aws:iam::%[1]s:role/*", "*"}},
@@ -461,7 +462,7 @@ func (g *generator) document(n int) obj {
 		}
 		var res list
 		for range 1 + g.intn(2) {
-			res = append(res, fmt.Sprintf(pick(g, svc.resources), g.account, g.intn(400)))
+			res = append(res, fillResource(pick(g, svc.resources), g.account, g.intn(400)))
 		}
 		if g.chance(0.03) {
 			st["NotResource"] = res
@@ -528,4 +529,12 @@ func (g *generator) reportRow(name, a string) obj {
 		row["access_key_1_last_used_service"] = pick(g, []string{"s3", "sts", "ec2", "lambda"})
 	}
 	return row
+}
+
+// fillResource fills a resource template: %[1]s is the account, %[2]d a
+// number, %04[2]d the number zero-padded. Replacement rather than Sprintf, so
+// a template that uses neither ("*") stays as written instead of gaining
+// "%!(EXTRA …)".
+func fillResource(tmpl, account string, n int) string {
+	return strings.NewReplacer("%[1]s", account, "%04[2]d", fmt.Sprintf("%04d", n), "%[2]d", strconv.Itoa(n)).Replace(tmpl)
 }
