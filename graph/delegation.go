@@ -486,13 +486,13 @@ func (g *Graph) decideDelegated(p *Node, d *delegRole, relevantDoc func(*policy.
 		}
 	}
 	in.Identity = identity
-	// Most representative pairs have an edge, so one traced evaluation
-	// serves both the decision and the edge's conditions.
-	req.Trace = true
-	res := policy.Evaluate(&req, &in)
-	if res.Decision != policy.Allowed && !res.Conditional {
+	// Decide first without a trace (it allocates for every statement), then
+	// trace only the pairs that do form an edge, for its conditions.
+	if res := policy.Evaluate(&req, &in); res.Decision != policy.Allowed && !res.Conditional {
 		return nil
 	}
+	req.Trace, req.TraceBrief = true, true
+	res := policy.Evaluate(&req, &in)
 	conds, unless, reasons := edgeConditions(res, dropExternalSide(res.Reasons))
 	out := &delegOutcome{conditional: res.Conditional, missing: res.MissingContext, conditions: conds, unless: unless}
 	for _, rs := range reasons {

@@ -328,7 +328,7 @@ func (g *Graph) decideEdge(r *Node, c candidate) {
 	// The trace says which statements bear on the edge and with what
 	// conditions; it costs an allocation-heavy second pass, paid only for
 	// edges that exist.
-	req.Trace = true
+	req.Trace, req.TraceBrief = true, true
 	tr := policy.Evaluate(&req, &in)
 	e.Conditions, e.Unless, e.Reasons = edgeConditions(tr, e.Reasons)
 	g.addEdge(e)

@@ -197,6 +197,9 @@ func (e *evaluator) evalSource(src *Source, t *tally, allow *[3]bool) {
 	for i := range pol.Statements {
 		st := &pol.Statements[i]
 		var tr *StatementTrace
+		if pt != nil && e.req.TraceBrief && !st.compiledFor(pol).matchAction(e.req.Action) {
+			continue // a brief trace leaves out statements for other actions
+		}
 		if pt != nil {
 			pt.Statements = append(pt.Statements, StatementTrace{Index: st.Index, Sid: st.Sid, Effect: st.Effect})
 			tr = &pt.Statements[len(pt.Statements)-1]
