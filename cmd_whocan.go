@@ -100,7 +100,18 @@ func newWhoCanAnswer(g *graph.Graph, action, resource string, ctx policy.Context
 	if len(ctx) > 0 {
 		ans.Context = ctx
 	}
-	isAdmin := g.IsAdmin // memoised by the graph
+	// Admin is asked of direct principals and of the role each path ends at:
+	// decide them all at once, on every core.
+	ask := make([]*graph.Node, 0, len(list))
+	for _, a := range list {
+		if len(a.Via) == 0 {
+			ask = append(ask, a.Principal)
+		} else {
+			ask = append(ask, a.Via[len(a.Via)-1])
+		}
+	}
+	g.WarmAdmin(ask)
+	isAdmin := g.IsAdmin // answers from the memo now
 	for _, a := range list {
 		n := a.Principal
 		row := whoCanRow{

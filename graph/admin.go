@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
@@ -41,6 +43,28 @@ func (g *Graph) IsAdmin(n *Node) bool {
 		admin, _, _ := ps.compile().admin(cat)
 		return admin
 	})
+}
+
+// WarmAdmin decides admin-equivalence for every node of ns at once, on all
+// cores, so a caller about to ask IsAdmin of many principals (who-can's
+// answer, the explorer's lists) pays the wall time once; IsAdmin then answers
+// from the memo. The graph is read-only and the memo is guarded, so the
+// workers share both safely.
+func (g *Graph) WarmAdmin(ns []*Node) {
+	work := make(chan *Node)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for n := range work {
+				g.IsAdmin(n)
+			}
+		})
+	}
+	for _, n := range ns {
+		work <- n
+	}
+	close(work)
+	wg.Wait()
 }
 
 // mayBeAdmin is a cheap necessary condition for admin-equivalence, read off

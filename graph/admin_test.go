@@ -227,3 +227,17 @@ func BenchmarkIsAdminAll(b *testing.B) {
 		}
 	}
 }
+
+// WarmAdmin gives the answers IsAdmin gives one by one; run with -race, it
+// also checks that concurrent admin decisions share the graph safely.
+func TestWarmAdminAgreesWithIsAdmin(t *testing.T) {
+	cold := demoGraph(t)
+	warm := demoGraph(t)
+	nodes := append(append([]*Node{}, warm.Users()...), warm.Roles()...)
+	warm.WarmAdmin(nodes)
+	for _, n := range nodes {
+		if got, want := warm.IsAdmin(n), cold.IsAdmin(cold.Node(n.ARN)); got != want {
+			t.Errorf("%s: WarmAdmin then IsAdmin = %v, IsAdmin alone = %v", n.Label(), got, want)
+		}
+	}
+}

@@ -53,6 +53,7 @@ func NewRolesPage(c *Common) Page {
 			},
 		},
 	)
+	c.Graph.WarmAdmin(c.Graph.Roles()) // the ADMIN column asks every row: decide them on all cores first
 	return newListPage(c, "Roles", cols, c.Graph.Roles())
 }
 

@@ -59,6 +59,7 @@ func NewUsersPage(c *Common) Page {
 		},
 		adminColumn(c),
 	)
+	c.Graph.WarmAdmin(c.Graph.Users()) // the ADMIN column asks every row: decide them on all cores first
 	p := newListPage(c, "Users", cols, c.Graph.Users())
 	return p
 }
