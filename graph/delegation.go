@@ -1,9 +1,12 @@
 package graph
 
 import (
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/iamx/iamx/model/policy"
 )
@@ -267,6 +270,7 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	}
 
 	// Per role class: principal classes, and one evaluation each.
+	var jobs []delegJob
 	for ei, e := range dl.equivs {
 		rep := e.roles[0]
 		trustKeys := map[string]bool{}
@@ -381,7 +385,8 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 				c.reps = append(c.reps, a)
 			}
 		}
-		// Evaluate each class's representative, in creation order.
+		// Each class's representative is evaluated below, all classes of
+		// all role classes at once.
 		for _, ci := range sortedClassIDs(local) {
 			c := dl.classes[ci]
 			// Delegation by account root needs an identity allow; a class
@@ -389,12 +394,16 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 			if !needs[ci] && !e.all {
 				continue
 			}
-			p, d := representative(c, e)
-			if p == nil {
-				continue
+			if p, d := representative(c, e); p != nil {
+				jobs = append(jobs, delegJob{c, p, d})
 			}
-			c.out = g.decideDelegated(p, d, relevantDoc)
 		}
+		_ = ei
+	}
+	// The representatives' evaluations are independent reads of the graph:
+	// decide them on every core.
+	g.decideAll(jobs, relevantDoc)
+	for _, e := range dl.equivs {
 		for ai := range e.classOf {
 			if ci := e.classOf[ai]; ci >= 0 {
 				if dl.classes[ci].out == nil {
@@ -404,7 +413,6 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 				}
 			}
 		}
-		_ = ei
 	}
 	// Count the edges without producing them: every admitted member of an
 	// ok class, less those named explicitly and the role itself.
@@ -466,6 +474,33 @@ func representative(c *actorClass, e *roleEquiv) (*Node, *delegRole) {
 		}
 	}
 	return nil, nil
+}
+
+// delegJob is one representative pair to decide: the outcome goes to class.
+type delegJob struct {
+	class *actorClass
+	p     *Node
+	d     *delegRole
+}
+
+// decideAll decides every job, spread over GOMAXPROCS workers. Each writes
+// only its own class's outcome.
+func (g *Graph) decideAll(jobs []delegJob, relevantDoc func(*policy.Policy) bool) {
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) {
+					return
+				}
+				j := jobs[i]
+				j.class.out = g.decideDelegated(j.p, j.d, relevantDoc)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // decideDelegated evaluates one representative pair. Identity policies
