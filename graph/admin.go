@@ -40,7 +40,11 @@ func (g *Graph) IsAdmin(n *Node) bool {
 		if !ps.mayBeAdmin(cat) {
 			return false
 		}
-		admin, _, _ := ps.compile().admin(cat)
+		ps.compile()
+		if admin, decided := ps.quickAdmin(cat); decided {
+			return admin
+		}
+		admin, _, _ := ps.admin(cat)
 		return admin
 	})
 }
@@ -159,6 +163,58 @@ func (ps *permSet) admin(cat *actions.Catalogue) (bool, []StatementRef, []string
 		}
 	}
 	return true, srcs, keys
+}
+
+// quickAdmin decides admin-equivalence without partitioning the catalogue in
+// the common case: every layer that must allow (identity, the boundary, each
+// SCP) holds an unconditional Allow of every action on "*", and the Deny
+// statements are decided one representative action each. A Deny treats every
+// action it matches alike (the context and the resource "*" are the same for
+// all), so one evaluation per Deny says whether it takes its actions away for
+// good (not admin) or only without some context (still admin). decided is
+// false when the allows do not have that shape; admin then decides.
+func (ps *permSet) quickAdmin(cat *actions.Catalogue) (admin, decided bool) {
+	covered := map[*policy.Source]bool{}
+	identity := false
+	var denies []*stmt
+	for i := range ps.stmts {
+		s := &ps.stmts[i]
+		if s.st.Effect == policy.Deny {
+			denies = append(denies, s)
+			continue
+		}
+		if s.st.NotResource == nil && len(s.st.Conditions) == 0 && s.produces("*") && s.acts.Count() == cat.Len() {
+			if s.layer == policy.IdentityPolicy {
+				identity = true
+			} else {
+				covered[s.src] = true
+			}
+		}
+	}
+	if !identity || (ps.in.Boundary != nil && !covered[ps.in.Boundary]) {
+		return false, false
+	}
+	for i := range ps.in.SCPs {
+		if !covered[&ps.in.SCPs[i]] {
+			return false, false
+		}
+	}
+	gci, _ := cat.Lookup("sts:GetCallerIdentity")
+	for _, d := range denies {
+		rep := -1
+		d.acts.ForEach(func(id int) {
+			if rep < 0 && (gci == nil || id != gci.ID) {
+				rep = id
+			}
+		})
+		if rep < 0 {
+			continue // denies nothing but the always-allowed GetCallerIdentity
+		}
+		if res := ps.evaluate(cat.Action(rep).String(), "*"); res.Decision != policy.Allowed && !res.Conditional {
+			return false, true // this Deny takes its actions away for good
+		}
+	}
+	return true, true
 }
 
 // plainAdmin is admin's fast path for the common case — AdministratorAccess

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/testdata/gen"
 )
 
@@ -240,4 +241,37 @@ func TestWarmAdminAgreesWithIsAdmin(t *testing.T) {
 			t.Errorf("%s: WarmAdmin then IsAdmin = %v, IsAdmin alone = %v", n.Label(), got, want)
 		}
 	}
+}
+
+// quickAdmin must agree with the full partition of the catalogue wherever it
+// decides, on the demo account and a generated one (which mixes admins with
+// conditional and unconditional denies, boundaries and NotAction).
+func TestQuickAdminAgreesWithFullCheck(t *testing.T) {
+	cat := actions.Load()
+	small, err := gen.Account(gen.Options{Users: 400, Roles: 400, Groups: 30, Policies: 150, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, err := Build([]*model.Snapshot{small}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	decided := 0
+	for _, g := range []*Graph{demoGraph(t), gs} {
+		for _, n := range append(append([]*Node{}, g.Users()...), g.Roles()...) {
+			ps := g.permSet(n).compile()
+			quick, ok := ps.quickAdmin(cat)
+			if !ok {
+				continue
+			}
+			decided++
+			if full, _, _ := ps.admin(cat); quick != full {
+				t.Errorf("%s: quickAdmin = %v, full check = %v", n.Label(), quick, full)
+			}
+		}
+	}
+	if decided < 10 {
+		t.Fatalf("quickAdmin decided only %d principals: the test exercises nothing", decided)
+	}
+	t.Logf("quickAdmin decided %d principals", decided)
 }
