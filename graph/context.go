@@ -116,6 +116,7 @@ func (g *Graph) Request(n *Node, action, resource string, ctx policy.Context) *p
 	req.Principal = n.Principal
 	req.Context = merge(g.contextOf(n), ctx)
 	req.Known = knownKeys(n)
+	req.KnownService = g.svcKeys.absent(action)
 	if acct := resourceAccount(resource); acct != "" && acct != n.Account {
 		req.ResourceAccount = acct
 	}
@@ -147,7 +148,7 @@ func merge(base, over policy.Context) policy.Context {
 // caller supplies no keys, the node's precomputed context is shared instead
 // of copied. The evaluator never writes to a request's context.
 func (g *Graph) requestShared(n *Node, action, resource string, ctx policy.Context) policy.Request {
-	req := policy.Request{Principal: n.Principal, Action: action, Resource: resource, Known: knownKeys(n)}
+	req := policy.Request{Principal: n.Principal, Action: action, Resource: resource, Known: knownKeys(n), KnownService: g.svcKeys.absent(action)}
 	if len(ctx) == 0 {
 		req.Context = g.contextOf(n)
 	} else {

@@ -55,7 +55,8 @@ type Graph struct {
 	allowAll *policy.Policy // externals' own side, see Input
 	edges    int            // can-assume edges, explicit and delegated
 	deleg    delegation
-	perm     permCache // effective-permission memos, filled lazily
+	perm     permCache   // effective-permission memos, filled lazily
+	svcKeys  serviceKeys // per action: its service's keys it never carries
 }
 
 // Build indexes snaps. Several snapshots are several accounts: a principal of

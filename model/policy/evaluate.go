@@ -159,7 +159,12 @@ func (o *outcome) holds(mode int, eff Effect) bool {
 }
 
 func (e *evaluator) isKnown(key string) bool {
-	for _, k := range e.req.Known {
+	return knownIn(e.req.Known, key) || knownIn(e.req.KnownService, key)
+}
+
+// knownIn reports whether list names key, exactly or by a "prefix/" entry.
+func knownIn(list []string, key string) bool {
+	for _, k := range list {
 		if strings.EqualFold(k, key) || (strings.HasSuffix(k, "/") && hasPrefixFold(key, k)) {
 			return true
 		}

@@ -54,6 +54,11 @@ type Request struct {
 	// ("aws:principaltag/"). Absent keys not covered here are reported in
 	// Result.MissingContext when a relevant statement tests them.
 	Known []string
+	// KnownService lists, in the same form, the condition keys of the
+	// action's own service that AWS never sets for this action (from the
+	// action catalogue): "s3:prefix" on s3:GetObject is absent by fact, so a
+	// statement testing it is refuted rather than conditional.
+	KnownService []string
 	// Trace asks Evaluate to record, for every policy and statement, what
 	// matched and why. Leave it off in bulk queries: it allocates.
 	Trace bool
