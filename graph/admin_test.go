@@ -2,6 +2,7 @@ package graph
 
 import (
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -84,12 +85,12 @@ func TestIsAdminFixtures(t *testing.T) {
 		{"a permissions boundary limits an admin policy", s3Boundary, []string{star}, false, false},
 	}
 	for i, tc := range cases {
-		acct.user("u"+itoa(i), tc.boundary, tc.docs...)
+		acct.user("u"+strconv.Itoa(i), tc.boundary, tc.docs...)
 	}
 	g := acct.build()
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			n := resolvePerms(t, g, "u"+itoa(i))
+			n := resolvePerms(t, g, "u"+strconv.Itoa(i))
 			if got := g.IsAdmin(n); got != tc.admin {
 				t.Errorf("IsAdmin = %v, want %v", got, tc.admin)
 			}

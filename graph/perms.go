@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/iamx/iamx/model/actions"
@@ -53,7 +55,7 @@ func (r StatementRef) Label() string {
 	if r.Sid != "" {
 		return r.Sid
 	}
-	return "#" + itoa(r.Index)
+	return "#" + strconv.Itoa(r.Index)
 }
 
 // Restriction is what limits an action without removing it: a Deny on
@@ -826,25 +828,16 @@ func pruneCovered(list []string) []string {
 				break
 			}
 		}
-		if !covered && !contains(out, r) {
+		if !covered && !slices.Contains(out, r) {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func appendUnique(list []string, xs ...string) []string {
 	for _, x := range xs {
-		if !contains(list, x) {
+		if !slices.Contains(list, x) {
 			list = append(list, x)
 		}
 	}
@@ -858,14 +851,4 @@ func appendRef(list []StatementRef, r StatementRef) []StatementRef {
 		}
 	}
 	return append(list, r)
-}
-
-func itoa(i int) string {
-	if i < 0 {
-		return "-" + itoa(-i)
-	}
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }

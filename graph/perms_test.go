@@ -2,6 +2,7 @@ package graph
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -46,7 +47,7 @@ func (a *permsAccount) user(name, boundary string, docs ...string) {
 	u := &model.User{Name: name, Path: "/", ID: "AIDA" + strings.ToUpper(name), ARN: "arn:aws:iam::" + permsAcct + ":user/" + name,
 		PermissionsBoundary: boundary}
 	for i, d := range docs {
-		u.InlinePolicies = append(u.InlinePolicies, model.InlinePolicy{Name: "p" + itoa(i), Document: a.doc(d)})
+		u.InlinePolicies = append(u.InlinePolicies, model.InlinePolicy{Name: "p" + strconv.Itoa(i), Document: a.doc(d)})
 	}
 	a.s.Users = append(a.s.Users, u)
 }
@@ -56,7 +57,7 @@ func (a *permsAccount) role(name string, docs ...string) {
 	r := &model.Role{Name: name, Path: "/", ID: "AROA" + strings.ToUpper(name), ARN: "arn:aws:iam::" + permsAcct + ":role/" + name,
 		TrustPolicy: a.doc(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + permsAcct + `"},"Action":"sts:AssumeRole"}]}`)}
 	for i, d := range docs {
-		r.InlinePolicies = append(r.InlinePolicies, model.InlinePolicy{Name: "p" + itoa(i), Document: a.doc(d)})
+		r.InlinePolicies = append(r.InlinePolicies, model.InlinePolicy{Name: "p" + strconv.Itoa(i), Document: a.doc(d)})
 	}
 	a.s.Roles = append(a.s.Roles, r)
 }

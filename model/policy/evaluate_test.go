@@ -2,6 +2,7 @@ package policy
 
 import (
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -437,7 +438,7 @@ func TestEvaluateReasonsAndMissingContext(t *testing.T) {
 				if r.Sid != "" {
 					got = append(got, r.Sid)
 				} else {
-					got = append(got, "#"+itoa(r.Index))
+					got = append(got, "#"+strconv.Itoa(r.Index))
 				}
 			}
 			if !reflect.DeepEqual(got, c.reasons) {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -54,7 +55,7 @@ func ctxOf(kv map[string][]string) Context {
 func srcs(t testing.TB, typ PolicyType, docs ...string) []Source {
 	out := make([]Source, 0, len(docs))
 	for i, d := range docs {
-		out = append(out, Source{Type: typ, Name: "p" + itoa(i), Owner: "owner", Policy: mustParse(t, d)})
+		out = append(out, Source{Type: typ, Name: "p" + strconv.Itoa(i), Owner: "owner", Policy: mustParse(t, d)})
 	}
 	return out
 }

@@ -5,6 +5,8 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
 package policy
 
+import "strconv"
+
 // Effect is a statement's Effect element.
 type Effect uint8
 
@@ -51,7 +53,7 @@ func (s *Statement) Label() string {
 	if s.Sid != "" {
 		return s.Sid
 	}
-	return "#" + itoa(s.Index)
+	return "#" + strconv.Itoa(s.Index)
 }
 
 // Principals is the value of a Principal or NotPrincipal element: either the
@@ -111,26 +113,4 @@ var Operators = []string{
 	"Bool", "BinaryEquals", "IpAddress", "NotIpAddress",
 	"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
 	"Null",
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	neg := i < 0
-	if neg {
-		i = -i
-	}
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	if neg {
-		n--
-		b[n] = '-'
-	}
-	return string(b[n:])
 }
