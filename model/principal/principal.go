@@ -65,7 +65,7 @@ func Parse(s string) (Principal, error) {
 	case s == "*":
 		return Principal{Kind: Anyone, ID: "*", Name: "*"}, nil
 	case arn.IsAccountID(s):
-		return Principal{Kind: Account, ID: arn.Root("aws", s), Account: s, Name: s}, nil
+		return NewAccount("aws", s), nil
 	case strings.HasPrefix(s, "arn:"):
 		return FromARN(s)
 	case isServiceName(s):
@@ -87,8 +87,11 @@ func FromARN(s string) (Principal, error) {
 	case "iam:role":
 		p.Kind = Role
 	case "iam:oidc-provider", "iam:saml-provider":
-		p.Kind = Federated
-		p.Name = strings.SplitN(a.Resource, "/", 2)[1]
+		_, name, ok := strings.Cut(a.Resource, "/")
+		if !ok || name == "" {
+			return Principal{}, fmt.Errorf("principal %q: identity provider ARN has no provider name", s)
+		}
+		p.Kind, p.Name = Federated, name
 	case "sts:assumed-role":
 		p.Kind = AssumedRole
 	case "sts:federated-user":

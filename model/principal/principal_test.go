@@ -30,9 +30,23 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q) = %v %q %q, want %v %q %q", tc.in, p.Kind, p.ID, p.Account, tc.kind, tc.id, tc.account)
 		}
 	}
-	for _, bad := range []string{"", "alice", "arn:aws:s3:::bucket", "arn:aws:iam::1:group/x", "not a service"} {
+	for _, bad := range []string{"", "alice", "arn:aws:s3:::bucket", "arn:aws:iam::1:group/x", "not a service",
+		"arn:aws:iam::111122223333:oidc-provider:x", "arn:aws:iam::111122223333:saml-provider/"} {
 		if _, err := Parse(bad); err == nil {
 			t.Errorf("Parse(%q) succeeded, want an error", bad)
 		}
 	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"*", "111122223333", "arn:aws:iam::1:oidc-provider:x", "arn:aws:sts::1:assumed-role/R/s", "lambda.amazonaws.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := Parse(s)
+		if err == nil && p.ID == "" {
+			t.Fatalf("Parse(%q) succeeded with an empty ID", s)
+		}
+		NewFederated(s)
+	})
 }
