@@ -94,12 +94,13 @@ type compiledCondition struct {
 	ifExists  bool
 	qualifier SetQualifier
 	values    []condValue
+	unknown   bool // an operator AWS does not have (only in hand-built conditions): never true
 }
 
 func compileCondition(c *Condition, vars bool) compiledCondition {
-	op := baseOps[c.Base]
+	op, known := baseOps[c.Base]
 	cc := compiledCondition{
-		key: strings.ToLower(c.Key), name: c.Key, kind: op.kind, negated: op.negated,
+		key: strings.ToLower(c.Key), name: c.Key, kind: op.kind, negated: op.negated, unknown: !known,
 		ifExists: c.IfExists, qualifier: c.Qualifier,
 		values: make([]condValue, len(c.Values)),
 	}
@@ -141,6 +142,9 @@ func definite(b bool) condOutcome { return condOutcome{given: b, canTrue: b, can
 
 // eval evaluates the condition against the request context.
 func (c *compiledCondition) eval(e *evaluator) condOutcome {
+	if c.unknown {
+		return definite(false)
+	}
 	vals, present := e.ctx[c.key]
 	if present && len(vals) == 0 && c.qualifier == Single {
 		present = false // an empty set carries no value to compare

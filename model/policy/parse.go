@@ -249,13 +249,11 @@ func ParseOperator(op string) (base string, ifExists bool, q SetQualifier, err e
 	if strings.HasSuffix(rest, "IfExists") {
 		ifExists, rest = true, strings.TrimSuffix(rest, "IfExists")
 	}
-	for _, known := range Operators {
-		if rest == known {
-			if rest == "Null" && ifExists {
-				return "", false, 0, fmt.Errorf("unknown condition operator %q (Null has no IfExists form)", op)
-			}
-			return rest, ifExists, q, nil
+	if _, known := baseOps[rest]; known {
+		if rest == "Null" && ifExists {
+			return "", false, 0, fmt.Errorf("unknown condition operator %q (Null has no IfExists form)", op)
 		}
+		return rest, ifExists, q, nil
 	}
 	return "", false, 0, fmt.Errorf("unknown condition operator %q", op)
 }

@@ -91,26 +91,4 @@ type Condition struct {
 // StringNotLike, ArnNotEquals, ArnNotLike, NotIpAddress, NumericNotEquals,
 // DateNotEquals, StringNotEqualsIgnoreCase), which AWS evaluates as true when
 // the key is absent from the request.
-func (c *Condition) Negated() bool {
-	switch c.Base {
-	case "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "NumericNotEquals",
-		"DateNotEquals", "ArnNotEquals", "ArnNotLike", "NotIpAddress":
-		return true
-	}
-	return false
-}
-
-// Operators lists every base condition operator AWS accepts.
-//
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
-var Operators = []string{
-	"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
-	"StringLike", "StringNotLike",
-	"NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
-	"NumericGreaterThan", "NumericGreaterThanEquals",
-	"DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals",
-	"DateGreaterThan", "DateGreaterThanEquals",
-	"Bool", "BinaryEquals", "IpAddress", "NotIpAddress",
-	"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
-	"Null",
-}
+func (c *Condition) Negated() bool { return baseOps[c.Base].negated }

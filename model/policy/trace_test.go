@@ -35,3 +35,20 @@ func TestTraceBriefKeepsOnlyStatementsForTheAction(t *testing.T) {
 		t.Fatalf("full trace has %d statements, want 3", n)
 	}
 }
+
+// A hand-built Condition whose operator AWS does not have never holds (a
+// parsed document cannot carry one: Parse rejects it). It must not behave
+// like StringEquals.
+func TestUnknownOperatorNeverHolds(t *testing.T) {
+	p := &Policy{Version: "2012-10-17", Statements: []Statement{{Effect: Allow, Action: []string{"s3:GetObject"}, Resource: []string{"*"},
+		Conditions: []Condition{{Operator: "StringEqualz", Base: "StringEqualz", Key: "aws:username", Values: []string{"u"}}}}}}
+	in := &Input{Identity: []Source{{Type: IdentityPolicy, Name: "p", Policy: p}}}
+	req := &Request{Principal: principal.Principal{Kind: principal.User, ID: "arn:aws:iam::111122223333:user/u", Account: "111122223333"},
+		Action: "s3:GetObject", Resource: "*", Context: Context{"aws:username": {"u"}}}
+	if r := Evaluate(req, in); r.Decision != ImplicitDeny || r.Conditional {
+		t.Fatalf("got %v conditional=%v, want implicit-deny", r.Decision, r.Conditional)
+	}
+	if (&Condition{Base: "StringNotLike"}).Negated() != true || (&Condition{Base: "StringLike"}).Negated() {
+		t.Fatal("Negated must follow the operator table")
+	}
+}
