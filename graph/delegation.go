@@ -170,8 +170,16 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 			}
 			set[k] = true
 			for _, v := range c.Values {
-				noteVariables(v, set)
+				variableKeys(v, set)
 			}
+		}
+		// "${aws:username}" in a Resource decides, per principal, whether
+		// the statement names the role: its keys split classes too.
+		for _, r := range st.Resource {
+			variableKeys(r, set)
+		}
+		for _, r := range st.NotResource {
+			variableKeys(r, set)
 		}
 		out := make([]string, 0, len(set))
 		for k := range set {
@@ -623,22 +631,6 @@ func (g *Graph) delegatedIn(r *Node, f func(Edge) bool) bool {
 		}
 	}
 	return true
-}
-
-// noteVariables adds the keys of ${…} policy variables in s.
-func noteVariables(s string, keys map[string]bool) {
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			return
-		}
-		j := strings.IndexByte(s[i:], '}')
-		if j < 0 {
-			return
-		}
-		keys[strings.ToLower(s[i+2:i+j])] = true
-		s = s[i+j+1:]
-	}
 }
 
 // variablesAsWildcards replaces each ${…} with *, giving a pattern that

@@ -82,7 +82,7 @@ func (c *permCache) isAdmin(n *Node, sig string, decide func() bool) bool {
 func adminSignature(ps *permSet) string {
 	var b strings.Builder
 	b.WriteString(ps.n.Kind.String())
-	keys := map[string]struct{}{}
+	keys := map[string]bool{}
 	add := func(tag byte, src *policy.Source) {
 		if src == nil {
 			return
@@ -96,7 +96,7 @@ func adminSignature(ps *permSet) string {
 		for i := range src.Policy.Statements {
 			st := &src.Policy.Statements[i]
 			for _, c := range st.Conditions {
-				keys[strings.ToLower(c.Key)] = struct{}{}
+				keys[strings.ToLower(c.Key)] = true
 				for _, v := range c.Values {
 					variableKeys(v, keys)
 				}
@@ -128,8 +128,9 @@ func adminSignature(ps *permSet) string {
 	return b.String()
 }
 
-// variableKeys adds the lower-cased keys of the ${…} variables in s.
-func variableKeys(s string, keys map[string]struct{}) {
+// variableKeys adds the lower-cased keys of the ${…} variables in s,
+// without a default ("${aws:username, 'none'}" reads aws:username).
+func variableKeys(s string, keys map[string]bool) {
 	for {
 		i := strings.Index(s, "${")
 		if i < 0 {
@@ -141,7 +142,7 @@ func variableKeys(s string, keys map[string]struct{}) {
 			return
 		}
 		key, _, _ := strings.Cut(s[:j], ",")
-		keys[strings.ToLower(strings.TrimSpace(key))] = struct{}{}
+		keys[strings.ToLower(strings.TrimSpace(key))] = true
 		s = s[j+1:]
 	}
 }

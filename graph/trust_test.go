@@ -239,3 +239,35 @@ func TestEdgeSeparatesDenyConditions(t *testing.T) {
 			edge.Conditional, edge.Conditions, edge.Unless)
 	}
 }
+
+// A trust policy that names the account root delegates to the account's
+// identity policies, and "${aws:username}" in an identity policy's Resource
+// resolves per user: alice may assume role/alice, bob may not, though both
+// hold the same managed policy. Delegated classes must keep them apart.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+func TestDelegationSeparatesPrincipalsByResourceVariables(t *testing.T) {
+	a := fxNew(t, "111122223333")
+	arn := a.managed("AssumeOwnRole", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
+		"Resource":"arn:aws:iam::111122223333:role/${aws:username}"}]}`)
+	for _, name := range []string{"alice", "bob"} {
+		u := a.user(name, nil)
+		u.AttachedPolicies = []model.AttachedPolicy{{Name: "AssumeOwnRole", ARN: arn}}
+	}
+	a.role("alice", fxTrust("arn:aws:iam::111122223333:root"))
+	g := fxBuild(t, a)
+	role := fxNode(t, g, "role/alice")
+	for _, tc := range []struct {
+		user string
+		want bool
+	}{{"alice", true}, {"bob", false}} {
+		u := fxNode(t, g, "user/"+tc.user)
+		has := false
+		for _, e := range g.Assumes(u) {
+			has = has || e.To == role
+		}
+		can := g.Can(u, "sts:AssumeRole", role.ARN, nil, false).Decision == policy.Allowed
+		if has != tc.want || can != tc.want {
+			t.Errorf("user/%s → role/alice: edge %v, evaluator allows %v; want both %v", tc.user, has, can, tc.want)
+		}
+	}
+}
