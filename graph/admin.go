@@ -31,6 +31,11 @@ func (g *Graph) IsAdmin(n *Node) bool {
 	if n == nil {
 		return false
 	}
+	// Lists ask this for every row they draw: answer from the memo before
+	// gathering the principal's policies.
+	if v, ok := g.perm.adminOf(n); ok {
+		return v
+	}
 	ps := g.permSet(n)
 	if ps == nil {
 		return false

@@ -276,3 +276,17 @@ func TestQuickAdminAgreesWithFullCheck(t *testing.T) {
 	}
 	t.Logf("quickAdmin decided %d principals", decided)
 }
+
+// BenchmarkIsAdminWarm is what a list redraw costs once the answers are known:
+// a memo lookup per row.
+func BenchmarkIsAdminWarm(b *testing.B) {
+	g := referenceGraph(b)
+	actors := append(append([]*Node{}, g.Users()...), g.Roles()...)
+	g.WarmAdmin(actors)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, n := range actors {
+			g.IsAdmin(n)
+		}
+	}
+}

@@ -43,6 +43,14 @@ func (c *permCache) statementActions(cat *actions.Catalogue, st *policy.Statemen
 	return b
 }
 
+// adminOf returns the memoised answer for n, if there is one.
+func (c *permCache) adminOf(n *Node) (admin, ok bool) {
+	c.mu.Lock()
+	admin, ok = c.admin[n]
+	c.mu.Unlock()
+	return admin, ok
+}
+
 // isAdmin returns the memoised answer for n, computing it with decide once
 // per node and once per signature (sig may be empty: no sharing). Transient
 // nodes (externals resolved on demand, ID -1) are not cached.
