@@ -18,7 +18,7 @@ import (
 // inside the program (a tea.Cmd with a progress view), so a slow live
 // capture shows its streams and a failure is a readable screen.
 func runExplorer(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet("iamx")
+	fs := newFlagSet("explorer")
 	var src sourceFlags
 	src.register(fs)
 	mouse := fs.Bool("mouse", false, "enable the mouse: the wheel scrolls, a click selects")
@@ -35,6 +35,9 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 	if err := requireTerminal(); err != nil {
 		// No explorer without a terminal (a script, a pipe). A broken snapshot
 		// is still the more useful thing to report, so check files first.
+		if _, lerr := src.loadSCPs(); lerr != nil {
+			return fail(e, lerr)
+		}
 		if !src.isLive() {
 			if _, lerr := src.loadFiles(); lerr != nil {
 				return fail(e, lerr)
@@ -50,8 +53,16 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 		NoColor: os.Getenv("NO_COLOR") != "", // any non-empty value: https://no-color.org
 		Mouse:   *mouse,
 	})
-	if _, err := tea.NewProgram(m, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		return fail(e, fmt.Errorf("explorer: %w", err))
+	if _, err := tea.NewProgram(m, tea.WithContext(ctx)).Run(); err != nil {
+		switch {
+		case errors.Is(err, tea.ErrProgramPanic):
+			// Bubble Tea restored the terminal; the exit status must still say so.
+			return fail(e, errors.New("explorer: internal error (a bug in iamx); the query commands (can, who-can, perms, chains) still work"))
+		case ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted):
+			// ctrl+c or a cancelled context: an ordinary way out.
+		default:
+			return fail(e, fmt.Errorf("explorer: %w", err))
+		}
 	}
 	if err := m.LoadErr(); err != nil {
 		// The screen said it; say it once more where scripts and scrollback see it.
@@ -62,6 +73,11 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 
 // exploreLoad loads SOURCE and builds the graph, reporting progress.
 func exploreLoad(ctx context.Context, src *sourceFlags, report func(tui.Progress)) (*graph.Graph, error) {
+	// SCP files first: a mistyped path should not cost a whole live capture.
+	scps, err := src.loadSCPs()
+	if err != nil {
+		return nil, err
+	}
 	var snaps []*model.Snapshot
 	if src.isLive() {
 		snap, err := exploreCapture(ctx, src, report)
@@ -72,21 +88,16 @@ func exploreLoad(ctx context.Context, src *sourceFlags, report func(tui.Progress
 	} else {
 		step := "reading " + src.describe()
 		report(tui.Progress{Stream: step})
-		var err error
 		if snaps, err = src.loadFiles(); err != nil {
 			report(tui.Progress{Stream: step, Done: true, Err: err})
 			return nil, err
 		}
 		report(tui.Progress{Stream: step, Done: true})
 	}
-	scps, err := src.loadSCPs()
-	if err != nil {
-		return nil, err
-	}
 	report(tui.Progress{Stream: "indexing"})
 	g, err := graph.Build(snaps, graph.Options{SCPs: scps})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
 	}
 	report(tui.Progress{Stream: "indexing", Done: true})
 	return g, nil

@@ -22,6 +22,7 @@ func TestExplorerWithoutTerminal(t *testing.T) {
 		want string
 	}{
 		{"missing snapshot names the file", []string{"--snapshot", "/nonexistent/acct.json"}, "/nonexistent/acct.json: no such file"},
+		{"missing SCP file names the file", []string{"--demo", "--scp", "/nonexistent/scp.json"}, "/nonexistent/scp.json: no such file"},
 		{"good source says a terminal is needed", []string{"--demo"}, "the explorer needs a terminal"},
 	}
 	for _, tc := range cases {

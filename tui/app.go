@@ -431,10 +431,11 @@ func (m *Model) handleInputKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch m.mode {
 	case modeCommand:
-		switch msg.String() {
-		case "tab":
+		if key.Matches(msg, m.c.Keys.Complete) {
 			m.input.Set(completeCommand(m.c.Graph, m.input.String()))
 			return nil
+		}
+		switch msg.String() {
 		case "up":
 			if m.histPos > 0 {
 				m.histPos--
