@@ -150,24 +150,6 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// chainTree is the paths merged by common prefix, for the text tree.
-type chainTree struct {
-	node     *graph.Node
-	edge     *graph.Edge // the hop into node; nil at the root
-	children []*chainTree
-}
-
-func (t *chainTree) child(n *graph.Node, e *graph.Edge) *chainTree {
-	for _, c := range t.children {
-		if c.node == n && c.edge.Kind == e.Kind {
-			return c
-		}
-	}
-	c := &chainTree{node: n, edge: e}
-	t.children = append(t.children, c)
-	return c
-}
-
 // printChainTree prints paths as a tree: forward from the principal, or, for
 // reverse, from the target role back to whoever can reach it.
 func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, root *graph.Node, res graph.ChainResult, reverse bool) {
@@ -179,20 +161,7 @@ func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, r
 		}
 		return
 	}
-	tree := &chainTree{node: root}
-	for i := range res.Paths {
-		hops := res.Paths[i].Hops
-		t := tree
-		if reverse {
-			for j := len(hops) - 1; j >= 0; j-- {
-				t = t.child(hops[j].From, &hops[j])
-			}
-		} else {
-			for j := range hops {
-				t = t.child(hops[j].To, &hops[j])
-			}
-		}
-	}
+	tree := graph.NewPathTree(root, res.Paths, reverse)
 	head := nodeLabel(g, root)
 	if reverse {
 		head += "  ← who can assume it"
@@ -209,20 +178,20 @@ func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, r
 	fmt.Fprintf(w, "\n%s.\n", summary)
 }
 
-func printChainChildren(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, t *chainTree, indent string) {
-	for i, c := range t.children {
+func printChainChildren(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, t *graph.PathTree, indent string) {
+	for i, c := range t.Children {
 		branch, next := "├─ ", "│  "
-		if i == len(t.children)-1 {
+		if i == len(t.Children)-1 {
 			branch, next = "└─ ", "   "
 		}
-		line := nodeLabel(g, c.node)
-		if c.node.Kind == graph.KindRole && admin(c.node) {
+		line := nodeLabel(g, c.Node)
+		if c.Node.Kind == graph.KindRole && admin(c.Node) {
 			line += " [admin]"
 		}
-		if c.node.Dangling {
+		if c.Node.Dangling {
 			line += " [deleted]"
 		}
-		fmt.Fprintf(w, "%s%s%s  (%s)\n", indent, branch, line, hopNote(c.edge))
+		fmt.Fprintf(w, "%s%s%s  (%s)\n", indent, branch, line, hopNote(c.Edge))
 		printChainChildren(w, g, admin, c, indent+next)
 	}
 }

@@ -12,25 +12,6 @@ import (
 // when it cut.
 const chainLimit = 500
 
-// chainTree merges assume-role paths that share a prefix into a tree, so
-// five paths through the same first role draw that role once.
-type chainTree struct {
-	node *graph.Node
-	edge *graph.Edge // the hop that reached node; nil at the root
-	kids []*chainTree
-}
-
-func (t *chainTree) child(n *graph.Node, e *graph.Edge) *chainTree {
-	for _, k := range t.kids {
-		if k.node == n {
-			return k
-		}
-	}
-	k := &chainTree{node: n, edge: e}
-	t.kids = append(t.kids, k)
-	return k
-}
-
 // chainLines is the Chains tab: where this principal can get to by
 // assuming roles ("can reach") and who can get here ("reached by"), each as
 // a tree with the conditions of every hop on its edge.
@@ -41,14 +22,11 @@ func (p *principalPage) chainLines() []detailLine {
 	var out []detailLine
 
 	fwd := g.ChainsResult(p.n, opts)
-	root := &chainTree{node: p.n}
+	root := graph.NewPathTree(p.n, fwd.Paths, false)
 	reach := map[*graph.Node]bool{}
 	for _, path := range fwd.Paths {
-		t := root
 		for i := range path.Hops {
-			h := &path.Hops[i]
-			t = t.child(h.To, h)
-			reach[h.To] = true
+			reach[path.Hops[i].To] = true
 		}
 	}
 	out = append(out, detailHeading(st, fmt.Sprintf("Can reach: %s (%s%s)", countOf(len(reach), "role", "roles"), countOf(len(fwd.Paths), "path", "paths"), truncNote(fwd.Truncated))))
@@ -60,14 +38,11 @@ func (p *principalPage) chainLines() []detailLine {
 
 	if p.n.Kind == graph.KindRole {
 		back := g.ChainsToResult(p.n, opts)
-		rroot := &chainTree{node: p.n}
+		rroot := graph.NewPathTree(p.n, back.Paths, true)
 		from := map[*graph.Node]bool{}
 		for _, path := range back.Paths {
-			t := rroot
-			for i := len(path.Hops) - 1; i >= 0; i-- {
-				h := &path.Hops[i]
-				t = t.child(h.From, h)
-				from[h.From] = true
+			for i := range path.Hops {
+				from[path.Hops[i].From] = true
 			}
 		}
 		out = append(out, detailBlank(), detailHeading(st, fmt.Sprintf("Reached by: %s (%s%s)", countOf(len(from), "principal", "principals"), countOf(len(back.Paths), "path", "paths"), truncNote(back.Truncated))))
@@ -94,25 +69,25 @@ func detailMuted(st *Styles, s string) detailLine {
 // treeLines draws a chain tree. The root is the page's own principal; each
 // child line names the next principal (enter opens it) with the hop's kind
 // and conditions, and a warning mark when the hop is conditional.
-func treeLines(st *Styles, root *chainTree, indent string, forward bool) []detailLine {
-	out := []detailLine{{plain: indent + root.node.Label(), styled: indent + st.Title.Render(root.node.Label()), node: root.node}}
+func treeLines(st *Styles, root *graph.PathTree, indent string, forward bool) []detailLine {
+	out := []detailLine{{plain: indent + root.Node.Label(), styled: indent + st.Title.Render(root.Node.Label()), node: root.Node}}
 	arrow := "─▶ "
 	if !forward {
 		arrow = "◀─ "
 	}
-	var walk func(t *chainTree, prefix string)
-	walk = func(t *chainTree, prefix string) {
-		for i, k := range t.kids {
-			last := i == len(t.kids)-1
+	var walk func(t *graph.PathTree, prefix string)
+	walk = func(t *graph.PathTree, prefix string) {
+		for i, k := range t.Children {
+			last := i == len(t.Children)-1
 			branch, next := "├", "│   "
 			if last {
 				branch, next = "└", "    "
 			}
-			name := k.node.Label()
+			name := k.Node.Label()
 			lead := indent + prefix + branch + arrow
 			plain := lead + name
 			styled := st.Muted.Render(lead) + name
-			if e := k.edge; e != nil {
+			if e := k.Edge; e != nil {
 				kind := e.Kind
 				if kind != graph.EdgeAssumeRole {
 					plain += "  " + kind
@@ -127,7 +102,7 @@ func treeLines(st *Styles, root *chainTree, indent string, forward bool) []detai
 					styled += " " + st.Warning.Render("conditional")
 				}
 			}
-			out = append(out, detailLine{plain: plain, styled: styled, node: k.node})
+			out = append(out, detailLine{plain: plain, styled: styled, node: k.Node})
 			walk(k, prefix+next)
 		}
 	}
