@@ -377,7 +377,7 @@ func fillAccount(s *model.Snapshot) {
 		}
 	}
 	for _, p := range s.Policies {
-		if !strings.Contains(p.ARN, ":iam::aws:") && try(p.ARN) {
+		if !p.IsAWSManaged() && try(p.ARN) {
 			return
 		}
 	}

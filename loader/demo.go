@@ -9,9 +9,5 @@ import (
 // 111122223333, with the users, roles and policies the tests and the
 // explorer's --demo use. Each call returns a fresh snapshot.
 func Demo() (*model.Snapshot, error) {
-	s, err := Read(demo.Reader(), "demo")
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	return Read(demo.Reader(), "demo")
 }

@@ -157,10 +157,6 @@ func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
 		// Pages saved one after another as a JSON array.
 		var pages []wireGAAD
 		if err := json.Unmarshal(trimmed, &pages); err != nil {
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				return nil, syntaxErr(name, trimmed, se)
-			}
 			var ute *json.UnmarshalTypeError
 			if errors.As(err, &ute) && ute.Field == "" {
 				return nil, fileErr(name, "wrong top-level shape: expected an object (an iamx snapshot or get-account-authorization-details output) or an array of such pages, found an array of %ss", firstWord(jsonValueWord(ute.Value)))

@@ -174,9 +174,11 @@ func (p *ManagedPolicy) DefaultVersion() *PolicyVersion {
 }
 
 // IsAWSManaged reports whether the policy is owned by AWS (arn:aws:iam::aws:policy/…).
-func (p *ManagedPolicy) IsAWSManaged() bool { return isAWSManagedARN(p.ARN) }
+func (p *ManagedPolicy) IsAWSManaged() bool { return IsAWSManagedARN(p.ARN) }
 
-func isAWSManagedARN(s string) bool {
+// IsAWSManagedARN reports whether a policy ARN names an AWS managed policy:
+// arn:PARTITION:iam::aws:policy/….
+func IsAWSManagedARN(s string) bool {
 	// arn:PARTITION:iam::aws:policy/…
 	for i, colons := 0, 0; i < len(s); i++ {
 		if s[i] == ':' {

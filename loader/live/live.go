@@ -398,7 +398,7 @@ func policiesInUse(doc gaadDoc) []types.ManagedPolicyDetail {
 	out := make([]types.ManagedPolicyDetail, 0, len(doc.Policies))
 	for _, p := range doc.Policies {
 		arn := aws.ToString(p.Arn)
-		managed := (&model.ManagedPolicy{ARN: arn}).IsAWSManaged()
+		managed := model.IsAWSManagedARN(arn)
 		if !managed || used[arn] || aws.ToInt32(p.AttachmentCount) > 0 || aws.ToInt32(p.PermissionsBoundaryUsageCount) > 0 {
 			out = append(out, p)
 		}

@@ -47,15 +47,6 @@ func Parse(s string) (ARN, error) {
 	return a, nil
 }
 
-// MustParse is Parse for constants in tests and the demo account; it panics on error.
-func MustParse(s string) ARN {
-	a, err := Parse(s)
-	if err != nil {
-		panic(err)
-	}
-	return a
-}
-
 // String returns the ARN in its canonical text form.
 func (a ARN) String() string {
 	return "arn:" + a.Partition + ":" + a.Service + ":" + a.Region + ":" + a.Account + ":" + a.Resource

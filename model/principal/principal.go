@@ -38,10 +38,6 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", k)
 }
 
-// IsIAM reports whether principals of this kind are IAM identities of an
-// account that carry identity-based policies (users and roles).
-func (k Kind) IsIAM() bool { return k == User || k == Role }
-
 // Principal identifies one principal.
 type Principal struct {
 	Kind    Kind
