@@ -2,6 +2,7 @@ package graph
 
 import (
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -262,7 +263,7 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 		for _, x := range rsig {
 			b = append(b, '0'+x)
 		}
-		if bytesContain(rsig, 2) {
+		if slices.Contains(rsig, 2) {
 			// Whether a pattern matches depends on the principal: this
 			// role is its own class.
 			b = append(b, d.role.ARN...)
@@ -279,7 +280,7 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 
 	// Per role class: principal classes, and one evaluation each.
 	var jobs []delegJob
-	for ei, e := range dl.equivs {
+	for _, e := range dl.equivs {
 		rep := e.roles[0]
 		trustKeys := map[string]bool{}
 		tp := rep.role.Role.TrustPolicy.Policy
@@ -406,7 +407,6 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 				jobs = append(jobs, delegJob{c, p, d})
 			}
 		}
-		_ = ei
 	}
 	// The representatives' evaluations are independent reads of the graph:
 	// decide them on every core.
@@ -458,15 +458,6 @@ func sortedClassIDs(m map[uint64]int32) []int32 {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
-}
-
-func bytesContain(b []uint8, x uint8) bool {
-	for _, v := range b {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // representative picks a member pair of a principal class and a role class

@@ -110,13 +110,6 @@ func sourceName(s *model.Snapshot) string {
 	return "snapshot"
 }
 
-func partitionOf(s *model.Snapshot) string {
-	if s != nil && s.Partition != "" {
-		return s.Partition
-	}
-	return "aws"
-}
-
 // add gives n its ID and indexes it by ARN and name.
 func (g *Graph) add(n *Node) *Node {
 	n.ID = len(g.nodes)

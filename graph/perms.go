@@ -647,7 +647,7 @@ func (s *stmt) produces(r string) bool {
 		return r == "*"
 	}
 	for _, p := range s.resources {
-		if p == r || resourceGlob(p, r) {
+		if p == r || globMatch(p, r, false) {
 			return true
 		}
 	}
@@ -777,36 +777,10 @@ func substitute(s string, ctx policy.Context, vars bool) string {
 	}
 }
 
-// resourceGlob matches s against pattern p with * and ? (case-sensitive, as
-// resources are). It is only used to tidy lists, never to decide access.
-func resourceGlob(p, s string) bool {
-	pi, si := 0, 0
-	starP, starS := -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(p) && p[pi] == '*':
-			starP, starS = pi, si
-			pi++
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			pi++
-			si++
-		case starP >= 0:
-			starS++
-			pi, si = starP+1, starS
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
-
 // coveredBy reports whether another pattern in list covers r.
 func coveredBy(r string, list []string) bool {
 	for _, q := range list {
-		if q == r || resourceGlob(q, r) {
+		if q == r || globMatch(q, r, false) {
 			return true
 		}
 	}
@@ -823,7 +797,7 @@ func pruneCovered(list []string) []string {
 	for i, r := range list {
 		covered := false
 		for j, q := range list {
-			if i != j && q != r && resourceGlob(q, r) {
+			if i != j && q != r && globMatch(q, r, false) {
 				covered = true
 				break
 			}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -447,21 +448,9 @@ func edgeConditions(res policy.Result, reasons []policy.Reason) (conds, unless [
 
 func appendCondition(list []policy.Condition, c policy.Condition) []policy.Condition {
 	for _, have := range list {
-		if have.Operator == c.Operator && strings.EqualFold(have.Key, c.Key) && equalStrings(have.Values, c.Values) {
+		if have.Operator == c.Operator && strings.EqualFold(have.Key, c.Key) && slices.Equal(have.Values, c.Values) {
 			return list
 		}
 	}
 	return append(list, c)
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
