@@ -78,9 +78,21 @@ type roleEquiv struct {
 type delegOutcome struct {
 	conditional bool
 	missing     []string
-	conditions  []policy.Condition
-	unless      []policy.Condition
-	reasons     []reasonTmpl
+
+	// The edge's detail (conditions, unless, reasons) comes from a traced
+	// evaluation of the representative pair p → d.role, run the first time
+	// an edge of the class is materialised: tens of thousands of classes
+	// have edges, and a query shows the detail of a handful.
+	p      *Node
+	d      *delegRole
+	once   sync.Once
+	detail delegDetail
+}
+
+type delegDetail struct {
+	conditions []policy.Condition
+	unless     []policy.Condition
+	reasons    []reasonTmpl
 }
 
 // reasonTmpl is a reason whose policy is named relative to the pair:
@@ -99,6 +111,9 @@ type delegation struct {
 	ordinal []int32 // by node ID: index in Graph.actors, or -1
 	classes []*actorClass
 	equivs  []*roleEquiv
+	// relevant holds the documents with a statement that could match
+	// sts:AssumeRole; only they are given to the evaluator.
+	relevant map[*policy.Policy]bool
 }
 
 // newDelegRole returns the delegation record for a role whose trust policy
@@ -235,7 +250,12 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 			bdInfos[ai] = infosOf(a.boundary.Policy)
 		}
 	}
-	relevantDoc := func(p *policy.Policy) bool { return len(infos[p]) > 0 }
+	dl.relevant = make(map[*policy.Policy]bool, len(infos))
+	for p, l := range infos {
+		if len(l) > 0 {
+			dl.relevant[p] = true
+		}
+	}
 
 	// Role classes.
 	equivByKey := map[string]int32{}
@@ -410,7 +430,7 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	}
 	// The representatives' evaluations are independent reads of the graph:
 	// decide them on every core.
-	g.decideAll(jobs, relevantDoc)
+	g.decideAll(jobs)
 	for _, e := range dl.equivs {
 		for ai := range e.classOf {
 			if ci := e.classOf[ai]; ci >= 0 {
@@ -484,7 +504,7 @@ type delegJob struct {
 
 // decideAll decides every job, spread over GOMAXPROCS workers. Each writes
 // only its own class's outcome.
-func (g *Graph) decideAll(jobs []delegJob, relevantDoc func(*policy.Policy) bool) {
+func (g *Graph) decideAll(jobs []delegJob) {
 	next := atomic.Int64{}
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
@@ -495,17 +515,18 @@ func (g *Graph) decideAll(jobs []delegJob, relevantDoc func(*policy.Policy) bool
 					return
 				}
 				j := jobs[i]
-				j.class.out = g.decideDelegated(j.p, j.d, relevantDoc)
+				j.class.out = g.decideDelegated(j.p, j.d)
 			}
 		})
 	}
 	wg.Wait()
 }
 
-// decideDelegated evaluates one representative pair. Identity policies
-// with no statement that could match sts:AssumeRole cannot bear on the
-// decision and are left out, which keeps the traced evaluation short.
-func (g *Graph) decideDelegated(p *Node, d *delegRole, relevantDoc func(*policy.Policy) bool) *delegOutcome {
+// delegInput is the evaluation of the representative pair p → d.role.
+// Identity policies with no statement that could match sts:AssumeRole
+// cannot bear on the decision and are left out, which keeps the evaluation
+// (and its trace) short.
+func (g *Graph) delegInput(p *Node, d *delegRole) (policy.Request, policy.Input) {
 	r := d.role
 	req := g.requestShared(p, actionAssumeRole, r.ARN, nil)
 	req.ResourceAccount = r.Account
@@ -515,45 +536,61 @@ func (g *Graph) decideDelegated(p *Node, d *delegRole, relevantDoc func(*policy.
 	in := g.Input(p, &req)
 	var identity []policy.Source
 	for _, src := range in.Identity {
-		if relevantDoc(src.Policy) {
+		if g.deleg.relevant[src.Policy] {
 			identity = append(identity, src)
 		}
 	}
 	in.Identity = identity
-	// Decide first without a trace (it allocates for every statement), then
-	// trace only the pairs that do form an edge, for its conditions.
-	if res := policy.Evaluate(&req, &in); res.Decision != policy.Allowed && !res.Conditional {
+	return req, in
+}
+
+// decideDelegated evaluates one representative pair, untraced: whether
+// there is an edge, and whether it needs more context.
+func (g *Graph) decideDelegated(p *Node, d *delegRole) *delegOutcome {
+	req, in := g.delegInput(p, d)
+	res := policy.Evaluate(&req, &in)
+	if res.Decision != policy.Allowed && !res.Conditional {
 		return nil
 	}
-	req.Trace, req.TraceBrief = true, true
-	res := policy.Evaluate(&req, &in)
-	conds, unless, reasons := edgeConditions(res, dropExternalSide(res.Reasons))
-	out := &delegOutcome{conditional: res.Conditional, missing: res.MissingContext, conditions: conds, unless: unless}
-	for _, rs := range reasons {
-		t := reasonTmpl{r: rs}
-		switch rs.PolicyType {
-		case policy.ResourcePolicy:
-			t.trust = true
-		case policy.BoundaryPolicy:
-			t.bound = true
-		case policy.IdentityPolicy:
-			for i := range p.identity {
-				if p.identity[i].ID() == rs.Policy && p.identity[i].Via == rs.Via {
-					t.doc = p.identity[i].Policy
-					break
+	return &delegOutcome{conditional: res.Conditional, missing: res.MissingContext, p: p, d: d}
+}
+
+// details returns the edge's conditions and reasons, tracing the
+// representative pair on first use. Safe for concurrent use.
+func (o *delegOutcome) details(g *Graph) *delegDetail {
+	o.once.Do(func() {
+		req, in := g.delegInput(o.p, o.d)
+		req.Trace, req.TraceBrief = true, true
+		res := policy.Evaluate(&req, &in)
+		conds, unless, reasons := edgeConditions(res, dropExternalSide(res.Reasons))
+		o.detail = delegDetail{conditions: conds, unless: unless}
+		for _, rs := range reasons {
+			t := reasonTmpl{r: rs}
+			switch rs.PolicyType {
+			case policy.ResourcePolicy:
+				t.trust = true
+			case policy.BoundaryPolicy:
+				t.bound = true
+			case policy.IdentityPolicy:
+				for i := range o.p.identity {
+					if o.p.identity[i].ID() == rs.Policy && o.p.identity[i].Via == rs.Via {
+						t.doc = o.p.identity[i].Policy
+						break
+					}
 				}
 			}
+			o.detail.reasons = append(o.detail.reasons, t)
 		}
-		out.reasons = append(out.reasons, t)
-	}
-	return out
+	})
+	return &o.detail
 }
 
 // edgeFor materialises the delegated edge p → d.role.
 func (g *Graph) edgeFor(p *Node, d *delegRole, o *delegOutcome) Edge {
-	e := Edge{From: p, To: d.role, Kind: EdgeAssumeRole, Conditions: o.conditions, Unless: o.unless, Conditional: o.conditional,
-		MissingContext: o.missing, Reasons: make([]policy.Reason, 0, len(o.reasons))}
-	for _, t := range o.reasons {
+	dt := o.details(g)
+	e := Edge{From: p, To: d.role, Kind: EdgeAssumeRole, Conditions: dt.conditions, Unless: dt.unless, Conditional: o.conditional,
+		MissingContext: o.missing, Reasons: make([]policy.Reason, 0, len(dt.reasons))}
+	for _, t := range dt.reasons {
 		r := t.r
 		switch {
 		case t.trust:

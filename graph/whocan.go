@@ -168,7 +168,7 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 	}
 	found := make([]bool, len(g.nodes))
 	dist := make([]int32, len(g.nodes))
-	next := make([]*Edge, len(g.nodes)) // first hop of n's way toward a role with access; nil when direct
+	next := make([]wayHop, len(g.nodes)) // first hop of n's way toward a role with access; zero when direct
 	pass := func(conditionalOK bool) {
 		var buckets [][]*Node // buckets[d]: nodes whose way is d hops long
 		push := func(n *Node, d int32) {
@@ -212,10 +212,8 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 							complete = complete && m == r
 							continue
 						}
-						ne := g.edgeFor(m, dr, out)
-						ne.Conditional, ne.MissingContext = st.conditional, st.missing
-						e := &ne
-						found[m.ID], dist[m.ID], next[m.ID] = true, int32(d+1), e
+						h := wayHop{d: dr, o: out, conditional: st.conditional, missing: st.missing}
+						found[m.ID], dist[m.ID], next[m.ID] = true, int32(d+1), h
 						push(m, int32(d+1))
 					}
 					doneEquiv[dr.equiv] = complete
@@ -229,7 +227,7 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 					if e == nil || (e.Conditional && !conditionalOK) {
 						continue
 					}
-					found[p.ID], dist[p.ID], next[p.ID] = true, int32(d+1), e
+					found[p.ID], dist[p.ID], next[p.ID] = true, int32(d+1), wayHop{e: e}
 					push(p, int32(d+1))
 				}
 			}
@@ -241,24 +239,48 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 	for id := range found {
 		switch {
 		case !found[id]:
-		case next[id] == nil:
+		case next[id].direct():
 			best[id] = direct[id]
 		default:
-			best[id] = viaAccess(g.nodes[id], next, direct)
+			best[id] = g.viaAccess(g.nodes[id], next, direct)
 		}
 	}
 	return best
 }
 
+// wayHop is the first hop of a principal's way toward a role with access:
+// an explicit edge, or a delegated one, materialised (with its conditions
+// and reasons) only if the way is reported. Zero when the way is direct.
+type wayHop struct {
+	e           *Edge
+	d           *delegRole
+	o           *delegOutcome
+	conditional bool // a delegated edge's verdict under the caller's context
+	missing     []string
+}
+
+func (h wayHop) direct() bool { return h.e == nil && h.d == nil }
+
+// edge materialises the hop out of p.
+func (g *Graph) edge(p *Node, h wayHop) Edge {
+	if h.e != nil {
+		return *h.e
+	}
+	e := g.edgeFor(p, h.d, h.o)
+	e.Conditional, e.MissingContext = h.conditional, h.missing
+	return e
+}
+
 // viaAccess builds p's access by following the first hops recorded in next
 // to a principal with direct access.
-func viaAccess(p *Node, next []*Edge, direct []*Access) *Access {
+func (g *Graph) viaAccess(p *Node, next []wayHop, direct []*Access) *Access {
 	a := &Access{Principal: p, Decision: policy.Allowed, Via: []*Node{}}
 	missing := map[string]bool{}
 	n := p
-	for e := next[n.ID]; e != nil; e = next[n.ID] {
+	for h := next[n.ID]; !h.direct(); h = next[n.ID] {
+		e := g.edge(n, h)
 		a.Via = append(a.Via, e.To)
-		a.Path = append(a.Path, *e)
+		a.Path = append(a.Path, e)
 		if e.Conditional {
 			a.Conditional = true
 			for _, k := range e.MissingContext {
