@@ -2,6 +2,7 @@ package graph
 
 import (
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -83,32 +84,60 @@ func (g *Graph) WarmAdmin(ns []*Node) {
 // be every service of the catalogue. It keeps IsAdmin over a whole account
 // from expanding every principal's statements.
 func (ps *permSet) mayBeAdmin(cat *actions.Catalogue) bool {
-	services := map[string]struct{}{}
+	spans := make([]serviceSpan, 0, len(ps.in.Identity))
+	total := 0
 	for i := range ps.in.Identity {
-		p := ps.in.Identity[i].Policy
-		if p == nil {
-			continue
+		sp := ps.g.perm.servicesOf(ps.in.Identity[i].Policy)
+		if sp.wild {
+			return true
 		}
-		for j := range p.Statements {
-			st := &p.Statements[j]
-			if st.Effect != policy.Allow {
-				continue
-			}
-			if st.NotAction != nil {
-				return true
-			}
-			for _, a := range st.Action {
-				svc, _, ok := strings.Cut(a, ":")
-				if strings.ContainsAny(svc, "*?") {
-					return true
-				}
-				if ok {
-					services[strings.ToLower(svc)] = struct{}{}
-				}
-			}
+		spans = append(spans, sp)
+		total += len(sp.services)
+	}
+	if total < cat.NumServices() {
+		return false // too few names to span the catalogue, even if all differ
+	}
+	services := make(map[string]struct{}, total)
+	for _, sp := range spans {
+		for _, s := range sp.services {
+			services[s] = struct{}{}
 		}
 	}
 	return len(services) >= cat.NumServices()
+}
+
+// serviceSpan is what mayBeAdmin reads off one document's Allow
+// statements: the services they name literally (lower-cased, each once), or
+// wild when one uses NotAction or a wildcard in the service part.
+type serviceSpan struct {
+	wild     bool
+	services []string
+}
+
+func newServiceSpan(p *policy.Policy) serviceSpan {
+	var sp serviceSpan
+	if p == nil {
+		return sp
+	}
+	for j := range p.Statements {
+		st := &p.Statements[j]
+		if st.Effect != policy.Allow {
+			continue
+		}
+		if st.NotAction != nil {
+			return serviceSpan{wild: true}
+		}
+		for _, a := range st.Action {
+			svc, _, ok := strings.Cut(a, ":")
+			if strings.ContainsAny(svc, "*?") {
+				return serviceSpan{wild: true}
+			}
+			if svc = strings.ToLower(svc); ok && !slices.Contains(sp.services, svc) {
+				sp.services = append(sp.services, svc)
+			}
+		}
+	}
+	return sp
 }
 
 // admin decides admin-equivalence and returns the identity statements that

@@ -32,9 +32,11 @@ func benchReference(b *testing.B) (*model.Snapshot, *Graph) {
 	return benchRef.snap, benchRef.g
 }
 
-// BenchmarkBuild indexes the reference account: nodes, policy lists, and
-// every can-assume edge decided by the evaluator. heap-MiB is the live heap
-// after one build (the graph plus the snapshot it indexes).
+// BenchmarkBuild indexes the reference account: nodes, policy lists,
+// explicit can-assume edges decided by the evaluator, and delegated trust
+// classified (its classes are decided on first use; BenchmarkBuildDecided
+// decides them all). heap-MiB is the live heap after one build (the graph
+// plus the snapshot it indexes).
 func BenchmarkBuild(b *testing.B) {
 	snap, _ := benchReference(b)
 	b.ReportAllocs()
@@ -49,8 +51,43 @@ func BenchmarkBuild(b *testing.B) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MiB")
+	b.StopTimer()
 	b.ReportMetric(float64(g.EdgeCount()), "edges")
 	runtime.KeepAlive(g)
+}
+
+// BenchmarkBuildDecided builds the graph and decides every can-assume edge,
+// delegated ones included (what the explorer's chains and ReachabilityAll
+// need).
+func BenchmarkBuildDecided(b *testing.B) {
+	snap, _ := benchReference(b)
+	b.ReportAllocs()
+	edges := 0
+	for b.Loop() {
+		g, err := Build([]*model.Snapshot{snap}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		edges = g.EdgeCount()
+	}
+	b.ReportMetric(float64(edges), "edges")
+}
+
+// BenchmarkWhoCanCold is what `iamx who-can` does once the snapshot is
+// loaded: build the graph, then answer, deciding the delegated classes the
+// answer needs.
+func BenchmarkWhoCanCold(b *testing.B) {
+	snap, _ := benchReference(b)
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		g, err := Build([]*model.Snapshot{snap}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(g.WhoCan("s3:GetObject", "arn:aws:s3:::bucket/key", nil))
+	}
+	b.ReportMetric(float64(n), "principals")
 }
 
 // BenchmarkWhoCan answers who-can for one action over every principal,

@@ -320,7 +320,9 @@ func (s *scanner) in(r *Node, f func(*delegOutcome, *Node)) {
 			continue
 		}
 		if m := s.g.actors[ai]; d.admits(m) {
-			f(dl.classes[ci].out, m)
+			if out := s.g.outcome(dl.classes[ci]); out != nil {
+				f(out, m)
+			}
 		} else if m != r {
 			complete = false
 		}
@@ -340,7 +342,10 @@ func (s *scanner) out(p *Node, f func(*delegOutcome, *delegRole)) {
 		if s.doneOut[ei] || e.classOf[o] < 0 {
 			continue
 		}
-		out := dl.classes[e.classOf[o]].out
+		out := s.g.outcome(dl.classes[e.classOf[o]])
+		if out == nil {
+			continue
+		}
 		complete := true
 		for _, d := range e.roles {
 			if d.admits(p) {

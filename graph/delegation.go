@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"hash/maphash"
 	"runtime"
 	"slices"
 	"sort"
@@ -61,7 +62,27 @@ func (d *delegRole) admits(p *Node) bool {
 // whose roleEquiv.classOf entry names it; a few are kept as representatives.
 type actorClass struct {
 	reps []*Node
+	// p → d.role is the representative pair, decided on first use (see
+	// outcome): a query reads the classes of the principals it has not
+	// placed yet, a fraction of them.
+	p    *Node
+	d    *delegRole
+	once sync.Once
+	done atomic.Bool   // once has run
 	out  *delegOutcome // the representative edge; nil when there is none
+}
+
+// outcome returns the class's decided edge, or nil when its members have
+// none, evaluating the representative pair on first use. Safe for
+// concurrent use.
+func (g *Graph) outcome(c *actorClass) *delegOutcome {
+	c.once.Do(func() {
+		if c.p != nil {
+			c.out = g.decideDelegated(c.p, c.d)
+		}
+		c.done.Store(true)
+	})
+	return c.out
 }
 
 // roleEquiv is a set of delegating roles the evaluator treats alike.
@@ -69,8 +90,7 @@ type roleEquiv struct {
 	roles   []*delegRole
 	all     bool    // the trust admits "*" (no identity allow needed in the same account)
 	rsig    []uint8 // per resource pattern: 0 no match, 1 match, 2 depends on the principal
-	classOf []int32 // by actor ordinal: the principal class (in delegation.classes) with an edge, or -1
-	members int     // actors with an edge
+	classOf []int32 // by actor ordinal: the principal class (in delegation.classes), or -1 when it has no edge for sure
 }
 
 // delegOutcome is the evaluator's answer for a representative pair, kept in
@@ -257,21 +277,34 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 		}
 	}
 
-	// Role classes.
-	equivByKey := map[string]int32{}
-	var b []byte
-	for _, d := range roles {
+	// Role classes. Each role's signature against the patterns is its own
+	// work: compute them on every core, then group.
+	rsigs := make([][]uint8, len(roles))
+	wild := make([]string, len(patterns)) // patterns with ${…}: as wildcards
+	for i, p := range patterns {
+		if strings.Contains(p, "${") {
+			wild[i] = variablesAsWildcards(p)
+		}
+	}
+	parallelFor(len(roles), func(k int) {
+		arn := roles[k].role.ARN
 		rsig := make([]uint8, len(patterns))
 		for i, p := range patterns {
 			switch {
-			case !strings.Contains(p, "${"):
-				if globMatch(p, d.role.ARN, false) {
+			case wild[i] == "":
+				if globMatch(p, arn, false) {
 					rsig[i] = 1
 				}
-			case globMatch(variablesAsWildcards(p), d.role.ARN, false):
+			case globMatch(wild[i], arn, false):
 				rsig[i] = 2
 			}
 		}
+		rsigs[k] = rsig
+	})
+	equivByKey := map[string]int32{}
+	var b []byte
+	for k, d := range roles {
+		rsig := rsigs[k]
 		b = append(b[:0], d.role.Account...)
 		b = append(b, '|')
 		if len(d.role.Role.TrustPolicy.JSON) > 0 {
@@ -298,186 +331,257 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 		dl.equivs[ei].roles = append(dl.equivs[ei].roles, d)
 	}
 
-	// Per role class: principal classes, and one evaluation each.
-	var jobs []delegJob
-	for _, e := range dl.equivs {
-		rep := e.roles[0]
-		trustKeys := map[string]bool{}
-		tp := rep.role.Role.TrustPolicy.Policy
-		for i := range tp.Statements {
-			for _, k := range keysOf(&tp.Statements[i]) {
-				trustKeys[k] = true
+	// Per role class, the principal classes: independent of one another,
+	// so classified on every core, then numbered in role class order.
+	cl := newClassifier(g, nStmts, idInfos, bdInfos, keysOf)
+	local := make([][]*actorClass, len(dl.equivs))
+	parallelFor(len(dl.equivs), func(ei int) { local[ei] = cl.classify(dl.equivs[ei]) })
+	for ei, e := range dl.equivs {
+		base := int32(len(dl.classes))
+		dl.classes = append(dl.classes, local[ei]...)
+		for ai, ci := range e.classOf {
+			if ci >= 0 {
+				e.classOf[ai] = base + ci
 			}
 		}
-		var trustKeyList []string
-		for k := range trustKeys {
-			trustKeyList = append(trustKeyList, k)
+	}
+}
+
+// classifier sorts the loaded users and roles into the principal classes
+// of one role class at a time; it only reads what buildDelegation prepared.
+type classifier struct {
+	g       *Graph
+	nStmts  int
+	idInfos [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
+	bdInfos [][]*stmtInfo // per actor: the same of its boundary
+	keysOf  func(*policy.Statement) []string
+	static  []uint64 // per actor: the hash of its kind, account and service-linked flag
+	seed    maphash.Seed
+}
+
+// boundaryMark stands for "has a permissions boundary" in a class key.
+const boundaryMark = 1 << 62
+
+// newClassifier prepares what classify reads: the per-actor statement
+// lists and the part of every class key that does not depend on the role.
+func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, keysOf func(*policy.Statement) []string) *classifier {
+	cl := &classifier{g: g, nStmts: nStmts, idInfos: idInfos, bdInfos: bdInfos, keysOf: keysOf,
+		static: make([]uint64, len(g.actors)), seed: maphash.MakeSeed()}
+	for ai, a := range g.actors {
+		h := maphash.String(cl.seed, a.Account)
+		h = mix(h, uint64(a.Kind))
+		if a.IsServiceLinked() {
+			h = mix(h, 1)
 		}
-		sort.Strings(trustKeyList)
-		// A trust policy that admits "*" and no account root allows a
-		// principal of its own account on its own, limited only by denies
-		// and the boundary: identity Allow statements cannot change the
-		// decision there, so they do not split classes.
-		wildcardOnly := rep.all && len(rep.accounts) == 0
-		matchesRole := func(in *stmtInfo) bool {
-			if in.any {
-				return true
-			}
-			hit, unsure := false, false
-			for _, p := range in.patterns {
-				switch e.rsig[p] {
-				case 1:
-					hit = true
-				case 2:
-					unsure = true
-				}
-			}
-			if in.not {
-				return !hit || unsure
-			}
-			return hit || unsure
+		cl.static[ai] = h
+	}
+	return cl
+}
+
+// valueHash hashes a principal key and a's values of it.
+func (cl *classifier) valueHash(a *Node, k string) uint64 {
+	h := maphash.String(cl.seed, k)
+	for _, v := range a.base[k] {
+		h = mix(h, maphash.String(cl.seed, v))
+	}
+	return mix(h, uint64(len(a.base[k])))
+}
+
+// mix folds x into the hash h (a multiply-xorshift step). Class keys are
+// hashed rather than stored: a 64-bit collision among the few hundred
+// classes of one role class is out of reach.
+func mix(h, x uint64) uint64 {
+	h ^= x + 0x9e3779b97f4a7c15 + h<<6 + h>>2
+	h *= 0xff51afd7ed558ccd
+	return h ^ h>>33
+}
+
+// classify fills e.classOf with indexes into the classes it returns (-1:
+// no edge for sure). Each class has its representative pair, evaluated when
+// a query first needs it.
+func (cl *classifier) classify(e *roleEquiv) []*actorClass {
+	g := cl.g
+	rep := e.roles[0]
+	trustKeys := map[string]bool{}
+	tp := rep.role.Role.TrustPolicy.Policy
+	for i := range tp.Statements {
+		for _, k := range cl.keysOf(&tp.Statements[i]) {
+			trustKeys[k] = true
 		}
-		memo := make([]int8, nStmts) // per statement: 0 unknown, 1 matches, 2 does not
-		matches := func(in *stmtInfo) bool {
-			switch memo[in.id] {
+	}
+	var trustKeyList []string
+	for k := range trustKeys {
+		trustKeyList = append(trustKeyList, k)
+	}
+	sort.Strings(trustKeyList)
+	// A trust policy that admits "*" and no account root allows a
+	// principal of its own account on its own, limited only by denies
+	// and the boundary: identity Allow statements cannot change the
+	// decision there, so they do not split classes.
+	wildcardOnly := rep.all && len(rep.accounts) == 0
+	matchesRole := func(in *stmtInfo) bool {
+		if in.any {
+			return true
+		}
+		hit, unsure := false, false
+		for _, p := range in.patterns {
+			switch e.rsig[p] {
 			case 1:
-				return true
+				hit = true
 			case 2:
-				return false
+				unsure = true
 			}
-			if matchesRole(in) {
-				memo[in.id] = 1
-				return true
-			}
-			memo[in.id] = 2
+		}
+		if in.not {
+			return !hit || unsure
+		}
+		return hit || unsure
+	}
+	memo := make([]int8, cl.nStmts) // per statement: 0 unknown, 1 matches, 2 does not
+	matches := func(in *stmtInfo) bool {
+		switch memo[in.id] {
+		case 1:
+			return true
+		case 2:
 			return false
 		}
-		e.classOf = make([]int32, len(g.actors))
-		local := map[uint64]int32{} // class key hash → index in dl.classes
-		needs := map[int32]bool{}   // classes with a statement that could allow
-		for ai, a := range g.actors {
-			e.classOf[ai] = -1
-			if !rep.all && !rep.accounts[a.Account] {
-				continue
+		if matchesRole(in) {
+			memo[in.id] = 1
+			return true
+		}
+		memo[in.id] = 2
+		return false
+	}
+	var classes []*actorClass
+	var needs []bool // per class: it has a statement that could allow
+	e.classOf = make([]int32, len(g.actors))
+	index := map[uint64]int32{} // class key hash → index in classes
+	var matched []*stmtInfo
+	for ai, a := range g.actors {
+		e.classOf[ai] = -1
+		if !rep.all && !rep.accounts[a.Account] {
+			continue
+		}
+		matched = matched[:0]
+		relevant := false
+		skipAllows := wildcardOnly && a.Account == rep.role.Account
+		for _, in := range cl.idInfos[ai] {
+			if (!skipAllows || !in.allow) && matches(in) {
+				matched = append(matched, in)
+				relevant = true
 			}
-			b = append(b[:0], a.Kind.String()...)
-			b = append(b, '|')
-			b = append(b, a.Account...)
-			if a.IsServiceLinked() {
-				b = append(b, "|slr"...)
-			}
-			var keys []string
-			relevant := false
-			skipAllows := wildcardOnly && a.Account == rep.role.Account
-			for _, in := range idInfos[ai] {
-				if skipAllows && in.allow {
-					continue
-				}
+		}
+		if !relevant && !e.all {
+			// Delegation by account root needs an identity allow, and no
+			// statement of a's could give one: no edge.
+			continue
+		}
+		// The class key: what the evaluator sees of a for these roles.
+		h := cl.static[ai]
+		for _, in := range matched {
+			h = mix(h, uint64(in.id))
+		}
+		if a.boundary != nil {
+			h = mix(h, boundaryMark)
+			for _, in := range cl.bdInfos[ai] {
 				if matches(in) {
-					b = append(b, "|i"...)
-					b = strconv.AppendInt(b, int64(in.id), 10)
-					keys = append(keys, in.keys...)
-					relevant = true
+					matched = append(matched, in)
+					h = mix(h, uint64(cl.nStmts+in.id))
 				}
-			}
-			if a.boundary != nil {
-				b = append(b, "|B"...)
-				for _, in := range bdInfos[ai] {
-					if matches(in) {
-						b = append(b, "|b"...)
-						b = strconv.AppendInt(b, int64(in.id), 10)
-						keys = append(keys, in.keys...)
-					}
-				}
-			}
-			keys = append(keys, trustKeyList...)
-			for _, k := range keys {
-				b = append(b, '|')
-				b = append(b, k...)
-				b = append(b, '=')
-				for _, v := range a.base[k] {
-					b = strconv.AppendQuote(b, v)
-				}
-			}
-			h := fnv64(b)
-			ci, ok := local[h]
-			if !ok {
-				ci = int32(len(dl.classes))
-				local[h] = ci
-				dl.classes = append(dl.classes, &actorClass{})
-				if relevant {
-					needs[ci] = true
-				}
-			}
-			e.classOf[ai] = ci
-			if c := dl.classes[ci]; len(c.reps) < 4 {
-				c.reps = append(c.reps, a)
 			}
 		}
-		// Each class's representative is evaluated below, all classes of
-		// all role classes at once.
-		for _, ci := range sortedClassIDs(local) {
-			c := dl.classes[ci]
-			// Delegation by account root needs an identity allow; a class
-			// with no statement that could give one has no edge.
-			if !needs[ci] && !e.all {
-				continue
+		for _, in := range matched {
+			for _, k := range in.keys {
+				h = mix(h, cl.valueHash(a, k))
 			}
-			if p, d := representative(c, e); p != nil {
-				jobs = append(jobs, delegJob{c, p, d})
+		}
+		for _, k := range trustKeyList {
+			h = mix(h, cl.valueHash(a, k))
+		}
+		ci, ok := index[h]
+		if !ok {
+			ci = int32(len(classes))
+			index[h] = ci
+			classes = append(classes, &actorClass{})
+			needs = append(needs, false)
+		}
+		needs[ci] = needs[ci] || relevant
+		e.classOf[ai] = ci
+		if c := classes[ci]; len(c.reps) < 4 {
+			c.reps = append(c.reps, a)
+		}
+	}
+	// Delegation by account root needs an identity allow; a class with no
+	// statement that could give one has no edge, nor does a class with no
+	// pair to decide.
+	dead := false
+	for ci, c := range classes {
+		if needs[ci] || e.all {
+			c.p, c.d = representative(c, e)
+		}
+		dead = dead || c.p == nil
+	}
+	if dead {
+		for ai, ci := range e.classOf {
+			if ci >= 0 && classes[ci].p == nil {
+				e.classOf[ai] = -1
 			}
 		}
 	}
-	// The representatives' evaluations are independent reads of the graph:
-	// decide them on every core.
-	g.decideAll(jobs)
-	for _, e := range dl.equivs {
-		for ai := range e.classOf {
-			if ci := e.classOf[ai]; ci >= 0 {
-				if dl.classes[ci].out == nil {
-					e.classOf[ai] = -1
-				} else {
-					e.members++
+	return classes
+}
+
+// parallelFor calls f(0) … f(n-1) spread over GOMAXPROCS workers. The calls
+// must be independent.
+func parallelFor(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
 				}
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// delegatedEdges counts the delegated edges without producing them: every
+// admitted member of a class with an edge, less those named explicitly and
+// the role itself. It decides every class.
+func (g *Graph) delegatedEdges() int {
+	dl := &g.deleg
+	g.decideAll(dl.classes)
+	total := 0
+	for _, e := range dl.equivs {
+		members := 0
+		for _, ci := range e.classOf {
+			if ci >= 0 && dl.classes[ci].out != nil {
+				members++
 			}
 		}
-	}
-	// Count the edges without producing them: every admitted member of an
-	// ok class, less those named explicitly and the role itself.
-	for _, e := range dl.equivs {
+		has := func(m *Node) bool {
+			o := dl.ordinal[m.ID]
+			return o >= 0 && e.classOf[o] >= 0 && dl.classes[e.classOf[o]].out != nil
+		}
 		for _, d := range e.roles {
-			n := e.members
+			n := members
 			for m := range d.named {
-				if o := dl.ordinal[m.ID]; o >= 0 && e.classOf[o] >= 0 {
+				if has(m) {
 					n--
 				}
 			}
-			if o := dl.ordinal[d.role.ID]; o >= 0 && e.classOf[o] >= 0 && !d.named[d.role] {
+			if has(d.role) && !d.named[d.role] {
 				n--
 			}
-			g.edges += n
+			total += n
 		}
 	}
-}
-
-// fnv64 hashes a class key. Keys are hashed rather than stored: a 64-bit
-// collision among the few hundred classes of one role class is out of reach.
-func fnv64(b []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	return h
-}
-
-func sortedClassIDs(m map[uint64]int32) []int32 {
-	out := make([]int32, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
+	return total
 }
 
 // representative picks a member pair of a principal class and a role class
@@ -495,31 +599,16 @@ func representative(c *actorClass, e *roleEquiv) (*Node, *delegRole) {
 	return nil, nil
 }
 
-// delegJob is one representative pair to decide: the outcome goes to class.
-type delegJob struct {
-	class *actorClass
-	p     *Node
-	d     *delegRole
-}
-
-// decideAll decides every job, spread over GOMAXPROCS workers. Each writes
-// only its own class's outcome.
-func (g *Graph) decideAll(jobs []delegJob) {
-	next := atomic.Int64{}
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(jobs) {
-					return
-				}
-				j := jobs[i]
-				j.class.out = g.decideDelegated(j.p, j.d)
-			}
-		})
+// decideAll decides the classes' representative pairs on every core: the
+// evaluations are independent reads of the graph.
+func (g *Graph) decideAll(classes []*actorClass) {
+	if len(classes) < 16 {
+		for _, c := range classes {
+			g.outcome(c)
+		}
+		return
 	}
-	wg.Wait()
+	parallelFor(len(classes), func(i int) { g.outcome(classes[i]) })
 }
 
 // delegInput is the evaluation of the representative pair p → d.role.
@@ -633,7 +722,10 @@ func (g *Graph) delegatedOut(p *Node, f func(Edge) bool) bool {
 		if ci < 0 {
 			continue
 		}
-		out := dl.classes[ci].out
+		out := g.outcome(dl.classes[ci])
+		if out == nil {
+			continue
+		}
 		for _, d := range e.roles {
 			if d.admits(p) && !f(g.edgeFor(p, d, out)) {
 				return false
@@ -654,7 +746,11 @@ func (g *Graph) delegatedIn(r *Node, f func(Edge) bool) bool {
 		if ci < 0 {
 			continue
 		}
-		if m := g.actors[ai]; d.admits(m) && !f(g.edgeFor(m, d, dl.classes[ci].out)) {
+		m := g.actors[ai]
+		if !d.admits(m) {
+			continue
+		}
+		if out := g.outcome(dl.classes[ci]); out != nil && !f(g.edgeFor(m, d, out)) {
 			return false
 		}
 	}

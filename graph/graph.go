@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/arn"
@@ -53,7 +54,8 @@ type Graph struct {
 	policyDocs  []*policy.Policy
 
 	allowAll *policy.Policy // externals' own side, see Input
-	edges    int            // can-assume edges, explicit and delegated
+	edges    int            // explicit can-assume edges
+	allEdges func() int     // explicit and delegated, counted once on demand
 	deleg    delegation
 	perm     permCache   // effective-permission memos, filled lazily
 	svcKeys  serviceKeys // per action: its service's keys it never carries
@@ -97,6 +99,7 @@ func Build(snaps []*model.Snapshot, opts Options) (*Graph, error) {
 		n.base = g.baseContext(n)
 	}
 	g.buildTrustEdges()
+	g.allEdges = sync.OnceValue(func() int { return g.edges + g.delegatedEdges() })
 	for _, list := range [][]*Node{g.users, g.groups, g.roles, g.policies, g.externals} {
 		sortByName(list)
 	}
@@ -269,8 +272,9 @@ func (g *Graph) Node(a string) *Node { return g.byARN[a] }
 // Account returns the loaded snapshot of an account, or nil.
 func (g *Graph) Account(id string) *model.Snapshot { return g.accounts[id] }
 
-// EdgeCount returns the number of can-assume edges.
-func (g *Graph) EdgeCount() int { return g.edges }
+// EdgeCount returns the number of can-assume edges, explicit and delegated.
+// The first call decides every delegated class.
+func (g *Graph) EdgeCount() int { return g.allEdges() }
 
 // GroupsOf returns the groups a user belongs to.
 func (g *Graph) GroupsOf(user *Node) []*Node {

@@ -22,6 +22,26 @@ type permCache struct {
 	// bySignature shares admin answers between principals whose answer must
 	// be the same: see adminSignature.
 	bySignature map[string]bool
+	spans       map[*policy.Policy]serviceSpan
+}
+
+// servicesOf returns p's service span (see mayBeAdmin), computed once per
+// document.
+func (c *permCache) servicesOf(p *policy.Policy) serviceSpan {
+	c.mu.Lock()
+	sp, ok := c.spans[p]
+	c.mu.Unlock()
+	if ok {
+		return sp
+	}
+	sp = newServiceSpan(p)
+	c.mu.Lock()
+	if c.spans == nil {
+		c.spans = map[*policy.Policy]serviceSpan{}
+	}
+	c.spans[p] = sp
+	c.mu.Unlock()
+	return sp
 }
 
 // statementActions returns st's action set, computed once per graph. The

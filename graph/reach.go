@@ -20,6 +20,7 @@ type Reachability struct {
 func (g *Graph) ReachabilityAll() *Reachability {
 	n := len(g.nodes)
 	dl := &g.deleg
+	g.decideAll(dl.classes) // every class is read below: decide them on every core first
 	nv := n + len(dl.equivs)
 	r := &Reachability{g: g, roleOf: make([]int32, n)}
 	for i := range r.roleOf {
@@ -63,7 +64,7 @@ func (g *Graph) ReachabilityAll() *Reachability {
 			return
 		}
 		for ei, e := range dl.equivs {
-			if e.classOf[o] < 0 {
+			if ci := e.classOf[o]; ci < 0 || g.outcome(dl.classes[ci]) == nil {
 				continue
 			}
 			if namedIn[ei][node] {

@@ -189,12 +189,15 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 			}
 		}
 		doneEquiv := make([]bool, len(g.deleg.equivs))
+		mark := make([]bool, len(g.deleg.classes))
 		for d := 0; d < len(buckets); d++ {
 			for _, r := range buckets[d] {
 				// Delegated edges into r, a whole role class at a time.
 				if dr := g.deleg.byRole[r]; dr != nil && !doneEquiv[dr.equiv] {
 					complete := true
-					for ai, ci := range g.deleg.equivs[dr.equiv].classOf {
+					classOf := g.deleg.equivs[dr.equiv].classOf
+					g.decideAll(g.classesOfUnfound(classOf, found, mark))
+					for ai, ci := range classOf {
 						if ci < 0 {
 							continue
 						}
@@ -202,7 +205,10 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 						if found[m.ID] {
 							continue
 						}
-						out := g.deleg.classes[ci].out
+						out := g.outcome(g.deleg.classes[ci])
+						if out == nil {
+							continue // no edge, for the whole class
+						}
 						st := stateOf(m, dr, out)
 						if !st.usable || (st.conditional && !conditionalOK) {
 							// Decided for the whole class, whatever the role.
@@ -246,6 +252,23 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 		}
 	}
 	return best
+}
+
+// classesOfUnfound lists, once each, the undecided classes (of a role
+// class's classOf) that hold a principal not found yet: the ones a scan
+// must decide. mark is scratch space, one entry per class.
+func (g *Graph) classesOfUnfound(classOf []int32, found []bool, mark []bool) []*actorClass {
+	var out []*actorClass
+	for ai, ci := range classOf {
+		if ci < 0 || mark[ci] || found[g.actors[ai].ID] {
+			continue
+		}
+		if c := g.deleg.classes[ci]; !c.done.Load() {
+			mark[ci] = true
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // wayHop is the first hop of a principal's way toward a role with access:
