@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -104,9 +103,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	ans := newCanAnswer(g, n, action, resource, res)
 	ans.Warnings = warnings
 	if *jsonOut {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(ans); err != nil {
+		if err := writeJSON(e.stdout, ans); err != nil {
 			return fail(e, err)
 		}
 	} else {

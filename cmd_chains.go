@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -135,9 +134,7 @@ func runChains(ctx context.Context, e *env, args []string) int {
 		ans.Paths = append(ans.Paths, cp)
 	}
 	if *jsonOut {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(ans); err != nil {
+		if err := writeJSON(e.stdout, ans); err != nil {
 			return fail(e, err)
 		}
 		return exitOK

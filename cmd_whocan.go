@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -81,14 +80,15 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
 	list := g.WhoCan(action, resource, reqCtx)
+	stage("whocan")
 	ans := newWhoCanAnswer(g, action, resource, reqCtx, list)
 	ans.Warnings = warnings
+	stage("answer")
 	if *jsonOut {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(ans); err != nil {
+		if err := writeJSON(e.stdout, ans); err != nil {
 			return fail(e, err)
 		}
+		stage("json")
 		return exitOK
 	}
 	printWhoCan(e.stdout, g, ans, list)

@@ -107,8 +107,9 @@ func (ps *permSet) mayBeAdmin(cat *actions.Catalogue) bool {
 }
 
 // serviceSpan is what mayBeAdmin reads off one document's Allow
-// statements: the services they name literally (lower-cased, each once), or
-// wild when one uses NotAction or a wildcard in the service part.
+// statements that could allow on the resource "*" (admin-equivalence is
+// decided there): the services they name literally (lower-cased, each
+// once), or wild when one uses NotAction or a wildcard in the service part.
 type serviceSpan struct {
 	wild     bool
 	services []string
@@ -121,7 +122,7 @@ func newServiceSpan(p *policy.Policy) serviceSpan {
 	}
 	for j := range p.Statements {
 		st := &p.Statements[j]
-		if st.Effect != policy.Allow {
+		if st.Effect != policy.Allow || !mayAllowStar(st) {
 			continue
 		}
 		if st.NotAction != nil {
@@ -138,6 +139,21 @@ func newServiceSpan(p *policy.Policy) serviceSpan {
 		}
 	}
 	return sp
+}
+
+// mayAllowStar reports whether st could apply to the resource "*": a
+// Resource that matches it, or one with a variable (whose value is the
+// principal's), or NotResource.
+func mayAllowStar(st *policy.Statement) bool {
+	if st.Resource == nil {
+		return true
+	}
+	for _, r := range st.Resource {
+		if globMatch(r, "*", false) || strings.Contains(r, "${") {
+			return true
+		}
+	}
+	return false
 }
 
 // admin decides admin-equivalence and returns the identity statements that

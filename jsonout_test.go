@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// appendIndented must lay out json.Marshal's output exactly as json.Indent
+// does, so that --json answers keep their bytes.
+func TestAppendIndented(t *testing.T) {
+	cases := []struct {
+		name string
+		v    any
+	}{
+		{"empty object", map[string]any{}},
+		{"empty array", []any{}},
+		{"nested empties", map[string]any{"a": []any{}, "b": map[string]any{}, "c": []any{[]any{}, map[string]any{}}}},
+		{"scalars", []any{1, 2.5, true, false, nil, "s"}},
+		{"strings with structure characters", map[string]any{"k{,}": `a"b\c:[1,2]{x}`, "u": "\u2028<&>\x01é"}},
+		{"deep", map[string]any{"a": map[string]any{"b": []any{map[string]any{"c": []any{1, []any{2, 3}}}}}}},
+		{"who-can row", whoCanRow{ARN: "arn:aws:iam::111122223333:role/x", Kind: "role", Via: []string{}, Hops: []chainHop{}, Reasons: []canReason{}, MissingContext: []string{"aws:MultiFactorAuthPresent"}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			checkIndented(t, c.v)
+		})
+	}
+}
+
+func checkIndented(t *testing.T, v any) {
+	t.Helper()
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := writeJSON(&got, v); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("writeJSON differs from json.Encoder with SetIndent:\ngot  %q\nwant %q", got.Bytes(), want.Bytes())
+	}
+}
+
+// FuzzAppendIndented feeds any valid JSON through json.Marshal's compact
+// form and compares the layout with json.Indent.
+func FuzzAppendIndented(f *testing.F) {
+	for _, s := range []string{`{}`, `[]`, `{"a":[1,{"b":"c\"d"}],"e":{}}`, `"x\\"`, `[[],[{}],"]["]`, `{"\u003c":"\u2028"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v any
+		if json.Unmarshal(data, &v) != nil {
+			return
+		}
+		checkIndented(t, v)
+	})
+}
