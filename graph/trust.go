@@ -93,6 +93,11 @@ func (g *Graph) buildTrustEdges() {
 	assumeMemo := make(memo, len(g.policyDocs))
 	roles := append([]*Node(nil), g.roles...)
 	var delegs []*delegRole
+	type pair struct {
+		r *Node
+		c candidate
+	}
+	var pairs []pair
 	for _, r := range roles {
 		tp := r.Role.TrustPolicy.Policy
 		if tp == nil {
@@ -100,10 +105,19 @@ func (g *Graph) buildTrustEdges() {
 		}
 		d := newDelegRole(r, tp)
 		for _, c := range g.trustCandidates(r, tp, assumeMemo, d) {
-			g.decideEdge(r, c)
+			pairs = append(pairs, pair{r, c})
 		}
 		if d != nil && (d.all || len(d.accounts) > 0) {
 			delegs = append(delegs, d)
+		}
+	}
+	// The candidates (external nodes included) are all known: decide them
+	// on every core, then record the edges in order.
+	edges := make([]*Edge, len(pairs))
+	parallelFor(len(pairs), func(i int) { edges[i] = g.decideEdge(pairs[i].r, pairs[i].c) })
+	for _, e := range edges {
+		if e != nil {
+			g.addEdge(*e)
 		}
 	}
 	g.buildDelegation(delegs)
@@ -298,17 +312,16 @@ func (g *Graph) external(p principal.Principal, dangling bool) *Node {
 }
 
 // decideEdge asks the evaluator whether c.node may assume role r, and
-// records the edge when it may, or may with more context.
-func (g *Graph) decideEdge(r *Node, c candidate) {
+// returns the edge when it may, or may with more context; nil otherwise.
+func (g *Graph) decideEdge(r *Node, c candidate) *Edge {
 	from := c.node
 	if from.Dangling {
 		// A principal that no longer exists cannot assume anything; the
 		// edge is kept so the role's trust shows the stale entry.
-		g.addEdge(Edge{From: from, To: r, Kind: c.kind, Conditions: c.stmt.Conditions,
+		return &Edge{From: from, To: r, Kind: c.kind, Conditions: c.stmt.Conditions,
 			Conditional: len(c.stmt.Conditions) > 0,
 			Reasons: []policy.Reason{{Policy: trustSource(r).ID(), PolicyType: policy.ResourcePolicy,
-				Sid: c.stmt.Sid, Index: c.stmt.Index, Effect: policy.Allow}}})
-		return
+				Sid: c.stmt.Sid, Index: c.stmt.Index, Effect: policy.Allow}}}
 	}
 	action := actionAssumeRole
 	if c.kind == EdgeWebIdentity || c.kind == EdgeSAML {
@@ -322,9 +335,9 @@ func (g *Graph) decideEdge(r *Node, c candidate) {
 	in := g.Input(from, &req)
 	res := policy.Evaluate(&req, &in)
 	if res.Decision != policy.Allowed && !res.Conditional {
-		return
+		return nil
 	}
-	e := Edge{From: from, To: r, Kind: c.kind, Conditional: res.Conditional, MissingContext: res.MissingContext}
+	e := &Edge{From: from, To: r, Kind: c.kind, Conditional: res.Conditional, MissingContext: res.MissingContext}
 	e.Reasons = dropExternalSide(res.Reasons)
 	// The trace says which statements bear on the edge and with what
 	// conditions; it costs an allocation-heavy second pass, paid only for
@@ -332,7 +345,7 @@ func (g *Graph) decideEdge(r *Node, c candidate) {
 	req.Trace, req.TraceBrief = true, true
 	tr := policy.Evaluate(&req, &in)
 	e.Conditions, e.Unless, e.Reasons = edgeConditions(tr, e.Reasons)
-	g.addEdge(e)
+	return e
 }
 
 // EdgeUnder re-decides a conditional edge with the caller's context (keys
