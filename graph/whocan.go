@@ -43,24 +43,30 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 		resource = "*"
 	}
 	direct := make([]*Access, len(g.nodes))
-	allows := make(memo, len(g.policyDocs))
 	var trustRole *Node
 	if isAssumeAction(action) {
 		if r := g.byARN[resource]; r != nil && r.Kind == KindRole {
 			trustRole = r
 		}
 	}
-	// Direct: every user and role whose policies could allow the action.
-	for _, n := range g.actors {
+	// Direct: every user and role whose policies could allow the action,
+	// on every core (each writes only its own entry).
+	var allows []bool
+	if trustRole == nil {
+		allows = make([]bool, len(g.policyDocs))
+		parallelFor(len(g.policyDocs), func(i int) { allows[i] = mayAllow(g.policyDocs[i], action, "") })
+	}
+	parallelFor(len(g.actors), func(i int) {
+		n := g.actors[i]
 		// For sts:AssumeRole* on a role of the graph, the trust policy may
 		// allow on its own: every principal is a candidate.
-		if trustRole == nil && !g.mayAllowAny(n, action, allows) {
-			continue
+		if trustRole == nil && !mayAllowAny(n, allows) {
+			return
 		}
 		if a := g.evaluateAccess(n, action, resource, ctx); a != nil {
 			direct[n.ID] = a
 		}
-	}
+	})
 	// External principals act only through a role's trust policy.
 	if trustRole != nil {
 		for i := range trustRole.assumedBy {
@@ -95,11 +101,11 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 	return out
 }
 
-// mayAllowAny reports whether any identity policy of n could allow action.
-func (g *Graph) mayAllowAny(n *Node, action string, allows memo) bool {
-	for i, src := range n.identity {
-		pol := src.Policy
-		if allows.get(n.pidx[i], func() bool { return mayAllow(pol, action, "") }) {
+// mayAllowAny reports whether any identity policy of n could allow the
+// action, given allows: per indexed document, whether it could.
+func mayAllowAny(n *Node, allows []bool) bool {
+	for _, i := range n.pidx {
+		if allows[i] {
 			return true
 		}
 	}
