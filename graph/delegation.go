@@ -280,23 +280,34 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	// Role classes. Each role's signature against the patterns is its own
 	// work: compute them on every core, then group.
 	rsigs := make([][]uint8, len(roles))
-	wild := make([]string, len(patterns)) // patterns with ${…}: as wildcards
+	// A pattern can only match ARNs that start with its literal prefix (up
+	// to the first wildcard), so each role tests just the patterns filed
+	// under one of its own prefixes. Patterns with ${…} match as if each
+	// variable were "*", and only "may" match (2).
+	glob := make([]string, len(patterns))
+	byPrefix := map[string][]int{}
 	for i, p := range patterns {
+		glob[i] = p
 		if strings.Contains(p, "${") {
-			wild[i] = variablesAsWildcards(p)
+			glob[i] = variablesAsWildcards(p)
 		}
+		lit := glob[i]
+		if j := strings.IndexAny(lit, "*?"); j >= 0 {
+			lit = lit[:j]
+		}
+		byPrefix[lit] = append(byPrefix[lit], i)
 	}
 	parallelFor(len(roles), func(k int) {
 		arn := roles[k].role.ARN
 		rsig := make([]uint8, len(patterns))
-		for i, p := range patterns {
-			switch {
-			case wild[i] == "":
-				if globMatch(p, arn, false) {
+		for l := 0; l <= len(arn); l++ {
+			for _, i := range byPrefix[arn[:l]] {
+				if globMatch(glob[i], arn, false) {
 					rsig[i] = 1
+					if glob[i] != patterns[i] {
+						rsig[i] = 2
+					}
 				}
-			case globMatch(wild[i], arn, false):
-				rsig[i] = 2
 			}
 		}
 		rsigs[k] = rsig
