@@ -361,13 +361,16 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 // classifier sorts the loaded users and roles into the principal classes
 // of one role class at a time; it only reads what buildDelegation prepared.
 type classifier struct {
-	g       *Graph
-	nStmts  int
-	idInfos [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
-	bdInfos [][]*stmtInfo // per actor: the same of its boundary
-	keysOf  func(*policy.Statement) []string
-	static  []uint64 // per actor: the hash of its kind, account and service-linked flag
-	seed    maphash.Seed
+	g        *Graph
+	nStmts   int
+	idInfos  [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
+	bdInfos  [][]*stmtInfo // per actor: the same of its boundary
+	keysOf   func(*policy.Statement) []string
+	static   []uint64 // per actor: the hash of its kind, account and service-linked flag
+	seed     maphash.Seed
+	stmts    []*stmtInfo // every statement that could match sts:AssumeRole
+	accounts []string    // the actors' accounts, each once
+	acct     []int32     // per actor: its index in accounts
 }
 
 // boundaryMark stands for "has a permissions boundary" in a class key.
@@ -378,7 +381,23 @@ const boundaryMark = 1 << 62
 func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, keysOf func(*policy.Statement) []string) *classifier {
 	cl := &classifier{g: g, nStmts: nStmts, idInfos: idInfos, bdInfos: bdInfos, keysOf: keysOf,
 		static: make([]uint64, len(g.actors)), seed: maphash.MakeSeed()}
+	cl.acct = make([]int32, len(g.actors))
+	seenStmt := make([]bool, nStmts)
 	for ai, a := range g.actors {
+		k := slices.Index(cl.accounts, a.Account)
+		if k < 0 {
+			k = len(cl.accounts)
+			cl.accounts = append(cl.accounts, a.Account)
+		}
+		cl.acct[ai] = int32(k)
+		for _, list := range [2][]*stmtInfo{idInfos[ai], bdInfos[ai]} {
+			for _, in := range list {
+				if !seenStmt[in.id] {
+					seenStmt[in.id] = true
+					cl.stmts = append(cl.stmts, in)
+				}
+			}
+		}
 		h := maphash.String(cl.seed, a.Account)
 		h = mix(h, uint64(a.Kind))
 		if a.IsServiceLinked() {
@@ -448,21 +467,18 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 		}
 		return hit || unsure
 	}
-	memo := make([]int8, cl.nStmts) // per statement: 0 unknown, 1 matches, 2 does not
-	matches := func(in *stmtInfo) bool {
-		switch memo[in.id] {
-		case 1:
-			return true
-		case 2:
-			return false
-		}
-		if matchesRole(in) {
-			memo[in.id] = 1
-			return true
-		}
-		memo[in.id] = 2
-		return false
+	// Per statement whether it matches the role class, every statement
+	// decided up front: the principals share most of them.
+	match := make([]bool, cl.nStmts)
+	for _, in := range cl.stmts {
+		match[in.id] = matchesRole(in)
 	}
+	// Per account: whether the trust admits it; and the role's own.
+	admitted := make([]bool, len(cl.accounts))
+	for i, acct := range cl.accounts {
+		admitted[i] = rep.all || rep.accounts[acct]
+	}
+	roleAcct := int32(slices.Index(cl.accounts, rep.role.Account))
 	var classes []*actorClass
 	var needs []bool // per class: it has a statement that could allow
 	e.classOf = make([]int32, len(g.actors))
@@ -470,14 +486,14 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 	var matched []*stmtInfo
 	for ai, a := range g.actors {
 		e.classOf[ai] = -1
-		if !rep.all && !rep.accounts[a.Account] {
+		if !admitted[cl.acct[ai]] {
 			continue
 		}
 		matched = matched[:0]
 		relevant := false
-		skipAllows := wildcardOnly && a.Account == rep.role.Account
+		skipAllows := wildcardOnly && cl.acct[ai] == roleAcct
 		for _, in := range cl.idInfos[ai] {
-			if (!skipAllows || !in.allow) && matches(in) {
+			if (!skipAllows || !in.allow) && match[in.id] {
 				matched = append(matched, in)
 				relevant = true
 			}
@@ -495,7 +511,7 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 		if a.boundary != nil {
 			h = mix(h, boundaryMark)
 			for _, in := range cl.bdInfos[ai] {
-				if matches(in) {
+				if match[in.id] {
 					matched = append(matched, in)
 					h = mix(h, uint64(cl.nStmts+in.id))
 				}

@@ -94,9 +94,18 @@ func Build(snaps []*model.Snapshot, opts Options) (*Graph, error) {
 	for _, s := range snaps {
 		g.linkSnapshot(s)
 	}
-	for _, n := range g.actors {
+	// Each principal's policy list and known context are its own: gather
+	// them on every core, then number the documents in order.
+	parallelFor(len(g.actors), func(i int) {
+		n := g.actors[i]
 		g.collectSources(n)
 		n.base = g.baseContext(n)
+	})
+	for _, n := range g.actors {
+		n.pidx = make([]int32, len(n.identity))
+		for i := range n.identity {
+			n.pidx[i] = g.indexPolicy(n.identity[i].Policy)
+		}
 	}
 	g.buildTrustEdges()
 	g.allEdges = sync.OnceValue(func() int { return g.edges + g.delegatedEdges() })

@@ -55,10 +55,8 @@ func (g *Graph) collectSources(n *Node) {
 		return
 	}
 	n.identity = make([]policy.Source, 0, len(refs))
-	n.pidx = make([]int32, 0, len(refs))
 	for _, r := range refs {
 		n.identity = append(n.identity, r.Source)
-		n.pidx = append(n.pidx, g.indexPolicy(r.Source.Policy))
 	}
 	if boundary != "" {
 		if pn := g.byARN[boundary]; pn != nil && pn.Policy != nil {
