@@ -82,13 +82,15 @@ func (c *converter) document(dst *model.Document, raw json.RawMessage, where str
 	c.docs.add(raw, dst, where, c.next())
 }
 
-func (c *converter) time(t wireTime, where string) time.Time {
+// time reads a time field; where+field names it in a warning (joined only
+// then: most loads warn about nothing).
+func (c *converter) time(t wireTime, where, field string) time.Time {
 	if t.raw == nil {
 		return time.Time{}
 	}
 	v, err := parseTime(t.raw)
 	if err != nil {
-		c.warn(where, "%v", err)
+		c.warn(where+field, "%v", err)
 	}
 	return v
 }
@@ -103,8 +105,10 @@ var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700
 func parseTime(raw json.RawMessage) (time.Time, error) {
 	if len(raw) > 0 && raw[0] == '"' {
 		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return time.Time{}, fmt.Errorf("expected a time, found %s", raw)
+		if d := (wireDecoder{data: raw}); !d.str(&s) || !d.atEnd() {
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return time.Time{}, fmt.Errorf("expected a time, found %s", raw)
+			}
 		}
 		if s == "" {
 			return time.Time{}, nil
@@ -127,6 +131,8 @@ func parseTime(raw json.RawMessage) (time.Time, error) {
 // convert builds a snapshot from decoded GAAD and the snapshot header.
 func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, error) {
 	c := &converter{}
+	c.docs.expect(documentCount(g))
+	defer c.docs.stop()
 	s := &model.Snapshot{
 		AccountID:    h.accountID,
 		AccountAlias: h.accountAlias,
@@ -142,7 +148,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 	for _, w := range h.warnings {
 		c.warn(w.Where, "%s", w.Message)
 	}
-	s.CapturedAt = c.time(h.capturedAt, "captured_at")
+	s.CapturedAt = c.time(h.capturedAt, "captured_at", "")
 
 	seen := make(map[string]string, len(g.UserDetailList)+len(g.RoleDetailList)+len(g.GroupDetailList)+len(g.Policies))
 	// unique reports whether an entity's ARN is new; GAAD pages saved twice
@@ -172,7 +178,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 		}
 		u := &model.User{
 			Path: w.Path, Name: w.UserName, ID: w.UserID, ARN: w.Arn,
-			CreateDate:       c.time(w.CreateDate, where+".CreateDate"),
+			CreateDate:       c.time(w.CreateDate, where, ".CreateDate"),
 			Groups:           nilIfEmpty(w.GroupList),
 			InlinePolicies:   c.inline(w.UserPolicyList, where, ".UserPolicyList"),
 			AttachedPolicies: attached(w.AttachedManagedPolicies),
@@ -193,7 +199,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 		}
 		s.Groups = append(s.Groups, &model.Group{
 			Path: w.Path, Name: w.GroupName, ID: w.GroupID, ARN: w.Arn,
-			CreateDate:       c.time(w.CreateDate, where+".CreateDate"),
+			CreateDate:       c.time(w.CreateDate, where, ".CreateDate"),
 			InlinePolicies:   c.inline(w.GroupPolicyList, where, ".GroupPolicyList"),
 			AttachedPolicies: attached(w.AttachedManagedPolicies),
 		})
@@ -208,7 +214,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 		}
 		r := &model.Role{
 			Path: w.Path, Name: w.RoleName, ID: w.RoleID, ARN: w.Arn,
-			CreateDate:         c.time(w.CreateDate, where+".CreateDate"),
+			CreateDate:         c.time(w.CreateDate, where, ".CreateDate"),
 			Description:        w.Description,
 			MaxSessionDuration: w.MaxSessionDuration,
 			InlinePolicies:     c.inline(w.RolePolicyList, where, ".RolePolicyList"),
@@ -226,7 +232,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 			ip := &w.InstanceProfileList[j]
 			p := model.InstanceProfile{
 				Path: ip.Path, Name: ip.InstanceProfileName, ID: ip.InstanceProfileID, ARN: ip.Arn,
-				CreateDate: c.time(ip.CreateDate, fmt.Sprintf("%s.InstanceProfileList[%d].CreateDate", where, j)),
+				CreateDate: c.time(ip.CreateDate, where, ".InstanceProfileList["+strconv.Itoa(j)+"].CreateDate"),
 				Tags:       tags(ip.Tags),
 			}
 			for _, pr := range ip.Roles {
@@ -236,7 +242,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 		}
 		if w.RoleLastUsed != nil && !w.RoleLastUsed.LastUsedDate.IsZero() {
 			r.LastUsed = &model.RoleLastUsed{
-				LastUsedDate: c.time(w.RoleLastUsed.LastUsedDate, where+".RoleLastUsed.LastUsedDate"),
+				LastUsedDate: c.time(w.RoleLastUsed.LastUsedDate, where, ".RoleLastUsed.LastUsedDate"),
 				Region:       w.RoleLastUsed.Region,
 			}
 		}
@@ -260,8 +266,8 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 			PermissionsBoundaryUsageCount: w.PermissionsBoundaryUsageCount,
 			IsAttachable:                  w.IsAttachable,
 			Description:                   w.Description,
-			CreateDate:                    c.time(w.CreateDate, where+".CreateDate"),
-			UpdateDate:                    c.time(w.UpdateDate, where+".UpdateDate"),
+			CreateDate:                    c.time(w.CreateDate, where, ".CreateDate"),
+			UpdateDate:                    c.time(w.UpdateDate, where, ".UpdateDate"),
 			Tags:                          tags(w.Tags),
 		}
 		if len(w.PolicyVersionList) > 0 {
@@ -273,7 +279,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 			p.Versions[j] = model.PolicyVersion{
 				VersionID:        v.VersionID,
 				IsDefaultVersion: v.IsDefaultVersion,
-				CreateDate:       c.time(v.CreateDate, vw+".CreateDate"),
+				CreateDate:       c.time(v.CreateDate, vw, ".CreateDate"),
 			}
 			c.document(&p.Versions[j].Document, v.Document, vw+".Document")
 		}
@@ -292,6 +298,25 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 	}
 	s.Warnings = c.finish()
 	return s, nil
+}
+
+// documentCount is how many policy document fields g has, to size the
+// document batch once.
+func documentCount(g *wireGAAD) int {
+	n := len(g.RoleDetailList)
+	for i := range g.UserDetailList {
+		n += len(g.UserDetailList[i].UserPolicyList)
+	}
+	for i := range g.GroupDetailList {
+		n += len(g.GroupDetailList[i].GroupPolicyList)
+	}
+	for i := range g.RoleDetailList {
+		n += len(g.RoleDetailList[i].RolePolicyList)
+	}
+	for i := range g.Policies {
+		n += len(g.Policies[i].PolicyVersionList)
+	}
+	return n
 }
 
 func (c *converter) inline(list []wireInline, entity, field string) []model.InlinePolicy {

@@ -3,65 +3,81 @@ package loader
 import (
 	"bytes"
 	"encoding/json"
+	"hash/maphash"
 	"net/url"
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/policy"
 )
 
-// docJob is one policy document field waiting to be parsed: where its
-// result goes, and where to say it came from if it is faulty.
+// docJob is one policy document field: where its result goes, and where to
+// say it came from if it is faulty.
 type docJob struct {
-	raw   json.RawMessage
 	dst   *model.Document
 	where string
 	seq   int // position among the load's warnings
-	text  int // index into docBatch.texts
+	text  *docText
 }
 
-// docBatch parses a load's policy documents together, after the file has
-// been decoded: each distinct text once (accounts repeat documents heavily —
-// every Lambda role has the same trust policy — so identical texts share one
-// parsed *policy.Policy, which is read-only after loading), and distinct
-// texts in parallel, since parsing documents is most of a load's work.
+// docBatch parses a load's policy documents: each distinct text once
+// (accounts repeat documents heavily — every Lambda role has the same trust
+// policy — so identical texts share one parsed *policy.Policy, which is
+// read-only after loading), on every available CPU, since parsing documents
+// is most of a load's work. Parsing starts with the first distinct text, in
+// the background, while the loader goes on converting entities.
 type docBatch struct {
-	jobs  []docJob
-	texts []docText
-	index map[string]int
+	jobs   []docJob
+	faults []docFault // texts that are not JSON, found as they are added
+
+	texts   textTable
+	first   map[uint64]*docText // by hash: keying by text would copy every text again
+	seed    maphash.Seed
+	store   textStore
+	scratch []byte       // compacted text, reused until it is kept
+	slow    bytes.Buffer // json.Compact's output when the fast path declines
+
+	queue   chan *docText // distinct texts waiting to be parsed
+	closed  bool
+	workers sync.WaitGroup
 }
 
 type docText struct {
 	text   []byte
 	policy *policy.Policy
 	err    error
+	next   *docText // the next distinct text with the same hash
 }
 
-// add queues the document field raw for dst.
+// expect sizes the batch for about n documents. It is a hint: more may be
+// added.
+func (b *docBatch) expect(n int) {
+	b.jobs = make([]docJob, 0, n)
+	b.first = make(map[uint64]*docText, n)
+	b.queue = make(chan *docText, n)
+}
+
+// add queues the document field raw for dst. raw is a value that came out
+// of a decoder that validated it (the fast wire decoder or encoding/json).
+// dst is filled in by run.
 func (b *docBatch) add(raw json.RawMessage, dst *model.Document, where string, seq int) {
-	b.jobs = append(b.jobs, docJob{raw: raw, dst: dst, where: where, seq: seq})
-}
-
-// run decodes and parses every queued document, fills the destinations, and
-// returns the faults in queue order.
-func (b *docBatch) run() []docFault {
-	if b.index == nil {
-		b.index = make(map[string]int, len(b.jobs))
+	text, validated, ok := documentText(raw)
+	if !ok {
+		return // absent or null: no document
 	}
-	var faults []docFault
-	var buf bytes.Buffer
-	for i := range b.jobs {
-		j := &b.jobs[i]
-		text, ok := documentText(j.raw)
-		j.text = -1
-		if !ok {
-			continue // absent or null: no document
-		}
-		buf.Reset()
-		if err := json.Compact(&buf, text); err != nil {
+	// Compacted, stored documents are canonical: a written snapshot reads
+	// back byte for byte.
+	compact, copied, ok := compactJSON(b.scratch[:0], text, validated)
+	if copied {
+		b.scratch = compact[:0] // keep the grown buffer for the next text
+	}
+	if !ok {
+		// Not JSON, or nothing the fast compaction handles: json.Compact
+		// decides and words the fault.
+		b.slow.Reset()
+		if err := json.Compact(&b.slow, text); err != nil {
 			// Not JSON: keep the text exactly as found so nothing is lost.
 			// The message depends only on the text, so reading a written
 			// snapshot again reports the same fault in the same words.
@@ -69,33 +85,84 @@ func (b *docBatch) run() []docFault {
 			if t := bytes.TrimSpace(text); len(t) > 0 && t[0] == '%' {
 				msg = "neither JSON nor URL-encoded JSON (a malformed %-escape)"
 			}
-			*j.dst = model.Document{JSON: bytes.Clone(text)}
-			faults = append(faults, docFault{seq: j.seq, where: j.where, err: &policy.ParseError{Msg: msg}})
-			continue
+			*dst = model.Document{JSON: bytes.Clone(text)}
+			b.faults = append(b.faults, docFault{seq: seq, where: where, err: &policy.ParseError{Msg: msg}})
+			return
 		}
-		// Compacted, stored documents are canonical: a written snapshot
-		// reads back byte for byte.
-		k, seen := b.index[string(buf.Bytes())]
-		if !seen {
-			k = len(b.texts)
-			b.texts = append(b.texts, docText{text: bytes.Clone(buf.Bytes())})
-			b.index[string(b.texts[k].text)] = k
-		}
-		j.text = k
+		compact = b.slow.Bytes()
 	}
-	b.parseAll()
+	b.jobs = append(b.jobs, docJob{dst: dst, where: where, seq: seq, text: b.intern(compact)})
+}
+
+// intern returns the distinct text equal to compact, keeping a copy and
+// queueing it for parsing when it is new.
+func (b *docBatch) intern(compact []byte) *docText {
+	if b.first == nil {
+		b.expect(64)
+	}
+	if b.texts.len() == 0 {
+		b.seed = maphash.MakeSeed()
+		b.start()
+	}
+	h := maphash.Bytes(b.seed, compact)
+	head := b.first[h]
+	for t := head; t != nil; t = t.next {
+		if bytes.Equal(t.text, compact) {
+			return t
+		}
+	}
+	t := b.texts.add(docText{text: b.store.keep(compact), next: head})
+	b.first[h] = t
+	select {
+	case b.queue <- t:
+	default:
+		// More texts than expected, and the parsers are behind (or
+		// there are none, on one CPU): parse this one here.
+		t.policy, t.err = policy.Parse(t.text)
+	}
+	return t
+}
+
+// start runs the background parsers; the loader's own goroutine joins them
+// in run.
+func (b *docBatch) start() {
+	for range runtime.GOMAXPROCS(0) - 1 {
+		b.workers.Go(b.parse)
+	}
+}
+
+func (b *docBatch) parse() {
+	for t := range b.queue {
+		t.policy, t.err = policy.Parse(t.text)
+	}
+}
+
+// run waits for every queued document to be parsed, fills the
+// destinations, and returns the faults.
+func (b *docBatch) run() []docFault {
+	if b.queue != nil {
+		b.stop()
+		b.parse()
+		b.workers.Wait()
+	}
+	faults := b.faults
 	for i := range b.jobs {
 		j := &b.jobs[i]
-		if j.text < 0 {
-			continue
-		}
-		t := &b.texts[j.text]
-		*j.dst = model.Document{JSON: t.text, Policy: t.policy}
-		if t.err != nil {
-			faults = append(faults, docFault{seq: j.seq, where: j.where, err: t.err})
+		*j.dst = model.Document{JSON: j.text.text, Policy: j.text.policy}
+		if j.text.err != nil {
+			faults = append(faults, docFault{seq: j.seq, where: j.where, err: j.text.err})
 		}
 	}
 	return faults
+}
+
+// stop tells the background parsers that no more texts come, so that they
+// finish; a load that fails half way stops them too.
+func (b *docBatch) stop() {
+	if b.queue != nil && !b.closed {
+		b.closed = true
+		close(b.queue)
+	}
 }
 
 type docFault struct {
@@ -104,47 +171,74 @@ type docFault struct {
 	err   error
 }
 
-// parseAll parses the distinct texts on every available CPU.
-func (b *docBatch) parseAll() {
-	workers := min(runtime.GOMAXPROCS(0), len(b.texts)/64+1)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(b.texts) {
-					return
-				}
-				t := &b.texts[k]
-				t.policy, t.err = policy.Parse(t.text)
-			}
-		})
+// textTable holds the distinct texts in fixed blocks, so that a *docText
+// handed to a parser stays valid while more are added.
+type textTable struct {
+	blocks [][]docText
+	n      int
+}
+
+const textBlock = 512
+
+func (t *textTable) len() int { return t.n }
+
+func (t *textTable) add(d docText) *docText {
+	if t.n%textBlock == 0 {
+		t.blocks = append(t.blocks, make([]docText, 0, textBlock))
 	}
-	wg.Wait()
+	last := &t.blocks[len(t.blocks)-1]
+	*last = append(*last, d)
+	t.n++
+	return &(*last)[len(*last)-1]
+}
+
+// textStore copies kept texts into shared chunks: one allocation per
+// quarter megabyte instead of one per distinct document. Each text's
+// capacity ends where it does, so appending to a Document's JSON copies
+// rather than overwriting its neighbour.
+type textStore struct {
+	chunk []byte
+}
+
+const textChunk = 256 << 10
+
+func (s *textStore) keep(b []byte) []byte {
+	if len(b) > textChunk/8 {
+		return bytes.Clone(b)
+	}
+	if cap(s.chunk)-len(s.chunk) < len(b) {
+		s.chunk = make([]byte, 0, textChunk)
+	}
+	start := len(s.chunk)
+	s.chunk = append(s.chunk, b...)
+	return s.chunk[start:len(s.chunk):len(s.chunk)]
 }
 
 // documentText returns the JSON text of a document field as found in a
 // file. The field may be absent or null (no document: ok is false), a JSON
 // object (the CLI's form), or a string: RFC 3986 URL-encoded JSON (the raw
 // API form) or, from some producers, plain JSON text. Producers differ per
-// field, so each field is decided on its own.
+// field, so each field is decided on its own. validated says the text is
+// the field's own JSON value, which its decoder has validated; text decoded
+// from a string may be anything.
 //
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html
 // ("policy documents ... are URL-encoded compliant with RFC 3986")
-func documentText(raw json.RawMessage) (text []byte, ok bool) {
+func documentText(raw json.RawMessage) (text []byte, validated, ok bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil, false
+		return nil, false, false
 	}
 	if raw[0] != '"' {
-		return raw, true
+		return raw, true, true
 	}
 	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return raw, true // cannot happen: raw came from a valid file
+	if d := (wireDecoder{data: raw}); !d.str(&s) || !d.atEnd() {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return raw, false, true // cannot happen: raw came from a valid file
+		}
 	}
-	return []byte(decodeDocumentString(s)), true
+	return []byte(decodeDocumentString(s)), false, true
 }
 
 // decodeDocumentString decodes a document given as a JSON string. Text that

@@ -10,6 +10,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/iamx/iamx/model"
@@ -47,12 +49,43 @@ func ReadFile(path string) (*model.Snapshot, error) {
 			return nil, fileErr(path, "is a directory, not a snapshot file")
 		}
 		size = st.Size()
+		if st.Mode().IsRegular() {
+			if data, unmap, ok := mapFile(f, size); ok {
+				defer unmap()
+				return parseMapped(data, path)
+			}
+		}
 	}
 	data, err := readAll(f, path, size)
 	if err != nil {
 		return nil, err
 	}
 	return ParseGAAD(data, path)
+}
+
+// parseMapped loads a snapshot from a file's mapped bytes. Nothing in the
+// snapshot refers to data (every string and document is copied out of it:
+// TestSnapshotDoesNotAliasInput), so the caller may unmap it afterwards. A
+// file cut short by another process while mapped faults on access; that
+// becomes an error instead of a crash.
+func parseMapped(data []byte, name string) (s *model.Snapshot, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if _, fault := r.(interface{ Addr() uintptr }); !fault {
+				panic(r)
+			}
+			s, err = nil, fileErr(name, "read: the file changed while it was being read")
+		}
+	}()
+	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+		unzipped, err := readAll(bytes.NewReader(data), name, 0)
+		if err != nil {
+			return nil, err
+		}
+		return ParseGAAD(unzipped, name)
+	}
+	return ParseGAAD(data, name)
 }
 
 func openErr(path string, err error) error {
@@ -72,11 +105,25 @@ func openErr(path string, err error) error {
 // Read loads a snapshot from r; name is used in errors and as the
 // snapshot's Source.
 func Read(r io.Reader, name string) (*model.Snapshot, error) {
-	data, err := readAll(r, name, 0)
+	data, err := readAll(r, name, sizeHint(r))
 	if err != nil {
 		return nil, err
 	}
 	return ParseGAAD(data, name)
+}
+
+// sizeHint returns how many bytes r holds when it can say (an in-memory
+// reader, or a regular file such as stdin redirected from one), else 0.
+func sizeHint(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len())
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if st, err := r.Stat(); err == nil && st.Mode().IsRegular() {
+			return st.Size()
+		}
+	}
+	return 0
 }
 
 // readAll reads r whole, decompressing it when it starts with the gzip magic
@@ -102,12 +149,16 @@ func readAll(r io.Reader, name string, size int64) ([]byte, error) {
 		zr.Multistream(false)
 		src = zr
 	}
-	var buf bytes.Buffer
+	var data []byte
 	if !gz && size > 0 && size <= maxFileSize {
-		buf.Grow(int(size) + bytes.MinRead)
+		// One allocation of the known size; bytes.Buffer would clear it
+		// first, faulting in every page twice over.
+		data, err = readSized(io.LimitReader(src, maxFileSize+1), make([]byte, 0, size+1))
+	} else {
+		var buf bytes.Buffer
+		_, err = buf.ReadFrom(io.LimitReader(src, maxFileSize+1))
+		data = buf.Bytes()
 	}
-	_, err = buf.ReadFrom(io.LimitReader(src, maxFileSize+1))
-	data := buf.Bytes()
 	if err != nil {
 		if gz {
 			return nil, gzipErr(name, err)
@@ -121,6 +172,24 @@ func readAll(r io.Reader, name string, size int64) ([]byte, error) {
 		return nil, fileErr(name, "empty (gzip holds no data)")
 	}
 	return data, nil
+}
+
+// readSized reads r to its end into buf, which has room for what r is
+// expected to hold; it grows buf only if r holds more.
+func readSized(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, cap(buf)/2+bytes.MinRead)
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 func gzipErr(name string, err error) error {
@@ -148,20 +217,29 @@ func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
 	}
 	switch trimmed[0] {
 	case '{':
+		// The fast decoder takes every well-formed file; anything it does
+		// not take, encoding/json decodes again, and its errors become the
+		// messages.
 		var top wireTop
-		if err := json.Unmarshal(trimmed, &top); err != nil {
-			return nil, decodeErr(name, trimmed, err)
+		if !decodeWireTop(trimmed, &top) {
+			top = wireTop{}
+			if err := json.Unmarshal(trimmed, &top); err != nil {
+				return nil, decodeErr(name, trimmed, err)
+			}
 		}
 		return fromTop(&top, name)
 	case '[':
 		// Pages saved one after another as a JSON array.
-		var pages []wireGAAD
-		if err := json.Unmarshal(trimmed, &pages); err != nil {
-			var ute *json.UnmarshalTypeError
-			if errors.As(err, &ute) && ute.Field == "" {
-				return nil, fileErr(name, "wrong top-level shape: expected an object (an iamx snapshot or get-account-authorization-details output) or an array of such pages, found an array of %ss", firstWord(jsonValueWord(ute.Value)))
+		pages, ok := decodeWirePages(trimmed)
+		if !ok {
+			pages = nil
+			if err := json.Unmarshal(trimmed, &pages); err != nil {
+				var ute *json.UnmarshalTypeError
+				if errors.As(err, &ute) && ute.Field == "" {
+					return nil, fileErr(name, "wrong top-level shape: expected an object (an iamx snapshot or get-account-authorization-details output) or an array of such pages, found an array of %ss", firstWord(jsonValueWord(ute.Value)))
+				}
+				return nil, decodeErr(name, trimmed, err)
 			}
-			return nil, decodeErr(name, trimmed, err)
 		}
 		if len(pages) == 0 {
 			return nil, fileErr(name, "wrong top-level shape: an empty array (expected get-account-authorization-details pages)")
