@@ -80,15 +80,12 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
 	list := g.WhoCan(action, resource, reqCtx)
-	stage("whocan")
 	ans := newWhoCanAnswer(g, action, resource, reqCtx, list)
 	ans.Warnings = warnings
-	stage("answer")
 	if *jsonOut {
 		if err := writeJSON(e.stdout, ans); err != nil {
 			return fail(e, err)
 		}
-		stage("json")
 		return exitOK
 	}
 	printWhoCan(e.stdout, g, ans, list)
