@@ -73,6 +73,7 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 
 // exploreLoad loads SOURCE and builds the graph, reporting progress.
 func exploreLoad(ctx context.Context, src *sourceFlags, report func(tui.Progress)) (*graph.Graph, error) {
+	defer loadingGC()()
 	// SCP files first: a mistyped path should not cost a whole live capture.
 	scps, err := src.loadSCPs()
 	if err != nil {
@@ -100,6 +101,9 @@ func exploreLoad(ctx context.Context, src *sourceFlags, report func(tui.Progress
 		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
 	}
 	report(tui.Progress{Stream: "indexing", Done: true})
+	// Delegated trust is decided on first use; the Trust and Chains tabs
+	// read much of it, so decide it all now, behind the first screen.
+	go g.EdgeCount()
 	return g, nil
 }
 
