@@ -38,59 +38,57 @@ type pattern struct {
 }
 
 // compilePattern compiles s. wild enables * and ?; vars enables ${…}.
+//
+// Literal runs are substrings of s, not copies: documents hold thousands of
+// patterns, compiled at load. Only a run that takes in a variable standing
+// for text (${*}, ${?}, ${$}) is built.
 func compilePattern(s string, wild, vars, fold bool) pattern {
 	if wild && s == "*" {
 		return pattern{kind: patAny, text: s}
 	}
-	var ps []piece
-	var lit strings.Builder
-	flush := func() {
-		if lit.Len() > 0 {
-			t := lit.String()
-			if fold {
-				t = asciiLower(t)
-			}
-			ps = append(ps, piece{kind: pieceLit, text: t})
-			lit.Reset()
-		}
-	}
+	var buf [8]piece
+	ps := buf[:0]
+	var built []byte // the pending literal's start, when it took in a variable's text
+	from := 0        // the pending literal continues with s[from:i]
 	hasVars := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		var p piece
+		next := i + 1
 		switch {
 		case vars && c == '$' && i+1 < len(s) && s[i+1] == '{':
 			end := strings.IndexByte(s[i+2:], '}')
 			if end < 0 {
-				lit.WriteByte(c)
-				continue
+				continue // not a variable: part of the literal
 			}
-			p, ok := parseVariable(s[i+2 : i+2+end])
+			v, ok := parseVariable(s[i+2 : i+2+end])
 			if !ok {
-				lit.WriteByte(c)
 				continue
 			}
-			if p.kind == pieceLit {
-				lit.WriteString(p.text)
-			} else {
-				flush()
-				ps = append(ps, p)
-				hasVars = true
+			next = i + 3 + end
+			if v.kind == pieceLit {
+				built = append(append(built, s[from:i]...), v.text...)
+				from, i = next, next-1
+				continue
 			}
-			i += 2 + end
+			p, hasVars = v, true
 		case wild && c == '*':
-			flush()
-			if n := len(ps); n == 0 || ps[n-1].kind != pieceStar {
-				ps = append(ps, piece{kind: pieceStar})
-			}
+			p = piece{kind: pieceStar}
 		case wild && c == '?':
-			flush()
-			ps = append(ps, piece{kind: pieceOne})
+			p = piece{kind: pieceOne}
 		default:
-			lit.WriteByte(c)
+			continue
 		}
+		// A wildcard or variable ends the pending literal.
+		ps = appendLiteral(ps, s, from, i, built, fold)
+		built = built[:0]
+		if n := len(ps); p.kind != pieceStar || n == 0 || ps[n-1].kind != pieceStar {
+			ps = append(ps, p)
+		}
+		from, i = next, next-1
 	}
-	flush()
-	p := pattern{kind: patGeneral, fold: fold, text: s, pieces: ps, hasVars: hasVars}
+	ps = appendLiteral(ps, s, from, len(s), built, fold)
+	p := pattern{kind: patGeneral, fold: fold, text: s, hasVars: hasVars}
 	switch {
 	case len(ps) == 0:
 		p.kind, p.text = patLiteral, ""
@@ -100,8 +98,28 @@ func compilePattern(s string, wild, vars, fold bool) pattern {
 		p.kind = patAny
 	case len(ps) == 2 && ps[0].kind == pieceLit && ps[1].kind == pieceStar:
 		p.kind, p.text = patPrefix, ps[0].text
+	default:
+		p.pieces = append([]piece(nil), ps...)
 	}
 	return p
+}
+
+// appendLiteral appends the pending literal run (built, then s[from:to]),
+// if it is not empty.
+func appendLiteral(ps []piece, s string, from, to int, built []byte, fold bool) []piece {
+	var t string
+	switch {
+	case len(built) > 0:
+		t = string(append(built, s[from:to]...))
+	case from < to:
+		t = s[from:to]
+	default:
+		return ps
+	}
+	if fold {
+		t = asciiLower(t)
+	}
+	return append(ps, piece{kind: pieceLit, text: t})
 }
 
 // match reports whether s matches. unknown is true when the match failed only
