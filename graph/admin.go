@@ -37,13 +37,18 @@ func (g *Graph) IsAdmin(n *Node) bool {
 	if v, ok := g.perm.adminOf(n); ok {
 		return v
 	}
+	cat := actions.Load()
+	if (n.Kind == KindUser || n.Kind == KindRole) && !g.mayBeAdmin(cat, n.identity) {
+		// Most principals fail the cheap test on their own policy list:
+		// no need to gather their evaluation input.
+		return g.perm.isAdmin(n, "", func() bool { return false })
+	}
 	ps := g.permSet(n)
 	if ps == nil {
 		return false
 	}
 	return g.perm.isAdmin(n, adminSignature(ps), func() bool {
-		cat := actions.Load()
-		if !ps.mayBeAdmin(cat) {
+		if !g.mayBeAdmin(cat, ps.in.Identity) {
 			return false
 		}
 		ps.compile()
@@ -83,13 +88,13 @@ func (g *Graph) WarmAdmin(ns []*Node) {
 // allowed actions span only the services named literally, and those must
 // be every service of the catalogue. It keeps IsAdmin over a whole account
 // from expanding every principal's statements.
-func (ps *permSet) mayBeAdmin(cat *actions.Catalogue) bool {
-	spans := make([]serviceSpan, 0, len(ps.in.Identity))
+func (g *Graph) mayBeAdmin(cat *actions.Catalogue, identity []policy.Source) bool {
+	spans := make([]serviceSpan, 0, len(identity))
 	total := 0
-	for i := range ps.in.Identity {
-		sp := ps.g.perm.servicesOf(ps.in.Identity[i].Policy)
+	for i := range identity {
+		sp := g.perm.servicesOf(identity[i].Policy)
 		if sp.wild {
-			return true
+			return g.coversCatalogue(cat, identity)
 		}
 		spans = append(spans, sp)
 		total += len(sp.services)
@@ -104,6 +109,28 @@ func (ps *permSet) mayBeAdmin(cat *actions.Catalogue) bool {
 		}
 	}
 	return len(services) >= cat.NumServices()
+}
+
+// coversCatalogue reports whether the Allow statements of identity that
+// could apply to "*" name every catalogue action between them: the
+// necessary condition mayBeAdmin falls back on when a wildcard or NotAction
+// hides which services a statement spans. The statements' action sets are
+// memoised per graph, so this is a union of bitsets.
+func (g *Graph) coversCatalogue(cat *actions.Catalogue, identity []policy.Source) bool {
+	all := actions.NewBitset(cat.Len())
+	for i := range identity {
+		p := identity[i].Policy
+		if p == nil {
+			continue
+		}
+		for j := range p.Statements {
+			st := &p.Statements[j]
+			if st.Effect == policy.Allow && mayAllowStar(st) {
+				all.Or(g.perm.statementActions(cat, st))
+			}
+		}
+	}
+	return all.Count() == cat.Len()
 }
 
 // serviceSpan is what mayBeAdmin reads off one document's Allow
@@ -368,7 +395,7 @@ func (g *Graph) CanEscalate(n *Node) bool {
 	}
 	cat := actions.Load()
 	ps.compile()
-	if ps.mayBeAdmin(cat) {
+	if g.mayBeAdmin(cat, ps.in.Identity) {
 		if admin, _, _ := ps.admin(cat); admin {
 			return false
 		}

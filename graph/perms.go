@@ -172,7 +172,7 @@ func (g *Graph) Permissions(n *Node, f PermFilter) *Permissions {
 		return out
 	}
 	ps.compile().run(cat, filter, out)
-	if ps.mayBeAdmin(cat) {
+	if g.mayBeAdmin(cat, ps.in.Identity) {
 		out.Admin, out.AdminSources, out.AdminConditionKeys = ps.admin(cat)
 	}
 	return out
