@@ -67,14 +67,21 @@ type Graph struct {
 // (nil, or the same account loaded twice); faults inside documents were
 // already reported as snapshot warnings and are skipped here.
 func Build(snaps []*model.Snapshot, opts Options) (*Graph, error) {
+	entities, principals := 0, 0
+	for _, s := range snaps {
+		if s != nil {
+			principals += len(s.Users) + len(s.Roles)
+			entities += len(s.Users) + len(s.Roles) + len(s.Groups) + len(s.Policies)
+		}
+	}
 	g := &Graph{
 		snaps:       snaps,
 		opts:        opts,
-		byARN:       map[string]*Node{},
-		byName:      map[string][]*Node{},
-		byTypeName:  map[string]*Node{},
+		byARN:       make(map[string]*Node, entities),
+		byName:      make(map[string][]*Node, entities),
+		byTypeName:  make(map[string]*Node, principals),
 		accounts:    map[string]*model.Snapshot{},
-		policyIndex: map[*policy.Policy]int32{},
+		policyIndex: make(map[*policy.Policy]int32, entities),
 		allowAll:    newAllowAll(),
 	}
 	for i, s := range snaps {
