@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/iamx/iamx/model"
@@ -206,5 +208,52 @@ func TestWhoCanMatchesBruteForce(t *testing.T) {
 				t.Errorf("query %s matches nobody; pick another", q.action)
 			}
 		})
+	}
+}
+
+// Delegated trust is decided on first use. Whether a query finds the classes
+// undecided (a fresh graph, queries racing each other) or decided (after
+// EdgeCount decided them all), its answer is the same.
+func TestWhoCanIndependentOfLazyDecisions(t *testing.T) {
+	acct, err := gen.Account(gen.Options{Users: 80, Roles: 120, Groups: 10, Policies: 60, Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func() *Graph {
+		g, err := Build([]*model.Snapshot{acct}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	answer := func(g *Graph, action string) string {
+		var b strings.Builder
+		for _, a := range g.WhoCan(action, "*", nil) {
+			fmt.Fprintf(&b, "%s %v %v", a.Principal.ARN, a.Conditional, a.MissingContext)
+			for _, h := range a.Path {
+				fmt.Fprintf(&b, " %s>%s %v %d", h.From.ARN, h.To.ARN, h.Conditional, len(h.Reasons))
+			}
+			b.WriteByte('\n')
+		}
+		return b.String()
+	}
+	decided := build()
+	decided.EdgeCount()
+	actions := []string{"s3:GetObject", "iam:PassRole", "ec2:RunInstances", "sts:GetCallerIdentity"}
+	fresh := build()
+	got := make([]string, len(actions))
+	var wg sync.WaitGroup
+	for i, action := range actions {
+		wg.Go(func() { got[i] = answer(fresh, action) })
+	}
+	wg.Go(func() { fresh.EdgeCount() })
+	wg.Wait()
+	for i, action := range actions {
+		if want := answer(decided, action); got[i] != want {
+			t.Errorf("%s: answer on a fresh graph differs from the decided graph's", action)
+		}
+	}
+	if fresh.EdgeCount() != decided.EdgeCount() {
+		t.Errorf("EdgeCount %d on the fresh graph, %d on the decided one", fresh.EdgeCount(), decided.EdgeCount())
 	}
 }
