@@ -121,7 +121,10 @@ func (s *sourceFlags) loadSCPs() ([]policy.Source, error) {
 // stderr so a query never hides that its answer rests on an incomplete
 // snapshot; the full list is in the explorer's :warnings and in the file.
 func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, error) {
-	defer loadingGC()()
+	// A query command loads, answers and exits: collect rarely throughout.
+	// Restoring the default pace after the build would start a collection
+	// of the whole fresh heap in the middle of the query.
+	loadingGC()
 	scps, err := src.loadSCPs()
 	if err != nil {
 		return nil, err
@@ -144,7 +147,8 @@ func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, e
 }
 
 // loadingGC makes garbage collection rarer while an account loads and its
-// graph is built, and returns the function that restores it. Nearly all
+// graph is built, and returns the function that restores it (the explorer
+// does, once loaded; query commands keep the pace until they exit). Nearly all
 // that a load allocates stays live (the snapshot, then the graph), so each
 // collection at the default pace (GOGC=100: whenever the heap doubles)
 // scans a growing heap to free little: on the reference account that is a
