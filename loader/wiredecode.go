@@ -727,15 +727,8 @@ func (d *wireDecoder) warning(w *wireWarning) bool {
 	})
 }
 
-var reportFields = fieldTable{names: []string{
-	"user", "arn", "user_creation_time", "password_enabled", "password_last_used",
-	"password_last_changed", "password_next_rotation", "mfa_active",
-	"access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
-	"access_key_1_last_used_region", "access_key_1_last_used_service",
-	"access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
-	"access_key_2_last_used_region", "access_key_2_last_used_service",
-	"cert_1_active", "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated",
-}}
+// reportFields are the credential report's JSON names: its CSV columns.
+var reportFields = fieldTable{names: model.CredentialReportColumns}
 
 func (d *wireDecoder) reportRow(r *model.CredentialReportRow) bool {
 	cols := [...]*string{
