@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -115,20 +116,15 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	return exitDenied
 }
 
-// checkAction rejects what no AWS request can carry: an action without a
-// service prefix, or a wildcard (requests name one action; patterns belong in
-// policies, and `iamx perms --service` lists what a pattern covers).
+// checkAction rejects what no AWS request can carry (policy.CheckAction),
+// pointing pattern-writers at the command that lists what a pattern covers.
 func checkAction(action string) error {
-	svc, name, ok := strings.Cut(action, ":")
-	switch {
-	case !ok || svc == "" || name == "" || strings.Contains(name, ":"):
-		return fmt.Errorf("action %q: expected SERVICE:ACTION, e.g. s3:GetObject", action)
-	case strings.ContainsAny(action, "*?"):
-		return fmt.Errorf("action %q: a request names one action, not a pattern; use 'iamx perms PRINCIPAL --service %s' to list what a pattern covers", action, svc)
-	case strings.ContainsAny(action, " \t\n"):
-		return fmt.Errorf("action %q: contains whitespace", action)
+	err := policy.CheckAction(action)
+	if errors.Is(err, policy.ErrActionPattern) {
+		svc, _, _ := strings.Cut(action, ":")
+		return fmt.Errorf("%w; use 'iamx perms PRINCIPAL --service %s' to list what a pattern covers", err, svc)
 	}
-	return nil
+	return err
 }
 
 // actionWarnings says when an action is not in the catalogue. AWS evaluates

@@ -243,7 +243,9 @@ func TestCommands(t *testing.T) {
 		{"tab completes a command name", []string{":", "gr", "tab", "enter"}, "Groups", ""},
 		{"unknown command explains", []string{":frobnicate", "enter"}, "Users", "unknown command :frobnicate"},
 		{"can with an unknown principal", []string{":can nobody s3:GetObject", "enter"}, "Users", "nobody"},
-		{"whocan rejects a non-action", []string{":whocan GetObject", "enter"}, "Users", "not an action"},
+		{"whocan rejects a non-action", []string{":whocan GetObject", "enter"}, "Users", "expected SERVICE:ACTION"},
+		{"whocan rejects a pattern, as the command line does", []string{":whocan s3:Get*", "enter"}, "Users", "not a pattern"},
+		{"can rejects a pattern, as the command line does", []string{":can alice s3:*", "enter"}, "Users", "not a pattern"},
 		{"whocan without arguments prompts", []string{":whocan", "enter"}, "Users", "who can — ACTION [RESOURCE]:"},
 		{"history recalls the last command", []string{":roles", "enter", ":users", "enter", ":", "up", "up", "enter"}, "Roles", ""},
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/model/actions"
+	"github.com/iamx/iamx/model/policy"
 )
 
 // commandSpec is one ":" command. The list drives running, completion and
@@ -85,8 +87,7 @@ func runWhoCan(m *Model, args []string) tea.Cmd {
 		m.setStatus("usage: :whocan ACTION [RESOURCE]", true)
 		return nil
 	}
-	if !strings.Contains(args[0], ":") && args[0] != "*" {
-		m.setStatus(fmt.Sprintf("%q is not an action; write service:Action, e.g. s3:GetObject", args[0]), true)
+	if !checkAction(m, args[0]) {
 		return nil
 	}
 	resource := "*"
@@ -95,6 +96,20 @@ func runWhoCan(m *Model, args []string) tea.Cmd {
 	}
 	m.push(NewWhoCanPage(m.c, args[0], resource))
 	return nil
+}
+
+// checkAction says on the status line why an action is no request's
+// (the command line refuses the same, in the same words).
+func checkAction(m *Model, action string) bool {
+	err := policy.CheckAction(action)
+	if errors.Is(err, policy.ErrActionPattern) {
+		err = fmt.Errorf("%w; a principal's Permissions tab lists what a pattern covers", err)
+	}
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return false
+	}
+	return true
 }
 
 func runCan(m *Model, args []string) tea.Cmd {
@@ -118,6 +133,9 @@ func runCan(m *Model, args []string) tea.Cmd {
 	n, err := m.c.Graph.Resolve(args[0])
 	if err != nil {
 		m.setStatus(err.Error(), true)
+		return nil
+	}
+	if !checkAction(m, args[1]) {
 		return nil
 	}
 	resource := "*"

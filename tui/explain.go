@@ -129,6 +129,12 @@ func (e *explainForm) run() {
 		e.refresh()
 		return
 	}
+	if err := policy.CheckAction(action); err != nil {
+		e.err = err.Error()
+		e.ran = false
+		e.refresh()
+		return
+	}
 	resource := strings.TrimSpace(e.fields[fieldResource].value())
 	if resource == "" {
 		resource = "*"

@@ -30,6 +30,9 @@ func TestExplainTab(t *testing.T) {
 			[]string{"user/bob → iam:CreateUser", "DENY"}, ""},
 		{"sts:GetCallerIdentity needs no policy", "role/WebServerRole", "sts:GetCallerIdentity", "", "",
 			[]string{"ALLOW", "always"}, ""},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+		{"a request names one action, not a pattern", "user/alice", "iam:Create*", "", "",
+			[]string{"not a pattern"}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
