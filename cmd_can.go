@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -108,7 +109,9 @@ func runCan(ctx context.Context, e *env, args []string) int {
 			return fail(e, err)
 		}
 	} else {
-		printCan(e.stdout, n, ans, res)
+		out := bufio.NewWriter(e.stdout)
+		printCan(out, n, ans, res)
+		out.Flush()
 	}
 	if res.Decision == policy.Allowed {
 		return exitOK

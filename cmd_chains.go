@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -139,10 +140,12 @@ func runChains(ctx context.Context, e *env, args []string) int {
 		}
 		return exitOK
 	}
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
 	if from != nil {
-		printChainTree(e.stdout, g, admin, from, res, false)
+		printChainTree(out, g, admin, from, res, false)
 	} else {
-		printChainTree(e.stdout, g, admin, opts.To, res, true)
+		printChainTree(out, g, admin, opts.To, res, true)
 	}
 	return exitOK
 }

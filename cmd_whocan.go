@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -88,7 +89,10 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 		}
 		return exitOK
 	}
-	printWhoCan(e.stdout, g, ans, list)
+	// Thousands of rows: one write, not one per cell.
+	out := bufio.NewWriter(e.stdout)
+	printWhoCan(out, g, ans, list)
+	out.Flush()
 	return exitOK
 }
 
