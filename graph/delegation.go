@@ -28,15 +28,15 @@ import (
 // SCP exemption and boundary presence, the same statements (identity and
 // boundary) that could match sts:AssumeRole on those roles, and the same
 // values of the principal keys (aws:username, aws:PrincipalTag/…) that
-// those statements and the trust policy read. Keys the request lacks, such
-// as aws:MultiFactorAuthPresent, leave a condition's outcome independent of
-// its values. The evaluator decides one representative pair per (role
+// those statements, the trust policy and the SCPs read. Keys the request
+// lacks, such as aws:MultiFactorAuthPresent, leave a condition's outcome
+// independent of its values. The evaluator decides one representative pair per (role
 // class, principal class); the edges of every member pair follow from it
 // and are produced on demand.
 //
-// Principals a trust policy names by ARN, and roles whose trust policy uses
-// NotPrincipal (whose effect depends on the exact principal), are decided
-// one by one as explicit edges.
+// Principals a trust policy names by ARN (in an Allow or a Deny), and roles
+// whose trust policy uses NotPrincipal (whose effect depends on the exact
+// principal), are decided one by one as explicit edges.
 //
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
 
@@ -59,9 +59,8 @@ func (d *delegRole) admits(p *Node) bool {
 
 // actorClass is a set of users and roles the evaluator treats alike when
 // they ask to assume the roles of one role class. Its members are the actors
-// whose roleEquiv.classOf entry names it; a few are kept as representatives.
+// whose roleEquiv.classOf entry names it.
 type actorClass struct {
-	reps []*Node
 	// p → d.role is the representative pair, decided on first use (see
 	// outcome): a query reads the classes of the principals it has not
 	// placed yet, a fraction of them.
@@ -89,7 +88,7 @@ func (g *Graph) outcome(c *actorClass) *delegOutcome {
 type roleEquiv struct {
 	roles   []*delegRole
 	all     bool    // the trust admits "*" (no identity allow needed in the same account)
-	rsig    []uint8 // per resource pattern: 0 no match, 1 match, 2 depends on the principal
+	rsig    []uint8 // per resource pattern: 0 no match, 1 match, 2 depends on the principal (or the role), 3 may match (see loose)
 	classOf []int32 // by actor ordinal: the principal class (in delegation.classes), or -1 when it has no edge for sure
 }
 
@@ -198,13 +197,14 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	keysOf := func(st *policy.Statement) []string {
 		set := map[string]bool{}
 		for _, c := range st.Conditions {
-			k := strings.ToLower(c.Key)
-			if !principalKey(k) {
-				// The key is absent from every request built here, so
-				// the condition's outcome does not depend on its values.
-				continue
+			if k := strings.ToLower(c.Key); principalKey(k) {
+				set[k] = true
 			}
-			set[k] = true
+			// A key absent from the graph's own requests leaves the
+			// outcome independent of the values, but a caller's
+			// context may supply it (who-can -c sts:SourceIdentity=…
+			// against "${aws:username}"): the variables' keys split
+			// classes either way.
 			for _, v := range c.Values {
 				variableKeys(v, set)
 			}
@@ -297,15 +297,33 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 		}
 		byPrefix[lit] = append(byPrefix[lit], i)
 	}
+	// The evaluator matches an ARN pattern segment by segment, so a
+	// wildcard before the pattern's last colon cannot reach across one
+	// ("arn:aws:*:role/X" names no role), where globMatch would. A role
+	// ARN has five colons: a pattern with five aligns them one to one and
+	// globMatch agrees; with fewer, a match is only a "may" (3).
+	loose := make([]bool, len(patterns))
+	for i, p := range glob {
+		if c := strings.LastIndexByte(p, ':'); strings.Count(p, ":") < 5 && strings.ContainsAny(p[:c+1], "*?") {
+			loose[i] = true
+		}
+	}
 	parallelFor(len(roles), func(k int) {
 		arn := roles[k].role.ARN
+		// A colon in the role's path breaks the alignment: every match
+		// depends on the segments, so the role is its own class (2).
+		odd := strings.Count(arn, ":") != 5
 		rsig := make([]uint8, len(patterns))
 		for l := 0; l <= len(arn); l++ {
 			for _, i := range byPrefix[arn[:l]] {
 				if globMatch(glob[i], arn, false) {
-					rsig[i] = 1
-					if glob[i] != patterns[i] {
+					switch {
+					case glob[i] != patterns[i] || odd:
 						rsig[i] = 2
+					case loose[i]:
+						rsig[i] = 3
+					default:
+						rsig[i] = 1
 					}
 				}
 			}
@@ -366,7 +384,7 @@ type classifier struct {
 	idInfos  [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
 	bdInfos  [][]*stmtInfo // per actor: the same of its boundary
 	keysOf   func(*policy.Statement) []string
-	static   []uint64 // per actor: the hash of its kind, account and service-linked flag
+	static   []uint64 // per actor: the hash of its kind, account, service-linked flag and the keys SCPs read
 	seed     maphash.Seed
 	stmts    []*stmtInfo // every statement that could match sts:AssumeRole
 	accounts []string    // the actors' accounts, each once
@@ -382,6 +400,28 @@ func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, keysOf 
 	cl := &classifier{g: g, nStmts: nStmts, idInfos: idInfos, bdInfos: bdInfos, keysOf: keysOf,
 		static: make([]uint64, len(g.actors)), seed: maphash.MakeSeed()}
 	cl.acct = make([]int32, len(g.actors))
+	// SCP statements bind every principal of the loaded accounts alike,
+	// except for the principal keys they read (the common "deny unless
+	// aws:PrincipalArn is the break-glass role"): their values split
+	// classes for every role class.
+	scpKeys := map[string]bool{}
+	for _, src := range g.opts.SCPs {
+		if src.Policy == nil {
+			continue
+		}
+		for i := range src.Policy.Statements {
+			if st := &src.Policy.Statements[i]; mayMatchAction(st, actionAssumeRole) {
+				for _, k := range keysOf(st) {
+					scpKeys[k] = true
+				}
+			}
+		}
+	}
+	scpKeyList := make([]string, 0, len(scpKeys))
+	for k := range scpKeys {
+		scpKeyList = append(scpKeyList, k)
+	}
+	sort.Strings(scpKeyList)
 	seenStmt := make([]bool, nStmts)
 	for ai, a := range g.actors {
 		k := slices.Index(cl.accounts, a.Account)
@@ -402,6 +442,9 @@ func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, keysOf 
 		h = mix(h, uint64(a.Kind))
 		if a.IsServiceLinked() {
 			h = mix(h, 1)
+		}
+		for _, k := range scpKeyList {
+			h = mix(h, cl.valueHash(a, k))
 		}
 		cl.static[ai] = h
 	}
@@ -460,6 +503,13 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 				hit = true
 			case 2:
 				unsure = true
+			case 3:
+				// Resource: may match. NotResource: may still apply.
+				if in.not {
+					unsure = true
+				} else {
+					hit = true
+				}
 			}
 		}
 		if in.not {
@@ -534,8 +584,11 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 		}
 		needs[ci] = needs[ci] || relevant
 		e.classOf[ai] = ci
-		if c := classes[ci]; len(c.reps) < 4 {
-			c.reps = append(c.reps, a)
+		if c := classes[ci]; c.p == nil {
+			// The first member some role of the class admits: the
+			// first members may all be named by the roles (decided
+			// explicitly) or be the role itself.
+			c.p, c.d = representative(a, e)
 		}
 	}
 	// Delegation by account root needs an identity allow; a class with no
@@ -543,8 +596,8 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 	// pair to decide.
 	dead := false
 	for ci, c := range classes {
-		if needs[ci] || e.all {
-			c.p, c.d = representative(c, e)
+		if !needs[ci] && !e.all {
+			c.p, c.d = nil, nil
 		}
 		dead = dead || c.p == nil
 	}
@@ -611,16 +664,12 @@ func (g *Graph) delegatedEdges() int {
 	return total
 }
 
-// representative picks a member pair of a principal class and a role class
-// that delegation decides, or nil when there is none. A role is never its
-// own representative pair, and names exclude few principals, so a handful
-// of members suffices.
-func representative(c *actorClass, e *roleEquiv) (*Node, *delegRole) {
+// representative returns m and a role of the role class that decides the
+// pair by delegation, or nil when every role of the class names m or is m.
+func representative(m *Node, e *roleEquiv) (*Node, *delegRole) {
 	for _, d := range e.roles {
-		for _, m := range c.reps {
-			if d.admits(m) {
-				return m, d
-			}
+		if d.admits(m) {
+			return m, d
 		}
 	}
 	return nil, nil

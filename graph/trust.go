@@ -183,6 +183,9 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *
 	for i := range tp.Statements {
 		st := &tp.Statements[i]
 		if st.Effect != policy.Allow {
+			if d != nil && st.Principal != nil && mayMatchAction(st, actionAssumeRole) {
+				g.deniedByName(st, add)
+			}
 			continue
 		}
 		assume := mayMatchAction(st, actionAssumeRole)
@@ -222,6 +225,23 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *
 		}
 	}
 	return out
+}
+
+// deniedByName lists the loaded users and roles a Deny statement of a
+// delegating trust policy names by ARN. The Deny applies to them and not
+// to the rest of their account, so they cannot share a delegated class with
+// it: they are decided one by one, like principals an Allow names.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-denyallow
+func (g *Graph) deniedByName(st *policy.Statement, add func(*Node, string, *policy.Statement)) {
+	for _, id := range st.Principal.AWS {
+		p, err := principal.Parse(strings.TrimSpace(id))
+		if err != nil || (p.Kind != principal.User && p.Kind != principal.Role) {
+			continue
+		}
+		if n := g.byARN[p.ID]; n != nil && n.Kind != KindExternal {
+			add(n, EdgeAssumeRole, st)
+		}
+	}
 }
 
 // awsCandidates expands one entry of a trust statement's AWS principal list.
