@@ -315,7 +315,9 @@ func (s *scanner) in(r *Node, f func(*delegOutcome, *Node)) {
 		return
 	}
 	complete := true
-	for ai, ci := range dl.equivs[d.equiv].classOf {
+	classOf := dl.equivs[d.equiv].classOf
+	s.g.decideAll(s.g.classesOfUnfound(classOf, nil)) // all at once, on every core
+	for ai, ci := range classOf {
 		if ci < 0 {
 			continue
 		}

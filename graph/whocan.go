@@ -165,7 +165,9 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 		}
 		st, done := delegState[o]
 		if !done {
-			if ne, ok := g.EdgeUnder(g.edgeFor(m, d, o), ctx); ok {
+			// Only the verdict is read: the edge needs no traced detail.
+			e := Edge{From: m, To: d.role, Kind: EdgeAssumeRole, Conditional: o.conditional, MissingContext: o.missing}
+			if ne, ok := g.EdgeUnder(e, ctx); ok {
 				st = classState{true, ne.Conditional, ne.MissingContext}
 			}
 			delegState[o] = st
@@ -195,14 +197,13 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 			}
 		}
 		doneEquiv := make([]bool, len(g.deleg.equivs))
-		mark := make([]bool, len(g.deleg.classes))
 		for d := 0; d < len(buckets); d++ {
 			for _, r := range buckets[d] {
 				// Delegated edges into r, a whole role class at a time.
 				if dr := g.deleg.byRole[r]; dr != nil && !doneEquiv[dr.equiv] {
 					complete := true
 					classOf := g.deleg.equivs[dr.equiv].classOf
-					g.decideAll(g.classesOfUnfound(classOf, found, mark))
+					g.decideAll(g.classesOfUnfound(classOf, found))
 					for ai, ci := range classOf {
 						if ci < 0 {
 							continue
@@ -261,16 +262,17 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 }
 
 // classesOfUnfound lists, once each, the undecided classes (of a role
-// class's classOf) that hold a principal not found yet: the ones a scan
-// must decide. mark is scratch space, one entry per class.
-func (g *Graph) classesOfUnfound(classOf []int32, found []bool, mark []bool) []*actorClass {
+// class's classOf) that hold a principal not found yet (found may be nil:
+// none is): the ones a scan must decide.
+func (g *Graph) classesOfUnfound(classOf []int32, found []bool) []*actorClass {
 	var out []*actorClass
+	seen := map[int32]bool{}
 	for ai, ci := range classOf {
-		if ci < 0 || mark[ci] || found[g.actors[ai].ID] {
+		if ci < 0 || (found != nil && found[g.actors[ai].ID]) || seen[ci] {
 			continue
 		}
+		seen[ci] = true
 		if c := g.deleg.classes[ci]; !c.done.Load() {
-			mark[ci] = true
 			out = append(out, c)
 		}
 	}
