@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -33,10 +34,19 @@ const heapReserve = 1 << 30
 // when GODEBUG=disablethp=1 asks the runtime to avoid them, and under strict
 // overcommit accounting (vm.overcommit_memory=2), where mapping address
 // space counts against the commit limit. Failures are ignored: it is advice.
+// The stretch itself must not fail, though: the Go runtime cannot recover
+// from a refused heap mapping and exits with "out of memory", so it is
+// asked for only where the kernel will grant it (stretchFits), and only on
+// 64-bit systems, where 1 GiB is a sliver of the address space.
 func adviseHugePages() {
-	if !strings.Contains(readSys("/sys/kernel/mm/transparent_hugepage/enabled"), "[madvise]") ||
+	if strconv.IntSize < 64 ||
+		!strings.Contains(readSys("/sys/kernel/mm/transparent_hugepage/enabled"), "[madvise]") ||
 		strings.TrimSpace(readSys("/proc/sys/vm/overcommit_memory")) == "2" ||
 		strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
+		return
+	}
+	var limit syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &limit); err != nil || !stretchFits(limit.Cur, readSys("/proc/meminfo")) {
 		return
 	}
 	first := new([64]byte) // the arena small objects come from
@@ -50,6 +60,32 @@ func adviseHugePages() {
 	runtime.KeepAlive(stretch)
 	stretch = nil
 	runtime.GC() // give the stretch back to the heap now, not at the first collection
+}
+
+// stretchFits reports whether the kernel will map the stretch: not under an
+// address-space limit (ulimit -v; limit is RLIMIT_AS's soft value), which
+// counts every mapping, and not where RAM and swap together are too small
+// for heuristic overcommit, which refuses any one mapping larger than both
+// (meminfo is /proc/meminfo; unreadable means no).
+//
+// https://docs.kernel.org/mm/overcommit-accounting.html
+func stretchFits(limit uint64, meminfo string) bool {
+	if limit != ^uint64(0) { // RLIM_INFINITY
+		return false
+	}
+	var total uint64
+	for line := range strings.Lines(meminfo) {
+		name, value, _ := strings.Cut(line, ":")
+		if name != "MemTotal" && name != "SwapTotal" {
+			continue
+		}
+		kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
+		if err != nil {
+			return false
+		}
+		total += kb << 10
+	}
+	return total >= 2*heapReserve
 }
 
 // madvHugePage is MADV_HUGEPAGE from <sys/mman.h>.

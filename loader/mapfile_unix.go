@@ -3,6 +3,7 @@
 package loader
 
 import (
+	"math"
 	"os"
 	"syscall"
 )
@@ -13,7 +14,7 @@ import (
 // mapping shares the kernel's page cache instead. ok is false when the file
 // cannot be mapped (a pipe, some file systems); the caller then reads it.
 func mapFile(f *os.File, size int64) (data []byte, unmap func(), ok bool) {
-	if size <= 0 || size > maxFileSize {
+	if size <= 0 || size > maxFileSize || size > math.MaxInt {
 		return nil, nil, false
 	}
 	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_PRIVATE)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"runtime/debug"
 	"slices"
@@ -150,7 +151,7 @@ func readAll(r io.Reader, name string, size int64) ([]byte, error) {
 		src = zr
 	}
 	var data []byte
-	if !gz && size > 0 && size <= maxFileSize {
+	if !gz && size > 0 && size <= maxFileSize && size < math.MaxInt {
 		// One allocation of the known size; bytes.Buffer would clear it
 		// first, faulting in every page twice over.
 		data, err = readSized(io.LimitReader(src, maxFileSize+1), make([]byte, 0, size+1))
@@ -165,7 +166,7 @@ func readAll(r io.Reader, name string, size int64) ([]byte, error) {
 		}
 		return nil, fileErr(name, "read: %v", err)
 	}
-	if len(data) > maxFileSize {
+	if int64(len(data)) > maxFileSize { // int64: maxFileSize overflows a 32-bit int
 		return nil, fileErr(name, "larger than %d MiB", maxFileSize>>20)
 	}
 	if gz && len(bytes.TrimSpace(data)) == 0 {

@@ -153,8 +153,11 @@ func (d *wireDecoder) scanString() (content []byte, plain, ok bool) {
 	return nil, false, false
 }
 
-// hex4 decodes four hex digits, or returns -1.
+// hex4 decodes four hex digits, or returns -1 (also when b is shorter).
 func hex4(b []byte) rune {
+	if len(b) < 4 {
+		return -1
+	}
 	var r rune
 	for _, c := range b[:4] {
 		switch {
@@ -174,12 +177,17 @@ func hex4(b []byte) rune {
 
 // unquote returns the value of a validated string's content as
 // encoding/json decodes it: escapes resolved, a \u surrogate that does not
-// pair and every byte of invalid UTF-8 each become U+FFFD.
+// pair and every byte of invalid UTF-8 each become U+FFFD. It never reads
+// past content even if the content is no longer what was validated (a
+// mapped file rewritten mid-load): a broken escape becomes U+FFFD.
 func unquote(content []byte) []byte {
 	out := make([]byte, 0, len(content)+utf8.UTFMax)
 	for i := 0; i < len(content); {
 		c := content[i]
 		switch {
+		case c == '\\' && i+1 == len(content):
+			out = utf8.AppendRune(out, utf8.RuneError)
+			i++
 		case c == '\\':
 			switch e := content[i+1]; e {
 			case 'b':
@@ -194,6 +202,11 @@ func unquote(content []byte) []byte {
 				out = append(out, '\t')
 			case 'u':
 				r := hex4(content[i+2:])
+				if r < 0 {
+					out = utf8.AppendRune(out, utf8.RuneError)
+					i = min(i+6, len(content))
+					continue
+				}
 				i += 6
 				if utf16.IsSurrogate(r) {
 					var r2 rune = -1

@@ -171,3 +171,30 @@ func FuzzDecodeWire(f *testing.F) {
 		agree(t, data)
 	})
 }
+
+// unquote decodes a string that scanString validated, but a mapped file that
+// another process rewrites during the load (`aws iam … > acct.json` run
+// again) can change the bytes between the two reads. unquote must still
+// return: parseMapped turns only memory faults into errors, and any other
+// panic would crash iamx with a stack trace.
+func TestUnquoteSurvivesBytesChangedAfterValidation(t *testing.T) {
+	tests := []struct{ name, content, want string }{
+		{"a backslash as the last byte", `abc\`, "abc\uFFFD"},
+		{"a \\u escape cut short", `ab\u00`, "ab\uFFFD"},
+		{"a \\u escape cut to nothing", `\u`, "\uFFFD"},
+		{"a \\u escape with a byte that is not hex", `\u00zz!`, "\uFFFD!"},
+		{"a high surrogate whose partner escape is cut short", `\ud83d\ude`, "\uFFFD\uFFFD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("unquote(%q) panicked: %v", tt.content, r)
+				}
+			}()
+			if got := string(unquote([]byte(tt.content))); got != tt.want {
+				t.Errorf("unquote(%q) = %q, want %q", tt.content, got, tt.want)
+			}
+		})
+	}
+}
