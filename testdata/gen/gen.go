@@ -374,7 +374,7 @@ func (g *generator) trust(i int) obj {
 		stmt["Principal"] = obj{"AWS": "arn:aws:iam::" + g.account + ":root"}
 		stmt["Condition"] = obj{"Bool": obj{"aws:MultiFactorAuthPresent": "true"}}
 	case "xacct":
-		stmt["Principal"] = obj{"AWS": fmt.Sprintf("arn:aws:iam::%012d:root", 100000000000+g.intn(5)*111111111)}
+		stmt["Principal"] = obj{"AWS": fmt.Sprintf("arn:aws:iam::%012d:root", int64(100000000000)+int64(g.intn(5))*111111111)}
 		stmt["Condition"] = obj{"StringEquals": obj{"sts:ExternalId": fmt.Sprintf("ext-%08x", g.r.Uint32())}}
 	case "oidc":
 		stmt["Principal"] = obj{"Federated": g.arn("oidc-provider/token.actions.githubusercontent.com")}
