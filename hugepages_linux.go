@@ -38,28 +38,38 @@ const heapReserve = 1 << 30
 // from a refused heap mapping and exits with "out of memory", so it is
 // asked for only where the kernel will grant it (stretchFits), and only on
 // 64-bit systems, where 1 GiB is a sliver of the address space.
-func adviseHugePages() {
+func adviseHugePages() { adviseHeap() }
+
+// adviseHeap does adviseHugePages' work and returns the address range it
+// advised (ok false: it stood aside).
+func adviseHeap() (lo, hi uintptr, ok bool) {
 	if strconv.IntSize < 64 ||
 		!strings.Contains(readSys("/sys/kernel/mm/transparent_hugepage/enabled"), "[madvise]") ||
 		strings.TrimSpace(readSys("/proc/sys/vm/overcommit_memory")) == "2" ||
 		strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
-		return
+		return 0, 0, false
 	}
 	var limit syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &limit); err != nil || !stretchFits(limit.Cur, readSys("/proc/meminfo")) {
-		return
+		return 0, 0, false
 	}
-	first := new([64]byte) // the arena small objects come from
+	first := new([64]byte) // in the arena small objects come from so far
 	stretch := make([]byte, heapReserve)
-	lo := min(uintptr(unsafe.Pointer(first)), uintptr(unsafe.Pointer(unsafe.SliceData(stretch))))
-	hi := max(uintptr(unsafe.Pointer(first))+64, uintptr(unsafe.Pointer(unsafe.SliceData(stretch)))+heapReserve)
-	const hugePage = 2 << 20
+	lo = uintptr(unsafe.Pointer(unsafe.SliceData(stretch)))
+	hi = lo + heapReserve
+	// The heap's first arena usually lies just below the stretch: advise
+	// it too. Anything further away is not the heap's own range.
+	const arena, hugePage = 64 << 20, 2 << 20
+	if f := uintptr(unsafe.Pointer(first)); f < lo && lo-f < 4*arena {
+		lo = f &^ (arena - 1)
+	}
 	lo &^= hugePage - 1
-	syscall.Syscall(syscall.SYS_MADVISE, lo, hi-lo, madvHugePage)
+	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, lo, hi-lo, madvHugePage)
 	runtime.KeepAlive(first)
 	runtime.KeepAlive(stretch)
 	stretch = nil
 	runtime.GC() // give the stretch back to the heap now, not at the first collection
+	return lo, hi, errno == 0
 }
 
 // stretchFits reports whether the kernel will map the stretch: not under an

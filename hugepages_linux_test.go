@@ -8,7 +8,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"unsafe"
 )
 
 // After adviseHugePages, heap memory the program allocates lies in a mapping
@@ -26,15 +25,20 @@ func TestAdviseHugePages(t *testing.T) {
 	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &limit); err != nil || !stretchFits(limit.Cur, readSys("/proc/meminfo")) {
 		t.Skip("an address-space limit or little RAM: adviseHugePages stands aside")
 	}
-	adviseHugePages()
-	obj := make([]byte, 8<<20) // a fresh large object: from the advised stretch
-	addr := uintptr(unsafe.Pointer(unsafe.SliceData(obj)))
-	flags, ok := vmFlagsAt(t, addr)
+	lo, hi, ok := adviseHeap()
 	if !ok {
-		t.Fatalf("no mapping holds %#x", addr)
+		t.Fatalf("madvise(MADV_HUGEPAGE) failed on %#x-%#x", lo, hi)
 	}
-	if !strings.Contains(" "+flags+" ", " hg ") {
-		t.Errorf("heap mapping at %#x has VmFlags %q, want hg (MADV_HUGEPAGE)", addr, flags)
+	// The whole stretch, first page to last, is advised; the heap's later
+	// allocations come from it.
+	for _, addr := range []uintptr{lo, (lo + hi) / 2, hi - 1} {
+		flags, found := vmFlagsAt(t, addr)
+		if !found {
+			t.Fatalf("no mapping holds %#x", addr)
+		}
+		if !strings.Contains(" "+flags+" ", " hg ") {
+			t.Errorf("heap mapping at %#x has VmFlags %q, want hg (MADV_HUGEPAGE)", addr, flags)
+		}
 	}
 }
 
