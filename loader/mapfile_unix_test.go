@@ -62,7 +62,7 @@ func TestMappedFileCutShortIsAnError(t *testing.T) {
 			if err := os.Truncate(path, tt.keep); err != nil {
 				t.Fatal(err)
 			}
-			s, err := parseMapped(mapped, path)
+			s, err := parseMapped(mapped, path, func() bool { return false })
 			var fe *FileError
 			if !errors.As(err, &fe) || !strings.Contains(fe.Fault, "changed while it was being read") {
 				t.Fatalf("parseMapped after truncation = %v, %v; want a FileError saying the file changed", s != nil, err)

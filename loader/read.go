@@ -53,7 +53,11 @@ func ReadFile(path string) (*model.Snapshot, error) {
 		if st.Mode().IsRegular() {
 			if data, unmap, ok := mapFile(f, size); ok {
 				defer unmap()
-				return parseMapped(data, path)
+				changed := func() bool {
+					now, err := f.Stat()
+					return err != nil || now.Size() != st.Size() || !now.ModTime().Equal(st.ModTime())
+				}
+				return parseMapped(data, path, changed)
 			}
 		}
 	}
@@ -66,17 +70,16 @@ func ReadFile(path string) (*model.Snapshot, error) {
 
 // parseMapped loads a snapshot from a file's mapped bytes. Nothing in the
 // snapshot refers to data (every string and document is copied out of it:
-// TestSnapshotDoesNotAliasInput), so the caller may unmap it afterwards. A
-// file cut short by another process while mapped faults on access; that
-// becomes an error instead of a crash.
-func parseMapped(data []byte, name string) (s *model.Snapshot, err error) {
+// TestSnapshotDoesNotAliasInput), so the caller may unmap it afterwards.
+// The mapping shows other processes' writes: a file cut short faults on
+// access, and one rewritten under the decoder can trip encoding/json's own
+// consistency checks ("data changing underfoot"). Either becomes an error
+// instead of a crash; changed reports whether the file's size or time moved.
+func parseMapped(data []byte, name string, changed func() bool) (s *model.Snapshot, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			if _, fault := r.(interface{ Addr() uintptr }); !fault {
-				panic(r)
-			}
-			s, err = nil, fileErr(name, "read: the file changed while it was being read")
+			s, err = nil, changedUnderfoot(name, r, changed)
 		}
 	}()
 	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
@@ -87,6 +90,17 @@ func parseMapped(data []byte, name string) (s *model.Snapshot, err error) {
 		return ParseGAAD(unzipped, name)
 	}
 	return ParseGAAD(data, name)
+}
+
+// changedUnderfoot turns a panic recovered while decoding a mapped file
+// into the file's error when the file is to blame: a memory fault (the file
+// was cut short), or any panic after the file changed. Any other panic is a
+// bug and goes on.
+func changedUnderfoot(name string, r any, changed func() bool) error {
+	if _, fault := r.(interface{ Addr() uintptr }); !fault && !changed() {
+		panic(r)
+	}
+	return fileErr(name, "read: the file changed while it was being read")
 }
 
 func openErr(path string, err error) error {

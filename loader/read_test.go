@@ -391,3 +391,49 @@ func TestPolicyNameFromARNWhenMissing(t *testing.T) {
 		t.Errorf("managed policy name = %q, want deploy", got)
 	}
 }
+
+// A panic while decoding a mapped file is the file's fault when the file
+// changed (another process rewrote it: encoding/json's "data changing
+// underfoot") or when it is a memory fault (the file was cut short); then it
+// is an error naming the file. Otherwise it is a bug, and is not hidden.
+func TestChangedUnderfoot(t *testing.T) {
+	fault := faultPanic{}
+	cases := []struct {
+		name    string
+		r       any
+		changed bool
+		wantErr bool // false: the panic goes on
+	}{
+		{"memory fault, file cut short", fault, false, true},
+		{"memory fault, file changed", fault, true, true},
+		{"other panic after the file changed", "json: data changing underfoot", true, true},
+		{"other panic, file unchanged: a bug", "index out of range", false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var err error
+			repanicked := func() (re bool) {
+				defer func() { re = recover() != nil }()
+				err = changedUnderfoot("acct.json", c.r, func() bool { return c.changed })
+				return false
+			}()
+			if c.wantErr {
+				if repanicked || err == nil || !strings.Contains(err.Error(), "acct.json: read: the file changed while it was being read") {
+					t.Fatalf("changedUnderfoot = %v (re-panicked %v), want the file's error", err, repanicked)
+				}
+				return
+			}
+			if !repanicked {
+				t.Fatalf("changedUnderfoot = %v, want the panic to go on", err)
+			}
+		})
+	}
+}
+
+// faultPanic looks like the runtime.Error a memory fault raises under
+// debug.SetPanicOnFault.
+type faultPanic struct{}
+
+func (faultPanic) Error() string { return "unexpected fault address" }
+func (faultPanic) RuntimeError() {}
+func (faultPanic) Addr() uintptr { return 0xdead }
