@@ -1,11 +1,9 @@
 package graph
 
 import (
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
@@ -66,20 +64,7 @@ func (g *Graph) IsAdmin(n *Node) bool {
 // from the memo. The graph is read-only and the memo is guarded, so the
 // workers share both safely.
 func (g *Graph) WarmAdmin(ns []*Node) {
-	work := make(chan *Node)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for n := range work {
-				g.IsAdmin(n)
-			}
-		})
-	}
-	for _, n := range ns {
-		work <- n
-	}
-	close(work)
-	wg.Wait()
+	parallelFor(len(ns), func(i int) { g.IsAdmin(ns[i]) })
 }
 
 // mayBeAdmin is a cheap necessary condition for admin-equivalence, read off
@@ -125,7 +110,7 @@ func (g *Graph) coversCatalogue(cat *actions.Catalogue, identity []policy.Source
 		}
 		for j := range p.Statements {
 			st := &p.Statements[j]
-			if st.Effect == policy.Allow && mayAllowStar(st) {
+			if st.Effect == policy.Allow && mayMatchResource(st, "*") {
 				all.Or(g.perm.statementActions(cat, st))
 			}
 		}
@@ -149,7 +134,7 @@ func newServiceSpan(p *policy.Policy) serviceSpan {
 	}
 	for j := range p.Statements {
 		st := &p.Statements[j]
-		if st.Effect != policy.Allow || !mayAllowStar(st) {
+		if st.Effect != policy.Allow || !mayMatchResource(st, "*") {
 			continue
 		}
 		if st.NotAction != nil {
@@ -166,21 +151,6 @@ func newServiceSpan(p *policy.Policy) serviceSpan {
 		}
 	}
 	return sp
-}
-
-// mayAllowStar reports whether st could apply to the resource "*": a
-// Resource that matches it, or one with a variable (whose value is the
-// principal's), or NotResource.
-func mayAllowStar(st *policy.Statement) bool {
-	if st.Resource == nil {
-		return true
-	}
-	for _, r := range st.Resource {
-		if globMatch(r, "*", false) || strings.Contains(r, "${") {
-			return true
-		}
-	}
-	return false
 }
 
 // admin decides admin-equivalence and returns the identity statements that
