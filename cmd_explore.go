@@ -74,6 +74,7 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 // exploreLoad loads SOURCE and builds the graph, reporting progress.
 func exploreLoad(ctx context.Context, src *sourceFlags, report func(tui.Progress)) (*graph.Graph, error) {
 	defer loadingGC()()
+	adviseHugePages()
 	// SCP files first: a mistyped path should not cost a whole live capture.
 	scps, err := src.loadSCPs()
 	if err != nil {

@@ -38,6 +38,9 @@ const heapReserve = 1 << 30
 // from a refused heap mapping and exits with "out of memory", so it is
 // asked for only where the kernel will grant it (stretchFits), and only on
 // 64-bit systems, where 1 GiB is a sliver of the address space.
+//
+// The commands that load an account call it just before loading; help and
+// usage errors never pay for it.
 func adviseHugePages() { adviseHeap() }
 
 // adviseHeap does adviseHugePages' work and returns the address range it

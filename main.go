@@ -49,7 +49,6 @@ func commands() []command {
 }
 
 func main() {
-	adviseHugePages()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
 	stop()

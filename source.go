@@ -125,6 +125,7 @@ func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, e
 	// Restoring the default pace after the build would start a collection
 	// of the whole fresh heap in the middle of the query.
 	loadingGC()
+	adviseHugePages()
 	scps, err := src.loadSCPs()
 	if err != nil {
 		return nil, err
