@@ -88,7 +88,7 @@ func (g *Graph) outcome(c *actorClass) *delegOutcome {
 type roleEquiv struct {
 	roles   []*delegRole
 	all     bool    // the trust admits "*" (no identity allow needed in the same account)
-	rsig    []uint8 // per resource pattern: 0 no match, 1 match, 2 depends on the principal (or the role), 3 may match (see loose)
+	rsig    []uint8 // per resource pattern: 0 no match, 1 match, 2 depends on the principal
 	classOf []int32 // by actor ordinal: the principal class (in delegation.classes), or -1 when it has no edge for sure
 }
 
@@ -297,34 +297,26 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 		}
 		byPrefix[lit] = append(byPrefix[lit], i)
 	}
-	// The evaluator matches an ARN pattern segment by segment, so a
-	// wildcard before the pattern's last colon cannot reach across one
-	// ("arn:aws:*:role/X" names no role), where globMatch would. A role
-	// ARN has five colons: a pattern with five aligns them one to one and
-	// globMatch agrees; with fewer, a match is only a "may" (3).
-	loose := make([]bool, len(patterns))
-	for i, p := range glob {
-		if c := strings.LastIndexByte(p, ':'); strings.Count(p, ":") < 5 && strings.ContainsAny(p[:c+1], "*?") {
-			loose[i] = true
+	// A pattern without variables is matched exactly as the evaluator
+	// matches it (segment by segment: "arn:aws:*:role/X" names no role).
+	exact := make([]policy.ResourcePattern, len(patterns))
+	for i, p := range patterns {
+		if glob[i] == p {
+			exact[i] = policy.CompileResource(p)
 		}
 	}
 	parallelFor(len(roles), func(k int) {
 		arn := roles[k].role.ARN
-		// A colon in the role's path breaks the alignment: every match
-		// depends on the segments, so the role is its own class (2).
-		odd := strings.Count(arn, ":") != 5
 		rsig := make([]uint8, len(patterns))
 		for l := 0; l <= len(arn); l++ {
 			for _, i := range byPrefix[arn[:l]] {
-				if globMatch(glob[i], arn, false) {
-					switch {
-					case glob[i] != patterns[i] || odd:
+				switch {
+				case glob[i] != patterns[i]:
+					if globMatch(glob[i], arn, false) {
 						rsig[i] = 2
-					case loose[i]:
-						rsig[i] = 3
-					default:
-						rsig[i] = 1
 					}
+				case exact[i].Match(arn):
+					rsig[i] = 1
 				}
 			}
 		}
@@ -503,13 +495,6 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 				hit = true
 			case 2:
 				unsure = true
-			case 3:
-				// Resource: may match. NotResource: may still apply.
-				if in.not {
-					unsure = true
-				} else {
-					hit = true
-				}
 			}
 		}
 		if in.not {

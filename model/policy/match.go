@@ -264,6 +264,23 @@ func compileARNPattern(s string, vars bool) arnPattern {
 	return ap
 }
 
+// ResourcePattern is a Resource (or NotResource) entry compiled as the
+// evaluator matches it: segment by segment, ${…} read literally (callers
+// that know a variable's value substitute it first). It lets other packages
+// pre-sort requests with exactly the evaluator's rule.
+type ResourcePattern struct{ ap arnPattern }
+
+// CompileResource compiles a Resource entry.
+func CompileResource(pattern string) ResourcePattern {
+	return ResourcePattern{compileARNPattern(pattern, false)}
+}
+
+// Match reports whether resource matches the pattern.
+func (p ResourcePattern) Match(resource string) bool {
+	ok, _ := p.ap.match(resource, nil) // no variables: no evaluator needed
+	return ok
+}
+
 // splitARNPattern splits at the first five colons that are not inside ${…}.
 func splitARNPattern(s string, vars bool) []string {
 	var parts []string
