@@ -77,9 +77,10 @@ func docWarning(where string, err error) model.Warning {
 	return model.Warning{Where: where, Message: err.Error()}
 }
 
-// document queues the document field raw to be parsed into dst.
-func (c *converter) document(dst *model.Document, raw json.RawMessage, where string) {
-	c.docs.add(raw, dst, where, c.next())
+// document queues the document field raw, used as a policy of kind, to be
+// parsed into dst.
+func (c *converter) document(dst *model.Document, raw json.RawMessage, where string, kind policy.Kind) {
+	c.docs.add(raw, dst, where, c.next(), kind)
 }
 
 // time reads a time field; where+field names it in a warning (joined only
@@ -221,7 +222,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 			AttachedPolicies:   attached(w.AttachedManagedPolicies),
 			Tags:               tags(w.Tags),
 		}
-		c.document(&r.TrustPolicy, w.AssumeRolePolicyDocument, where+".AssumeRolePolicyDocument")
+		c.document(&r.TrustPolicy, w.AssumeRolePolicyDocument, where+".AssumeRolePolicyDocument", policy.KindTrust)
 		if w.PermissionsBoundary != nil {
 			r.PermissionsBoundary = w.PermissionsBoundary.PermissionsBoundaryArn
 		}
@@ -281,7 +282,9 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 				IsDefaultVersion: v.IsDefaultVersion,
 				CreateDate:       c.time(v.CreateDate, vw, ".CreateDate"),
 			}
-			c.document(&p.Versions[j].Document, v.Document, vw+".Document")
+			// A managed policy serves as an identity policy or a
+			// permissions boundary; AWS holds both to the same rules.
+			c.document(&p.Versions[j].Document, v.Document, vw+".Document", policy.KindIdentity)
 		}
 		if len(p.Versions) > 0 && p.DefaultVersion() == nil {
 			c.warn(where, "no default version among %d versions (DefaultVersionId %q)", len(p.Versions), p.DefaultVersionID)
@@ -327,7 +330,7 @@ func (c *converter) inline(list []wireInline, entity, field string) []model.Inli
 	for i := range list {
 		out[i].Name = list[i].PolicyName
 		where := entity + field + "[" + strconv.Itoa(i) + "] (" + list[i].PolicyName + ").PolicyDocument"
-		c.document(&out[i].Document, list[i].PolicyDocument, where)
+		c.document(&out[i].Document, list[i].PolicyDocument, where, policy.KindIdentity)
 	}
 	return out
 }
