@@ -188,6 +188,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 		if w.PermissionsBoundary != nil {
 			u.PermissionsBoundary = w.PermissionsBoundary.PermissionsBoundaryArn
 		}
+		c.accessKeys(u, w.AccessKeys, where)
 		s.Users = append(s.Users, u)
 	}
 
@@ -333,6 +334,27 @@ func (c *converter) inline(list []wireInline, entity, field string) []model.Inli
 		c.document(&out[i].Document, list[i].PolicyDocument, where, policy.KindIdentity)
 	}
 	return out
+}
+
+// accessKeys fills in a user's access keys. A nil list was never listed
+// (GAAD has none); an empty one says the user has no keys.
+func (c *converter) accessKeys(u *model.User, list []wireAccessKey, where string) {
+	if list == nil {
+		return
+	}
+	u.AccessKeysListed = true
+	u.AccessKeys = make([]model.AccessKey, 0, len(list))
+	for i, k := range list {
+		kw := where + ".AccessKeys[" + strconv.Itoa(i) + "]"
+		if k.AccessKeyID == "" {
+			c.warn(kw, "missing AccessKeyId")
+			continue
+		}
+		u.AccessKeys = append(u.AccessKeys, model.AccessKey{
+			ID: k.AccessKeyID, Status: k.Status,
+			CreateDate: c.time(k.CreateDate, kw, ".CreateDate"),
+		})
+	}
 }
 
 func attached(list []wireAttached) []model.AttachedPolicy {
