@@ -120,7 +120,7 @@ func (g *Graph) AccessKey(id string) (AccessKeyOf, bool) {
 func (g *Graph) resolveID(s string) (n *Node, handled bool, err error) {
 	prefix, ok := uniqueIDPrefix(s)
 	if !ok {
-		return nil, false, nil
+		return g.resolveOtherID(s)
 	}
 	x := g.idIndex()
 	id, session, _ := strings.Cut(s, ":")
@@ -140,6 +140,24 @@ func (g *Graph) resolveID(s string) (n *Node, handled bool, err error) {
 		return nil, false, nil
 	}
 	return nil, true, x.notFound(prefix, id, session)
+}
+
+// resolveOtherID finds an entity by an ID of another shape: emulators
+// (moto) make unique IDs of random lower-case letters and digits. Only an
+// exact recorded ID that is nobody's name or ARN counts, so names keep
+// their meaning.
+func (g *Graph) resolveOtherID(s string) (*Node, bool, error) {
+	if strings.ContainsAny(s, "/:*") || g.byARN[s] != nil || len(g.byName[strings.ToLower(s)]) > 0 {
+		return nil, false, nil
+	}
+	x := g.idIndex()
+	if n := x.byID[s]; n != nil {
+		return n, true, nil
+	}
+	if k, ok := x.byKey[s]; ok {
+		return k.User, true, nil
+	}
+	return nil, false, nil
 }
 
 // notFound says why an ID resolved to nothing, and what would find it.

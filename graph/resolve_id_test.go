@@ -32,6 +32,8 @@ func TestResolveUniqueIDs(t *testing.T) {
 	// AWS shows a deleted principal's unique ID in the trust policies that
 	// named it.
 	a.role("Legacy", fxTrust("AROAEXAMPLEDELETED01"))
+	moto := a.user("moto-user", nil)
+	moto.ID = "1gqgjznojors3avzt3uq" // moto's IDs have no AIDA prefix
 	g := a.group("Admins")
 	g.ID = "AGPAEXAMPLEADMINS001"
 	ro := a.managed("ReadOnly", fxS3Read)
@@ -51,13 +53,14 @@ func TestResolveUniqueIDs(t *testing.T) {
 		{"an instance profile's ID (AIPA) is its role", "AIPAEXAMPLEPROFILE01", a.roleARN("Deploy"), ""},
 		{"an access key ID (AKIA) is its user", "AKIAEXAMPLEALICE0001", a.userARN("alice"), ""},
 		{"an inactive key is still its user's", "AKIAEXAMPLEALICE0002", a.userARN("alice"), ""},
+		{"an ID of another shape (moto's) still finds its entity", "1gqgjznojors3avzt3uq", a.userARN("moto-user"), ""},
 		{"surrounding space is ignored", "  AIDAEXAMPLEBOB000001 ", a.userARN("bob"), ""},
 		{"a name that looks like an ID is still a name", "AIDAEXAMPLENAMEDLIKE", a.userARN("AIDAEXAMPLENAMEDLIKE"), ""},
 		{"a deleted principal's ID named in a trust policy is that principal", "AROAEXAMPLEDELETED01", "AROAEXAMPLEDELETED01", ""},
 		{"an unknown user ID says no user has it", "AIDAEXAMPLEUNKNOWN01", "", "no user with unique ID AIDAEXAMPLEUNKNOWN01 in the loaded accounts"},
 		{"an unknown role session names the session", "AROAEXAMPLEUNKNOWN01:sess", "", "no role (of session sess) with unique ID AROAEXAMPLEUNKNOWN01"},
 		{"only role IDs carry a session", "AIDAEXAMPLEALICE0001:x", "", "no principal named AIDAEXAMPLEALICE0001:x"},
-		{"an unknown key among listed keys says what was recorded", "AKIAEXAMPLEUNKNOWN01", "", "no access key AKIAEXAMPLEUNKNOWN01 among the keys recorded at capture (the keys of 1 of 3 users were not listed"},
+		{"an unknown key among listed keys says what was recorded", "AKIAEXAMPLEUNKNOWN01", "", "no access key AKIAEXAMPLEUNKNOWN01 among the keys recorded at capture (the keys of 2 of 4 users were not listed"},
 		{"a temporary key (ASIA) belongs to a session snapshots do not record", "ASIAEXAMPLETEMP00001", "", "temporary access key of a role or federated session"},
 	}
 	for _, c := range cases {
