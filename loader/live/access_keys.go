@@ -16,7 +16,7 @@ import (
 // user, thousands of users, and IAM throttles an account's control plane
 // as a whole, so a few at a time keep pace with the GAAD streams without
 // starving them. The adaptive retryer slows them further when throttled.
-const accessKeyWorkers = 4
+const accessKeyWorkers = 16
 
 // accessKeyLister lists each user's access keys (IDs, status, creation
 // time; ListAccessKeys never returns secrets) while the GAAD streams run:
