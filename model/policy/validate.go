@@ -8,6 +8,9 @@ import (
 // Kind is where a policy document is used. AWS accepts different elements
 // in each: a Principal belongs in a resource-based policy and nowhere else,
 // a role's trust policy names no Resource, NotPrincipal only ever denies.
+// It is finer than PolicyType, the evaluation layer a policy sits in: a
+// trust policy evaluates as a ResourcePolicy, yet AWS holds it to rules of
+// its own.
 //
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
 type Kind uint8
