@@ -12,7 +12,7 @@ import (
 // from an access key ID (AKIA…): the first question after a key leaks.
 type accessKeyAnswer struct {
 	ID         string `json:"id"`
-	Status     string `json:"status"`
+	Status     string `json:"status"` // Active, Inactive, Expired, or "" when the snapshot's was not one of these
 	CreateDate string `json:"create_date,omitempty"`
 	User       string `json:"user"`                  // the user's ARN
 	CapturedAt string `json:"captured_at,omitempty"` // the status is as of this time
@@ -37,7 +37,11 @@ func accessKeyOf(g *graph.Graph, arg string) *accessKeyAnswer {
 
 // printAccessKey is the text line that opens an answer about a key.
 func printAccessKey(w io.Writer, k *accessKeyAnswer) {
-	fmt.Fprintf(w, "access key %s belongs to %s: %s", k.ID, k.User, k.Status)
+	status := k.Status
+	if status == "" {
+		status = "status unknown"
+	}
+	fmt.Fprintf(w, "access key %s belongs to %s: %s", k.ID, k.User, status)
 	if k.CreateDate != "" {
 		fmt.Fprintf(w, ", created %s", k.CreateDate)
 	}

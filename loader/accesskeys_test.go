@@ -19,7 +19,9 @@ func TestAccessKeysRoundTrip(t *testing.T) {
 	    {"AccessKeyId":"AKIAALICEEXAMPLE0002","Status":"Inactive","CreateDate":"2023-06-01T00:00:00Z"}]},
 	  {"UserName":"bob","Arn":"arn:aws:iam::111122223333:user/bob","AccessKeys":[]},
 	  {"UserName":"carol","Arn":"arn:aws:iam::111122223333:user/carol"},
-	  {"UserName":"dave","Arn":"arn:aws:iam::111122223333:user/dave","AccessKeys":[{"Status":"Active"}]}]}}`
+	  {"UserName":"dave","Arn":"arn:aws:iam::111122223333:user/dave","AccessKeys":[{"Status":"Active"},
+	    {"AccessKeyId":"AKIA\u001b[2Jcleared0001","Status":"Active"},
+	    {"AccessKeyId":"AKIADAVEEXAMPLE00001","Status":"Sleeping"}]}]}}`
 	s, err := Read(strings.NewReader(snap), "keys.json")
 	if err != nil {
 		t.Fatal(err)
@@ -35,15 +37,24 @@ func TestAccessKeysRoundTrip(t *testing.T) {
 	if carol.AccessKeysListed {
 		t.Error("carol's keys were never listed")
 	}
-	if len(dave.AccessKeys) != 0 || len(s.Warnings) != 1 || s.Warnings[0].Where != "users[3] (dave).AccessKeys[0]" {
-		t.Errorf("a key without an ID is a warning: keys %+v, warnings %v", dave.AccessKeys, s.Warnings)
+	// A key without an ID, or with an ID that is not one (a hostile file's
+	// terminal escape), is a warning and left out; an unknown status is a
+	// warning and kept as unknown.
+	wantWhere := []string{"users[3] (dave).AccessKeys[0]", "users[3] (dave).AccessKeys[1].AccessKeyId", "users[3] (dave).AccessKeys[2].Status"}
+	if len(dave.AccessKeys) != 1 || dave.AccessKeys[0].Status != "" || len(s.Warnings) != len(wantWhere) {
+		t.Fatalf("dave: keys %+v, warnings %v", dave.AccessKeys, s.Warnings)
+	}
+	for i, w := range wantWhere {
+		if s.Warnings[i].Where != w {
+			t.Errorf("warning %d at %q, want %q", i, s.Warnings[i].Where, w)
+		}
 	}
 
 	var buf bytes.Buffer
 	if err := Encode(&buf, s); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Count(buf.String(), `"AccessKeys"`) != 3 {
+	if strings.Count(buf.String(), `"AccessKeys"`) != 3 || strings.Count(buf.String(), `"AccessKeyId"`) != 3 {
 		t.Errorf("written snapshot should keep the three listed users' AccessKeys and leave carol's out:\n%s", buf.String())
 	}
 	again, err := Read(&buf, "again.json")

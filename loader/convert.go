@@ -350,11 +350,39 @@ func (c *converter) accessKeys(u *model.User, list []wireAccessKey, where string
 			c.warn(kw, "missing AccessKeyId")
 			continue
 		}
+		if !validAccessKeyID(k.AccessKeyID) {
+			c.warn(kw+".AccessKeyId", "%q is not an access key ID (16 to 128 letters, digits or _)", k.AccessKeyID)
+			continue
+		}
+		status := k.Status
+		switch status {
+		case "Active", "Inactive", "Expired":
+		default:
+			c.warn(kw+".Status", "unknown status %q (expected Active, Inactive or Expired); kept as unknown", k.Status)
+			status = ""
+		}
 		u.AccessKeys = append(u.AccessKeys, model.AccessKey{
-			ID: k.AccessKeyID, Status: k.Status,
+			ID: k.AccessKeyID, Status: status,
 			CreateDate: c.time(k.CreateDate, kw, ".CreateDate"),
 		})
 	}
+}
+
+// validAccessKeyID checks an ID against AccessKeyId's pattern in the API
+// reference ([\w]+, 16 to 128 characters), so that a hostile file cannot
+// put anything else where answers print it.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyMetadata.html
+func validAccessKeyID(id string) bool {
+	if len(id) < 16 || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if (c < 'A' || c > 'Z') && (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 func attached(list []wireAttached) []model.AttachedPolicy {
