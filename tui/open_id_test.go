@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/loader"
 	"github.com/iamx/iamx/model"
@@ -41,5 +43,20 @@ func TestOpenTakesIDs(t *testing.T) {
 				t.Errorf("status line = %q, want %q", h.line(23), tt.wantStatus)
 			}
 		})
+	}
+}
+
+// A user's page lists the access key IDs the snapshot recorded, with their
+// status, so an alert's AKIA… can be matched by eye.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html
+func TestUserOverviewListsAccessKeyIDs(t *testing.T) {
+	c := detailCommon(t)
+	p := detailSized(NewPrincipalPage(c, detailNode(t, c, "user/automation/ci-deployer")), detailW, detailH)
+	view := ansi.Strip(p.View())
+	detailFits(t, "ci-deployer overview", view, detailW, detailH)
+	for _, want := range []string{"Key IDs", "AKIAR4CIDEPLOYER0001  Active, created 2026-02-10", "AKIAR4CIDEPLOYER0002  Inactive, created 2024-01-15"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("overview lacks %q:\n%s", want, view)
+		}
 	}
 }
