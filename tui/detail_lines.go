@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // line is one row of a detail pane. Every detail tab is a list of lines:
@@ -36,6 +37,34 @@ type detailLine struct {
 }
 
 func detailBlank() detailLine { return detailLine{skip: true} }
+
+// escape keeps a line that carries text a terminal would obey or hide (a
+// name, tag or document value from the file holding an escape sequence, a
+// newline or a bidi override) from reaching the screen raw: its plain text
+// is escaped (termsafe) and drawn without colour, since the styled text
+// carries the same characters unescaped. Every line passes here on its way
+// into a detailList.
+func (l *detailLine) escape() {
+	if termsafe.Safe(l.plain) {
+		return
+	}
+	l.plain = termsafe.Escape(l.plain)
+	l.styled, l.lazy = "", nil
+}
+
+// styledText is the line's coloured text when it is the plain text plus
+// styling and nothing else; otherwise (a renderer put into the styled text
+// something its plain text lacks) the plain text, which escape has vetted.
+func (l *detailLine) styledText() string {
+	s := l.styled
+	if s == "" && l.lazy != nil {
+		s = l.lazy()
+	}
+	if s == "" || ansi.Strip(s) != l.plain {
+		return l.plain
+	}
+	return s
+}
 
 // selectable reports whether the cursor stops on the line: it must do
 // something on enter (open, unfold, pick). Plain text is scrolled past, so
@@ -74,6 +103,9 @@ func (l *detailList) setSize(w, h int) {
 // setLines replaces the content and keeps the cursor near where it was, so a
 // fold toggled in the middle of a list does not throw the user to the top.
 func (l *detailList) setLines(lines []detailLine) {
+	for i := range lines {
+		lines[i].escape()
+	}
 	l.lines = lines
 	l.clampOffset()
 	if l.cursor >= len(lines) {
@@ -293,13 +325,7 @@ func (l *detailList) view(st *Styles, focused bool) string {
 			rows = append(rows, st.TableSelected.Render(padWidth(cutWidth(plain, l.width), l.width)))
 			continue
 		}
-		s := ln.styled
-		if s == "" && ln.lazy != nil {
-			s = ln.lazy()
-		}
-		if s == "" {
-			s = ln.plain
-		}
+		s := ln.styledText()
 		if l.xoff > 0 {
 			s = ansi.Cut(s, l.xoff, l.xoff+l.width+1)
 		}

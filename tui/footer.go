@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // positioner is implemented by pages that can say where the cursor is
@@ -20,7 +22,7 @@ func (m *Model) renderCrumbs() string {
 	st := m.c.Styles
 	titles := make([]string, len(m.stack))
 	for i, p := range m.stack {
-		titles[i] = p.Title()
+		titles[i] = termsafe.Escape(p.Title()) // titles name principals from the file
 	}
 	var right string
 	if pos, ok := m.top().(positioner); ok {
@@ -28,7 +30,7 @@ func (m *Model) renderCrumbs() string {
 	}
 	var filter string
 	if f, ok := m.top().(Filterable); ok && f.Filter() != "" && m.mode != modeFilter {
-		filter = "  /" + f.Filter()
+		filter = "  /" + termsafe.Escape(f.Filter())
 	}
 	avail := m.width - ansi.StringWidth(right) - 1
 	sep := " › "
@@ -134,11 +136,11 @@ func (m *Model) renderStatusLine() string {
 		if m.statusErr {
 			s = st.StatusErr
 		}
-		return s.Render(ansi.Truncate(m.status, m.width, "…"))
+		return s.Render(ansi.Truncate(termsafe.Escape(m.status), m.width, "…"))
 	}
 	if sel, ok := m.top().(Selector); ok {
 		if n := sel.Selected(); n != nil {
-			return st.Muted.Render(ansi.Truncate(n.ARN, m.width, "…"))
+			return st.Muted.Render(ansi.Truncate(termsafe.Escape(n.ARN), m.width, "…"))
 		}
 	}
 	return ""

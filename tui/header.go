@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model"
 )
 
@@ -16,7 +17,11 @@ func renderHeader(c *Common, source string, width int) string {
 	st := c.Styles
 	g := c.Graph
 	snaps := g.Snapshots()
-	kv := func(k, v string) string { return st.HeaderKey.Render(k) + " " + st.HeaderValue.Render(v) }
+	// Values come from the snapshot (alias, caller) and the command line
+	// (source): escaped, so a file cannot write on the header.
+	kv := func(k, v string) string {
+		return st.HeaderKey.Render(k) + " " + st.HeaderValue.Render(termsafe.Escape(v))
+	}
 	sep := st.Muted.Render(" · ")
 
 	var accounts []string

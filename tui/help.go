@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // helpPage is the ? screen, generated from the key maps and the command
@@ -46,7 +48,7 @@ func (p *helpPage) build(w int) {
 	}
 	var left, right []string
 	if p.under != nil {
-		left = append(left, section("This view — "+p.under.Title(), p.under.KeyMap())...)
+		left = append(left, section("This view — "+termsafe.Escape(p.under.Title()), p.under.KeyMap())...)
 	}
 	left = append(left, section("Global", k.GlobalHelp())...)
 	right = append(right, section("Moving", k.MoveHelp())...)

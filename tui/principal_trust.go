@@ -38,7 +38,7 @@ func edgeLines(st *Styles, e *graph.Edge, other *graph.Node, indent string) []de
 	name := other.Label()
 	how := edgeKindText(e)
 	plain := fmt.Sprintf("%s%-34s %s", indent, cutWidth(name, 34), how)
-	styled := indent + st.TableCell.Bold(true).Render(fmt.Sprintf("%-34s", cutWidth(name, 34))) + " " + st.Muted.Render(how)
+	styled := indent + st.TableCell.Inherit(st.Strong).Render(fmt.Sprintf("%-34s", cutWidth(name, 34))) + " " + st.Muted.Render(how)
 	if e.Conditional {
 		plain += "  conditional"
 		styled += "  " + st.Warning.Render("conditional")
