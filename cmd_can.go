@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
 )
@@ -99,7 +100,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	}
 	warnings := actionWarnings(action)
 	for _, w := range warnings {
-		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
+		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
 	res := g.Can(n, action, resource, reqCtx, true)
 	ans := newCanAnswer(g, n, action, resource, res)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/loader"
 	"github.com/iamx/iamx/model"
 )
@@ -49,12 +50,12 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 	}
 	for i, w := range s.Warnings {
 		if i == maxShownWarnings {
-			fmt.Fprintf(e.stderr, "iamx: warning: … and %d more, kept in %s\n", len(s.Warnings)-i, out)
+			termsafe.Fprintf(e.stderr, "iamx: warning: … and %d more, kept in %s\n", len(s.Warnings)-i, out)
 			break
 		}
-		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", oneLine(w.String()))
+		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", oneLine(w.String()))
 	}
-	fmt.Fprintf(e.stderr, "iamx: wrote %s: %s\n", out, summary(s))
+	termsafe.Fprintf(e.stderr, "iamx: wrote %s: %s\n", out, summary(s))
 	return exitOK
 }
 
