@@ -76,6 +76,14 @@ func TestTextOutputEscapesFileData(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &ans); err != nil {
 			t.Fatalf("not JSON: %v\n%s%s", err, out, errOut)
 		}
+		// encoding/json writes C0 controls (ESC, BEL, newline) as \u escapes;
+		// C1, DEL and bidi characters are valid JSON text and stay as they
+		// are: JSON is for programs, and its values must be the file's.
+		for i := 0; i < len(out); i++ {
+			if c := out[i]; c < 0x20 && c != '\n' {
+				t.Fatalf("raw control byte %#x in JSON output at %d", c, i)
+			}
+		}
 		if ans.Principal != user || len(ans.Reasons) == 0 || ans.Reasons[0].Sid != hostile.Sid {
 			t.Errorf("JSON changed the file's strings: principal %q, reasons %+v", ans.Principal, ans.Reasons)
 		}
