@@ -87,8 +87,14 @@ func (p *principalPage) Capturing() bool {
 }
 
 // Selected is the node under the cursor, or the principal itself, for y.
+// On the Overview it is always the principal: the cursor there rests on a
+// group or a boundary line, but the page is about the principal, and y
+// copies its ARN.
 func (p *principalPage) Selected() *graph.Node {
-	if p.tabs.activeName() == tabExplain {
+	switch p.tabs.activeName() {
+	case tabOverview:
+		return p.n
+	case tabExplain:
 		if n := p.explain.list.selectedNode(); n != nil {
 			return n
 		}
