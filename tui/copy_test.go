@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -30,5 +31,28 @@ func TestCopyOnOverviewIsThePrincipal(t *testing.T) {
 				t.Errorf("y copied %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// The footer keeps "? help" at the smallest supported width on every page,
+// however many keys the page has: help is where the keys the footer had no
+// room for are listed.
+func TestFooterKeepsHelpAt80Columns(t *testing.T) {
+	pages := [][]string{
+		{},
+		{"enter"}, {"enter", "2"}, {"enter", "3"}, {"enter", "5"}, {"enter", "6"},
+		{":roles", "enter", "enter", "4"},
+		{":policies", "enter", "enter"}, {":policies", "enter", "enter", "2"}, {":policies", "enter", "enter", "3"},
+		{":groups", "enter", "enter"},
+		{":whocan s3:GetObject", "enter"},
+		{":can alice s3:GetObject", "enter"},
+		{":warnings", "enter"},
+	}
+	for _, keys := range pages {
+		h := newTestModel(t, testGraph(t), MinWidth, MinHeight)
+		h.keys(keys...)
+		if footer := h.line(MinHeight - 2); !strings.Contains(footer, "? help") {
+			t.Errorf("%q: footer %q lacks ? help", keys, footer)
+		}
 	}
 }

@@ -65,7 +65,8 @@ func (m *Model) renderFooter() string {
 }
 
 // renderHints lists the focused page's keys, then the global ones, as many
-// as fit.
+// as fit. "? help" always fits: it is the way to every key the footer had
+// no room for, so its room is kept before the others are laid out.
 func (m *Model) renderHints() string {
 	st := m.c.Styles
 	k := m.c.Keys
@@ -96,6 +97,11 @@ func (m *Model) renderHints() string {
 		}
 		bindings = append(bindings, k.Quit)
 	}
+	itemWidth := func(h key.Help) int { return ansi.StringWidth(h.Key+" "+h.Desc) + 2 }
+	reserved := 0 // room kept for "? help" until it is drawn
+	if m.mode == modeNormal {
+		reserved = itemWidth(k.Help.Help())
+	}
 	var b strings.Builder
 	w := 0
 	for _, bd := range bindings {
@@ -103,16 +109,17 @@ func (m *Model) renderHints() string {
 		if !bd.Enabled() || h.Key == "" {
 			continue
 		}
-		item := h.Key + " " + h.Desc
-		iw := ansi.StringWidth(item) + 2
-		if w+iw > m.width {
-			break
+		isHelp := h.Key == k.Help.Help().Key
+		if isHelp {
+			reserved = 0
+		} else if w+itemWidth(h)+reserved > m.width {
+			continue
 		}
 		if w > 0 {
 			b.WriteString("  ")
 		}
 		b.WriteString(st.FooterKey.Render(h.Key) + " " + st.FooterDesc.Render(h.Desc))
-		w += iw
+		w += itemWidth(h)
 	}
 	return b.String()
 }
