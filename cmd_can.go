@@ -78,7 +78,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	}
 
 	if len(pos) < 2 || len(pos) > 3 {
-		return fail(e, usagef("can: expected PRINCIPAL ACTION [RESOURCE], got %d arguments", len(pos)))
+		return fail(e, usagef("can: expected PRINCIPAL ACTION [RESOURCE], got %s", countOf(len(pos), "argument", "arguments")))
 	}
 	resource := "*"
 	if len(pos) == 3 {

@@ -252,8 +252,8 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 			unconditional++
 		}
 	}
-	termsafe.Fprintf(w, "%d actions allowed%s, %d of them unconditionally; %d removed by denies, boundary or SCPs\n",
-		len(p.Actions), filter, unconditional, len(p.Removed))
+	termsafe.Fprintf(w, "%s allowed%s, %d of them unconditionally; %d removed by denies, boundary or SCPs\n",
+		countOf(len(p.Actions), "action", "actions"), filter, unconditional, len(p.Removed))
 	if len(p.Actions) == 0 && len(p.Removed) == 0 {
 		return
 	}
@@ -415,7 +415,7 @@ func printRestrictions(w io.Writer, p *graph.Permissions) {
 		if len(r.ConditionKeys) > 0 {
 			line += " when " + strings.Join(r.ConditionKeys, ", ") + " says so"
 		}
-		termsafe.Fprintf(w, "%s  ← %s; applies to %d actions\n", line, describeSources([]graph.StatementRef{r.StatementRef}), a.count)
+		termsafe.Fprintf(w, "%s  ← %s; applies to %s\n", line, describeSources([]graph.StatementRef{r.StatementRef}), countOf(a.count, "action", "actions"))
 	}
 }
 

@@ -70,6 +70,8 @@ func summary(s *model.Snapshot) string {
 	if s.AccountAlias != "" {
 		account += " (" + s.AccountAlias + ")"
 	}
-	return fmt.Sprintf("%s, %d users, %d groups, %d roles, %d managed policies, %d credential report rows, %d warnings",
-		account, len(s.Users), len(s.Groups), len(s.Roles), len(s.Policies), len(s.CredentialReport), len(s.Warnings))
+	return fmt.Sprintf("%s, %s, %s, %s, %s, %s, %s", account, countOf(len(s.Users), "user", "users"),
+		countOf(len(s.Groups), "group", "groups"), countOf(len(s.Roles), "role", "roles"),
+		countOf(len(s.Policies), "managed policy", "managed policies"),
+		countOf(len(s.CredentialReport), "credential report row", "credential report rows"), countOf(len(s.Warnings), "warning", "warnings"))
 }

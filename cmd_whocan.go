@@ -183,7 +183,7 @@ func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Acc
 		termsafe.Fprintf(w, "Nobody can %s.\n", what)
 		return
 	}
-	termsafe.Fprintf(w, "%d principals can %s", ans.Count, what)
+	termsafe.Fprintf(w, "%s can %s", countOf(ans.Count, "principal", "principals"), what)
 	if ans.Conditional > 0 {
 		fmt.Fprintf(w, " (%d only with more context)", ans.Conditional)
 	}

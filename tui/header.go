@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,10 +52,17 @@ func renderHeader(c *Common, source string, width int) string {
 		warnings += len(s.Warnings)
 	}
 	// Counts first: the caller ARN is the least needed, so truncation takes it.
-	line2 := st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Users()))) + " users" + sep +
-		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Groups()))) + " groups" + sep +
-		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Roles()))) + " roles" + sep +
-		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Policies()))) + " policies"
+	count := func(n int, one, many string) string {
+		word := many
+		if n == 1 {
+			word = one
+		}
+		return st.HeaderValue.Render(strconv.Itoa(n)) + " " + word
+	}
+	line2 := count(len(g.Users()), "user", "users") + sep +
+		count(len(g.Groups()), "group", "groups") + sep +
+		count(len(g.Roles()), "role", "roles") + sep +
+		count(len(g.Policies()), "policy", "policies")
 	if warnings > 0 {
 		line2 += sep + st.Warning.Render(fmt.Sprintf("⚠ %d warning%s (:warnings)", warnings, plural(warnings)))
 	}

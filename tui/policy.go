@@ -299,7 +299,7 @@ func (p *policyPage) attachedLines() []detailLine {
 	}
 	section("Users", users, nil)
 	section("Groups", groups, func(n *graph.Node) string {
-		return fmt.Sprintf("%d members", len(p.c.Graph.MembersOf(n)))
+		return countOf(len(p.c.Graph.MembersOf(n)), "member", "members")
 	})
 	section("Roles", roles, nil)
 	section("As permissions boundary", boundary, nil)

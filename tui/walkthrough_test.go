@@ -56,3 +56,15 @@ func TestFooterKeepsHelpAt80Columns(t *testing.T) {
 		}
 	}
 }
+
+// Counts agree with their numbers: "1 group", never "1 groups".
+func TestHeaderCountsAgreeInNumber(t *testing.T) {
+	h, _ := hostileModel(t) // one user, group, role and policy
+	if got := h.line(1); !strings.HasPrefix(got, "1 user · 1 group · 1 role · 1 policy ·") {
+		t.Errorf("header line 2 = %q", got)
+	}
+	h = newTestModel(t, testGraph(t), 100, 24)
+	if got := h.line(1); !strings.HasPrefix(got, "4 users · 2 groups · 5 roles · 2 policies ·") {
+		t.Errorf("header line 2 = %q", got)
+	}
+}
