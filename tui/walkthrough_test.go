@@ -4,6 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/testdata/hostile"
 )
 
 // y copies the ARN of what the page is about: on a principal's Overview the
@@ -66,5 +72,54 @@ func TestHeaderCountsAgreeInNumber(t *testing.T) {
 	h = newTestModel(t, testGraph(t), 100, 24)
 	if got := h.line(1); !strings.HasPrefix(got, "4 users · 2 groups · 5 roles · 2 policies ·") {
 		t.Errorf("header line 2 = %q", got)
+	}
+}
+
+// In the Trust tab, "*" and principals of accounts that are not loaded stand
+// out, in colour and in words; a principal of the loaded account does not.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+func TestTrustMarksAnyoneAndOutsideAccounts(t *testing.T) {
+	g, err := graph.Build([]*model.Snapshot{hostile.Snapshot()}, graph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Common{Graph: g, Styles: NewStyles(false), Keys: DefaultKeyMap()}
+	p := NewPrincipalPage(c, g.Node(hostile.ARN("role", hostile.Role))).(*principalPage)
+	lines := p.build(tabTrust)
+	cases := []struct {
+		name      string
+		principal string // the line's first word
+		mark      string // "" when the line must not stand out
+		style     lipgloss.Style
+	}{
+		{"anyone stands out as an error", "*", "⚠ anyone: every AWS account", c.Styles.Error},
+		{"another account's root stands out as a warning", "arn:aws:iam::999988887777:root", "⚠ outside account 999988887777", c.Styles.Warning},
+		{"a user of the loaded account does not stand out", "user/eve", "", lipgloss.Style{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var found *detailLine
+			for i := range lines {
+				if f := strings.Fields(lines[i].plain); len(f) > 0 && strings.HasPrefix(f[0], tc.principal) && lines[i].node != nil {
+					found = &lines[i]
+				}
+			}
+			if found == nil {
+				t.Fatalf("no Trust line for %s", tc.principal)
+			}
+			if tc.mark == "" {
+				if strings.Contains(found.plain, "⚠") {
+					t.Errorf("line stands out: %q", found.plain)
+				}
+				return
+			}
+			if !strings.HasSuffix(found.plain, tc.mark) {
+				t.Errorf("plain line %q lacks %q", found.plain, tc.mark)
+			}
+			if !strings.Contains(found.styled, tc.style.Render(tc.mark)) {
+				t.Errorf("styled line %q does not colour %q", found.styled, tc.mark)
+			}
+		})
 	}
 }
