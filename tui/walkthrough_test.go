@@ -123,3 +123,49 @@ func TestTrustMarksAnyoneAndOutsideAccounts(t *testing.T) {
 		})
 	}
 }
+
+// Enter on a load warning opens the user, group, role or policy it names;
+// a warning about the account, or about an entity that did not load, says
+// so instead.
+func TestWarningRowsOpenTheirEntity(t *testing.T) {
+	s := testSnapshot(t)
+	s.Warnings = []model.Warning{
+		{Where: "users[0] (alice).UserPolicyList[0].PolicyDocument", Message: "m"},
+		{Where: "groups[1] (Developers).GroupPolicyList[0]", Message: "m"},
+		{Where: "roles[0] (DeployRole).AssumeRolePolicyDocument", Message: "m"},
+		{Where: "policies[1] (DevBoundary).PolicyVersionList[0]", Message: "m"},
+		{Where: "roles[9] (Broken).AssumeRolePolicyDocument", Message: "m"},
+		{Where: "", Message: "credential report: AccessDenied"},
+	}
+	g, err := graph.Build([]*model.Snapshot{s}, graph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		filter string
+		want   string // the crumb of the page opened; "" when none opens
+	}{
+		{"alice", "user/alice"},
+		{"Developers", "group/Developers"},
+		{"DeployRole", "role/DeployRole"},
+		{"DevBoundary", "policy/DevBoundary"},
+		{"Broken", ""},
+		{"AccessDenied", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.filter, func(t *testing.T) {
+			h := newTestModel(t, g, 120, 24)
+			h.keys(":warnings", "enter", "/"+c.filter, "enter", "enter")
+			crumbs := h.crumbs()
+			if c.want == "" {
+				if len(h.m.stack) != 1 || !strings.Contains(h.line(23), "this warning") {
+					t.Errorf("opened %q (status %q), want nothing opened and a status", crumbs, h.line(23))
+				}
+				return
+			}
+			if !strings.Contains(crumbs, "Warnings › "+c.want) {
+				t.Errorf("crumbs %q, want %q opened", crumbs, c.want)
+			}
+		})
+	}
+}
