@@ -1,13 +1,17 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"charm.land/lipgloss/v2"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/loader"
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/testdata/hostile"
 )
@@ -165,6 +169,63 @@ func TestWarningRowsOpenTheirEntity(t *testing.T) {
 			}
 			if !strings.Contains(crumbs, "Warnings › "+c.want) {
 				t.Errorf("crumbs %q, want %q opened", crumbs, c.want)
+			}
+		})
+	}
+}
+
+// A policy document is shown in the order its author wrote it: keys are not
+// sorted anywhere between the file and the screen, whether the document
+// came as JSON (the CLI's form) or URL-encoded (the raw API's), and after
+// the snapshot is written and read again.
+//
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html
+func TestPolicyDocumentsKeepKeyOrder(t *testing.T) {
+	const doc = `{"Statement":[{"Resource":"*","Sid":"Zed","Effect":"Allow","Condition":{"StringLike":{"s3:prefix":"b","aws:PrincipalTag/z":"a"}},"Action":"s3:List*"}],"Version":"2012-10-17","Id":"A"}`
+	want := []string{"Statement", "Resource", "Sid", "Effect", "Condition", "StringLike", "s3:prefix", "aws:PrincipalTag/z", "Action", "Version", "Id"}
+	policyJSON := func(document string) string {
+		return `{"Policies":[{"PolicyName":"Ordered","Arn":"arn:aws:iam::111122223333:policy/Ordered","DefaultVersionId":"v1",` +
+			`"PolicyVersionList":[{"VersionId":"v1","IsDefaultVersion":true,"Document":` + document + `}]}]}`
+	}
+	cases := []struct {
+		name, file string
+	}{
+		{"JSON document (CLI form)", policyJSON(doc)},
+		{"URL-encoded document (raw API form)", policyJSON(`"` + url.PathEscape(doc) + `"`)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := loader.ParseGAAD([]byte(c.file), "ordered.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := loader.Encode(&buf, s); err != nil {
+				t.Fatal(err)
+			}
+			again, err := loader.Read(&buf, "written.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, snap := range []*model.Snapshot{s, again} {
+				g, err := graph.Build([]*model.Snapshot{snap}, graph.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := g.Node("arn:aws:iam::111122223333:policy/Ordered")
+				if n == nil {
+					t.Fatal("policy not loaded")
+				}
+				c := &Common{Graph: g, Styles: NewStyles(true), Keys: DefaultKeyMap()}
+				var keys []string
+				for _, l := range NewPolicyPage(c, n).(*policyPage).documentLines() {
+					if k, _, ok := strings.Cut(strings.TrimSpace(l.plain), `": `); ok && strings.HasPrefix(k, `"`) {
+						keys = append(keys, strings.Trim(k, `"`))
+					}
+				}
+				if !slices.Equal(keys, want) {
+					t.Errorf("keys shown in order %q, want the file's %q", keys, want)
+				}
 			}
 		})
 	}
