@@ -239,6 +239,17 @@ func (l *detailList) maxWidth() int {
 	return w
 }
 
+// moveKeys are the keys handleMove handles, for the ? screen. Horizontal
+// scrolling is listed only when a line is wider than the pane: otherwise
+// the keys do nothing.
+func (l *detailList) moveKeys(km *KeyMap) []key.Binding {
+	keys := []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom}
+	if l.maxWidth() >= l.width {
+		keys = append(keys, scrollLeft, scrollRight)
+	}
+	return keys
+}
+
 // handleMove applies a movement key and reports whether it was one.
 func (l *detailList) handleMove(msg tea.KeyPressMsg, km *KeyMap) bool {
 	switch {

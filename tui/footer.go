@@ -59,6 +59,36 @@ func (m *Model) renderCrumbs() string {
 	return left + strings.Repeat(" ", gap) + st.Muted.Render(right)
 }
 
+// globalKeys are the root's keys that work on page p, in the order the
+// footer and the ? screen list them: both come from here, so neither names
+// a key the root would ignore (/ on a page without a filter, y where
+// nothing is selected).
+func (m *Model) globalKeys(p Page) []key.Binding {
+	k := m.c.Keys
+	out := []key.Binding{k.Command}
+	if _, ok := p.(Filterable); ok {
+		out = append(out, k.Filter)
+	}
+	if _, ok := p.(Selector); ok {
+		out = append(out, k.Copy)
+	}
+	if _, isHelp := p.(*helpPage); !isHelp {
+		out = append(out, k.Help)
+	}
+	return append(out, k.Back, k.Quit)
+}
+
+// helpGlobals is the global section of the ? screen over page p.
+func (m *Model) helpGlobals(p Page) []key.Binding {
+	return append(m.globalKeys(p), m.c.Keys.ForceQuit)
+}
+
+// helpBindings is every key the ? screen lists for page p: the page's own
+// (with the movement keys its footer leaves out), then the global ones.
+func (m *Model) helpBindings(p Page) []key.Binding {
+	return append(pageKeys(p), m.helpGlobals(p)...)
+}
+
 // renderFooter draws the key hints and the status or input line.
 func (m *Model) renderFooter() string {
 	return m.renderHints() + "\n" + m.renderStatusLine()
@@ -84,18 +114,12 @@ func (m *Model) renderHints() string {
 		bindings = []key.Binding{k.Accept, k.Cancel}
 	default:
 		bindings = append(bindings, m.top().KeyMap()...)
-		bindings = append(bindings, k.Command)
-		if _, ok := m.top().(Filterable); ok {
-			bindings = append(bindings, k.Filter)
+		for _, b := range m.globalKeys(m.top()) {
+			// esc at the top of the stack only says so: not worth the room.
+			if b.Help().Key != k.Back.Help().Key || len(m.stack) > 1 {
+				bindings = append(bindings, b)
+			}
 		}
-		if _, ok := m.top().(Selector); ok {
-			bindings = append(bindings, k.Copy)
-		}
-		bindings = append(bindings, k.Help)
-		if len(m.stack) > 1 {
-			bindings = append(bindings, k.Back)
-		}
-		bindings = append(bindings, k.Quit)
 	}
 	itemWidth := func(h key.Help) int { return ansi.StringWidth(h.Key+" "+h.Desc) + 2 }
 	reserved := 0 // room kept for "? help" until it is drawn

@@ -215,6 +215,13 @@ func (p *principalPage) View() string {
 
 var foldAllKey = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "expand/collapse all"))
 
+func (p *principalPage) FullHelp() []key.Binding {
+	if p.tabs.activeName() == tabExplain {
+		return p.explain.list.moveKeys(p.c.Keys)
+	}
+	return p.pane().moveKeys(p.c.Keys)
+}
+
 func (p *principalPage) KeyMap() []key.Binding {
 	km := p.c.Keys
 	keys := p.tabs.keyBindings(km)

@@ -292,6 +292,11 @@ func (t *Table[T]) Move(delta int) {
 	t.clampOffset()
 }
 
+// tableKeys are the keys Table.Update handles, for the ? screen.
+func tableKeys(km *KeyMap) []key.Binding {
+	return []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom, km.Sort, km.SortReverse}
+}
+
 // Update handles movement and sort keys. It reports whether the key was used.
 func (t *Table[T]) Update(msg tea.Msg) bool {
 	switch msg := msg.(type) {

@@ -118,6 +118,7 @@ func (p *warningsPage) Title() string      { return "Warnings" }
 func (p *warningsPage) SetFilter(s string) { p.table.SetFilter(s) }
 func (p *warningsPage) Filter() string     { return p.table.Filter() }
 func (p *warningsPage) Position() string   { return p.table.Position() }
+func (p *warningsPage) FullHelp() []key.Binding { return tableKeys(p.c.Keys) }
 func (p *warningsPage) KeyMap() []key.Binding {
 	return []key.Binding{p.c.Keys.Open, p.c.Keys.Up, p.c.Keys.Down, p.c.Keys.Sort}
 }

@@ -122,6 +122,8 @@ func (p *whoCanPage) KeyMap() []key.Binding {
 	return []key.Binding{km.Up, km.Down, km.Open, km.Sort, km.SortReverse}
 }
 
+func (p *whoCanPage) FullHelp() []key.Binding { return tableKeys(p.c.Keys) }
+
 // accessKeys spells the keys an access depends on as the policies on its
 // way do (the evaluator reports them lower-cased).
 func accessKeys(c *Common, a graph.Access) []string {
