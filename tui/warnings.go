@@ -112,12 +112,12 @@ func (p *warningsPage) Selected() *graph.Node {
 	return nil
 }
 
-func (p *warningsPage) View() string       { return p.table.View() }
-func (p *warningsPage) SetSize(w, h int)   { p.table.SetSize(w, h) }
-func (p *warningsPage) Title() string      { return "Warnings" }
-func (p *warningsPage) SetFilter(s string) { p.table.SetFilter(s) }
-func (p *warningsPage) Filter() string     { return p.table.Filter() }
-func (p *warningsPage) Position() string   { return p.table.Position() }
+func (p *warningsPage) View() string            { return p.table.View() }
+func (p *warningsPage) SetSize(w, h int)        { p.table.SetSize(w, h) }
+func (p *warningsPage) Title() string           { return "Warnings" }
+func (p *warningsPage) SetFilter(s string)      { p.table.SetFilter(s) }
+func (p *warningsPage) Filter() string          { return p.table.Filter() }
+func (p *warningsPage) Position() string        { return p.table.Position() }
 func (p *warningsPage) FullHelp() []key.Binding { return tableKeys(p.c.Keys) }
 func (p *warningsPage) KeyMap() []key.Binding {
 	return []key.Binding{p.c.Keys.Open, p.c.Keys.Up, p.c.Keys.Down, p.c.Keys.Sort}
