@@ -60,10 +60,42 @@ func (l *detailLine) styledText() string {
 	if s == "" && l.lazy != nil {
 		s = l.lazy()
 	}
-	if s == "" || ansi.Strip(s) != l.plain {
+	if s == "" || !sgrOver(s, l.plain) {
 		return l.plain
 	}
 	return s
+}
+
+// sgrOver reports whether styled is plain with SGR sequences (lipgloss's
+// colours and attributes, ESC [ … m) inserted and nothing else: no other
+// escape sequence, no character plain lacks. It runs for every visible line
+// of every frame, so it compares in place instead of stripping a copy.
+func sgrOver(styled, plain string) bool {
+	j := 0
+	for i := 0; i < len(styled); {
+		c := styled[i]
+		if c == 0x1b {
+			k := i + 1
+			if k >= len(styled) || styled[k] != '[' {
+				return false
+			}
+			k++
+			for k < len(styled) && styled[k] >= 0x30 && styled[k] <= 0x3f { // parameter bytes
+				k++
+			}
+			if k >= len(styled) || styled[k] != 'm' {
+				return false
+			}
+			i = k + 1
+			continue
+		}
+		if j >= len(plain) || plain[j] != c {
+			return false
+		}
+		i++
+		j++
+	}
+	return j == len(plain)
 }
 
 // selectable reports whether the cursor stops on the line: it must do

@@ -148,3 +148,33 @@ func TestHostileRowStaysOneRowAndCopiesEscaped(t *testing.T) {
 	}
 	assertSafeFrame(t, "after y", h.m.View().Content)
 }
+
+// A detail line's styled text is drawn only when it is its (escaped) plain
+// text with SGR styling inserted; anything else falls back to the plain text.
+//
+// https://invisible-island.net/xterm/ctlseqs/ctlseqs.html#h3-Functions-using-CSI-_-ordered-by-the-final-character_s_
+func TestStyledTextIsPlainTextPlusSGR(t *testing.T) {
+	cases := []struct {
+		name, styled, plain string
+		want                bool
+	}{
+		{"colour and bold around the text", "\x1b[1;32mALLOW\x1b[m  decided", "ALLOW  decided", true},
+		{"no styling at all", "alice", "alice", true},
+		{"a character the plain text lacks", "\x1b[1malice\x1b[m!", "alice", false},
+		{"text missing from the styled line", "ali", "alice", false},
+		{"an OSC sequence is not styling", "\x1b]52;c;eA==\x07alice", "alice", false},
+		{"a CSI that is not SGR (erase display)", "\x1b[2Jalice", "alice", false},
+		{"a lone ESC", "alice\x1b", "alice", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := sgrOver(c.styled, c.plain); got != c.want {
+				t.Errorf("sgrOver(%q, %q) = %v, want %v", c.styled, c.plain, got, c.want)
+			}
+			l := detailLine{plain: c.plain, styled: c.styled}
+			if got := l.styledText(); (got == c.styled) != c.want {
+				t.Errorf("styledText() = %q", got)
+			}
+		})
+	}
+}
