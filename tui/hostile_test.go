@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -176,5 +177,43 @@ func TestStyledTextIsPlainTextPlusSGR(t *testing.T) {
 				t.Errorf("styledText() = %q", got)
 			}
 		})
+	}
+}
+
+// The loading and load-failure screens quote stream warnings and the
+// loader's error, which may quote the file: they are escaped too.
+func TestHostileLoadingAndFailureScreens(t *testing.T) {
+	release := make(chan struct{})
+	m := New(context.Background(), Options{Source: "file" + hostile.Payload, NoColor: true,
+		Load: func(ctx context.Context, report func(Progress)) (*graph.Graph, error) {
+			report(Progress{Stream: "users", Items: 3, Counted: true})
+			report(Progress{Stream: "credential report", Done: true, Warning: "denied" + hostile.Payload})
+			report(Progress{Stream: "roles", Err: errors.New("bad" + hostile.Payload)})
+			<-release
+			return nil, errors.New("roles[0] (" + hostile.Role + "): not JSON" + hostile.Payload)
+		}})
+	*m.c.Styles = Styles{NoColor: true}
+	h := &harness{t: t, m: m}
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	wait := m.Init()
+	for range 3 {
+		m.Update(wait())
+	}
+	assertSafeFrame(t, "loading", m.View().Content)
+	if !strings.Contains(m.View().Content, `denied\x1b[8m`) {
+		t.Errorf("loading view does not show the warning escaped:\n%s", m.View().Content)
+	}
+	close(release)
+	h.send(m.waitLoad()())
+	if m.LoadErr() == nil {
+		t.Fatal("load should have failed")
+	}
+	// The failure screen wraps the error as prose (white space, newlines
+	// included, is collapsed first, as SDK errors span lines), so a word may
+	// begin a line there: only raw control characters are checked.
+	for i, line := range strings.Split(m.View().Content, "\n") {
+		if !termsafe.Safe(line) {
+			t.Errorf("load failure: line %d reaches the terminal raw: %q", i, line)
+		}
 	}
 }
