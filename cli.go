@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
 
@@ -19,7 +20,7 @@ func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(form
 
 // fail prints err as one line on stderr and returns the error exit status.
 func fail(e *env, err error) int {
-	fmt.Fprintf(e.stderr, "iamx: %s\n", oneLine(err.Error()))
+	termsafe.Fprintf(e.stderr, "iamx: %s\n", oneLine(err.Error()))
 	return exitError
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
 )
@@ -77,7 +78,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	}
 
 	if len(pos) < 2 || len(pos) > 3 {
-		return fail(e, usagef("can: expected PRINCIPAL ACTION [RESOURCE], got %d arguments", len(pos)))
+		return fail(e, usagef("can: expected PRINCIPAL ACTION [RESOURCE], got %s", countOf(len(pos), "argument", "arguments")))
 	}
 	resource := "*"
 	if len(pos) == 3 {
@@ -99,7 +100,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	}
 	warnings := actionWarnings(action)
 	for _, w := range warnings {
-		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
+		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
 	res := g.Can(n, action, resource, reqCtx, true)
 	ans := newCanAnswer(g, n, action, resource, res)

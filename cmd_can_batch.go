@@ -14,6 +14,7 @@ import (
 	"strconv"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
 
@@ -80,7 +81,7 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 		for _, w := range ws {
 			if !warned[w] {
 				warned[w] = true
-				fmt.Fprintf(e.stderr, "iamx: warning: line %d: %s\n", line, w)
+				termsafe.Fprintf(e.stderr, "iamx: warning: line %d: %s\n", line, w)
 			}
 		}
 		// The trace gives condition keys their written case.
@@ -89,7 +90,7 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 		ans.Line = line
 		ans.Warnings = ws
 		if err := enc.Encode(ans); err != nil {
-			fmt.Fprintf(e.stderr, "iamx: can --batch: %v\n", err)
+			termsafe.Fprintf(e.stderr, "iamx: can --batch: %v\n", err)
 			return exitError
 		}
 		if res.Decision != policy.Allowed && code == exitOK {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
 
@@ -25,35 +26,35 @@ func printCan(w io.Writer, n *graph.Node, ans canAnswer, res policy.Result) {
 	if res.Conditional {
 		verdict += ", conditional"
 	}
-	fmt.Fprintf(w, "%s  %s → %s on %s\n", verdict, n.Label(), ans.Action, ans.Resource)
+	termsafe.Fprintf(w, "%s  %s → %s on %s\n", verdict, n.Label(), ans.Action, ans.Resource)
 	if n.Label() != n.ARN {
-		fmt.Fprintf(w, "  principal  %s\n", n.ARN)
+		termsafe.Fprintf(w, "  principal  %s\n", n.ARN)
 	}
 	if ans.Admin {
-		fmt.Fprintf(w, "  note       %s is admin-equivalent\n", n.Label())
+		termsafe.Fprintf(w, "  note       %s is admin-equivalent\n", n.Label())
 	}
-	fmt.Fprintf(w, "  why        %s\n", explainLayer(res, ans.Resource))
+	termsafe.Fprintf(w, "  why        %s\n", explainLayer(res, ans.Resource))
 	if res.Layer == policy.LayerBoundary && res.Trace != nil {
 		for _, p := range res.Trace.Policies {
 			if p.Source.Type == policy.BoundaryPolicy {
-				fmt.Fprintf(w, "  boundary   %s\n", p.Source.ID())
+				termsafe.Fprintf(w, "  boundary   %s\n", p.Source.ID())
 			}
 		}
 	}
 	if len(res.Reasons) > 0 {
-		fmt.Fprintf(w, "  decided by\n")
+		termsafe.Fprintf(w, "  decided by\n")
 		for _, r := range res.Reasons {
-			fmt.Fprintf(w, "    %-5s %s policy %s, statement %s%s\n", r.Effect, r.PolicyType, r.Policy, reasonLabel(r), viaText(r.Via))
+			termsafe.Fprintf(w, "    %-5s %s policy %s, statement %s%s\n", r.Effect, r.PolicyType, r.Policy, reasonLabel(r), viaText(r.Via))
 		}
 	}
 	if len(res.MissingContext) > 0 {
 		if res.Conditional {
-			fmt.Fprintf(w, "  context    %s not supplied; the decision depends on it\n", strings.Join(contextKeyNames(res), ", "))
+			termsafe.Fprintf(w, "  context    %s not supplied; the decision depends on it\n", strings.Join(contextKeyNames(res), ", "))
 			for _, h := range contextHints(res) {
-				fmt.Fprintf(w, "    %s\n", h)
+				termsafe.Fprintf(w, "    %s\n", h)
 			}
 		} else {
-			fmt.Fprintf(w, "  context    %s not supplied (tested, but no value would change the decision)\n", strings.Join(contextKeyNames(res), ", "))
+			termsafe.Fprintf(w, "  context    %s not supplied (tested, but no value would change the decision)\n", strings.Join(contextKeyNames(res), ", "))
 		}
 	}
 	if res.Trace != nil {
@@ -202,11 +203,11 @@ func printTrace(w io.Writer, tr *policy.Trace) {
 	if len(tr.Policies) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "  trace\n")
+	termsafe.Fprintf(w, "  trace\n")
 	for _, p := range tr.Policies {
 		src := p.Source
 		name := src.ID()
-		fmt.Fprintf(w, "    %-8s %s%s\n", src.Type, name, viaText(src.Via))
+		termsafe.Fprintf(w, "    %-8s %s%s\n", src.Type, name, viaText(src.Via))
 		relevant := 0
 		for _, st := range p.Statements {
 			if !st.Action {
@@ -221,10 +222,10 @@ func printTrace(w io.Writer, tr *policy.Trace) {
 			if !st.Matched {
 				status = "no: " + st.Note
 			}
-			fmt.Fprintf(w, "      %-5s %-28s %s\n", st.Effect, label, status)
+			termsafe.Fprintf(w, "      %-5s %-28s %s\n", st.Effect, label, status)
 		}
 		if relevant == 0 {
-			fmt.Fprintf(w, "      (none of its %d statement(s) names the action)\n", len(p.Statements))
+			termsafe.Fprintf(w, "      (none of its %d statement(s) names the action)\n", len(p.Statements))
 		}
 	}
 }

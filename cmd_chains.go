@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
 
@@ -155,9 +156,9 @@ func runChains(ctx context.Context, e *env, args []string) int {
 func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, root *graph.Node, res graph.ChainResult, reverse bool) {
 	if len(res.Paths) == 0 {
 		if reverse {
-			fmt.Fprintf(w, "Nothing can assume %s.\n", nodeLabel(g, root))
+			termsafe.Fprintf(w, "Nothing can assume %s.\n", nodeLabel(g, root))
 		} else {
-			fmt.Fprintf(w, "%s can assume no role.\n", nodeLabel(g, root))
+			termsafe.Fprintf(w, "%s can assume no role.\n", nodeLabel(g, root))
 		}
 		return
 	}
@@ -166,7 +167,7 @@ func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, r
 	if reverse {
 		head += "  ← who can assume it"
 	}
-	fmt.Fprintln(w, head)
+	termsafe.Fprintf(w, "%s\n", head)
 	printChainChildren(w, g, admin, tree, "")
 	summary := fmt.Sprintf("%d paths", len(res.Paths))
 	if len(res.Paths) == 1 {
@@ -175,7 +176,7 @@ func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, r
 	if res.Truncated {
 		summary += " (stopped at the limit; raise --max-paths or lower --max-hops for more)"
 	}
-	fmt.Fprintf(w, "\n%s.\n", summary)
+	termsafe.Fprintf(w, "\n%s.\n", summary)
 }
 
 func printChainChildren(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, t *graph.PathTree, indent string) {
@@ -191,7 +192,7 @@ func printChainChildren(w io.Writer, g *graph.Graph, admin func(*graph.Node) boo
 		if c.Node.Dangling {
 			line += " [deleted]"
 		}
-		fmt.Fprintf(w, "%s%s%s  (%s)\n", indent, branch, line, hopNote(c.Edge))
+		termsafe.Fprintf(w, "%s%s%s  (%s)\n", indent, branch, line, hopNote(c.Edge))
 		printChainChildren(w, g, admin, c, indent+next)
 	}
 }

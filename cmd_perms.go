@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
 )
@@ -225,21 +226,21 @@ func nonNil(s []string) []string {
 // counts per service and access level, then service → level → actions.
 func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) {
 	n := p.Principal
-	fmt.Fprintf(w, "%s  %s\n", n.Label(), n.ARN)
+	termsafe.Fprintf(w, "%s  %s\n", n.Label(), n.ARN)
 	if p.Note != "" {
-		fmt.Fprintf(w, "%s\n", p.Note)
+		termsafe.Fprintf(w, "%s\n", p.Note)
 	}
 	if p.Admin {
-		fmt.Fprintf(w, "admin-equivalent: * on * via %s\n", describeSources(p.AdminSources))
+		termsafe.Fprintf(w, "admin-equivalent: * on * via %s\n", describeSources(p.AdminSources))
 		if len(p.AdminConditionKeys) > 0 {
-			fmt.Fprintf(w, "  only with %s: a Deny applies otherwise\n", strings.Join(p.AdminConditionKeys, ", "))
+			termsafe.Fprintf(w, "  only with %s: a Deny applies otherwise\n", strings.Join(p.AdminConditionKeys, ", "))
 		}
 	}
 	for _, r := range via {
 		if p.Admin {
 			break // already admin; the chains are in --json (admin_via)
 		}
-		fmt.Fprintf(w, "admin via chain: can reach admin-equivalent %s (see: iamx chains %s --to %s)\n", r.Label(), n.Label(), r.Label())
+		termsafe.Fprintf(w, "admin via chain: can reach admin-equivalent %s (see: iamx chains %s --to %s)\n", r.Label(), n.Label(), r.Label())
 	}
 	filter := ""
 	if p.Filter.Service != "" || p.Filter.Level != 0 {
@@ -258,8 +259,8 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 			unconditional++
 		}
 	}
-	fmt.Fprintf(w, "%d actions allowed%s, %d of them unconditionally; %d removed by denies, boundary or SCPs\n",
-		len(p.Actions), filter, unconditional, len(p.Removed))
+	termsafe.Fprintf(w, "%s allowed%s, %d of them unconditionally; %d removed by denies, boundary or SCPs\n",
+		countOf(len(p.Actions), "action", "actions"), filter, unconditional, len(p.Removed))
 	if len(p.Actions) == 0 && len(p.Removed) == 0 {
 		return
 	}
@@ -275,10 +276,10 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 	printCountTable(w, services, bySvc)
 
 	if p.Admin && !all && p.Filter.Service == "" {
-		fmt.Fprintf(w, "\n(every action is allowed; list them with --service PREFIX, --level LEVEL, --all or --json)\n")
+		termsafe.Fprintf(w, "\n(every action is allowed; list them with --service PREFIX, --level LEVEL, --all or --json)\n")
 	} else {
 		for _, s := range services {
-			fmt.Fprintf(w, "\n%s (%d)\n", s, len(bySvc[s]))
+			termsafe.Fprintf(w, "\n%s (%d)\n", s, len(bySvc[s]))
 			for _, l := range actions.AccessLevels() {
 				var list []*graph.ActionPerm
 				for _, a := range bySvc[s] {
@@ -289,7 +290,7 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 				if len(list) == 0 {
 					continue
 				}
-				fmt.Fprintf(w, "  %s (%d)\n", l, len(list))
+				termsafe.Fprintf(w, "  %s (%d)\n", l, len(list))
 				for _, a := range list {
 					printActionLine(w, a)
 				}
@@ -314,7 +315,7 @@ func printCountTable(w io.Writer, services []string, bySvc map[string][]*graph.A
 	for _, s := range services {
 		width = max(width, len(s))
 	}
-	fmt.Fprintf(w, "%-*s  %5s  %5s  %5s  %11s  %7s  %5s  %11s\n", width, "SERVICE", "LIST", "READ", "WRITE", "PERMISSIONS", "TAGGING", "TOTAL", "CONDITIONAL")
+	termsafe.Fprintf(w, "%-*s  %5s  %5s  %5s  %11s  %7s  %5s  %11s\n", width, "SERVICE", "LIST", "READ", "WRITE", "PERMISSIONS", "TAGGING", "TOTAL", "CONDITIONAL")
 	for _, s := range services {
 		var c [6]int
 		cond := 0
@@ -326,7 +327,7 @@ func printCountTable(w io.Writer, services []string, bySvc map[string][]*graph.A
 				cond++
 			}
 		}
-		fmt.Fprintf(w, "%-*s  %5d  %5d  %5d  %11d  %7d  %5d  %11d\n", width, s,
+		termsafe.Fprintf(w, "%-*s  %5d  %5d  %5d  %11d  %7d  %5d  %11d\n", width, s,
 			c[actions.List], c[actions.Read], c[actions.Write], c[actions.PermissionsManagement], c[actions.Tagging], len(bySvc[s]), cond)
 	}
 }
@@ -348,7 +349,7 @@ func printActionLine(w io.Writer, a *graph.ActionPerm) {
 	case len(a.Sources) > 0:
 		line += "  ← " + describeSources(a.Sources)
 	}
-	fmt.Fprintln(w, line)
+	termsafe.Fprintf(w, "%s\n", line)
 }
 
 // describeSources names statements for people: "AdministratorAccess (group
@@ -399,7 +400,7 @@ func printRestrictions(w io.Writer, p *graph.Permissions) {
 	if len(order) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nRestrictions (limit without removing):\n")
+	termsafe.Fprintf(w, "\nRestrictions (limit without removing):\n")
 	for _, k := range order {
 		a := seen[k]
 		r := a.r
@@ -421,7 +422,7 @@ func printRestrictions(w io.Writer, p *graph.Permissions) {
 		if len(r.ConditionKeys) > 0 {
 			line += " when " + strings.Join(r.ConditionKeys, ", ") + " says so"
 		}
-		fmt.Fprintf(w, "%s  ← %s; applies to %d actions\n", line, describeSources([]graph.StatementRef{r.StatementRef}), a.count)
+		termsafe.Fprintf(w, "%s  ← %s; applies to %s\n", line, describeSources([]graph.StatementRef{r.StatementRef}), countOf(a.count, "action", "actions"))
 	}
 }
 
@@ -429,7 +430,7 @@ func printRemoved(w io.Writer, p *graph.Permissions) {
 	if len(p.Removed) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nRemoved (granted by identity policies, taken away):\n")
+	termsafe.Fprintf(w, "\nRemoved (granted by identity policies, taken away):\n")
 	for i := range p.Removed {
 		r := &p.Removed[i]
 		why := ""
@@ -443,6 +444,6 @@ func printRemoved(w io.Writer, p *graph.Permissions) {
 		default:
 			why = r.Layer.String()
 		}
-		fmt.Fprintf(w, "  %-40s %s\n", r.Action, why)
+		termsafe.Fprintf(w, "  %-40s %s\n", r.Action, why)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/loader"
 	"github.com/iamx/iamx/model"
 )
@@ -49,12 +50,12 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 	}
 	for i, w := range s.Warnings {
 		if i == maxShownWarnings {
-			fmt.Fprintf(e.stderr, "iamx: warning: … and %d more, kept in %s\n", len(s.Warnings)-i, out)
+			termsafe.Fprintf(e.stderr, "iamx: warning: … and %d more, kept in %s\n", len(s.Warnings)-i, out)
 			break
 		}
-		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", oneLine(w.String()))
+		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", oneLine(w.String()))
 	}
-	fmt.Fprintf(e.stderr, "iamx: wrote %s: %s\n", out, summary(s))
+	termsafe.Fprintf(e.stderr, "iamx: wrote %s: %s\n", out, summary(s))
 	return exitOK
 }
 
@@ -69,6 +70,8 @@ func summary(s *model.Snapshot) string {
 	if s.AccountAlias != "" {
 		account += " (" + s.AccountAlias + ")"
 	}
-	return fmt.Sprintf("%s, %d users, %d groups, %d roles, %d managed policies, %d credential report rows, %d warnings",
-		account, len(s.Users), len(s.Groups), len(s.Roles), len(s.Policies), len(s.CredentialReport), len(s.Warnings))
+	return fmt.Sprintf("%s, %s, %s, %s, %s, %s, %s", account, countOf(len(s.Users), "user", "users"),
+		countOf(len(s.Groups), "group", "groups"), countOf(len(s.Roles), "role", "roles"),
+		countOf(len(s.Policies), "managed policy", "managed policies"),
+		countOf(len(s.CredentialReport), "credential report row", "credential report rows"), countOf(len(s.Warnings), "warning", "warnings"))
 }

@@ -31,7 +31,7 @@ func TestSnapshotCommandWrites(t *testing.T) {
 		{"demo", []string{"--demo", "-o"}, "demo.json", "account 111122223333 (acme-prod), 6 users, 3 groups, 9 roles"},
 		{"demo with --output, gzipped", []string{"--demo", "--output"}, "demo.json.gz", "6 users"},
 		{"flags after -o", []string{"-o"}, "late.json", "6 users"},
-		{"GAAD converted", []string{"--snapshot", "testdata/gaad/raw-api.json", "-o"}, "gaad.json", "account 123456789012, 2 users, 1 groups, 2 roles, 2 managed policies, 0 credential report rows, 0 warnings"},
+		{"GAAD converted", []string{"--snapshot", "testdata/gaad/raw-api.json", "-o"}, "gaad.json", "account 123456789012, 2 users, 1 group, 2 roles, 2 managed policies, 0 credential report rows, 0 warnings"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
 
@@ -78,7 +79,7 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	}
 	warnings := actionWarnings(action)
 	for _, w := range warnings {
-		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
+		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
 	list := g.WhoCan(action, resource, reqCtx)
 	ans := newWhoCanAnswer(g, action, resource, reqCtx, list)
@@ -179,10 +180,10 @@ func nodeLabel(g *graph.Graph, n *graph.Node) string {
 func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Access) {
 	what := ans.Action + " on " + ans.Resource
 	if len(list) == 0 {
-		fmt.Fprintf(w, "Nobody can %s.\n", what)
+		termsafe.Fprintf(w, "Nobody can %s.\n", what)
 		return
 	}
-	fmt.Fprintf(w, "%d principals can %s", ans.Count, what)
+	termsafe.Fprintf(w, "%s can %s", countOf(ans.Count, "principal", "principals"), what)
 	if ans.Conditional > 0 {
 		fmt.Fprintf(w, " (%d only with more context)", ans.Conditional)
 	}
@@ -214,7 +215,7 @@ func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Acc
 			}
 			via = strings.Join(parts, " → ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, row.Kind, row.Decision, cond, via)
+		termsafe.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, row.Kind, row.Decision, cond, via)
 	}
 	tw.Flush()
 }

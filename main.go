@@ -15,6 +15,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // Exit statuses, part of the command-line contract.
@@ -59,7 +61,7 @@ func run(ctx context.Context, e *env, args []string) (code int) {
 	defer func() {
 		// A bug must not reach the user as a stack trace: say it in one line.
 		if r := recover(); r != nil {
-			fmt.Fprintf(e.stderr, "iamx: internal error: %v\n", r)
+			termsafe.Fprintf(e.stderr, "iamx: internal error: %v\n", r)
 			code = exitError
 		}
 	}()

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/loader"
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/policy"
@@ -136,7 +137,7 @@ func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, e
 	}
 	for _, s := range snaps {
 		if n := len(s.Warnings); n > 0 {
-			fmt.Fprintf(e.stderr, "iamx: warning: %s (%s) loaded with %d warning(s); first: %s\n",
+			termsafe.Fprintf(e.stderr, "iamx: warning: %s (%s) loaded with %d warning(s); first: %s\n",
 				s.Source, s.AccountID, n, oneLine(s.Warnings[0].String()))
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/loader/live"
 	"github.com/iamx/iamx/model"
 )
@@ -79,7 +80,7 @@ func (p *progressLine) update(ev live.Progress) {
 	if len(text) > p.width-1 {
 		text = append(text[:p.width-2], '…')
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s", string(text))
+	termsafe.Fprintf(p.w, "\r\x1b[K%s", string(text)) // the format's own ESC clears the line; the text is escaped
 	p.drawn = true
 }
 

@@ -372,7 +372,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Help):
 		if _, isHelp := p.(*helpPage); !isHelp {
-			m.push(newHelpPage(m.c, p))
+			m.push(newHelpPage(m.c, p, m.helpGlobals(p)))
 		}
 		return nil
 	case key.Matches(msg, k.Quit):

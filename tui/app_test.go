@@ -300,8 +300,7 @@ func TestHelpIsGeneratedFromKeyMaps(t *testing.T) {
 	h := newTestModel(t, testGraph(t), 100, 40)
 	h.keys("?")
 	s := h.screen()
-	k := DefaultKeyMap()
-	for _, b := range append(k.GlobalHelp(), k.MoveHelp()...) {
+	for _, b := range h.m.helpBindings(h.m.stack[0]) {
 		if !strings.Contains(s, b.Help().Key) {
 			t.Errorf("help lacks %q", b.Help().Key)
 		}

@@ -44,6 +44,8 @@ func (p *canPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	return p, cmd
 }
 
+func (p *canPage) FullHelp() []key.Binding { return p.form.list.moveKeys(p.c.Keys) }
+
 func (p *canPage) KeyMap() []key.Binding {
 	return append(p.form.keyBindings(), p.c.Keys.Up, p.c.Keys.Down)
 }

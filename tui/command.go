@@ -40,7 +40,7 @@ func commandSpecs() []commandSpec {
 		{name: "open", args: "NAME|ARN", help: "open a user, role, group or policy by name or ARN", run: runOpen},
 		{name: "warnings", aliases: []string{"warn"}, help: "list the load warnings", run: listCmd("warnings")},
 		{name: "help", aliases: []string{"h"}, help: "show keys and commands", run: func(m *Model, _ []string) tea.Cmd {
-			m.push(newHelpPage(m.c, m.top()))
+			m.push(newHelpPage(m.c, m.top(), m.helpGlobals(m.top())))
 			return nil
 		}},
 		{name: "quit", aliases: []string{"q", "q!", "exit"}, help: "leave iamx", run: func(m *Model, _ []string) tea.Cmd { return m.quit() }},

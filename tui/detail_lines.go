@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // line is one row of a detail pane. Every detail tab is a list of lines:
@@ -36,6 +37,66 @@ type detailLine struct {
 }
 
 func detailBlank() detailLine { return detailLine{skip: true} }
+
+// escape keeps a line that carries text a terminal would obey or hide (a
+// name, tag or document value from the file holding an escape sequence, a
+// newline or a bidi override) from reaching the screen raw: its plain text
+// is escaped (termsafe) and drawn without colour, since the styled text
+// carries the same characters unescaped. Every line passes here on its way
+// into a detailList.
+func (l *detailLine) escape() {
+	if termsafe.Safe(l.plain) {
+		return
+	}
+	l.plain = termsafe.Escape(l.plain)
+	l.styled, l.lazy = "", nil
+}
+
+// styledText is the line's coloured text when it is the plain text plus
+// styling and nothing else; otherwise (a renderer put into the styled text
+// something its plain text lacks) the plain text, which escape has vetted.
+func (l *detailLine) styledText() string {
+	s := l.styled
+	if s == "" && l.lazy != nil {
+		s = l.lazy()
+	}
+	if s == "" || !sgrOver(s, l.plain) {
+		return l.plain
+	}
+	return s
+}
+
+// sgrOver reports whether styled is plain with SGR sequences (lipgloss's
+// colours and attributes, ESC [ … m) inserted and nothing else: no other
+// escape sequence, no character plain lacks. It runs for every visible line
+// of every frame, so it compares in place instead of stripping a copy.
+func sgrOver(styled, plain string) bool {
+	j := 0
+	for i := 0; i < len(styled); {
+		c := styled[i]
+		if c == 0x1b {
+			k := i + 1
+			if k >= len(styled) || styled[k] != '[' {
+				return false
+			}
+			k++
+			for k < len(styled) && styled[k] >= 0x30 && styled[k] <= 0x3f { // parameter bytes
+				k++
+			}
+			if k >= len(styled) || styled[k] != 'm' {
+				return false
+			}
+			i = k + 1
+			continue
+		}
+		if j >= len(plain) || plain[j] != c {
+			return false
+		}
+		i++
+		j++
+	}
+	return j == len(plain)
+}
 
 // selectable reports whether the cursor stops on the line: it must do
 // something on enter (open, unfold, pick). Plain text is scrolled past, so
@@ -74,6 +135,9 @@ func (l *detailList) setSize(w, h int) {
 // setLines replaces the content and keeps the cursor near where it was, so a
 // fold toggled in the middle of a list does not throw the user to the top.
 func (l *detailList) setLines(lines []detailLine) {
+	for i := range lines {
+		lines[i].escape()
+	}
 	l.lines = lines
 	l.clampOffset()
 	if l.cursor >= len(lines) {
@@ -207,6 +271,17 @@ func (l *detailList) maxWidth() int {
 	return w
 }
 
+// moveKeys are the keys handleMove handles, for the ? screen. Horizontal
+// scrolling is listed only when a line is wider than the pane: otherwise
+// the keys do nothing.
+func (l *detailList) moveKeys(km *KeyMap) []key.Binding {
+	keys := []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom}
+	if l.maxWidth() >= l.width {
+		keys = append(keys, scrollLeft, scrollRight)
+	}
+	return keys
+}
+
 // handleMove applies a movement key and reports whether it was one.
 func (l *detailList) handleMove(msg tea.KeyPressMsg, km *KeyMap) bool {
 	switch {
@@ -293,13 +368,7 @@ func (l *detailList) view(st *Styles, focused bool) string {
 			rows = append(rows, st.TableSelected.Render(padWidth(cutWidth(plain, l.width), l.width)))
 			continue
 		}
-		s := ln.styled
-		if s == "" && ln.lazy != nil {
-			s = ln.lazy()
-		}
-		if s == "" {
-			s = ln.plain
-		}
+		s := ln.styledText()
 		if l.xoff > 0 {
 			s = ansi.Cut(s, l.xoff, l.xoff+l.width+1)
 		}

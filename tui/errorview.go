@@ -4,13 +4,15 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // renderErrorView explains a failure to load — no credentials, access
 // denied, a bad file — and what to do next, instead of dropping the user
 // back at a shell with a stack of SDK text.
 func renderErrorView(st *Styles, source string, err error, width, height int) string {
-	msg := oneLineCell(err.Error())
+	msg := oneLineText(err.Error())
 	lower := strings.ToLower(msg)
 	lines := []string{
 		st.Error.Render("iamx could not load the account"),
@@ -75,4 +77,11 @@ func wrap(s string, width int) []string {
 		out = append(out, cur)
 	}
 	return out
+}
+
+// oneLineText is a message (an SDK error, a loader's complaint quoting the
+// file) as one line of escaped text: runs of white space become one space,
+// and what is left that a terminal would obey is shown escaped.
+func oneLineText(s string) string {
+	return termsafe.Escape(strings.Join(strings.Fields(s), " "))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
 
@@ -172,7 +173,7 @@ func (e *explainForm) view() string {
 	}
 	switch {
 	case e.err != "":
-		rows = append(rows, cutWidth(st.Error.Render(e.err), e.width))
+		rows = append(rows, cutWidth(st.Error.Render(termsafe.Escape(e.err)), e.width))
 	case e.focus >= 0:
 		rows = append(rows, cutWidth(st.Muted.Render("enter evaluate · tab next field · esc leave input"), e.width))
 	default:
@@ -234,7 +235,7 @@ func renderDecision(c *Common, n *graph.Node, action, resource string, ctx polic
 	if res.Layer != policy.LayerNone {
 		plain += "  decided by " + layerText(res.Layer)
 	}
-	styled := vs.Bold(true).Render(verdict) + strings.TrimPrefix(plain, verdict)
+	styled := vs.Inherit(st.Strong).Render(verdict) + strings.TrimPrefix(plain, verdict)
 	add(plain, styled)
 
 	if len(res.MissingContext) > 0 {
@@ -570,5 +571,5 @@ func (f *explainField) view(st *Styles, focused bool, width int) string {
 	case f.value() == "":
 		return ps + cutWidth(st.Muted.Render(f.placeholder), room)
 	}
-	return ps + cutWidth(f.value(), room)
+	return ps + cutWidth(termsafe.Escape(f.value()), room)
 }

@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // positioner is implemented by pages that can say where the cursor is
@@ -20,7 +22,7 @@ func (m *Model) renderCrumbs() string {
 	st := m.c.Styles
 	titles := make([]string, len(m.stack))
 	for i, p := range m.stack {
-		titles[i] = p.Title()
+		titles[i] = termsafe.Escape(p.Title()) // titles name principals from the file
 	}
 	var right string
 	if pos, ok := m.top().(positioner); ok {
@@ -28,7 +30,7 @@ func (m *Model) renderCrumbs() string {
 	}
 	var filter string
 	if f, ok := m.top().(Filterable); ok && f.Filter() != "" && m.mode != modeFilter {
-		filter = "  /" + f.Filter()
+		filter = "  /" + termsafe.Escape(f.Filter())
 	}
 	avail := m.width - ansi.StringWidth(right) - 1
 	sep := " › "
@@ -57,13 +59,44 @@ func (m *Model) renderCrumbs() string {
 	return left + strings.Repeat(" ", gap) + st.Muted.Render(right)
 }
 
+// globalKeys are the root's keys that work on page p, in the order the
+// footer and the ? screen list them: both come from here, so neither names
+// a key the root would ignore (/ on a page without a filter, y where
+// nothing is selected).
+func (m *Model) globalKeys(p Page) []key.Binding {
+	k := m.c.Keys
+	out := []key.Binding{k.Command}
+	if _, ok := p.(Filterable); ok {
+		out = append(out, k.Filter)
+	}
+	if _, ok := p.(Selector); ok {
+		out = append(out, k.Copy)
+	}
+	if _, isHelp := p.(*helpPage); !isHelp {
+		out = append(out, k.Help)
+	}
+	return append(out, k.Back, k.Quit)
+}
+
+// helpGlobals is the global section of the ? screen over page p.
+func (m *Model) helpGlobals(p Page) []key.Binding {
+	return append(m.globalKeys(p), m.c.Keys.ForceQuit)
+}
+
+// helpBindings is every key the ? screen lists for page p: the page's own
+// (with the movement keys its footer leaves out), then the global ones.
+func (m *Model) helpBindings(p Page) []key.Binding {
+	return append(pageKeys(p), m.helpGlobals(p)...)
+}
+
 // renderFooter draws the key hints and the status or input line.
 func (m *Model) renderFooter() string {
 	return m.renderHints() + "\n" + m.renderStatusLine()
 }
 
 // renderHints lists the focused page's keys, then the global ones, as many
-// as fit.
+// as fit. "? help" always fits: it is the way to every key the footer had
+// no room for, so its room is kept before the others are laid out.
 func (m *Model) renderHints() string {
 	st := m.c.Styles
 	k := m.c.Keys
@@ -81,18 +114,17 @@ func (m *Model) renderHints() string {
 		bindings = []key.Binding{k.Accept, k.Cancel}
 	default:
 		bindings = append(bindings, m.top().KeyMap()...)
-		bindings = append(bindings, k.Command)
-		if _, ok := m.top().(Filterable); ok {
-			bindings = append(bindings, k.Filter)
+		for _, b := range m.globalKeys(m.top()) {
+			// esc at the top of the stack only says so: not worth the room.
+			if b.Help().Key != k.Back.Help().Key || len(m.stack) > 1 {
+				bindings = append(bindings, b)
+			}
 		}
-		if _, ok := m.top().(Selector); ok {
-			bindings = append(bindings, k.Copy)
-		}
-		bindings = append(bindings, k.Help)
-		if len(m.stack) > 1 {
-			bindings = append(bindings, k.Back)
-		}
-		bindings = append(bindings, k.Quit)
+	}
+	itemWidth := func(h key.Help) int { return ansi.StringWidth(h.Key+" "+h.Desc) + 2 }
+	reserved := 0 // room kept for "? help" until it is drawn
+	if m.mode == modeNormal {
+		reserved = itemWidth(k.Help.Help())
 	}
 	var b strings.Builder
 	w := 0
@@ -101,16 +133,17 @@ func (m *Model) renderHints() string {
 		if !bd.Enabled() || h.Key == "" {
 			continue
 		}
-		item := h.Key + " " + h.Desc
-		iw := ansi.StringWidth(item) + 2
-		if w+iw > m.width {
-			break
+		isHelp := h.Key == k.Help.Help().Key
+		if isHelp {
+			reserved = 0
+		} else if w+itemWidth(h)+reserved > m.width {
+			continue
 		}
 		if w > 0 {
 			b.WriteString("  ")
 		}
 		b.WriteString(st.FooterKey.Render(h.Key) + " " + st.FooterDesc.Render(h.Desc))
-		w += iw
+		w += itemWidth(h)
 	}
 	return b.String()
 }
@@ -134,11 +167,11 @@ func (m *Model) renderStatusLine() string {
 		if m.statusErr {
 			s = st.StatusErr
 		}
-		return s.Render(ansi.Truncate(m.status, m.width, "…"))
+		return s.Render(ansi.Truncate(termsafe.Escape(m.status), m.width, "…"))
 	}
 	if sel, ok := m.top().(Selector); ok {
 		if n := sel.Selected(); n != nil {
-			return st.Muted.Render(ansi.Truncate(n.ARN, m.width, "…"))
+			return st.Muted.Render(ansi.Truncate(termsafe.Escape(n.ARN), m.width, "…"))
 		}
 	}
 	return ""

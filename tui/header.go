@@ -2,11 +2,13 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model"
 )
 
@@ -16,7 +18,11 @@ func renderHeader(c *Common, source string, width int) string {
 	st := c.Styles
 	g := c.Graph
 	snaps := g.Snapshots()
-	kv := func(k, v string) string { return st.HeaderKey.Render(k) + " " + st.HeaderValue.Render(v) }
+	// Values come from the snapshot (alias, caller) and the command line
+	// (source): escaped, so a file cannot write on the header.
+	kv := func(k, v string) string {
+		return st.HeaderKey.Render(k) + " " + st.HeaderValue.Render(termsafe.Escape(v))
+	}
 	sep := st.Muted.Render(" · ")
 
 	var accounts []string
@@ -46,10 +52,17 @@ func renderHeader(c *Common, source string, width int) string {
 		warnings += len(s.Warnings)
 	}
 	// Counts first: the caller ARN is the least needed, so truncation takes it.
-	line2 := st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Users()))) + " users" + sep +
-		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Groups()))) + " groups" + sep +
-		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Roles()))) + " roles" + sep +
-		st.HeaderValue.Render(fmt.Sprintf("%d", len(g.Policies()))) + " policies"
+	count := func(n int, one, many string) string {
+		word := many
+		if n == 1 {
+			word = one
+		}
+		return st.HeaderValue.Render(strconv.Itoa(n)) + " " + word
+	}
+	line2 := count(len(g.Users()), "user", "users") + sep +
+		count(len(g.Groups()), "group", "groups") + sep +
+		count(len(g.Roles()), "role", "roles") + sep +
+		count(len(g.Policies()), "policy", "policies")
 	if warnings > 0 {
 		line2 += sep + st.Warning.Render(fmt.Sprintf("⚠ %d warning%s (:warnings)", warnings, plural(warnings)))
 	}

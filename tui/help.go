@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // helpPage is the ? screen, generated from the key maps and the command
@@ -14,17 +16,20 @@ import (
 type helpPage struct {
 	c      *Common
 	under  Page
+	global []key.Binding // the root's keys that work on under
 	lines  []string
 	offset int
 	w, h   int
 }
 
-func newHelpPage(c *Common, under Page) *helpPage {
-	return &helpPage{c: c, under: under}
+func newHelpPage(c *Common, under Page, global []key.Binding) *helpPage {
+	return &helpPage{c: c, under: under, global: global}
 }
 
-// build lays the help out for width w: key sections in two columns when
-// they fit, then the commands.
+// build lays the help out for width w: the keys of the page under it (all
+// of them, movement included) and the global keys that work there, with a
+// word on filtering and sorting where those work, in two columns when they
+// fit; then the commands.
 func (p *helpPage) build(w int) {
 	st := p.c.Styles
 	k := p.c.Keys
@@ -45,21 +50,30 @@ func (p *helpPage) build(w int) {
 		return append(lines, "")
 	}
 	var left, right []string
+	sorts := false
 	if p.under != nil {
-		left = append(left, section("This view — "+p.under.Title(), p.under.KeyMap())...)
+		keys := pageKeys(p.under)
+		left = append(left, section("This view — "+termsafe.Escape(p.under.Title()), keys)...)
+		for _, b := range keys {
+			sorts = sorts || b.Help().Key == k.Sort.Help().Key
+		}
 	}
-	left = append(left, section("Global", k.GlobalHelp())...)
-	right = append(right, section("Moving", k.MoveHelp())...)
-	right = append(right,
-		st.Title.Render("Filter (/)"),
-		"  narrows the list as you type;",
-		"  every word must appear in a row.",
-		"  enter keeps it, esc clears it.",
-		"",
-		st.Title.Render("Sort (s, S)"),
-		"  s sorts by the next column,",
-		"  S reverses; the ↑/↓ marks it.",
-		"")
+	right = append(right, section("Global", p.global)...)
+	if _, ok := p.under.(Filterable); ok {
+		right = append(right,
+			st.Title.Render("Filter (/)"),
+			"  narrows the list as you type;",
+			"  every word must appear in a row.",
+			"  enter keeps it, esc clears it.",
+			"")
+	}
+	if sorts {
+		right = append(right,
+			st.Title.Render("Sort (s, S)"),
+			"  s sorts by the next column,",
+			"  S reverses; the ↑/↓ marks it.",
+			"")
+	}
 	var lines []string
 	colW := w / 2
 	if colW >= 40 {
@@ -143,4 +157,9 @@ func (p *helpPage) Position() string {
 func (p *helpPage) Title() string { return "Help" }
 func (p *helpPage) KeyMap() []key.Binding {
 	return []key.Binding{p.c.Keys.Down, p.c.Keys.Up}
+}
+
+func (p *helpPage) FullHelp() []key.Binding {
+	k := p.c.Keys
+	return []key.Binding{k.PageDown, k.PageUp, k.Top, k.Bottom}
 }

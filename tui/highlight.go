@@ -29,7 +29,7 @@ func newJSONPalette(st *Styles) jsonPalette {
 		str:     st.OK,
 		literal: st.Warning,
 		punct:   st.Muted,
-		allow:   st.OK.Bold(true),
+		allow:   st.OK.Inherit(st.Strong),
 		deny:    st.Error,
 	}
 }

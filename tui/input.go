@@ -6,6 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // lineInput is the one-line editor under the command, filter and prompt
@@ -86,16 +88,19 @@ func (in *lineInput) insert(s string) {
 // View renders the text with a block cursor. When the text is wider than
 // width, its start is cut so the cursor stays visible. ghost, shown muted
 // after the cursor when the cursor is at the end, is a completion hint.
+//
+// The text is shown escaped (termsafe): it may be a name completed from the
+// file, or pasted.
 func (in *lineInput) View(s *Styles, width int, ghost string) string {
-	before := string(in.value[:in.pos])
+	before := termsafe.Escape(string(in.value[:in.pos]))
 	at, after := " ", ""
 	if in.pos < len(in.value) {
-		at = string(in.value[in.pos])
-		after = string(in.value[in.pos+1:])
+		at = termsafe.Escape(string(in.value[in.pos]))
+		after = termsafe.Escape(string(in.value[in.pos+1:]))
 	} else if ghost != "" {
 		g := []rune(ghost)
-		at = string(g[0])
-		after = s.Completion.Render(string(g[1:]))
+		at = termsafe.Escape(string(g[0]))
+		after = s.Completion.Render(termsafe.Escape(string(g[1:])))
 	}
 	out := before + s.TableSelected.Render(at) + after
 	if over := ansi.StringWidth(out) - width; over > 0 && width > 1 {

@@ -62,6 +62,8 @@ func (p *listPage) KeyMap() []key.Binding {
 	return []key.Binding{k.Open, k.Sort, k.SortReverse}
 }
 
+func (p *listPage) FullHelp() []key.Binding { return tableKeys(p.c.Keys) }
+
 // Shared column helpers.
 
 func nameColumn() Column[*graph.Node] {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // loadingView shows one line per stream while the account loads, fed by
@@ -36,7 +38,7 @@ func (l *loadingView) View() string {
 	if src == "" {
 		src = "account"
 	}
-	lines := []string{st.Title.Render("iamx — loading " + src + " …"), ""}
+	lines := []string{st.Title.Render("iamx — loading " + termsafe.Escape(src) + " …"), ""}
 	width := 0
 	for _, s := range l.order {
 		width = max(width, ansi.StringWidth(s))
@@ -46,9 +48,9 @@ func (l *loadingView) View() string {
 		var state string
 		switch {
 		case p.Err != nil:
-			state = st.Error.Render("failed: " + oneLineCell(p.Err.Error()))
+			state = st.Error.Render("failed: " + oneLineText(p.Err.Error()))
 		case p.Warning != "":
-			state = st.Warning.Render("skipped: " + oneLineCell(p.Warning))
+			state = st.Warning.Render("skipped: " + oneLineText(p.Warning))
 		case p.Done:
 			state = st.OK.Render("done")
 		default:

@@ -4,6 +4,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -24,6 +26,32 @@ type Page interface {
 	Title() string
 	// KeyMap lists this page's own keys, for the footer and the ? help screen.
 	KeyMap() []key.Binding
+}
+
+// FullHelper is implemented by pages that handle more keys than their
+// footer hints (KeyMap) name — movement, scrolling: the ? screen lists
+// these too, so it names every key the page handles.
+type FullHelper interface {
+	FullHelp() []key.Binding
+}
+
+// pageKeys is every key page p handles: its footer hints, then the rest,
+// each binding once.
+func pageKeys(p Page) []key.Binding {
+	all := p.KeyMap()
+	if f, ok := p.(FullHelper); ok {
+		all = append(all, f.FullHelp()...)
+	}
+	seen := map[string]bool{}
+	out := all[:0:0]
+	for _, b := range all {
+		id := strings.Join(b.Keys(), " ")
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // Capturer is implemented by pages that own a text input (the Explain tab, a

@@ -128,8 +128,8 @@ func (p *policyPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 // showVersion switches the document to version i (wrapping).
 func (p *policyPage) showVersion(i int) {
 	mp := p.n.Policy
-	if mp == nil || len(mp.Versions) == 0 {
-		return
+	if mp == nil || len(mp.Versions) < 2 {
+		return // one version: v has nothing to step to (enter on it still opens it)
 	}
 	p.version = (i + len(mp.Versions)) % len(mp.Versions)
 	p.doc.setLines(p.documentLines())
@@ -157,12 +157,24 @@ func (p *policyPage) View() string {
 	return bar + "\n" + l.view(p.c.Styles, p.tabs.activeName() != tabDocument)
 }
 
+func (p *policyPage) FullHelp() []key.Binding {
+	return append(p.pane().moveKeys(p.c.Keys), p.versionKeys()...)
+}
+
+// versionKeys step through the versions, when there is more than one.
+func (p *policyPage) versionKeys() []key.Binding {
+	if p.n.Policy == nil || len(p.n.Policy.Versions) < 2 {
+		return nil
+	}
+	return []key.Binding{policyNextVersion, policyPrevVersion}
+}
+
 func (p *policyPage) KeyMap() []key.Binding {
 	km := p.c.Keys
 	keys := p.tabs.keyBindings(km)
 	switch p.tabs.activeName() {
 	case tabDocument:
-		return append(keys, km.Up, km.Down, km.PageDown, scrollRight, policyNextVersion, policyPrevVersion)
+		return append(append(keys, km.Up, km.Down, km.PageDown), p.versionKeys()...)
 	case tabVersions:
 		return append(keys, km.Up, km.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "show version")))
 	}
@@ -299,7 +311,7 @@ func (p *policyPage) attachedLines() []detailLine {
 	}
 	section("Users", users, nil)
 	section("Groups", groups, func(n *graph.Node) string {
-		return fmt.Sprintf("%d members", len(p.c.Graph.MembersOf(n)))
+		return countOf(len(p.c.Graph.MembersOf(n)), "member", "members")
 	})
 	section("Roles", roles, nil)
 	section("As permissions boundary", boundary, nil)

@@ -87,8 +87,14 @@ func (p *principalPage) Capturing() bool {
 }
 
 // Selected is the node under the cursor, or the principal itself, for y.
+// On the Overview it is always the principal: the cursor there rests on a
+// group or a boundary line, but the page is about the principal, and y
+// copies its ARN.
 func (p *principalPage) Selected() *graph.Node {
-	if p.tabs.activeName() == tabExplain {
+	switch p.tabs.activeName() {
+	case tabOverview:
+		return p.n
+	case tabExplain:
 		if n := p.explain.list.selectedNode(); n != nil {
 			return n
 		}
@@ -208,6 +214,13 @@ func (p *principalPage) View() string {
 }
 
 var foldAllKey = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "expand/collapse all"))
+
+func (p *principalPage) FullHelp() []key.Binding {
+	if p.tabs.activeName() == tabExplain {
+		return p.explain.list.moveKeys(p.c.Keys)
+	}
+	return p.pane().moveKeys(p.c.Keys)
+}
 
 func (p *principalPage) KeyMap() []key.Binding {
 	km := p.c.Keys

@@ -102,7 +102,7 @@ func (p *principalPage) permissionLines() []detailLine {
 	for _, s := range v.services {
 		cond += s.cond
 	}
-	summary := fmt.Sprintf("%d actions in %d services", len(perms.Actions), len(v.services))
+	summary := countOf(len(perms.Actions), "action", "actions") + " in " + countOf(len(v.services), "service", "services")
 	if cond > 0 {
 		summary += fmt.Sprintf(" (%d only with more context)", cond)
 	}

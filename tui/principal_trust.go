@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/model/policy"
+	"github.com/iamx/iamx/model/principal"
 )
 
 // trustLines is the Trust tab of a role: who may assume it (trust side and
@@ -21,7 +24,7 @@ func (p *principalPage) trustLines() []detailLine {
 		out = append(out, detailLine{plain: msg, styled: st.Muted.Render(msg), skip: true})
 	}
 	for i := range edges {
-		out = append(out, edgeLines(st, &edges[i], edges[i].From, "  ")...)
+		out = append(out, edgeLines(st, &edges[i], edges[i].From, "  ", trustMark(p.c, edges[i].From))...)
 	}
 	if r := p.n.Role; r != nil && len(r.TrustPolicy.JSON) > 0 {
 		out = append(out, detailBlank(), detailHeading(st, "Trust policy"))
@@ -33,15 +36,24 @@ func (p *principalPage) trustLines() []detailLine {
 }
 
 // edgeLines draws one can-assume edge as seen from its other end: the
-// principal (enter opens it), how it assumes, and each condition.
-func edgeLines(st *Styles, e *graph.Edge, other *graph.Node, indent string) []detailLine {
+// principal (enter opens it), how it assumes, and each condition. mark,
+// when set, makes the principal stand out and says why.
+func edgeLines(st *Styles, e *graph.Edge, other *graph.Node, indent string, mark edgeMark) []detailLine {
 	name := other.Label()
 	how := edgeKindText(e)
+	ns := st.TableCell.Inherit(st.Strong)
+	if mark.style != nil {
+		ns = mark.style.Inherit(st.Strong)
+	}
 	plain := fmt.Sprintf("%s%-34s %s", indent, cutWidth(name, 34), how)
-	styled := indent + st.TableCell.Bold(true).Render(fmt.Sprintf("%-34s", cutWidth(name, 34))) + " " + st.Muted.Render(how)
+	styled := indent + ns.Render(fmt.Sprintf("%-34s", cutWidth(name, 34))) + " " + st.Muted.Render(how)
 	if e.Conditional {
 		plain += "  conditional"
 		styled += "  " + st.Warning.Render("conditional")
+	}
+	if mark.text != "" {
+		plain += "  ⚠ " + mark.text
+		styled += "  " + mark.style.Render("⚠ "+mark.text)
 	}
 	out := []detailLine{{plain: plain, styled: styled, node: other}}
 	for _, c := range e.Conditions {
@@ -59,6 +71,40 @@ func edgeLines(st *Styles, e *graph.Edge, other *graph.Node, indent string) []de
 		out = append(out, detailLine{plain: t, styled: st.Muted.Render(t), skip: true})
 	}
 	return out
+}
+
+// edgeMark is how a principal on a trust edge stands out, in colour and in
+// words (so that NO_COLOR shows it too).
+type edgeMark struct {
+	text  string
+	style *lipgloss.Style
+}
+
+// trustMark picks out the principals a reviewer must not miss in a trust
+// policy: anyone ("*": every AWS account, gated only by its conditions),
+// and principals of accounts that are not loaded, whose own policies (the
+// other half of a cross-account assume) are out of sight.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+func trustMark(c *Common, n *graph.Node) edgeMark {
+	if n.Kind != graph.KindExternal {
+		return edgeMark{}
+	}
+	switch n.Principal.Kind {
+	case principal.Anyone:
+		return edgeMark{text: "anyone: every AWS account", style: &c.Styles.Error}
+	case principal.Service, principal.Federated:
+		return edgeMark{}
+	}
+	if n.Account == "" {
+		return edgeMark{}
+	}
+	for _, s := range c.Graph.Snapshots() {
+		if s.AccountID == n.Account {
+			return edgeMark{}
+		}
+	}
+	return edgeMark{text: "outside account " + n.Account, style: &c.Styles.Warning}
 }
 
 func edgeKindText(e *graph.Edge) string {

@@ -42,8 +42,9 @@ type Styles struct {
 	Prompt     lipgloss.Style // ":" and "/" prompts
 	Completion lipgloss.Style // ghost text after the cursor
 
-	Title lipgloss.Style // titles inside pages (help, error view)
-	Box   lipgloss.Style // framed panels
+	Strong lipgloss.Style // emphasis laid over a colour (Inherit): a verdict, a name
+	Title  lipgloss.Style // titles inside pages (help, error view)
+	Box    lipgloss.Style // framed panels
 }
 
 // NewStyles builds the palette. noColor drops every colour.
@@ -84,6 +85,7 @@ func NewStyles(noColor bool) *Styles {
 	s.Prompt = base.Bold(true).Foreground(c(lipgloss.Yellow))
 	s.Completion = s.Muted
 
+	s.Strong = base.Bold(true)
 	s.Title = base.Bold(true)
 	s.Box = base.Border(lipgloss.RoundedBorder()).BorderForeground(c(lipgloss.BrightBlack)).Padding(0, 1)
 	return s

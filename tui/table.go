@@ -10,13 +10,16 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // Column describes one column of a Table.
 type Column[T any] struct {
 	Title string
 	// Cell is the plain text of the cell. It is computed once per row when
-	// rows are set, so it may be moderately expensive.
+	// rows are set, so it may be moderately expensive. The table escapes it
+	// (termsafe): a name from the file cannot draw, hide or add a row.
 	Cell func(T) string
 	// Less orders rows for this column; nil compares Cell texts
 	// case-insensitively. Return <0, 0, >0 as cmp.Compare does.
@@ -80,7 +83,7 @@ func (t *Table[T]) SetRows(rows []T) {
 		cells := make([]string, len(t.cols))
 		b.Reset()
 		for c, col := range t.cols {
-			s := oneLineCell(col.Cell(row))
+			s := termsafe.Escape(col.Cell(row))
 			cells[c] = s
 			if w := ansi.StringWidth(s); w > t.natural[c] {
 				t.natural[c] = w
@@ -93,15 +96,6 @@ func (t *Table[T]) SetRows(rows []T) {
 	}
 	t.layout()
 	t.refresh()
-}
-
-// oneLineCell keeps a cell on one line: tabs and newlines from documents or
-// descriptions would break the grid.
-func oneLineCell(s string) string {
-	if strings.ContainsAny(s, "\n\r\t") {
-		return strings.Join(strings.Fields(s), " ")
-	}
-	return s
 }
 
 // Len is the number of rows after filtering.
@@ -298,6 +292,11 @@ func (t *Table[T]) Move(delta int) {
 	t.clampOffset()
 }
 
+// tableKeys are the keys Table.Update handles, for the ? screen.
+func tableKeys(km *KeyMap) []key.Binding {
+	return []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom, km.Sort, km.SortReverse}
+}
+
 // Update handles movement and sort keys. It reports whether the key was used.
 func (t *Table[T]) Update(msg tea.Msg) bool {
 	switch msg := msg.(type) {
@@ -358,7 +357,7 @@ func (t *Table[T]) View() string {
 	if len(t.view) == 0 {
 		msg := t.empty
 		if len(t.rows) > 0 {
-			msg = fmt.Sprintf("no rows match /%s — esc clears the filter", t.filter)
+			msg = fmt.Sprintf("no rows match /%s — esc clears the filter", termsafe.Escape(t.filter))
 		}
 		if msg == "" {
 			msg = "nothing here"

@@ -98,10 +98,33 @@ func (t tabBar) view(st *Styles, width int) string {
 	return s
 }
 
-// keyBindings describes the tab keys for the footer and help screen.
+// keyBindings describes the tab keys for the footer and help screen: "1-6"
+// when the numbers run on, "1-3,5,6" when a tab is absent (a user has no
+// Trust tab, and 4 does nothing there).
 func (t tabBar) keyBindings(km *KeyMap) []key.Binding {
 	return []key.Binding{
 		km.NextTab, km.PrevTab,
-		key.NewBinding(key.WithKeys(t.keys...), key.WithHelp("1-"+t.keys[len(t.keys)-1], "go to tab")),
+		key.NewBinding(key.WithKeys(t.keys...), key.WithHelp(numberRanges(t.keys), "go to tab")),
 	}
+}
+
+// numberRanges writes single-digit keys as ranges: "1-3,5,6".
+func numberRanges(keys []string) string {
+	var parts []string
+	for i := 0; i < len(keys); {
+		j := i
+		for j+1 < len(keys) && len(keys[j+1]) == 1 && len(keys[j]) == 1 && keys[j+1][0] == keys[j][0]+1 {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			parts = append(parts, keys[i]+"-"+keys[j])
+		case j > i:
+			parts = append(parts, keys[i], keys[j])
+		default:
+			parts = append(parts, keys[i])
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ",")
 }

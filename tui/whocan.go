@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // whoCanPage answers ":whocan ACTION [RESOURCE]": every principal that can
@@ -42,7 +43,7 @@ func NewWhoCanPage(c *Common, action, resource string) Page {
 		{Title: "NEEDS", Cell: func(a graph.Access) string { return strings.Join(accessKeys(c, a), ", ") }, Min: 5, Max: 26},
 		{Title: "VIA", Cell: whoCanVia, Min: 14, Flex: true},
 	})
-	p.table.SetEmpty(fmt.Sprintf("nobody can %s on %s", action, resource))
+	p.table.SetEmpty(fmt.Sprintf("nobody can %s on %s", termsafe.Escape(action), termsafe.Escape(resource)))
 	p.rows = c.Graph.WhoCan(action, resource, nil)
 	p.table.SetRows(p.rows)
 	return p
@@ -88,7 +89,7 @@ func (p *whoCanPage) summary() string {
 		}
 	}
 	return fmt.Sprintf("%s can %s on %s · %d conditional · %d through roles",
-		countOf(len(p.rows), "principal", "principals"), p.action, p.resource, cond, chained)
+		countOf(len(p.rows), "principal", "principals"), termsafe.Escape(p.action), termsafe.Escape(p.resource), cond, chained)
 }
 
 func (p *whoCanPage) View() string {
@@ -120,6 +121,8 @@ func (p *whoCanPage) KeyMap() []key.Binding {
 	km := p.c.Keys
 	return []key.Binding{km.Up, km.Down, km.Open, km.Sort, km.SortReverse}
 }
+
+func (p *whoCanPage) FullHelp() []key.Binding { return tableKeys(p.c.Keys) }
 
 // accessKeys spells the keys an access depends on as the policies on its
 // way do (the evaluator reports them lower-cased).
