@@ -322,9 +322,14 @@ func TestPermissionsFixtures(t *testing.T) {
 	})
 	t.Run("Deny with NotResource leaves only the excepted resources", func(t *testing.T) {
 		p := g.Permissions(resolvePerms(t, g, "denyexcept"), PermFilter{Service: "s3"})
+		// Each action keeps the excepted resources of its own type: objects
+		// for s3:PutObject, the bucket for s3:ListBucket.
 		a := findAction(p, "s3:PutObject")
-		if a == nil || !slices.Equal(a.Resources, []string{"arn:aws:s3:::ok", "arn:aws:s3:::ok/*"}) {
-			t.Fatalf("s3:PutObject = %+v, want only arn:aws:s3:::ok and ok/*", a)
+		if a == nil || !slices.Equal(a.Resources, []string{"arn:aws:s3:::ok/*"}) {
+			t.Fatalf("s3:PutObject = %+v, want only arn:aws:s3:::ok/*", a)
+		}
+		if a := findAction(p, "s3:ListBucket"); a == nil || !slices.Contains(a.Resources, "arn:aws:s3:::ok") {
+			t.Fatalf("s3:ListBucket = %+v, want arn:aws:s3:::ok", a)
 		}
 	})
 	t.Run("aws:username is substituted for a user", func(t *testing.T) {
@@ -406,4 +411,45 @@ func TestPermissionsNonPrincipals(t *testing.T) {
 			t.Errorf("service: %d actions, note %q", len(p.Actions), p.Note)
 		}
 	})
+}
+
+// An action is allowed on a pattern only if the pattern can name a resource
+// of one of the action's types; an action with no resource type is allowed
+// only by a statement whose Resource covers "*".
+//
+// https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+func TestPermissionsHonourResourceTypes(t *testing.T) {
+	acct := newPermsAccount(t)
+	acct.user("approles", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::`+permsAcct+`:role/app-*"}]}`)
+	acct.user("mixed", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::logs","arn:aws:s3:::logs/*"]}]}`)
+	g := acct.build()
+	cases := []struct {
+		name, principal, action string
+		resources               []string // nil: not allowed at all
+	}{
+		{"a role pattern grants actions on roles", "approles", "iam:PassRole", []string{"arn:aws:iam::" + permsAcct + ":role/app-*"}},
+		{"a role pattern grants no action on users", "approles", "iam:CreateUser", nil},
+		{"an action with no resource type needs *: ListUsers", "approles", "iam:ListUsers", nil},
+		{"an action with no resource type needs *: GetAccountSummary", "approles", "iam:GetAccountSummary", nil},
+		{"object actions keep the object pattern only", "mixed", "s3:GetObject", []string{"arn:aws:s3:::logs/*"}},
+		{"no bucket-less action from bucket patterns", "mixed", "s3:ListAllMyBuckets", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := g.Permissions(resolvePerms(t, g, tc.principal), PermFilter{})
+			a := findAction(p, tc.action)
+			if tc.resources == nil {
+				if a != nil {
+					t.Fatalf("%s listed on %v; its resource types cannot match", tc.action, a.Resources)
+				}
+				if r := findRemoved(p, tc.action); r != nil {
+					t.Fatalf("%s listed as removed (%+v); it was never granted", tc.action, r)
+				}
+				return
+			}
+			if a == nil || !slices.Equal(a.Resources, tc.resources) {
+				t.Fatalf("%s = %+v, want resources %v", tc.action, a, tc.resources)
+			}
+		})
+	}
 }

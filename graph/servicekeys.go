@@ -86,3 +86,14 @@ func keyForm(key string) string {
 	}
 	return key
 }
+
+// absentKey reports whether key (lower-case) is in a list from absent: named
+// exactly, or under a "prefix/" entry.
+func absentKey(absent []string, key string) bool {
+	for _, k := range absent {
+		if k == key || (strings.HasSuffix(k, "/") && strings.HasPrefix(key, k)) {
+			return true
+		}
+	}
+	return false
+}
