@@ -23,6 +23,9 @@ type permCache struct {
 	// be the same: see adminSignature.
 	bySignature map[string]bool
 	spans       map[*policy.Policy]serviceSpan
+	// res lists the resources with policies of their own (permresource.go).
+	resOnce sync.Once
+	res     *resourceIndex
 }
 
 // servicesOf returns p's service span (see mayBeAdmin), computed once per

@@ -117,6 +117,16 @@ type RemovedAction struct {
 	By     []StatementRef // the Deny statements; or the boundary / SCP policies (Index -1)
 }
 
+// UnknownAction is an action whose answer rests on resource policies the
+// snapshot lacks.
+type UnknownAction struct {
+	ID        int
+	Action    string
+	Level     actions.AccessLevel
+	Resources []string       // the identity side's patterns
+	Sources   []StatementRef // the identity statements that allow them
+}
+
 // Permissions is a principal's effective permissions.
 type Permissions struct {
 	Principal *Node
@@ -130,7 +140,12 @@ type Permissions struct {
 	AdminConditionKeys []string
 	Actions            []ActionPerm    // sorted by action name
 	Removed            []RemovedAction // sorted by action name
-	Note               string          // why the list is empty or partial, for people
+	// Unknown are actions the identity policies allow on patterns that can
+	// name resources outside the loaded accounts, where AWS requires the
+	// resource's own policy to allow too (sts:AssumeRole*: the role's trust
+	// policy) and the snapshot does not hold it. Never counted as allowed.
+	Unknown []UnknownAction // sorted by action name
+	Note    string          // why the list is empty or partial, for people
 }
 
 // Counts returns the number of allowed actions per service prefix and level.
@@ -172,6 +187,9 @@ func (g *Graph) Permissions(n *Node, f PermFilter) *Permissions {
 		return out
 	}
 	ps.compile().run(cat, filter, out)
+	if n.Kind == KindUser || n.Kind == KindRole {
+		ps.mergeResourceGrants(cat, filter, out)
+	}
 	if g.mayBeAdmin(cat, ps.in.Identity) {
 		out.Admin, out.AdminSources, out.AdminConditionKeys = ps.admin(cat)
 	}
