@@ -97,7 +97,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, fmt.Errorf("can: %w", err))
 	}
-	warnings := actionWarnings(action)
+	warnings := append(actionWarnings(action), contextWarnings(g, action, reqCtx)...)
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}

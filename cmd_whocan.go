@@ -76,7 +76,7 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 		}
 		resource = n.ARN
 	}
-	warnings := actionWarnings(action)
+	warnings := append(actionWarnings(action), contextWarnings(g, action, reqCtx)...)
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
