@@ -720,7 +720,7 @@ func (ps *permSet) run(cat *actions.Catalogue, filter actions.Bitset, out *Permi
 	cand := ps.candidates(cat, filter)
 	members, sigs := ps.classes(cand)
 	out.Actions = make([]ActionPerm, 0, cand.Count()+1)
-	fits := fitMemo{}
+	fits := fitMemo{&ps.g.perm}
 	for c, m := range members {
 		cands, notRes := ps.candidateResources(sigs[c])
 		for _, grp := range ps.serviceKeyGroups(cat, m, sigs[c]) {

@@ -61,14 +61,18 @@ func patternFitsFormat(pattern, format string) bool {
 // (colons included). In the format, a ${Variable} is any text without a
 // colon before the resource part, and any text within it.
 func fitWitness(pattern, format string) (string, bool) {
-	if coversAll(pattern) {
-		return format, true
-	}
 	fsegs := strings.SplitN(format, ":", 6)
 	if len(fsegs) != 6 {
 		return "", true
 	}
 	psegs := strings.SplitN(pattern, ":", 6)
+	// Most misses differ in a literal segment (the service, mostly): refute
+	// those without building automata.
+	for i := 0; i < len(psegs)-1; i++ {
+		if !strings.ContainsAny(psegs[i], "*?") && !strings.Contains(fsegs[i], "${") && psegs[i] != fsegs[i] {
+			return "", false
+		}
+	}
 	var out strings.Builder
 	for i, p := range psegs {
 		var f []token
@@ -245,9 +249,10 @@ func common(a, b token) (byte, bool) {
 	return 'x', true
 }
 
-// fitMemo remembers, within one query, which candidate patterns each ARN
-// format fits: the actions of a service share a handful of formats.
-type fitMemo map[[2]string]bool
+// fitMemo answers which candidate patterns each ARN format fits, from the
+// graph's memo: the actions of a service share a handful of formats, and
+// principals share the patterns of the policies they share.
+type fitMemo struct{ c *permCache }
 
 // takes is ActionTakes with the memo.
 func (m fitMemo) takes(a *actions.Action, pattern string) bool {
@@ -255,13 +260,7 @@ func (m fitMemo) takes(a *actions.Action, pattern string) bool {
 		return coversAll(pattern)
 	}
 	for i := range a.Resources {
-		k := [2]string{a.Resources[i].ARN, pattern}
-		ok, seen := m[k]
-		if !seen {
-			ok = patternFitsFormat(pattern, k[0])
-			m[k] = ok
-		}
-		if ok {
+		if m.c.fits(a.Resources[i].ARN, pattern) {
 			return true
 		}
 	}
