@@ -23,7 +23,7 @@ type permCache struct {
 	// be the same: see adminSignature.
 	bySignature map[string]bool
 	spans       map[*policy.Policy]serviceSpan
-	fit map[[2]string]bool // ARN format, pattern → patternFitsFormat
+	fit         map[[2]string]bool // ARN format, pattern → patternFitsFormat
 	// res lists the resources with policies of their own (permresource.go).
 	resOnce sync.Once
 	res     *resourceIndex
