@@ -135,7 +135,9 @@ func (ps *permSet) resourceGrants(cat *actions.Catalogue, filter actions.Bitset)
 	for _, rp := range ps.g.resourcePolicies().naming(ps.n) {
 		for _, name := range rp.actions {
 			act, ok := cat.Lookup(name)
-			if !ok || (filter != nil && !filter.Has(act.ID)) || !mayAllow(rp.src.Policy, name, "") || !ActionTakes(act, rp.arn) {
+			// The resource is of the type its policy governs (a trust
+			// policy, a role): no ActionTakes test is needed.
+			if !ok || (filter != nil && !filter.Has(act.ID)) || !mayAllow(rp.src.Policy, name, "") {
 				continue
 			}
 			jobs = append(jobs, job{rp, act})
@@ -165,21 +167,33 @@ func (ps *permSet) resourceGrants(cat *actions.Catalogue, filter actions.Bitset)
 // gains the resources whose policy allows it beyond the identity patterns.
 func (ps *permSet) mergeResourceGrants(cat *actions.Catalogue, filter actions.Bitset, out *Permissions) {
 	grants := ps.resourceGrants(cat, filter)
+	// The actions to merge: those with grants, and those whose resource
+	// policy is required (their identity rows change even without grants).
+	want := map[int]bool{}
+	for id := range grants {
+		want[id] = true
+	}
+	for _, name := range []string{actionAssumeRole, actionAssumeWebID, actionAssumeSAML} {
+		if act, ok := cat.Lookup(name); ok && requiresResourcePolicy(name) {
+			want[act.ID] = true
+		}
+	}
 	rows := map[int]int{}
 	for i := range out.Actions {
-		rows[out.Actions[i].ID] = i
+		if id := out.Actions[i].ID; want[id] {
+			rows[id] = i
+		}
 	}
-	var ids []int
-	for id := range grants {
-		ids = append(ids, id)
-	}
-	for id := range rows {
-		if _, ok := grants[id]; !ok && requiresResourcePolicy(cat.Action(id).String()) {
+	ids := make([]int, 0, len(want))
+	for id := range want {
+		_, had := rows[id]
+		if had || len(grants[id]) > 0 {
 			ids = append(ids, id)
 		}
 	}
 	sort.Ints(ids)
 	drop := map[int]bool{}
+	appended := false
 	for _, id := range ids {
 		act := cat.Action(id)
 		row := ActionPerm{ID: id, Action: act.String(), Service: act.Service, Level: act.Level}
@@ -195,6 +209,7 @@ func (ps *permSet) mergeResourceGrants(cat *actions.Catalogue, filter actions.Bi
 			out.Actions[i] = *merged
 		case merged != nil:
 			out.Actions = append(out.Actions, *merged)
+			appended = true
 		}
 		if len(unknown) > 0 {
 			out.Unknown = append(out.Unknown, UnknownAction{ID: id, Action: act.String(), Level: act.Level, Resources: unknown, Sources: row.Sources})
@@ -212,7 +227,9 @@ func (ps *permSet) mergeResourceGrants(cat *actions.Catalogue, filter actions.Bi
 		}
 		out.Actions = kept
 	}
-	sort.Slice(out.Actions, func(i, j int) bool { return out.Actions[i].Action < out.Actions[j].Action })
+	if appended {
+		sort.Slice(out.Actions, func(i, j int) bool { return out.Actions[i].Action < out.Actions[j].Action })
+	}
 	sort.Slice(out.Unknown, func(i, j int) bool { return out.Unknown[i].Action < out.Unknown[j].Action })
 }
 
@@ -239,14 +256,17 @@ func (ps *permSet) mergeRow(row ActionPerm, required bool, grants []resourceGran
 		keys = slices.Clone(row.ConditionKeys)
 		sources = slices.Clone(row.Sources)
 	}
+	// Each resource has one grant per action: only the identity side's
+	// patterns can already cover it.
+	baseRes, baseCond := res, cond
 	for _, gr := range grants {
 		r := gr.rp.arn
 		if !gr.res.Conditional {
-			if !coveredBy(r, res) {
+			if !coveredBy(r, baseRes) {
 				res = append(res, r)
 			}
 		} else {
-			if coveredBy(r, res) || coveredBy(r, cond) {
+			if coveredBy(r, baseRes) || coveredBy(r, baseCond) {
 				continue
 			}
 			cond = append(cond, r)
