@@ -98,6 +98,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 		return fail(e, fmt.Errorf("can: %w", err))
 	}
 	warnings := append(actionWarnings(action), contextWarnings(g, action, reqCtx)...)
+	warnings = append(warnings, resourceWarnings(action, resource)...)
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}

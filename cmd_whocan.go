@@ -77,6 +77,7 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 		resource = n.ARN
 	}
 	warnings := append(actionWarnings(action), contextWarnings(g, action, reqCtx)...)
+	warnings = append(warnings, resourceWarnings(action, resource)...)
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
