@@ -794,8 +794,8 @@ func (ps *permSet) serviceKeyGroups(cat *actions.Catalogue, members []int, sig [
 	if len(keys) == 0 {
 		return [][]int{members}
 	}
-	var order []string
-	groups := map[string][]int{}
+	var out [][]int
+	index := map[string]int{}
 	mask := make([]byte, len(keys))
 	for _, id := range members {
 		absent := ps.g.svcKeys.absent(cat.Action(id).String())
@@ -805,15 +805,13 @@ func (ps *permSet) serviceKeyGroups(cat *actions.Catalogue, members []int, sig [
 				mask[i] = '1'
 			}
 		}
-		m := string(mask)
-		if _, ok := groups[m]; !ok {
-			order = append(order, m)
+		j, ok := index[string(mask)]
+		if !ok {
+			j = len(out)
+			index[string(mask)] = j
+			out = append(out, nil)
 		}
-		groups[m] = append(groups[m], id)
-	}
-	out := make([][]int, 0, len(order))
-	for _, m := range order {
-		out = append(out, groups[m])
+		out[j] = append(out[j], id)
 	}
 	return out
 }
