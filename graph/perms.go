@@ -30,6 +30,10 @@ import (
 // substituted), and from the boundary, SCP and Deny-with-NotResource
 // statements, which is how an intersection such as "identity allows s3:* on
 // *, the boundary only on arn:aws:s3:::dev-*" comes out as arn:aws:s3:::dev-*.
+// A candidate counts for an action only if it can name a resource of one of
+// the action's types (resourcetype.go). What resource-based policies grant
+// (role trust policies) is added by asking the evaluator per resource, as
+// can does (permresource.go).
 //
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 
