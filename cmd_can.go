@@ -98,7 +98,8 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, fmt.Errorf("can: %w", err))
 	}
-	warnings := actionWarnings(action)
+	warnings := append(actionWarnings(action), contextWarnings(g, action, reqCtx)...)
+	warnings = append(warnings, resourceWarnings(action, resource)...)
 	for _, w := range warnings {
 		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}

@@ -77,7 +77,7 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 			emitErr(err.Error())
 			continue
 		}
-		ws := actionWarnings(req.action)
+		ws := append(actionWarnings(req.action), contextWarnings(g, req.action, req.ctx)...)
 		for _, w := range ws {
 			if !warned[w] {
 				warned[w] = true

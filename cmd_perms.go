@@ -18,31 +18,50 @@ import (
 // permsAnswer is the JSON answer of `iamx perms`. principal, actions and
 // each action's action, access_level, resources and conditional are the
 // command-line contract (DESIGN.md section 2).
+//
+// What actions share is said once: a row's condition keys, the statements
+// that grant it and the restrictions on it are one entry of details, which
+// names statements and restrictions by their index in those tables. So the
+// answer grows with what is allowed, not with actions times statements or
+// condition keys (an action class of thousands of actions shares one
+// detail).
 type permsAnswer struct {
-	Principal          string           `json:"principal"`
-	Admin              bool             `json:"admin"`
-	AdminSources       []permsStatement `json:"admin_sources,omitempty"`
-	AdminConditionKeys []string         `json:"admin_condition_keys,omitempty"`
-	AdminVia           []string         `json:"admin_via"`
-	Service            string           `json:"service,omitempty"`
-	Level              string           `json:"level,omitempty"`
-	Actions            []permsAction    `json:"actions"`
-	Removed            []permsRemoved   `json:"removed"`
-	Note               string           `json:"note,omitempty"`
-	AccessKey          *accessKeyAnswer `json:"access_key,omitempty"` // PRINCIPAL was an access key ID
+	Principal          string             `json:"principal"`
+	Admin              bool               `json:"admin"`
+	AdminSources       []permsStatement   `json:"admin_sources,omitempty"`
+	AdminConditionKeys []string           `json:"admin_condition_keys,omitempty"`
+	AdminVia           []string           `json:"admin_via"`
+	Service            string             `json:"service,omitempty"`
+	Level              string             `json:"level,omitempty"`
+	Actions            []permsAction      `json:"actions"`
+	Removed            []permsRemoved     `json:"removed"`
+	Unknown            []permsUnknown     `json:"unknown"`
+	Details            []permsDetail      `json:"details"`
+	Statements         []permsStatement   `json:"statements"`
+	Restrictions       []permsRestriction `json:"restrictions"`
+	Note               string             `json:"note,omitempty"`
+	AccessKey          *accessKeyAnswer   `json:"access_key,omitempty"` // PRINCIPAL was an access key ID
 }
 
 type permsAction struct {
-	Action               string             `json:"action"`
-	AccessLevel          string             `json:"access_level"`
-	Resources            []string           `json:"resources"`
-	Conditional          bool               `json:"conditional"`
-	ConditionKeys        []string           `json:"condition_keys"`
-	ConditionalResources []string           `json:"conditional_resources,omitempty"`
-	NotResources         []string           `json:"not_resources,omitempty"`
-	Sources              []permsStatement   `json:"sources"`
-	Restrictions         []permsRestriction `json:"restrictions,omitempty"`
-	Always               bool               `json:"always,omitempty"`
+	Action               string   `json:"action"`
+	AccessLevel          string   `json:"access_level"`
+	Resources            []string `json:"resources"`
+	Conditional          bool     `json:"conditional"`
+	ConditionalResources []string `json:"conditional_resources,omitempty"`
+	NotResources         []string `json:"not_resources,omitempty"`
+	Always               bool     `json:"always,omitempty"`
+	Detail               int      `json:"detail"` // index into details
+}
+
+// permsDetail is what a group of rows shares: the condition keys their
+// allow depends on, the statements that grant them (sources) or took them
+// away (removed_by), and the restrictions on them, by index.
+type permsDetail struct {
+	ConditionKeys []string `json:"condition_keys"`
+	Sources       []int    `json:"sources"`
+	Restrictions  []int    `json:"restrictions,omitempty"`
+	RemovedBy     []int    `json:"removed_by,omitempty"`
 }
 
 type permsStatement struct {
@@ -55,7 +74,7 @@ type permsStatement struct {
 }
 
 type permsRestriction struct {
-	permsStatement
+	Statement     int      `json:"statement"` // index into statements
 	Effect        string   `json:"effect"`
 	Layer         string   `json:"layer"`
 	Resources     []string `json:"resources,omitempty"`
@@ -64,10 +83,20 @@ type permsRestriction struct {
 }
 
 type permsRemoved struct {
-	Action      string           `json:"action"`
-	AccessLevel string           `json:"access_level"`
-	Layer       string           `json:"layer"`
-	By          []permsStatement `json:"by"`
+	Action      string `json:"action"`
+	AccessLevel string `json:"access_level"`
+	Layer       string `json:"layer"`
+	Detail      int    `json:"detail"`
+}
+
+// permsUnknown is an action the identity side allows on patterns whose
+// resource policy (a role's trust policy outside the loaded accounts) the
+// snapshot lacks.
+type permsUnknown struct {
+	Action      string   `json:"action"`
+	AccessLevel string   `json:"access_level"`
+	Resources   []string `json:"resources"`
+	Detail      int      `json:"detail"`
 }
 
 func runPerms(ctx context.Context, e *env, args []string) int {
@@ -143,6 +172,7 @@ func newPermsAnswer(p *graph.Permissions, via []*graph.Node) permsAnswer {
 		Service:            p.Filter.Service,
 		Actions:            make([]permsAction, 0, len(p.Actions)),
 		Removed:            make([]permsRemoved, 0, len(p.Removed)),
+		Unknown:            make([]permsUnknown, 0, len(p.Unknown)),
 		Note:               p.Note,
 	}
 	if p.Filter.Level != 0 {
@@ -154,61 +184,117 @@ func newPermsAnswer(p *graph.Permissions, via []*graph.Node) permsAnswer {
 	for _, r := range via {
 		ans.AdminVia = append(ans.AdminVia, r.ARN)
 	}
-	// Actions of one class share their slices: convert each once.
-	srcMemo := map[*graph.StatementRef][]permsStatement{}
-	resMemo := map[*graph.Restriction][]permsRestriction{}
+	t := newPermsTables()
 	for i := range p.Actions {
 		a := &p.Actions[i]
-		ja := permsAction{
+		ans.Actions = append(ans.Actions, permsAction{
 			Action:               a.Action,
 			AccessLevel:          a.Level.String(),
 			Resources:            nonNil(a.Resources),
 			Conditional:          a.Conditional,
-			ConditionKeys:        nonNil(a.ConditionKeys),
 			ConditionalResources: a.ConditionalResources,
 			NotResources:         a.NotResources,
-			Sources:              []permsStatement{},
 			Always:               a.Always,
-		}
-		if len(a.Sources) > 0 {
-			key := &a.Sources[0]
-			if s, ok := srcMemo[key]; ok {
-				ja.Sources = s
-			} else {
-				for _, s := range a.Sources {
-					ja.Sources = append(ja.Sources, jsonStatement(s))
-				}
-				srcMemo[key] = ja.Sources
-			}
-		}
-		if len(a.Restrictions) > 0 {
-			key := &a.Restrictions[0]
-			if r, ok := resMemo[key]; ok {
-				ja.Restrictions = r
-			} else {
-				for _, r := range a.Restrictions {
-					ja.Restrictions = append(ja.Restrictions, permsRestriction{
-						permsStatement: jsonStatement(r.StatementRef),
-						Effect:         r.Effect.String(),
-						Layer:          r.Layer.String(),
-						Resources:      r.Resources,
-						NotResource:    r.NotResource,
-						ConditionKeys:  r.ConditionKeys,
-					})
-				}
-				resMemo[key] = ja.Restrictions
-			}
-		}
-		ans.Actions = append(ans.Actions, ja)
+			Detail:               t.detail(a.ConditionKeys, a.Sources, a.Restrictions, nil),
+		})
 	}
-	for _, r := range p.Removed {
-		jr := permsRemoved{Action: r.Action, AccessLevel: r.Level.String(), Layer: r.Layer.String(), By: []permsStatement{}}
-		for _, s := range r.By {
-			jr.By = append(jr.By, jsonStatement(s))
-		}
-		ans.Removed = append(ans.Removed, jr)
+	for i := range p.Removed {
+		r := &p.Removed[i]
+		ans.Removed = append(ans.Removed, permsRemoved{Action: r.Action, AccessLevel: r.Level.String(), Layer: r.Layer.String(),
+			Detail: t.detail(nil, nil, nil, r.By)})
 	}
+	for i := range p.Unknown {
+		u := &p.Unknown[i]
+		ans.Unknown = append(ans.Unknown, permsUnknown{Action: u.Action, AccessLevel: u.Level.String(), Resources: u.Resources,
+			Detail: t.detail(nil, u.Sources, nil, nil)})
+	}
+	ans.Details, ans.Statements, ans.Restrictions = t.details, t.statements, t.restrictions
 	return ans
+}
+
+// permsTables interns what rows share. Rows of one action class share the
+// backing arrays of their slices, so a detail is found by the identity of
+// those arrays in constant time; statements and restrictions by value.
+type permsTables struct {
+	details      []permsDetail
+	statements   []permsStatement
+	restrictions []permsRestriction
+	byArrays     map[detailArrays]int
+	byStatement  map[graph.StatementRef]int
+	byRestrict   map[restrictionKey]int
+}
+
+type detailArrays struct {
+	keys     *string
+	nKeys    int
+	sources  *graph.StatementRef
+	nSources int
+	restr    *graph.Restriction
+	nRestr   int
+	by       *graph.StatementRef
+	nBy      int
+}
+
+type restrictionKey struct {
+	graph.StatementRef
+	layer policy.Layer
+}
+
+func newPermsTables() *permsTables {
+	return &permsTables{details: []permsDetail{}, statements: []permsStatement{}, restrictions: []permsRestriction{},
+		byArrays: map[detailArrays]int{}, byStatement: map[graph.StatementRef]int{}, byRestrict: map[restrictionKey]int{}}
+}
+
+func first[T any](s []T) *T {
+	if len(s) == 0 {
+		return nil
+	}
+	return &s[0]
+}
+
+func (t *permsTables) detail(keys []string, sources []graph.StatementRef, restr []graph.Restriction, by []graph.StatementRef) int {
+	k := detailArrays{first(keys), len(keys), first(sources), len(sources), first(restr), len(restr), first(by), len(by)}
+	if i, ok := t.byArrays[k]; ok {
+		return i
+	}
+	d := permsDetail{ConditionKeys: nonNil(keys), Sources: []int{}}
+	for _, s := range sources {
+		d.Sources = append(d.Sources, t.statement(s))
+	}
+	for _, r := range restr {
+		d.Restrictions = append(d.Restrictions, t.restriction(r))
+	}
+	for _, s := range by {
+		d.RemovedBy = append(d.RemovedBy, t.statement(s))
+	}
+	i := len(t.details)
+	t.details = append(t.details, d)
+	t.byArrays[k] = i
+	return i
+}
+
+func (t *permsTables) statement(s graph.StatementRef) int {
+	if i, ok := t.byStatement[s]; ok {
+		return i
+	}
+	i := len(t.statements)
+	t.statements = append(t.statements, jsonStatement(s))
+	t.byStatement[s] = i
+	return i
+}
+
+func (t *permsTables) restriction(r graph.Restriction) int {
+	k := restrictionKey{r.StatementRef, r.Layer}
+	if i, ok := t.byRestrict[k]; ok {
+		return i
+	}
+	i := len(t.restrictions)
+	t.restrictions = append(t.restrictions, permsRestriction{
+		Statement: t.statement(r.StatementRef), Effect: r.Effect.String(), Layer: r.Layer.String(),
+		Resources: r.Resources, NotResource: r.NotResource, ConditionKeys: r.ConditionKeys,
+	})
+	t.byRestrict[k] = i
+	return i
 }
 
 func jsonStatement(s graph.StatementRef) permsStatement {
@@ -226,12 +312,13 @@ func nonNil(s []string) []string {
 // counts per service and access level, then service → level → actions.
 func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) {
 	n := p.Principal
+	l := newLegend()
 	termsafe.Fprintf(w, "%s  %s\n", n.Label(), n.ARN)
 	if p.Note != "" {
 		termsafe.Fprintf(w, "%s\n", p.Note)
 	}
 	if p.Admin {
-		termsafe.Fprintf(w, "admin-equivalent: * on * via %s\n", describeSources(p.AdminSources))
+		termsafe.Fprintf(w, "admin-equivalent: * on * via %s\n", l.short(describeSources(p.AdminSources)))
 		if len(p.AdminConditionKeys) > 0 {
 			termsafe.Fprintf(w, "  only with %s: a Deny applies otherwise\n", strings.Join(p.AdminConditionKeys, ", "))
 		}
@@ -280,25 +367,27 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 	} else {
 		for _, s := range services {
 			termsafe.Fprintf(w, "\n%s (%d)\n", s, len(bySvc[s]))
-			for _, l := range actions.AccessLevels() {
+			for _, level := range actions.AccessLevels() {
 				var list []*graph.ActionPerm
 				for _, a := range bySvc[s] {
-					if a.Level == l {
+					if a.Level == level {
 						list = append(list, a)
 					}
 				}
 				if len(list) == 0 {
 					continue
 				}
-				termsafe.Fprintf(w, "  %s (%d)\n", l, len(list))
+				termsafe.Fprintf(w, "  %s (%d)\n", level, len(list))
 				for _, a := range list {
-					printActionLine(w, a)
+					printActionLine(w, a, l)
 				}
 			}
 		}
 	}
-	printRestrictions(w, p)
-	printRemoved(w, p)
+	printRestrictions(w, p, l)
+	printRemoved(w, p, l)
+	printUnknown(w, p, l)
+	l.print(w)
 }
 
 func groupByService(as []graph.ActionPerm) map[string][]*graph.ActionPerm {
@@ -332,24 +421,104 @@ func printCountTable(w io.Writer, services []string, bySvc map[string][]*graph.A
 	}
 }
 
-func printActionLine(w io.Writer, a *graph.ActionPerm) {
-	res := strings.Join(a.Resources, ", ")
+func printActionLine(w io.Writer, a *graph.ActionPerm, l *legend) {
+	res := l.list(a.Resources)
 	if len(a.NotResources) > 0 {
-		res += " except " + strings.Join(a.NotResources, ", ")
+		res += " except " + l.list(a.NotResources)
 	}
 	line := fmt.Sprintf("    %-40s %s", a.Action, res)
 	if a.Conditional {
-		line += "  [conditional: " + strings.Join(a.ConditionKeys, ", ") + "]"
+		line += "  [conditional: " + l.list(a.ConditionKeys) + "]"
 	} else if len(a.ConditionalResources) > 0 {
-		line += "  [also, with " + strings.Join(a.ConditionKeys, ", ") + ": " + strings.Join(a.ConditionalResources, ", ") + "]"
+		line += "  [also, with " + l.list(a.ConditionKeys) + ": " + l.list(a.ConditionalResources) + "]"
 	}
 	switch {
 	case a.Always:
 		line += "  ← always allowed"
 	case len(a.Sources) > 0:
-		line += "  ← " + describeSources(a.Sources)
+		line += "  ← " + l.sources(a.Sources)
 	}
 	termsafe.Fprintf(w, "%s\n", line)
+}
+
+// legend keeps every line of the text answer short whatever the file holds:
+// a list or name longer than legendInline is printed once, at the end, and
+// lines refer to it by label ("[L3]"). Lists are memoised by their backing
+// array, which the actions of one class share, so a class of thousands of
+// actions costs one join.
+type legend struct {
+	entries []string
+	byText  map[string]string
+	byList  map[listKey]string
+	byRefs  map[refsKey]string
+}
+
+const legendInline = 160
+
+type listKey struct {
+	first *string
+	n     int
+}
+
+type refsKey struct {
+	first *graph.StatementRef
+	n     int
+}
+
+func newLegend() *legend {
+	return &legend{byText: map[string]string{}, byList: map[listKey]string{}, byRefs: map[refsKey]string{}}
+}
+
+// short returns text, or a label for it when it is long.
+func (l *legend) short(text string) string {
+	if len(text) <= legendInline {
+		return text
+	}
+	if label, ok := l.byText[text]; ok {
+		return label
+	}
+	label := fmt.Sprintf("[L%d]", len(l.entries)+1)
+	l.entries = append(l.entries, label+" "+text)
+	l.byText[text] = label
+	return label
+}
+
+// list joins a list with ", ", through short.
+func (l *legend) list(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	k := listKey{&list[0], len(list)}
+	if s, ok := l.byList[k]; ok {
+		return s
+	}
+	s := l.short(strings.Join(list, ", "))
+	l.byList[k] = s
+	return s
+}
+
+// sources is describeSources through short.
+func (l *legend) sources(refs []graph.StatementRef) string {
+	if len(refs) == 0 {
+		return ""
+	}
+	k := refsKey{&refs[0], len(refs)}
+	if s, ok := l.byRefs[k]; ok {
+		return s
+	}
+	s := l.short(describeSources(refs))
+	l.byRefs[k] = s
+	return s
+}
+
+func (l *legend) print(w io.Writer) {
+	if len(l.entries) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nReferenced above:\n")
+	for _, e := range l.entries {
+		termsafe.Fprintf(w, "  %s\n", e)
+	}
 }
 
 // describeSources names statements for people: "AdministratorAccess (group
@@ -378,23 +547,41 @@ func describeSources(refs []graph.StatementRef) string {
 }
 
 // printRestrictions lists each restricting statement once, with how many
-// of the listed actions it applies to.
-func printRestrictions(w io.Writer, p *graph.Permissions) {
+// of the listed actions it applies to. The actions of a class share their
+// restrictions: each shared list is read once.
+func printRestrictions(w io.Writer, p *graph.Permissions, l *legend) {
 	type agg struct {
 		r     graph.Restriction
 		count int
 	}
-	var order []string
-	seen := map[string]*agg{}
+	type key struct {
+		ref   graph.StatementRef
+		layer policy.Layer
+	}
+	var order []key
+	seen := map[key]*agg{}
+	lists := map[*graph.Restriction]int{} // shared list → how many actions carry it
+	var listOrder [][]graph.Restriction
 	for i := range p.Actions {
-		for _, r := range p.Actions[i].Restrictions {
-			key := r.Policy + "\x00" + r.Via + "\x00" + r.Label() + "\x00" + r.Layer.String()
-			if a, ok := seen[key]; ok {
-				a.count++
+		rs := p.Actions[i].Restrictions
+		if len(rs) == 0 {
+			continue
+		}
+		if _, ok := lists[&rs[0]]; !ok {
+			listOrder = append(listOrder, rs)
+		}
+		lists[&rs[0]]++
+	}
+	for _, rs := range listOrder {
+		count := lists[&rs[0]]
+		for _, r := range rs {
+			k := key{r.StatementRef, r.Layer}
+			if a, ok := seen[k]; ok {
+				a.count += count
 				continue
 			}
-			seen[key] = &agg{r: r, count: 1}
-			order = append(order, key)
+			seen[k] = &agg{r: r, count: count}
+			order = append(order, k)
 		}
 	}
 	if len(order) == 0 {
@@ -411,7 +598,7 @@ func printRestrictions(w io.Writer, p *graph.Permissions) {
 		case policy.LayerSCP:
 			what = "SCP allows only"
 		}
-		res := strings.Join(r.Resources, ", ")
+		res := l.list(r.Resources)
 		if res == "" {
 			res = "*"
 		}
@@ -420,13 +607,13 @@ func printRestrictions(w io.Writer, p *graph.Permissions) {
 		}
 		line := fmt.Sprintf("  %s on %s", what, res)
 		if len(r.ConditionKeys) > 0 {
-			line += " when " + strings.Join(r.ConditionKeys, ", ") + " says so"
+			line += " when " + l.list(r.ConditionKeys) + " says so"
 		}
-		termsafe.Fprintf(w, "%s  ← %s; applies to %s\n", line, describeSources([]graph.StatementRef{r.StatementRef}), countOf(a.count, "action", "actions"))
+		termsafe.Fprintf(w, "%s  ← %s; applies to %d actions\n", line, l.short(describeSources([]graph.StatementRef{r.StatementRef})), a.count)
 	}
 }
 
-func printRemoved(w io.Writer, p *graph.Permissions) {
+func printRemoved(w io.Writer, p *graph.Permissions, l *legend) {
 	if len(p.Removed) == 0 {
 		return
 	}
@@ -436,14 +623,30 @@ func printRemoved(w io.Writer, p *graph.Permissions) {
 		why := ""
 		switch r.Layer {
 		case policy.LayerExplicitDeny:
-			why = "explicit Deny " + describeSources(r.By)
+			why = "explicit Deny " + l.sources(r.By)
 		case policy.LayerBoundary:
-			why = "not allowed by the permissions boundary " + describeSources(r.By)
+			why = "not allowed by the permissions boundary " + l.sources(r.By)
 		case policy.LayerSCP:
-			why = "not allowed by SCP " + describeSources(r.By)
+			why = "not allowed by SCP " + l.sources(r.By)
 		default:
 			why = r.Layer.String()
 		}
 		termsafe.Fprintf(w, "  %-40s %s\n", r.Action, why)
+	}
+}
+
+// printUnknown lists what rests on resource policies the snapshot lacks.
+func printUnknown(w io.Writer, p *graph.Permissions, l *legend) {
+	if len(p.Unknown) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nUnknown (identity policies allow; the trust policy of a role outside the loaded accounts decides):\n")
+	for i := range p.Unknown {
+		u := &p.Unknown[i]
+		line := termsafe.Sprintf("  %-40s %s", u.Action, l.list(u.Resources))
+		if len(u.Sources) > 0 {
+			line += "  ← " + termsafe.Escape(l.sources(u.Sources))
+		}
+		fmt.Fprintln(w, line)
 	}
 }

@@ -1,33 +1,45 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/iamx/iamx/model/actions"
 )
 
-// permsJSON is the contract part of `perms --json`.
+// permsJSON is the contract part of `perms --json`, with the shared
+// tables rows refer to.
 type permsJSON struct {
 	Principal string `json:"principal"`
 	Admin     bool   `json:"admin"`
 	AdminVia  []string
 	Actions   []struct {
-		Action        string   `json:"action"`
-		AccessLevel   string   `json:"access_level"`
-		Resources     []string `json:"resources"`
-		Conditional   bool     `json:"conditional"`
-		ConditionKeys []string `json:"condition_keys"`
-		Sources       []struct {
-			Policy string `json:"policy"`
-			Sid    string `json:"sid"`
-			Via    string `json:"via"`
-		} `json:"sources"`
+		Action      string   `json:"action"`
+		AccessLevel string   `json:"access_level"`
+		Resources   []string `json:"resources"`
+		Conditional bool     `json:"conditional"`
+		Detail      *int     `json:"detail"`
 	} `json:"actions"`
 	Removed []struct {
 		Action string `json:"action"`
 		Layer  string `json:"layer"`
 	} `json:"removed"`
+	Details []struct {
+		ConditionKeys []string `json:"condition_keys"`
+		Sources       []int    `json:"sources"`
+	} `json:"details"`
+	Statements []struct {
+		Policy string `json:"policy"`
+		Sid    string `json:"sid"`
+		Via    string `json:"via"`
+	} `json:"statements"`
 }
 
 func permsOf(t *testing.T, args ...string) permsJSON {
@@ -70,8 +82,11 @@ func TestPermsCLI(t *testing.T) {
 			t.Errorf("actions not sorted by action")
 		}
 		for _, a := range p.Actions[:50] {
-			if a.AccessLevel == "" || a.Resources == nil || a.ConditionKeys == nil || a.Sources == nil {
+			if a.AccessLevel == "" || a.Resources == nil || a.Detail == nil || *a.Detail >= len(p.Details) {
 				t.Fatalf("action entry missing contract fields: %+v", a)
+			}
+			if d := p.Details[*a.Detail]; d.ConditionKeys == nil || d.Sources == nil {
+				t.Fatalf("detail of %s missing condition_keys or sources: %+v", a.Action, d)
 			}
 		}
 	})
@@ -105,8 +120,9 @@ func TestPermsCLI(t *testing.T) {
 				if len(a.Resources) != 1 || a.Resources[0] != "arn:aws:iam::111122223333:user/bob" {
 					t.Errorf("iam:CreateAccessKey resources %v, want bob's own user", a.Resources)
 				}
-				if len(a.Sources) == 0 || a.Sources[0].Via != "Developers" {
-					t.Errorf("iam:CreateAccessKey sources %+v, want via Developers", a.Sources)
+				d := p.Details[*a.Detail]
+				if len(d.Sources) == 0 || p.Statements[d.Sources[0]].Via != "Developers" {
+					t.Errorf("iam:CreateAccessKey sources %+v, want via Developers", d.Sources)
 				}
 			}
 		}
@@ -170,6 +186,93 @@ func TestPermsCLIErrors(t *testing.T) {
 			_, errOut, code := runCLI(t, "", tc.args...)
 			if code != exitError || !strings.Contains(errOut, tc.stderr) {
 				t.Errorf("exit %d stderr %q, want 2 and %q", code, errOut, tc.stderr)
+			}
+		})
+	}
+}
+
+// capped is a writer that keeps at most limit bytes and counts the rest, so
+// a regression to output that multiplies fails the test instead of
+// exhausting memory.
+type capped struct {
+	buf   bytes.Buffer
+	limit int
+	total int
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	c.total += len(p)
+	if room := c.limit - c.buf.Len(); room > 0 {
+		c.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+// hostilePermsFile writes a GAAD file of about 110 KB whose one user holds
+// what multiplied perms output: an Allow of * on * that depends on 2,500
+// condition keys (every action of the catalogue conditional on all of
+// them), 200 Deny statements that each restrict every action and name long
+// Sids, and a resource list of 300 patterns.
+func hostilePermsFile(t *testing.T) (path string, size int) {
+	t.Helper()
+	conds := map[string]string{}
+	for i := range 2500 {
+		conds[fmt.Sprintf("aws:RequestTag/k%04d", i)] = "v"
+	}
+	stmts := []map[string]any{{"Sid": "Everything", "Effect": "Allow", "Action": "*", "Resource": "*",
+		"Condition": map[string]any{"StringEquals": conds}}}
+	var res []string
+	for i := range 300 {
+		res = append(res, fmt.Sprintf("arn:aws:s3:::bucket-%03d/*", i))
+	}
+	stmts = append(stmts, map[string]any{"Effect": "Allow", "Action": "s3:*", "Resource": res})
+	for i := range 200 {
+		stmts = append(stmts, map[string]any{"Sid": fmt.Sprintf("Deny%03d%s", i, strings.Repeat("x", 60)), "Effect": "Deny", "Action": "*",
+			"Resource": fmt.Sprintf("arn:aws:s3:::d%03d", i), "Condition": map[string]any{"Bool": map[string]string{"aws:SecureTransport": "false"}}})
+	}
+	doc := map[string]any{"Version": "2012-10-17", "Statement": stmts}
+	gaad := map[string]any{"UserDetailList": []any{map[string]any{
+		"Path": "/", "UserName": "hostile", "UserId": "AIDAHOSTILE000000001", "Arn": "arn:aws:iam::123456789012:user/hostile",
+		"UserPolicyList": []any{map[string]any{"PolicyName": "many", "PolicyDocument": doc}},
+	}}}
+	data, err := json.Marshal(gaad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), "hostile.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, len(data)
+}
+
+// Hostile input: perms output grows with what is allowed — one line or
+// row per allowed action plus each shared condition list, statement and
+// restriction once — not with actions times condition keys or statements.
+func TestPermsOutputGrowsWithWhatIsAllowed(t *testing.T) {
+	path, size := hostilePermsFile(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"text, every action listed", []string{"perms", "hostile", "--all", "--snapshot", path}},
+		{"JSON", []string{"perms", "hostile", "--json", "--snapshot", path}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// 22,000 actions at a bounded line each, plus the file's own
+			// text a few times over.
+			limit := 200*actions.Load().Len() + 4*size
+			out := &capped{limit: limit + 1}
+			var errb bytes.Buffer
+			code := run(context.Background(), &env{stdin: strings.NewReader(""), stdout: out, stderr: &errb}, tc.args)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			if out.total > limit {
+				t.Fatalf("%d bytes of output for a %d-byte file (limit %d): it multiplies", out.total, size, limit)
+			}
+			if !strings.Contains(out.buf.String(), "s3:GetObject") {
+				t.Errorf("output does not list s3:GetObject")
 			}
 		})
 	}

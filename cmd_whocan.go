@@ -77,7 +77,8 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 		}
 		resource = n.ARN
 	}
-	warnings := actionWarnings(action)
+	warnings := append(actionWarnings(action), contextWarnings(g, action, reqCtx)...)
+	warnings = append(warnings, resourceWarnings(action, resource)...)
 	for _, w := range warnings {
 		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}

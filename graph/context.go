@@ -114,6 +114,7 @@ func (g *Graph) Request(n *Node, action, resource string, ctx policy.Context) *p
 		return req
 	}
 	req.Principal = n.Principal
+	ctx, _ = g.RequestContext(action, ctx)
 	req.Context = merge(g.contextOf(n), ctx)
 	req.Known = knownKeys(n)
 	req.KnownService = g.svcKeys.absent(action)
@@ -149,6 +150,7 @@ func merge(base, over policy.Context) policy.Context {
 // of copied. The evaluator never writes to a request's context.
 func (g *Graph) requestShared(n *Node, action, resource string, ctx policy.Context) policy.Request {
 	req := policy.Request{Principal: n.Principal, Action: action, Resource: resource, Known: knownKeys(n), KnownService: g.svcKeys.absent(action)}
+	ctx, _ = g.RequestContext(action, ctx)
 	if len(ctx) == 0 {
 		req.Context = g.contextOf(n)
 	} else {

@@ -23,6 +23,10 @@ type permCache struct {
 	// be the same: see adminSignature.
 	bySignature map[string]bool
 	spans       map[*policy.Policy]serviceSpan
+	fit         map[[2]string]bool // ARN format, pattern → patternFitsFormat
+	// res lists the resources with policies of their own (permresource.go).
+	resOnce sync.Once
+	res     *resourceIndex
 }
 
 // servicesOf returns p's service span (see mayBeAdmin), computed once per
@@ -42,6 +46,25 @@ func (c *permCache) servicesOf(p *policy.Policy) serviceSpan {
 	c.spans[p] = sp
 	c.mu.Unlock()
 	return sp
+}
+
+// fits is patternFitsFormat, memoised per graph.
+func (c *permCache) fits(format, pattern string) bool {
+	k := [2]string{format, pattern}
+	c.mu.Lock()
+	ok, seen := c.fit[k]
+	c.mu.Unlock()
+	if seen {
+		return ok
+	}
+	ok = patternFitsFormat(pattern, format)
+	c.mu.Lock()
+	if c.fit == nil {
+		c.fit = map[[2]string]bool{}
+	}
+	c.fit[k] = ok
+	c.mu.Unlock()
+	return ok
 }
 
 // statementActions returns st's action set, computed once per graph. The

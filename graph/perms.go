@@ -30,6 +30,10 @@ import (
 // substituted), and from the boundary, SCP and Deny-with-NotResource
 // statements, which is how an intersection such as "identity allows s3:* on
 // *, the boundary only on arn:aws:s3:::dev-*" comes out as arn:aws:s3:::dev-*.
+// A candidate counts for an action only if it can name a resource of one of
+// the action's types (resourcetype.go). What resource-based policies grant
+// (role trust policies) is added by asking the evaluator per resource, as
+// can does (permresource.go).
 //
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 
@@ -117,6 +121,16 @@ type RemovedAction struct {
 	By     []StatementRef // the Deny statements; or the boundary / SCP policies (Index -1)
 }
 
+// UnknownAction is an action whose answer rests on resource policies the
+// snapshot lacks.
+type UnknownAction struct {
+	ID        int
+	Action    string
+	Level     actions.AccessLevel
+	Resources []string       // the identity side's patterns
+	Sources   []StatementRef // the identity statements that allow them
+}
+
 // Permissions is a principal's effective permissions.
 type Permissions struct {
 	Principal *Node
@@ -130,7 +144,12 @@ type Permissions struct {
 	AdminConditionKeys []string
 	Actions            []ActionPerm    // sorted by action name
 	Removed            []RemovedAction // sorted by action name
-	Note               string          // why the list is empty or partial, for people
+	// Unknown are actions the identity policies allow on patterns that can
+	// name resources outside the loaded accounts, where AWS requires the
+	// resource's own policy to allow too (sts:AssumeRole*: the role's trust
+	// policy) and the snapshot does not hold it. Never counted as allowed.
+	Unknown []UnknownAction // sorted by action name
+	Note    string          // why the list is empty or partial, for people
 }
 
 // Counts returns the number of allowed actions per service prefix and level.
@@ -172,6 +191,9 @@ func (g *Graph) Permissions(n *Node, f PermFilter) *Permissions {
 		return out
 	}
 	ps.compile().run(cat, filter, out)
+	if n.Kind == KindUser || n.Kind == KindRole {
+		ps.mergeResourceGrants(cat, filter, out)
+	}
 	if g.mayBeAdmin(cat, ps.in.Identity) {
 		out.Admin, out.AdminSources, out.AdminConditionKeys = ps.admin(cat)
 	}
@@ -442,13 +464,16 @@ func splits(acts, set actions.Bitset) bool {
 }
 
 // evaluate asks the evaluator about action on resource, as n, without any
-// resource-based policy (permissions are the identity side's view) and as
-// if the resource were in n's own account.
+// resource-based policy (this is the identity side's view; resource
+// policies are added by resourceGrants) and as if the resource were in n's
+// own account. The keys of the action's service that AWS never sends with
+// it are absent by fact, as in `can`.
 func (ps *permSet) evaluate(action, resource string) policy.Result {
 	req := ps.req
 	req.Action = action
 	req.Resource = resource
 	req.ResourceAccount = ""
+	req.KnownService = ps.g.svcKeys.absent(action)
 	in := ps.in
 	return policy.Evaluate(&req, &in)
 }
@@ -468,14 +493,12 @@ type classAnswer struct {
 	removedBy    []StatementRef
 }
 
-// answer evaluates one class, represented by action rep and matched by the
-// statements sig.
-func (ps *permSet) answer(rep string, sig []int) classAnswer {
-	var a classAnswer
-	// Candidate resources, identity first so "*" (the common case) leads.
-	var cands []string
+// candidateResources returns the resource patterns to ask about for a class
+// matched by the statements sig, identity first so "*" (the common case)
+// leads, and the patterns an Allow with NotResource excludes.
+func (ps *permSet) candidateResources(sig []int) (cands, notResources []string) {
 	seen := map[string]bool{}
-	addCand := func(r string) {
+	add := func(r string) {
 		if !seen[r] {
 			seen[r] = true
 			cands = append(cands, r)
@@ -485,13 +508,13 @@ func (ps *permSet) answer(rep string, sig []int) classAnswer {
 		s := &ps.stmts[si]
 		if s.layer == policy.IdentityPolicy && s.st.Effect == policy.Allow {
 			if s.resources == nil || s.st.NotResource != nil {
-				addCand("*")
+				add("*")
 				if s.st.NotResource != nil {
-					a.notResources = appendUnique(a.notResources, s.resources...)
+					notResources = appendUnique(notResources, s.resources...)
 				}
 			} else {
 				for _, r := range s.resources {
-					addCand(r)
+					add(r)
 				}
 			}
 		}
@@ -502,18 +525,28 @@ func (ps *permSet) answer(rep string, sig []int) classAnswer {
 			(s.st.Effect == policy.Deny && s.st.NotResource != nil)
 		if narrowing {
 			for _, r := range s.resources {
-				addCand(r)
+				add(r)
 			}
 		}
 	}
+	return cands, notResources
+}
 
+// answer decides one group of a class from the evaluator's results for its
+// candidate resources (results[i] for cands[i]), keeping only the candidates
+// the group's actions take (take[i]; nil: all).
+func (ps *permSet) answer(cands []string, results []policy.Result, take []bool, sig []int, notResources []string) classAnswer {
+	a := classAnswer{notResources: notResources}
 	type cres struct {
 		r   string
-		res policy.Result
+		res *policy.Result
 	}
 	var allowed, conditional, refused []cres
-	for _, r := range cands {
-		res := ps.evaluate(rep, r)
+	for i, r := range cands {
+		if take != nil && !take[i] {
+			continue
+		}
+		res := &results[i]
 		switch {
 		case res.Decision == policy.Allowed && !res.Conditional:
 			allowed = append(allowed, cres{r, res})
@@ -530,7 +563,7 @@ func (ps *permSet) answer(rep string, sig []int) classAnswer {
 		for _, c := range refused {
 			if l := c.res.Layer; l == policy.LayerExplicitDeny || l == policy.LayerBoundary || l == policy.LayerSCP {
 				a.removed, a.removedLayer = true, l
-				a.removedBy = ps.blame(c.res, sig)
+				a.removedBy = ps.blame(*c.res, sig)
 				break
 			}
 		}
@@ -679,27 +712,46 @@ func (s *stmt) restriction(l policy.Layer) Restriction {
 }
 
 // run fills out.Actions and out.Removed for the actions in filter (nil: all).
+//
+// Within a class, actions can still differ in two ways the statements do
+// not see, so each class is split further before it is answered:
+//   - the condition keys of their own service that AWS never sends with them
+//     (only those the class's statements test), which the evaluator reads as
+//     absent by fact: one evaluation per such group;
+//   - the resource types they take (ActionTakes): a candidate pattern counts
+//     for an action only if it can name a resource of one of its types.
 func (ps *permSet) run(cat *actions.Catalogue, filter actions.Bitset, out *Permissions) {
 	cand := ps.candidates(cat, filter)
 	members, sigs := ps.classes(cand)
 	out.Actions = make([]ActionPerm, 0, cand.Count()+1)
+	fits := fitMemo{&ps.g.perm}
 	for c, m := range members {
-		a := ps.answer(cat.Action(m[0]).String(), sigs[c])
-		for _, id := range m {
-			act := cat.Action(id)
-			if a.removed {
-				out.Removed = append(out.Removed, RemovedAction{ID: id, Action: act.String(), Level: act.Level, Layer: a.removedLayer, By: a.removedBy})
-				continue
+		cands, notRes := ps.candidateResources(sigs[c])
+		for _, grp := range ps.serviceKeyGroups(cat, m, sigs[c]) {
+			results := make([]policy.Result, len(cands))
+			rep := cat.Action(grp[0]).String()
+			for i, r := range cands {
+				results[i] = ps.evaluate(rep, r)
 			}
-			if a.resources == nil {
-				continue
+			for _, tg := range fits.groups(cat, grp, cands) {
+				a := ps.answer(cands, results, tg.take, sigs[c], notRes)
+				for _, id := range tg.ids {
+					act := cat.Action(id)
+					if a.removed {
+						out.Removed = append(out.Removed, RemovedAction{ID: id, Action: act.String(), Level: act.Level, Layer: a.removedLayer, By: a.removedBy})
+						continue
+					}
+					if a.resources == nil {
+						continue
+					}
+					out.Actions = append(out.Actions, ActionPerm{
+						ID: id, Action: act.String(), Service: act.Service, Level: act.Level,
+						Resources: a.resources, Conditional: a.conditional, ConditionKeys: a.keys,
+						ConditionalResources: a.condResources, NotResources: a.notResources,
+						Sources: a.sources, Restrictions: a.restrictions,
+					})
+				}
 			}
-			out.Actions = append(out.Actions, ActionPerm{
-				ID: id, Action: act.String(), Service: act.Service, Level: act.Level,
-				Resources: a.resources, Conditional: a.conditional, ConditionKeys: a.keys,
-				ConditionalResources: a.condResources, NotResources: a.notResources,
-				Sources: a.sources, Restrictions: a.restrictions,
-			})
 		}
 	}
 	if ps.always {
@@ -728,6 +780,44 @@ func (ps *permSet) run(cat *actions.Catalogue, filter actions.Bitset, out *Permi
 	}
 	sort.Slice(out.Actions, func(i, j int) bool { return out.Actions[i].Action < out.Actions[j].Action })
 	sort.Slice(out.Removed, func(i, j int) bool { return out.Removed[i].Action < out.Removed[j].Action })
+}
+
+// serviceKeyGroups splits a class's members (ascending IDs) by which of the
+// service-specific condition keys its statements test AWS never sends with
+// them. Usually the statements test none and the class stays whole.
+func (ps *permSet) serviceKeyGroups(cat *actions.Catalogue, members []int, sig []int) [][]int {
+	var keys []string
+	for _, si := range sig {
+		for _, c := range ps.stmts[si].st.Conditions {
+			k := strings.ToLower(c.Key)
+			if !strings.HasPrefix(k, "aws:") && !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return [][]int{members}
+	}
+	var out [][]int
+	index := map[string]int{}
+	mask := make([]byte, len(keys))
+	for _, id := range members {
+		absent := ps.g.svcKeys.absent(cat.Action(id).String())
+		for i, k := range keys {
+			mask[i] = '0'
+			if absentKey(absent, k) {
+				mask[i] = '1'
+			}
+		}
+		j, ok := index[string(mask)]
+		if !ok {
+			j = len(out)
+			index[string(mask)] = j
+			out = append(out, nil)
+		}
+		out[j] = append(out[j], id)
+	}
+	return out
 }
 
 // substitute replaces the policy variables whose value the request context

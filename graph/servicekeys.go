@@ -1,10 +1,13 @@
 package graph
 
 import (
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/iamx/iamx/model/actions"
+	"github.com/iamx/iamx/model/policy"
 )
 
 // serviceKeys memoises, per action, the condition keys of its own service
@@ -85,4 +88,53 @@ func keyForm(key string) string {
 		return key[:i+1]
 	}
 	return key
+}
+
+// absentKey reports whether key (lower-case) is in a list from absent: named
+// exactly, or under a "prefix/" entry.
+func absentKey(absent []string, key string) bool {
+	for _, k := range absent {
+		if k == key || (strings.HasSuffix(k, "/") && strings.HasPrefix(key, k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// RequestContext returns ctx without the condition keys AWS never sends
+// with action — keys of the action's own service that the catalogue does
+// not list for it, such as s3:prefix on s3:GetObject — and the keys it
+// dropped, sorted, so the caller can warn. Global aws: keys and other
+// services' keys always stay: any request may carry them. Every evaluation
+// of a caller's context goes through here (Request, requestShared), so can,
+// can --batch, who-can and the explorer's Explain decide alike; they call it
+// too only for the warning.
+//
+// https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+func (g *Graph) RequestContext(action string, ctx policy.Context) (policy.Context, []string) {
+	if len(ctx) == 0 {
+		return ctx, nil
+	}
+	absent := g.svcKeys.absent(action)
+	if len(absent) == 0 {
+		return ctx, nil
+	}
+	var dropped []string
+	for k := range ctx {
+		if absentKey(absent, strings.ToLower(k)) {
+			dropped = append(dropped, k)
+		}
+	}
+	if len(dropped) == 0 {
+		return ctx, nil
+	}
+	kept := make(policy.Context, len(ctx)-len(dropped))
+	for k, v := range ctx {
+		if !slices.Contains(dropped, k) {
+			kept[k] = v
+		}
+	}
+	sort.Strings(dropped)
+	return kept, dropped
 }

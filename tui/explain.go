@@ -147,9 +147,15 @@ func (e *explainForm) run() {
 		e.refresh()
 		return
 	}
-	res := e.c.Graph.Can(e.node, action, resource, ctx, true)
+	kept, ignored := e.c.Graph.RequestContext(action, ctx)
+	res := e.c.Graph.Can(e.node, action, resource, kept, true)
 	e.ran = true
-	e.list.setLines(renderDecision(e.c, e.node, action, resource, ctx, res))
+	lines := renderDecision(e.c, e.node, action, resource, kept, res)
+	if len(ignored) > 0 {
+		note := "ignored " + strings.Join(ignored, ", ") + ": " + action + " never carries them (Service Authorization Reference)"
+		lines = append([]detailLine{detailMuted(e.c.Styles, note)}, lines...)
+	}
+	e.list.setLines(lines)
 	e.list.top()
 }
 

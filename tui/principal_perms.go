@@ -109,6 +109,9 @@ func (p *principalPage) permissionLines() []detailLine {
 	if len(perms.Removed) > 0 {
 		summary += fmt.Sprintf(" · %d granted but removed", len(perms.Removed))
 	}
+	if len(perms.Unknown) > 0 {
+		summary += fmt.Sprintf(" · %d unknown (trust of roles outside the loaded accounts)", len(perms.Unknown))
+	}
 	out = append(out, detailHeading(st, summary))
 	if perms.Admin {
 		text := "ADMIN-EQUIVALENT: every action on every resource"

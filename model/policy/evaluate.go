@@ -116,6 +116,7 @@ type evaluator struct {
 
 	recordMissing bool // the current statement is relevant: note keys it lacks
 	missing       []string
+	missingAt     map[string]int // lower-cased key → index in missing, once it grows
 	hits          []hit
 }
 
@@ -176,14 +177,33 @@ func knownIn(list []string, key string) bool {
 // case-insensitively; the first spelling seen (as the policy wrote it) is the
 // one reported, because "aws:MultiFactorAuthPresent" is what a person types
 // back into -c.
+//
+// Past a few keys they are indexed, so a statement testing thousands of
+// absent keys costs linear time, not quadratic. The index maps a lower-cased
+// key to its position; evalStatement only ever truncates e.missing, so an
+// entry is current exactly when that position still holds the key.
 func (e *evaluator) noteMissing(key, name string) {
 	if !e.recordMissing {
 		return
 	}
-	for _, k := range e.missing {
-		if strings.EqualFold(k, key) {
+	if e.missingAt == nil && len(e.missing) < 16 {
+		for _, k := range e.missing {
+			if strings.EqualFold(k, key) {
+				return
+			}
+		}
+	} else {
+		if e.missingAt == nil {
+			e.missingAt = make(map[string]int, 2*len(e.missing))
+			for i, k := range e.missing {
+				e.missingAt[strings.ToLower(k)] = i
+			}
+		}
+		lk := strings.ToLower(key)
+		if i, ok := e.missingAt[lk]; ok && i < len(e.missing) && strings.EqualFold(e.missing[i], key) {
 			return
 		}
+		e.missingAt[lk] = len(e.missing)
 	}
 	e.missing = append(e.missing, name)
 }
