@@ -773,6 +773,12 @@ func (g *Graph) edgeFor(p *Node, d *delegRole, o *delegOutcome) Edge {
 
 // delegatedOut calls f for each delegated edge out of p; f returns false to stop.
 func (g *Graph) delegatedOut(p *Node, f func(Edge) bool) bool {
+	return g.delegatedOutPairs(p, func(d *delegRole, o *delegOutcome) bool { return f(g.edgeFor(p, d, o)) })
+}
+
+// delegatedOutPairs is delegatedOut without materialising the edges: f gets
+// the role and the class outcome that edgeFor would turn into p → d.role.
+func (g *Graph) delegatedOutPairs(p *Node, f func(*delegRole, *delegOutcome) bool) bool {
 	dl := &g.deleg
 	if p.ID < 0 || p.ID >= len(dl.ordinal) || dl.ordinal[p.ID] < 0 {
 		return true
@@ -788,7 +794,7 @@ func (g *Graph) delegatedOut(p *Node, f func(Edge) bool) bool {
 			continue
 		}
 		for _, d := range e.roles {
-			if d.admits(p) && !f(g.edgeFor(p, d, out)) {
+			if d.admits(p) && !f(d, out) {
 				return false
 			}
 		}
@@ -798,6 +804,12 @@ func (g *Graph) delegatedOut(p *Node, f func(Edge) bool) bool {
 
 // delegatedIn calls f for each delegated edge into role r; f returns false to stop.
 func (g *Graph) delegatedIn(r *Node, f func(Edge) bool) bool {
+	return g.delegatedInPairs(r, func(m *Node, d *delegRole, o *delegOutcome) bool { return f(g.edgeFor(m, d, o)) })
+}
+
+// delegatedInPairs is delegatedIn without materialising the edges: f gets
+// the member m, and what edgeFor would turn into m → r.
+func (g *Graph) delegatedInPairs(r *Node, f func(*Node, *delegRole, *delegOutcome) bool) bool {
 	d := g.deleg.byRole[r]
 	if d == nil {
 		return true
@@ -811,7 +823,7 @@ func (g *Graph) delegatedIn(r *Node, f func(Edge) bool) bool {
 		if !d.admits(m) {
 			continue
 		}
-		if out := g.outcome(dl.classes[ci]); out != nil && !f(g.edgeFor(m, d, out)) {
+		if out := g.outcome(dl.classes[ci]); out != nil && !f(m, d, out) {
 			return false
 		}
 	}
