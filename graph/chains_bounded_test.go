@@ -372,3 +372,35 @@ func TestChainsCancel(t *testing.T) {
 		t.Errorf("truncated %v (%q) after %d edges; want canceled within %d", res.Truncated, res.Reason, res.Work, cancelEvery)
 	}
 }
+
+// BenchmarkChainsDense runs every kind of chain query on 2,000 roles that all
+// trust each other (issue 16), at the default and the largest hop counts; dead-ends is the
+// worst case, a search that ends at its work bound.
+func BenchmarkChainsDense(b *testing.B) {
+	g := meshGraph(b, 2000, "", true)
+	u, r5 := g.Node("arn:aws:iam::111122223333:user/u"), g.Node("arn:aws:iam::111122223333:role/R5")
+	narrow := g.Node("arn:aws:iam::111122223333:role/Narrow")
+	for _, hops := range []int{DefaultMaxHops, MaxHopsLimit} {
+		for _, c := range []struct {
+			name string
+			run  func() ChainResult
+		}{
+			{"forward", func() ChainResult { return g.ChainsResult(u, ChainOptions{MaxHops: hops}) }},
+			{"to", func() ChainResult { return g.ChainsResult(u, ChainOptions{MaxHops: hops, To: r5}) }},
+			{"reverse", func() ChainResult { return g.ChainsToResult(r5, ChainOptions{MaxHops: hops}) }},
+			// Through R0 alone: most partial paths are dead ends, so the
+			// work bound, not the path limit, ends the search.
+			{"dead-ends", func() ChainResult { return g.ChainsResult(u, ChainOptions{MaxHops: hops, To: narrow}) }},
+		} {
+			b.Run(fmt.Sprintf("%s-%dhops", c.name, hops), func(b *testing.B) {
+				b.ReportAllocs()
+				var res ChainResult
+				for b.Loop() {
+					res = c.run()
+				}
+				b.ReportMetric(float64(res.Work), "edges")
+				b.ReportMetric(float64(len(res.Paths)), "paths")
+			})
+		}
+	}
+}
