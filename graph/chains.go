@@ -1,6 +1,10 @@
 package graph
 
-import "github.com/iamx/iamx/model/policy"
+import (
+	"context"
+
+	"github.com/iamx/iamx/model/policy"
+)
 
 // Path is an assume-role chain: each hop's To is the next hop's From.
 type Path struct {
@@ -551,5 +555,19 @@ func (s *scanner) out(p *Node, f func(*delegOutcome, *delegRole)) {
 			}
 		}
 		s.doneOut[ei] = complete
+	}
+}
+
+// stopFunc returns a cheap check of whether ctx is done, for hot loops: a
+// non-blocking receive (always false for a context that cannot be canceled).
+func stopFunc(ctx context.Context) func() bool {
+	done := ctx.Done()
+	return func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -127,5 +128,23 @@ func BenchmarkWhoCanTagged(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(g.deleg.classes)), "classes")
 		})
+	}
+}
+
+// A canceled who-can stops and returns no answer; an uncanceled one is
+// WhoCan's.
+func TestWhoCanContextCancel(t *testing.T) {
+	g, err := Build([]*model.Snapshot{abacAccount(t, 200, 4)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	got, err := g.WhoCanContext(ctx, "s3:PutObject", "arn:aws:s3:::data1/x", nil)
+	if err != nil || len(got) != len(g.WhoCan("s3:PutObject", "arn:aws:s3:::data1/x", nil)) || len(got) == 0 {
+		t.Fatalf("uncanceled: %d principals, %v", len(got), err)
+	}
+	cancel()
+	if got, err := g.WhoCanContext(ctx, "s3:PutObject", "arn:aws:s3:::data1/x", nil); err == nil || got != nil {
+		t.Errorf("canceled: %d principals, error %v", len(got), err)
 	}
 }
