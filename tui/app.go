@@ -297,6 +297,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case queryTickMsg:
 		return m, m.queryTicked(msg)
+	case pageResultMsg:
+		return m, m.deliver(msg)
 	case tea.PasteMsg:
 		if m.mode != modeNormal {
 			m.editInput(msg)

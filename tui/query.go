@@ -123,8 +123,22 @@ func (m *Model) queryTicked(msg queryTickMsg) tea.Cmd {
 // dropPages cancels the queries of pages leaving the stack.
 func dropPages(pages []Page) {
 	for _, p := range pages {
-		if q, ok := p.(*queryPage); ok {
+		switch q := p.(type) {
+		case *queryPage:
 			q.cancel()
+		case interface{ cancelQueries() }:
+			q.cancelQueries()
 		}
 	}
+}
+
+// deliver hands a page its result, when the page is still on the stack.
+func (m *Model) deliver(msg pageResultMsg) tea.Cmd {
+	for _, p := range m.stack {
+		if p == msg.to {
+			_, cmd := p.Update(msg.msg)
+			return cmd
+		}
+	}
+	return nil
 }

@@ -126,3 +126,44 @@ func TestWhoCanCommandAnswers(t *testing.T) {
 		t.Errorf("answer not shown:\n%s", s)
 	}
 }
+
+// The Chains and Permissions tabs compute as a tea.Cmd: the tab says
+// "computing…" until its data comes back through the root, keys keep
+// working meanwhile, and a page that has left the stack gets nothing.
+func TestPrincipalTabsComputeOffTheKeyLoop(t *testing.T) {
+	c := detailCommon(t)
+	for _, tc := range []struct{ key, what, want string }{
+		{"5", "computing chains", "Can reach"},
+		{"3", "computing permissions", "actions in"},
+	} {
+		p := detailSized(NewPrincipalPage(c, detailNode(t, c, "role/DeployRole")), detailW, detailH)
+		_, cmd := p.Update(detailKey(tc.key))
+		if cmd == nil || !strings.Contains(p.View(), tc.what) {
+			t.Fatalf("%s: no computation started, or no progress line:\n%s", tc.key, p.View())
+		}
+		// Keys still work while it runs: the tab bar moves to Explain and back.
+		p.Update(detailKey("6"))
+		p.Update(detailKey(tc.key))
+		res, ok := cmd().(pageResultMsg)
+		if !ok || res.to != p {
+			t.Fatalf("%s: result %T not addressed to the page", tc.key, res)
+		}
+		p.Update(res.msg)
+		if v := p.View(); strings.Contains(v, tc.what) || !strings.Contains(v, tc.want) {
+			t.Errorf("%s: data not shown:\n%s", tc.key, v)
+		}
+	}
+
+	// Through the root: a page popped before its data arrives is left alone.
+	h := newTestModel(t, testGraph(t), 100, 30)
+	h.keys(":", "open DeployRole", "enter")
+	page := h.m.top().(*principalPage)
+	_, cmd := page.Update(detailKey("5"))
+	h.keys("esc")
+	if msg := cmd(); msg != nil {
+		t.Errorf("a canceled tab computation still answered: %T", msg)
+	}
+	if h.m.deliver(pageResultMsg{to: page, msg: tabDataMsg{tab: tabChains, chains: &chainsData{}}}) != nil || page.chains != nil {
+		t.Errorf("a page off the stack got its data")
+	}
+}
