@@ -150,16 +150,16 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	if from != nil {
-		printChainTree(out, g, admin, from, res, false)
+		printChainTree(out, g, admin, from, res, false, opts.To != nil)
 	} else {
-		printChainTree(out, g, admin, opts.To, res, true)
+		printChainTree(out, g, admin, opts.To, res, true, true)
 	}
 	return exitOK
 }
 
 // printChainTree prints paths as a tree: forward from the principal, or, for
 // reverse, from the target role back to whoever can reach it.
-func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, root *graph.Node, res graph.ChainResult, reverse bool) {
+func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, root *graph.Node, res graph.ChainResult, reverse, narrow bool) {
 	if len(res.Paths) == 0 {
 		switch {
 		case res.Truncated:
@@ -183,14 +183,15 @@ func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, r
 		}
 		fmt.Fprintf(w, "\n%s.\n", summary)
 	}
-	if note := truncationNote(res); note != "" {
+	if note := truncationNote(res, narrow); note != "" {
 		fmt.Fprintln(w, note)
 	}
 }
 
 // truncationNote says why a search stopped early and what the answer still
-// holds, or "" when it listed every path.
-func truncationNote(res graph.ChainResult) string {
+// holds, or "" when it listed every path. narrow: the search had a target
+// already (--to).
+func truncationNote(res graph.ChainResult, narrow bool) string {
 	if !res.Truncated {
 		return ""
 	}
@@ -211,7 +212,11 @@ func truncationNote(res graph.ChainResult) string {
 	default:
 		held = fmt.Sprintf("every path of up to %d hops is listed", res.CompleteHops)
 	}
-	return fmt.Sprintf("%s: %s; lower --max-hops or add --to for a narrower search.", why, held)
+	hint := "lower --max-hops or add --to for a narrower search"
+	if narrow {
+		hint = "lower --max-hops for a narrower search"
+	}
+	return fmt.Sprintf("%s: %s; %s.", why, held, hint)
 }
 
 func printChainChildren(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, t *graph.PathTree, indent string) {
