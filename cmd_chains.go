@@ -22,7 +22,13 @@ type chainsAnswer struct {
 	MaxHops   int            `json:"max_hops"`
 	Context   policy.Context `json:"context,omitempty"`
 	Paths     []chainPath    `json:"paths"`
-	Truncated bool           `json:"truncated"` // the search stopped at its path limit; shortest paths are kept
+	Truncated bool           `json:"truncated"` // the search stopped early; the shortest paths are kept
+	// TruncatedReason says why: "max-paths" (--max-paths reached), "work"
+	// (the search looked at its bound of edges); absent when complete.
+	TruncatedReason string `json:"truncated_reason,omitempty"`
+	// CompleteHops: paths holds every path of up to this many hops.
+	CompleteHops int `json:"complete_hops"`
+	Work         int `json:"edges_examined"`
 }
 
 type chainPath struct {
@@ -78,8 +84,8 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	var cflags contextFlag
 	fs.Var(&cflags, "c", "decide conditional hops with this context `KEY=VALUE` (repeatable)")
 	to := fs.String("to", "", "only paths ending at this `ROLE`; without PRINCIPAL: every path into it")
-	maxHops := fs.Int("max-hops", graph.DefaultMaxHops, "longest path, in hops")
-	maxPaths := fs.Int("max-paths", graph.DefaultMaxPaths, "stop after this many paths")
+	maxHops := fs.Int("max-hops", graph.DefaultMaxHops, fmt.Sprintf("longest path, in hops (1-%d)", graph.MaxHopsLimit))
+	maxPaths := fs.Int("max-paths", graph.DefaultMaxPaths, fmt.Sprintf("stop after this many paths (1-%d)", graph.MaxPathsLimit))
 	jsonOut := fs.Bool("json", false, "print the answer as JSON")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -90,10 +96,10 @@ func runChains(ctx context.Context, e *env, args []string) int {
 		return fail(e, usagef("chains: expected one PRINCIPAL, got %d arguments", len(pos)))
 	case len(pos) == 0 && *to == "":
 		return fail(e, usagef("chains: expected PRINCIPAL (or --to ROLE for every path into a role)"))
-	case *maxHops < 1 || *maxHops > 20:
-		return fail(e, usagef("chains: --max-hops must be between 1 and 20, got %d", *maxHops))
-	case *maxPaths < 1:
-		return fail(e, usagef("chains: --max-paths must be at least 1, got %d", *maxPaths))
+	case *maxHops < 1 || *maxHops > graph.MaxHopsLimit:
+		return fail(e, usagef("chains: --max-hops must be between 1 and %d, got %d", graph.MaxHopsLimit, *maxHops))
+	case *maxPaths < 1 || *maxPaths > graph.MaxPathsLimit:
+		return fail(e, usagef("chains: --max-paths must be between 1 and %d, got %d", graph.MaxPathsLimit, *maxPaths))
 	}
 	opts := graph.ChainOptions{MaxHops: *maxHops, MaxPaths: *maxPaths, Context: cflags.context()}
 	g, err := sourceGraph(ctx, e, &src)
@@ -120,7 +126,8 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	} else {
 		res = g.ChainsToResult(opts.To, opts)
 	}
-	ans := chainsAnswer{MaxHops: opts.MaxHops, Context: opts.Context, Paths: make([]chainPath, 0, len(res.Paths)), Truncated: res.Truncated}
+	ans := chainsAnswer{MaxHops: opts.MaxHops, Context: opts.Context, Paths: make([]chainPath, 0, len(res.Paths)),
+		Truncated: res.Truncated, TruncatedReason: res.Reason, CompleteHops: res.CompleteHops, Work: res.Work}
 	if from != nil {
 		ans.From = &from.ARN
 	}
@@ -144,39 +151,73 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	if from != nil {
-		printChainTree(out, g, admin, from, res, false)
+		printChainTree(out, g, admin, from, res, false, opts.To != nil)
 	} else {
-		printChainTree(out, g, admin, opts.To, res, true)
+		printChainTree(out, g, admin, opts.To, res, true, true)
 	}
 	return exitOK
 }
 
 // printChainTree prints paths as a tree: forward from the principal, or, for
 // reverse, from the target role back to whoever can reach it.
-func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, root *graph.Node, res graph.ChainResult, reverse bool) {
+func printChainTree(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, root *graph.Node, res graph.ChainResult, reverse, narrow bool) {
 	if len(res.Paths) == 0 {
-		if reverse {
+		switch {
+		case res.Truncated:
+			termsafe.Fprintf(w, "No path found from %s before the search stopped.\n", nodeLabel(g, root))
+		case reverse:
 			termsafe.Fprintf(w, "Nothing can assume %s.\n", nodeLabel(g, root))
-		} else {
+		default:
 			termsafe.Fprintf(w, "%s can assume no role.\n", nodeLabel(g, root))
 		}
-		return
+	} else {
+		tree := graph.NewPathTree(root, res.Paths, reverse)
+		head := nodeLabel(g, root)
+		if reverse {
+			head += "  ← who can assume it"
+		}
+		termsafe.Fprintf(w, "%s\n", head)
+		printChainChildren(w, g, admin, tree, "")
+		summary := fmt.Sprintf("%d paths", len(res.Paths))
+		if len(res.Paths) == 1 {
+			summary = "1 path"
+		}
+		termsafe.Fprintf(w, "\n%s.\n", summary)
 	}
-	tree := graph.NewPathTree(root, res.Paths, reverse)
-	head := nodeLabel(g, root)
-	if reverse {
-		head += "  ← who can assume it"
+	if note := truncationNote(res, narrow); note != "" {
+		fmt.Fprintln(w, note)
 	}
-	termsafe.Fprintf(w, "%s\n", head)
-	printChainChildren(w, g, admin, tree, "")
-	summary := fmt.Sprintf("%d paths", len(res.Paths))
-	if len(res.Paths) == 1 {
-		summary = "1 path"
+}
+
+// truncationNote says why a search stopped early and what the answer still
+// holds, or "" when it listed every path. narrow: the search had a target
+// already (--to).
+func truncationNote(res graph.ChainResult, narrow bool) string {
+	if !res.Truncated {
+		return ""
 	}
-	if res.Truncated {
-		summary += " (stopped at the limit; raise --max-paths or lower --max-hops for more)"
+	var why string
+	switch res.Reason {
+	case graph.TruncatedMaxPaths:
+		why = "Stopped at the --max-paths limit"
+	case graph.TruncatedWork:
+		why = fmt.Sprintf("Stopped after examining %d edges (the search's work bound)", res.Work)
+	default:
+		why = "Stopped"
 	}
-	termsafe.Fprintf(w, "\n%s.\n", summary)
+	held := "no length is complete"
+	switch res.CompleteHops {
+	case 0:
+	case 1:
+		held = "every 1-hop path is listed"
+	default:
+		held = fmt.Sprintf("every path of up to %d hops is listed", res.CompleteHops)
+	}
+	hint := "lower --max-hops or add --to for a narrower search"
+	if narrow {
+		hint = "lower --max-hops for a narrower search"
+	}
+	return fmt.Sprintf("%s: %s; %s.", why, held, hint)
 }
 
 func printChainChildren(w io.Writer, g *graph.Graph, admin func(*graph.Node) bool, t *graph.PathTree, indent string) {

@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -22,7 +25,9 @@ type chainsJSON struct {
 		} `json:"hops"`
 		Conditional bool `json:"conditional"`
 	} `json:"paths"`
-	Truncated bool `json:"truncated"`
+	Truncated       bool   `json:"truncated"`
+	TruncatedReason string `json:"truncated_reason"`
+	CompleteHops    int    `json:"complete_hops"`
 }
 
 // The chains contract of DESIGN.md section 2, on the demo account.
@@ -115,12 +120,72 @@ func TestChainsCommandErrors(t *testing.T) {
 		{"--to not a role", []string{"chains", "alice", "--to", "alice", "--demo"}, "not a role"},
 		{"bad --max-hops", []string{"chains", "alice", "--max-hops", "0", "--demo"}, "--max-hops"},
 		{"non-numeric --max-hops", []string{"chains", "alice", "--max-hops", "x", "--demo"}, "max-hops"},
+		{"--max-hops past the limit", []string{"chains", "alice", "--max-hops", "21", "--demo"}, "between 1 and 20"},
+		{"--max-paths past the limit", []string{"chains", "alice", "--max-paths", "10001", "--demo"}, "between 1 and 10000"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			out, errOut, code := runQuery(t, c.args...)
 			if code != exitError || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and one line containing %q", code, out, errOut, c.want)
+			}
+		})
+	}
+}
+
+// meshGAAD writes the hostile account of issue 16 as GAAD: n roles that all
+// trust the account root, and a user, each allowed sts:AssumeRole on "*".
+func meshGAAD(t *testing.T, n int) string {
+	t.Helper()
+	hop := `[{"PolicyName":"hop","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}}]`
+	var roles []string
+	for i := range n {
+		roles = append(roles, fmt.Sprintf(`{"Path":"/","RoleName":"R%d","RoleId":"AROA%016d","Arn":"arn:aws:iam::111122223333:role/R%d",`+
+			`"AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]},`+
+			`"RolePolicyList":%s}`, i, i, i, hop))
+	}
+	doc := `{"UserDetailList":[{"Path":"/","UserName":"u","UserId":"AIDA0000000000000001","Arn":"arn:aws:iam::111122223333:user/u","UserPolicyList":` + hop + `}],` +
+		`"GroupDetailList":[],"RoleDetailList":[` + strings.Join(roles, ",") + `],"Policies":[]}`
+	p := filepath.Join(t.TempDir(), "mesh.json")
+	if err := os.WriteFile(p, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Roles that all trust each other: every chains query answers, shortest
+// first, and says that (and why) it stopped, in JSON and in text.
+func TestChainsCommandDenseAccount(t *testing.T) {
+	file := meshGAAD(t, 300)
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"forward", []string{"u"}},
+		{"forward to a role", []string{"u", "--to", "R5"}},
+		{"reverse", []string{"--to", "R5"}},
+		{"forward, deepest", []string{"u", "--max-hops", "20"}},
+		{"forward to a role, deepest", []string{"u", "--to", "R5", "--max-hops", "20"}},
+		{"reverse, deepest", []string{"--to", "R5", "--max-hops", "20"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"chains"}, c.args...)
+			args = append(args, "--snapshot", file)
+			out, errOut, code := runQuery(t, append(args, "--json")...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var ans chainsJSON
+			if err := json.Unmarshal([]byte(out), &ans); err != nil {
+				t.Fatalf("JSON: %v", err)
+			}
+			if !ans.Truncated || ans.TruncatedReason == "" || len(ans.Paths) == 0 || ans.CompleteHops < 1 {
+				t.Errorf("truncated %v (%q), %d paths, complete to %d hops", ans.Truncated, ans.TruncatedReason, len(ans.Paths), ans.CompleteHops)
+			}
+			text, _, _ := runQuery(t, args...)
+			if !strings.Contains(text, "Stopped at") || !strings.Contains(text, "is listed") {
+				t.Errorf("text does not say it stopped:\n%s", text[max(0, len(text)-300):])
 			}
 		})
 	}

@@ -161,11 +161,51 @@ func principalKey(k string) bool {
 // sts:AssumeRole.
 type stmtInfo struct {
 	id       int
-	patterns []int    // indexes of its Resource or NotResource patterns
-	not      bool     // NotResource
-	any      bool     // no Resource element: matches every role
-	allow    bool     // Effect Allow
-	keys     []string // principal keys it reads
+	patterns []int // indexes of its Resource or NotResource patterns
+	not      bool  // NotResource
+	any      bool  // no Resource element: matches every role
+	allow    bool  // Effect Allow
+	reads    classInput
+}
+
+// classInput is what of a principal a statement's outcome depends on: the
+// values of some principal keys, and the outcomes of conditions that read
+// principal keys only. A condition such as StringLike
+// aws:PrincipalTag/team "team-*" cannot tell "team-a" from "team-b", so
+// principals split by its outcome, not by their tag values (which would
+// make every principal with its own tag value a class of its own, and the
+// classes as many as principals times role classes).
+type classInput struct {
+	keys  []string  // principal keys whose values count as they are
+	conds []condRef // conditions whose outcome counts
+}
+
+// condRef is condition i of a statement of p, with the keys it reads
+// (lower-case): its own, and those of the variables in its values.
+type condRef struct {
+	p    *policy.Policy
+	st   *policy.Statement
+	i    int
+	key  string
+	vars []string
+}
+
+// principalOnly reports whether a condition reads principal keys only: its
+// key and every ${…} in its values.
+func principalOnly(c *policy.Condition) bool {
+	if !principalKey(strings.ToLower(c.Key)) {
+		return false
+	}
+	vars := map[string]bool{}
+	for _, v := range c.Values {
+		variableKeys(v, vars)
+	}
+	for k := range vars {
+		if !principalKey(k) {
+			return false
+		}
+	}
+	return true
 }
 
 // buildDelegation classifies delegating roles and, per role class, the
@@ -194,9 +234,24 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	var patterns []string
 	infos := map[*policy.Policy][]*stmtInfo{}
 	nStmts := 0
-	keysOf := func(st *policy.Statement) []string {
+	inputOf := func(p *policy.Policy, st *policy.Statement) classInput {
+		var in classInput
 		set := map[string]bool{}
-		for _, c := range st.Conditions {
+		for i := range st.Conditions {
+			c := &st.Conditions[i]
+			if principalOnly(c) {
+				vars := map[string]bool{}
+				for _, v := range c.Values {
+					variableKeys(v, vars)
+				}
+				ref := condRef{p: p, st: st, i: i, key: strings.ToLower(c.Key)}
+				for k := range vars {
+					ref.vars = append(ref.vars, k)
+				}
+				sort.Strings(ref.vars)
+				in.conds = append(in.conds, ref)
+				continue
+			}
 			if k := strings.ToLower(c.Key); principalKey(k) {
 				set[k] = true
 			}
@@ -217,12 +272,12 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 		for _, r := range st.NotResource {
 			variableKeys(r, set)
 		}
-		out := make([]string, 0, len(set))
+		in.keys = make([]string, 0, len(set))
 		for k := range set {
-			out = append(out, k)
+			in.keys = append(in.keys, k)
 		}
-		sort.Strings(out)
-		return out
+		sort.Strings(in.keys)
+		return in
 	}
 	infosOf := func(p *policy.Policy) []*stmtInfo {
 		if p == nil {
@@ -237,7 +292,7 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 			if !mayMatchAction(st, actionAssumeRole) {
 				continue
 			}
-			in := &stmtInfo{id: nStmts, keys: keysOf(st), allow: st.Effect == policy.Allow}
+			in := &stmtInfo{id: nStmts, reads: inputOf(p, st), allow: st.Effect == policy.Allow}
 			nStmts++
 			list := st.Resource
 			if st.NotResource != nil {
@@ -354,7 +409,7 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 
 	// Per role class, the principal classes: independent of one another,
 	// so classified on every core, then numbered in role class order.
-	cl := newClassifier(g, nStmts, idInfos, bdInfos, keysOf)
+	cl := newClassifier(g, nStmts, idInfos, bdInfos, inputOf)
 	local := make([][]*actorClass, len(dl.equivs))
 	parallelFor(len(dl.equivs), func(ei int) { local[ei] = cl.classify(dl.equivs[ei]) })
 	for ei, e := range dl.equivs {
@@ -375,9 +430,13 @@ type classifier struct {
 	nStmts   int
 	idInfos  [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
 	bdInfos  [][]*stmtInfo // per actor: the same of its boundary
-	keysOf   func(*policy.Statement) []string
-	static   []uint64 // per actor: the hash of its kind, account, service-linked flag and the keys SCPs read
+	inputOf  func(*policy.Policy, *policy.Statement) classInput
+	static   []uint64         // per actor: the hash of its kind, account, service-linked flag and what SCPs read of it
+	req      []policy.Request // per actor: its sts:AssumeRole request, for the keys it knows
+	idHash   [][]uint64       // per actor, parallel to idInfos: the hash of what each statement reads of it
+	bdHash   [][]uint64       // the same for bdInfos
 	seed     maphash.Seed
+	trust    sync.Map    // trust policy text → *trustReads
 	stmts    []*stmtInfo // every statement that could match sts:AssumeRole
 	accounts []string    // the actors' accounts, each once
 	acct     []int32     // per actor: its index in accounts
@@ -388,32 +447,26 @@ const boundaryMark = 1 << 62
 
 // newClassifier prepares what classify reads: the per-actor statement
 // lists and the part of every class key that does not depend on the role.
-func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, keysOf func(*policy.Statement) []string) *classifier {
-	cl := &classifier{g: g, nStmts: nStmts, idInfos: idInfos, bdInfos: bdInfos, keysOf: keysOf,
-		static: make([]uint64, len(g.actors)), seed: maphash.MakeSeed()}
+func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, inputOf func(*policy.Policy, *policy.Statement) classInput) *classifier {
+	cl := &classifier{g: g, nStmts: nStmts, idInfos: idInfos, bdInfos: bdInfos, inputOf: inputOf,
+		static: make([]uint64, len(g.actors)), seed: maphash.MakeSeed(),
+		idHash: make([][]uint64, len(g.actors)), bdHash: make([][]uint64, len(g.actors)), req: make([]policy.Request, len(g.actors))}
 	cl.acct = make([]int32, len(g.actors))
 	// SCP statements bind every principal of the loaded accounts alike,
-	// except for the principal keys they read (the common "deny unless
-	// aws:PrincipalArn is the break-glass role"): their values split
-	// classes for every role class.
-	scpKeys := map[string]bool{}
+	// except for what they read of principals (the common "deny unless
+	// aws:PrincipalArn is the break-glass role"): that splits classes for
+	// every role class.
+	var scpReads []classInput
 	for _, src := range g.opts.SCPs {
 		if src.Policy == nil {
 			continue
 		}
 		for i := range src.Policy.Statements {
 			if st := &src.Policy.Statements[i]; mayMatchAction(st, actionAssumeRole) {
-				for _, k := range keysOf(st) {
-					scpKeys[k] = true
-				}
+				scpReads = append(scpReads, inputOf(src.Policy, st))
 			}
 		}
 	}
-	scpKeyList := make([]string, 0, len(scpKeys))
-	for k := range scpKeys {
-		scpKeyList = append(scpKeyList, k)
-	}
-	sort.Strings(scpKeyList)
 	seenStmt := make([]bool, nStmts)
 	for ai, a := range g.actors {
 		k := slices.Index(cl.accounts, a.Account)
@@ -430,17 +483,105 @@ func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, keysOf 
 				}
 			}
 		}
+	}
+	// What each statement reads of each actor, once: the condition outcomes
+	// cost an evaluation each, and every role class reads them again.
+	parallelFor(len(g.actors), func(ai int) {
+		a := g.actors[ai]
+		cl.req[ai] = g.requestShared(a, actionAssumeRole, "*", nil)
+		req := &cl.req[ai]
 		h := maphash.String(cl.seed, a.Account)
 		h = mix(h, uint64(a.Kind))
 		if a.IsServiceLinked() {
 			h = mix(h, 1)
 		}
-		for _, k := range scpKeyList {
-			h = mix(h, cl.valueHash(a, k))
+		for _, r := range scpReads {
+			h = mix(h, cl.inputHash(a, req, r))
 		}
 		cl.static[ai] = h
-	}
+		cl.idHash[ai] = make([]uint64, len(idInfos[ai]))
+		for j, in := range idInfos[ai] {
+			cl.idHash[ai][j] = cl.inputHash(a, req, in.reads)
+		}
+		cl.bdHash[ai] = make([]uint64, len(bdInfos[ai]))
+		for j, in := range bdInfos[ai] {
+			cl.bdHash[ai][j] = cl.inputHash(a, req, in.reads)
+		}
+	})
 	return cl
+}
+
+// inputHash hashes what a statement reads of a: the values of its keys,
+// and for each condition on principal keys alone, its outcome and which of
+// its keys a has (they decide which keys an edge reports as missing).
+// req is a's request, for the keys it knows.
+func (cl *classifier) inputHash(a *Node, req *policy.Request, in classInput) uint64 {
+	var h uint64
+	for _, k := range in.keys {
+		h = mix(h, cl.valueHash(a, k))
+	}
+	for _, c := range in.conds {
+		given, canTrue, canFalse := c.p.ConditionOutcome(c.st, c.i, req)
+		x := uint64(1)
+		for _, b := range []bool{given, canTrue, canFalse} {
+			x <<= 1
+			if b {
+				x |= 1
+			}
+		}
+		h = mix(h, x)
+		h = mix(h, cl.presence(a, c.key))
+		for _, k := range c.vars {
+			h = mix(h, cl.presence(a, k))
+		}
+	}
+	return h
+}
+
+// presence hashes a lower-case key with whether a has it.
+func (cl *classifier) presence(a *Node, k string) uint64 {
+	_, ok := a.base[k]
+	if ok {
+		return mix(maphash.String(cl.seed, k), 1)
+	}
+	return mix(maphash.String(cl.seed, k), 0)
+}
+
+// trustReads is what one trust policy reads of every actor, computed once
+// for all the role classes that share the policy's text.
+type trustReads struct {
+	once sync.Once
+	hash []uint64 // per actor; nil when the policy reads nothing of principals
+}
+
+// trustHashes returns, per actor, the hash of what d's trust policy reads of
+// it, or nil when it reads nothing.
+func (cl *classifier) trustHashes(d *delegRole) []uint64 {
+	key := string(d.role.Role.TrustPolicy.JSON)
+	if key == "" {
+		key = d.role.ARN
+	}
+	v, _ := cl.trust.LoadOrStore(key, &trustReads{})
+	tr := v.(*trustReads)
+	tr.once.Do(func() {
+		tp := d.role.Role.TrustPolicy.Policy
+		var reads []classInput
+		for i := range tp.Statements {
+			if r := cl.inputOf(tp, &tp.Statements[i]); len(r.keys) > 0 || len(r.conds) > 0 {
+				reads = append(reads, r)
+			}
+		}
+		if len(reads) == 0 {
+			return
+		}
+		tr.hash = make([]uint64, len(cl.g.actors))
+		for ai, a := range cl.g.actors {
+			for _, r := range reads {
+				tr.hash[ai] = mix(tr.hash[ai], cl.inputHash(a, &cl.req[ai], r))
+			}
+		}
+	})
+	return tr.hash
 }
 
 // valueHash hashes a principal key and a's values of it.
@@ -467,18 +608,7 @@ func mix(h, x uint64) uint64 {
 func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 	g := cl.g
 	rep := e.roles[0]
-	trustKeys := map[string]bool{}
-	tp := rep.role.Role.TrustPolicy.Policy
-	for i := range tp.Statements {
-		for _, k := range cl.keysOf(&tp.Statements[i]) {
-			trustKeys[k] = true
-		}
-	}
-	var trustKeyList []string
-	for k := range trustKeys {
-		trustKeyList = append(trustKeyList, k)
-	}
-	sort.Strings(trustKeyList)
+	trustHash := cl.trustHashes(rep)
 	// A trust policy that admits "*" and no account root allows a
 	// principal of its own account on its own, limited only by denies
 	// and the boundary: identity Allow statements cannot change the
@@ -518,7 +648,7 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 	var needs []bool // per class: it has a statement that could allow
 	e.classOf = make([]int32, len(g.actors))
 	index := map[uint64]int32{} // class key hash → index in classes
-	var matched []*stmtInfo
+	var matched []uint64        // what the matching statements read of a
 	for ai, a := range g.actors {
 		e.classOf[ai] = -1
 		if !admitted[cl.acct[ai]] {
@@ -527,9 +657,11 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 		matched = matched[:0]
 		relevant := false
 		skipAllows := wildcardOnly && cl.acct[ai] == roleAcct
-		for _, in := range cl.idInfos[ai] {
+		h := cl.static[ai]
+		for j, in := range cl.idInfos[ai] {
 			if (!skipAllows || !in.allow) && match[in.id] {
-				matched = append(matched, in)
+				h = mix(h, uint64(in.id))
+				matched = append(matched, cl.idHash[ai][j])
 				relevant = true
 			}
 		}
@@ -538,27 +670,23 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 			// statement of a's could give one: no edge.
 			continue
 		}
-		// The class key: what the evaluator sees of a for these roles.
-		h := cl.static[ai]
-		for _, in := range matched {
-			h = mix(h, uint64(in.id))
-		}
+		// The class key: what the evaluator sees of a for these roles —
+		// its matching statements, and what they and the trust policy
+		// read of it.
 		if a.boundary != nil {
 			h = mix(h, boundaryMark)
-			for _, in := range cl.bdInfos[ai] {
+			for j, in := range cl.bdInfos[ai] {
 				if match[in.id] {
-					matched = append(matched, in)
+					matched = append(matched, cl.bdHash[ai][j])
 					h = mix(h, uint64(cl.nStmts+in.id))
 				}
 			}
 		}
-		for _, in := range matched {
-			for _, k := range in.keys {
-				h = mix(h, cl.valueHash(a, k))
-			}
+		for _, x := range matched {
+			h = mix(h, x)
 		}
-		for _, k := range trustKeyList {
-			h = mix(h, cl.valueHash(a, k))
+		if trustHash != nil {
+			h = mix(h, trustHash[ai])
 		}
 		ci, ok := index[h]
 		if !ok {
@@ -773,6 +901,12 @@ func (g *Graph) edgeFor(p *Node, d *delegRole, o *delegOutcome) Edge {
 
 // delegatedOut calls f for each delegated edge out of p; f returns false to stop.
 func (g *Graph) delegatedOut(p *Node, f func(Edge) bool) bool {
+	return g.delegatedOutPairs(p, func(d *delegRole, o *delegOutcome) bool { return f(g.edgeFor(p, d, o)) })
+}
+
+// delegatedOutPairs is delegatedOut without materialising the edges: f gets
+// the role and the class outcome that edgeFor would turn into p → d.role.
+func (g *Graph) delegatedOutPairs(p *Node, f func(*delegRole, *delegOutcome) bool) bool {
 	dl := &g.deleg
 	if p.ID < 0 || p.ID >= len(dl.ordinal) || dl.ordinal[p.ID] < 0 {
 		return true
@@ -788,7 +922,7 @@ func (g *Graph) delegatedOut(p *Node, f func(Edge) bool) bool {
 			continue
 		}
 		for _, d := range e.roles {
-			if d.admits(p) && !f(g.edgeFor(p, d, out)) {
+			if d.admits(p) && !f(d, out) {
 				return false
 			}
 		}
@@ -798,6 +932,12 @@ func (g *Graph) delegatedOut(p *Node, f func(Edge) bool) bool {
 
 // delegatedIn calls f for each delegated edge into role r; f returns false to stop.
 func (g *Graph) delegatedIn(r *Node, f func(Edge) bool) bool {
+	return g.delegatedInPairs(r, func(m *Node, d *delegRole, o *delegOutcome) bool { return f(g.edgeFor(m, d, o)) })
+}
+
+// delegatedInPairs is delegatedIn without materialising the edges: f gets
+// the member m, and what edgeFor would turn into m → r.
+func (g *Graph) delegatedInPairs(r *Node, f func(*Node, *delegRole, *delegOutcome) bool) bool {
 	d := g.deleg.byRole[r]
 	if d == nil {
 		return true
@@ -811,7 +951,7 @@ func (g *Graph) delegatedIn(r *Node, f func(Edge) bool) bool {
 		if !d.admits(m) {
 			continue
 		}
-		if out := g.outcome(dl.classes[ci]); out != nil && !f(g.edgeFor(m, d, out)) {
+		if out := g.outcome(dl.classes[ci]); out != nil && !f(m, d, out) {
 			return false
 		}
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"sort"
 
 	"github.com/iamx/iamx/model/policy"
@@ -39,6 +40,14 @@ type Access struct {
 // skips principals none of whose policies could allow the action before the
 // evaluator is asked.
 func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
+	out, _ := g.WhoCanContext(context.Background(), action, resource, ctx)
+	return out
+}
+
+// WhoCanContext is WhoCan that stops when cctx is done (the explorer's esc),
+// returning cctx's error and no answer.
+func (g *Graph) WhoCanContext(cctx context.Context, action, resource string, ctx policy.Context) ([]Access, error) {
+	stopped := stopFunc(cctx)
 	if resource == "" {
 		resource = "*"
 	}
@@ -57,6 +66,9 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 		parallelFor(len(g.policyDocs), func(i int) { allows[i] = mayAllow(g.policyDocs[i], action, "") })
 	}
 	parallelFor(len(g.actors), func(i int) {
+		if stopped() {
+			return
+		}
 		n := g.actors[i]
 		// For sts:AssumeRole* on a role of the graph, the trust policy may
 		// allow on its own: every principal is a candidate.
@@ -78,7 +90,13 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 			}
 		}
 	}
-	best := g.throughChains(direct, ctx)
+	if stopped() {
+		return nil, cctx.Err()
+	}
+	best := g.throughChains(direct, ctx, stopped)
+	if stopped() {
+		return nil, cctx.Err()
+	}
 	out := make([]Access, 0, len(best))
 	for _, a := range best {
 		if a != nil && !a.Principal.Dangling {
@@ -98,7 +116,7 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 		}
 		return a.Principal.ARN < b.Principal.ARN
 	})
-	return out
+	return out, nil
 }
 
 // mayAllowAny reports whether any identity policy of n could allow the
@@ -135,7 +153,7 @@ func (g *Graph) evaluateAccess(n *Node, action, resource string, ctx policy.Cont
 //
 // With a caller context, conditional edges are re-decided under it: the
 // same keys (MFA, source IP …) are taken to hold for every hop.
-func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
+func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func() bool) []*Access {
 	under := map[*Edge]*Edge{} // conditional edges re-decided under ctx; nil when ruled out
 	edgeOf := func(e *Edge) *Edge {
 		if !e.Conditional || len(ctx) == 0 {
@@ -199,6 +217,9 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context) []*Access {
 		doneEquiv := make([]bool, len(g.deleg.equivs))
 		for d := 0; d < len(buckets); d++ {
 			for _, r := range buckets[d] {
+				if stopped() {
+					return
+				}
 				// Delegated edges into r, a whole role class at a time.
 				if dr := g.deleg.byRole[r]; dr != nil && !doneEquiv[dr.equiv] {
 					complete := true

@@ -75,6 +75,8 @@ type Model struct {
 	status    string
 	statusErr bool
 
+	queryID int // the last query started (see query.go)
+
 	loading *loadingView // non-nil while Load runs
 	loadCh  chan tea.Msg
 	loadErr error
@@ -244,12 +246,14 @@ func (m *Model) reset(p Page) {
 	if p == nil {
 		return
 	}
+	dropPages(m.stack)
 	m.stack = []Page{p}
 	p.SetSize(m.width, m.bodyHeight())
 }
 
 func (m *Model) back() {
 	if len(m.stack) > 1 {
+		dropPages(m.stack[len(m.stack)-1:])
 		m.stack = m.stack[:len(m.stack)-1]
 		return
 	}
@@ -288,6 +292,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
+	case queryDoneMsg:
+		m.queryDone(msg)
+		return m, nil
+	case queryTickMsg:
+		return m, m.queryTicked(msg)
+	case pageResultMsg:
+		return m, m.deliver(msg)
 	case tea.PasteMsg:
 		if m.mode != modeNormal {
 			m.editInput(msg)

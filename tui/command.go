@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -94,8 +95,7 @@ func runWhoCan(m *Model, args []string) tea.Cmd {
 	if len(args) == 2 {
 		resource = args[1]
 	}
-	m.push(NewWhoCanPage(m.c, args[0], resource))
-	return nil
+	return m.startQuery("whocan "+args[0]+" "+resource, "computing who-can "+args[0]+" on "+resource, whoCanQuery(m.c, args[0], resource))
 }
 
 // checkAction says on the status line why an action is no request's
@@ -142,8 +142,9 @@ func runCan(m *Model, args []string) tea.Cmd {
 	if len(args) == 3 {
 		resource = args[2]
 	}
-	m.push(NewCanPage(m.c, n, args[1], resource))
-	return nil
+	action := args[1]
+	return m.startQuery("can "+n.Label()+" "+action, "evaluating "+n.Label()+" "+action+" on "+resource,
+		func(context.Context) (Page, error) { return NewCanPage(m.c, n, action, resource), nil })
 }
 
 func runOpen(m *Model, args []string) tea.Cmd {

@@ -100,6 +100,15 @@ func detailPress(p Page, keys ...string) (Page, tea.Msg) {
 		if cmd != nil {
 			last = cmd()
 		}
+		// A tab's data computed off the key loop comes back to the page
+		// through the root, which this stands in for.
+		if r, ok := last.(pageResultMsg); ok && r.to == p {
+			p, cmd = p.Update(r.msg)
+			last = nil
+			if cmd != nil {
+				last = cmd()
+			}
+		}
 	}
 	return p, last
 }

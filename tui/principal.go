@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -35,7 +36,9 @@ type principalPage struct {
 	panes   map[string]*detailList
 	open    map[string]bool // expanded folds: "policy:3", "svc:s3", "chain:…"
 	explain *explainForm
-	perms   *permsView // computed on first view of Permissions
+	perms   *permsView                    // computed (as a tea.Cmd) on first view of Permissions
+	chains  *chainsData                   // the same for Chains
+	pending map[string]context.CancelFunc // tabs whose data is being computed
 	width   int
 	height  int
 }
@@ -146,6 +149,10 @@ func (p *principalPage) rebuild() {
 }
 
 func (p *principalPage) Update(msg tea.Msg) (Page, tea.Cmd) {
+	if d, ok := msg.(tabDataMsg); ok {
+		p.tabData(d)
+		return p, nil
+	}
 	if p.Capturing() {
 		cmd, _ := p.explain.update(msg)
 		return p, cmd
@@ -162,7 +169,7 @@ func (p *principalPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return p, nil
 	}
 	if p.tabs.update(km, p.c.Keys) {
-		return p, nil
+		return p, p.ensureTab()
 	}
 	if p.tabs.activeName() == tabExplain {
 		cmd, _ := p.explain.update(km)

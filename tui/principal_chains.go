@@ -17,11 +17,12 @@ const chainLimit = 500
 // a tree with the conditions of every hop on its edge.
 func (p *principalPage) chainLines() []detailLine {
 	st := p.c.Styles
-	g := p.c.Graph
-	opts := graph.ChainOptions{MaxPaths: chainLimit}
+	if p.chains == nil {
+		return p.computingLines("chains")
+	}
 	var out []detailLine
 
-	fwd := g.ChainsResult(p.n, opts)
+	fwd := p.chains.fwd
 	root := graph.NewPathTree(p.n, fwd.Paths, false)
 	reach := map[*graph.Node]bool{}
 	for _, path := range fwd.Paths {
@@ -37,7 +38,7 @@ func (p *principalPage) chainLines() []detailLine {
 	}
 
 	if p.n.Kind == graph.KindRole {
-		back := g.ChainsToResult(p.n, opts)
+		back := p.chains.back
 		rroot := graph.NewPathTree(p.n, back.Paths, true)
 		from := map[*graph.Node]bool{}
 		for _, path := range back.Paths {

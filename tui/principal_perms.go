@@ -45,11 +45,8 @@ func groupByService[T any](list []T, service func(T) string, level func(T) actio
 	return out
 }
 
-func (p *principalPage) permsView() *permsView {
-	if p.perms != nil {
-		return p.perms
-	}
-	perms := p.c.Graph.Permissions(p.n, graph.PermFilter{})
+// newPermsView groups a principal's permissions by service.
+func newPermsView(perms *graph.Permissions) *permsView {
 	v := &permsView{perms: perms}
 	v.services = groupByService(perms.Actions,
 		func(a graph.ActionPerm) string { return a.Service },
@@ -59,7 +56,6 @@ func (p *principalPage) permsView() *permsView {
 		func(a graph.RemovedAction) string { return serviceOf(a.Action) },
 		func(a graph.RemovedAction) actions.AccessLevel { return a.Level },
 		func(graph.RemovedAction) bool { return false })
-	p.perms = v
 	return v
 }
 
@@ -89,7 +85,10 @@ func levelSummary(levels map[actions.AccessLevel]int) string {
 // which statements grant it and what limits it.
 func (p *principalPage) permissionLines() []detailLine {
 	st := p.c.Styles
-	v := p.permsView()
+	v := p.perms
+	if v == nil {
+		return p.computingLines("permissions")
+	}
 	perms := v.perms
 	size := len(v.services) + len(v.removed) + 8
 	for _, s := range v.services {
@@ -305,7 +304,10 @@ func removedBy(r graph.RemovedAction) string {
 // toggleAllServices unfolds every service, or folds them all when any is
 // open.
 func (p *principalPage) toggleAllServices() {
-	v := p.permsView()
+	v := p.perms
+	if v == nil {
+		return // still computing
+	}
 	anyOpen := false
 	for _, s := range v.services {
 		if p.open["svc:"+s.name] {

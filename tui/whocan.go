@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -25,10 +26,29 @@ type whoCanPage struct {
 }
 
 // NewWhoCanPage returns the answer to who can perform action on resource.
+// It computes on the caller's goroutine; the explorer's :whocan uses
+// whoCanQuery instead, off the key loop.
 func NewWhoCanPage(c *Common, action, resource string) Page {
+	p, _ := whoCanQuery(c, action, resource)(context.Background())
+	return p
+}
+
+// whoCanQuery computes who can perform action on resource, stopping when
+// its context is canceled.
+func whoCanQuery(c *Common, action, resource string) queryFunc {
 	if strings.TrimSpace(resource) == "" {
 		resource = "*"
 	}
+	return func(ctx context.Context) (Page, error) {
+		rows, err := c.Graph.WhoCanContext(ctx, action, resource, nil)
+		if err != nil {
+			return nil, err
+		}
+		return newWhoCanPage(c, action, resource, rows), nil
+	}
+}
+
+func newWhoCanPage(c *Common, action, resource string, rows []graph.Access) Page {
 	p := &whoCanPage{c: c, action: action, resource: resource}
 	st := c.Styles
 	p.table = NewTable(st, c.Keys, []Column[graph.Access]{
@@ -44,7 +64,7 @@ func NewWhoCanPage(c *Common, action, resource string) Page {
 		{Title: "VIA", Cell: whoCanVia, Min: 14, Flex: true},
 	})
 	p.table.SetEmpty(fmt.Sprintf("nobody can %s on %s", termsafe.Escape(action), termsafe.Escape(resource)))
-	p.rows = c.Graph.WhoCan(action, resource, nil)
+	p.rows = rows
 	p.table.SetRows(p.rows)
 	return p
 }

@@ -439,3 +439,20 @@ func parseAddr(s string) (netip.Addr, bool) {
 	}
 	return netip.Addr{}, false
 }
+
+// ConditionOutcome evaluates condition i of st, a statement of p, against
+// req's context alone, exactly as Evaluate does within that request: given
+// is the outcome for the context as it is; canTrue and canFalse say whether
+// values of keys the request lacks (and does not know to be absent) could
+// make it true or false. The graph uses it to tell principals apart by what
+// a condition makes of their keys rather than by the keys' raw values:
+// "team-*" cannot tell "team-a" from "team-b".
+func (p *Policy) ConditionOutcome(st *Statement, i int, req *Request) (given, canTrue, canFalse bool) {
+	cs := st.compiledFor(p)
+	if i < 0 || i >= len(cs.conditions) {
+		return false, false, false
+	}
+	e := evaluator{req: req, ctx: req.Context}
+	o := cs.conditions[i].eval(&e)
+	return o.given, o.canTrue, o.canFalse
+}
