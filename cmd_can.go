@@ -25,7 +25,10 @@ type canAnswer struct {
 	Reasons        []canReason `json:"reasons"`
 	MissingContext []string    `json:"missing_context"`
 	Admin          bool        `json:"admin"`
-	Warnings       []string    `json:"warnings,omitempty"`
+	// Assumptions say what the answer rests on that the snapshot lacks
+	// (a role whose trust policy is not in it); empty when nothing.
+	Assumptions []string `json:"assumptions,omitempty"`
+	Warnings    []string `json:"warnings,omitempty"`
 }
 
 // canReason is one statement that decided a request.
@@ -97,12 +100,17 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, fmt.Errorf("can: %w", err))
 	}
+	target, err := g.ResolveResource(action, resource)
+	if err != nil {
+		return fail(e, usagef("can: %v", err))
+	}
 	warnings := actionWarnings(action)
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
-	res := g.Can(n, action, resource, reqCtx, true)
-	ans := newCanAnswer(g, n, action, resource, res)
+	res := g.Can(n, action, target.ARN, reqCtx, true)
+	ans := newCanAnswer(g, n, action, target.ARN, res)
+	ans.Assumptions = target.Assumptions
 	ans.Warnings = warnings
 	if *jsonOut {
 		if err := writeJSON(e.stdout, ans); err != nil {

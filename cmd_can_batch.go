@@ -76,6 +76,12 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 			emitErr(err.Error())
 			continue
 		}
+		target, err := g.ResolveResource(req.action, resource)
+		if err != nil {
+			emitErr(err.Error())
+			continue
+		}
+		resource = target.ARN
 		ws := actionWarnings(req.action)
 		for _, w := range ws {
 			if !warned[w] {
@@ -87,6 +93,7 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 		res := g.Can(n, req.action, resource, req.ctx, true)
 		ans := newCanAnswer(g, n, req.action, resource, res)
 		ans.Line = line
+		ans.Assumptions = target.Assumptions
 		ans.Warnings = ws
 		if err := enc.Encode(ans); err != nil {
 			fmt.Fprintf(e.stderr, "iamx: can --batch: %v\n", err)

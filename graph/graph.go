@@ -54,6 +54,7 @@ type Graph struct {
 	policyDocs  []*policy.Policy
 
 	allowAll *policy.Policy // externals' own side, see Input
+	noTrust  *policy.Policy // stand-in for a trust policy the snapshot lacks, see trustOf
 	edges    int            // explicit can-assume edges
 	allEdges func() int     // explicit and delegated, counted once on demand
 	deleg    delegation
@@ -83,6 +84,7 @@ func Build(snaps []*model.Snapshot, opts Options) (*Graph, error) {
 		accounts:    map[string]*model.Snapshot{},
 		policyIndex: make(map[*policy.Policy]int32, entities),
 		allowAll:    newAllowAll(),
+		noTrust:     &policy.Policy{Version: "2012-10-17"},
 	}
 	for i, s := range snaps {
 		if s == nil {

@@ -94,7 +94,13 @@ func runWhoCan(m *Model, args []string) tea.Cmd {
 	if len(args) == 2 {
 		resource = args[1]
 	}
-	m.push(NewWhoCanPage(m.c, args[0], resource))
+	// RESOURCE resolves as on the command line: names, path-less ARNs.
+	target, err := m.c.Graph.ResolveResource(args[0], resource)
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return nil
+	}
+	m.push(NewWhoCanPage(m.c, args[0], target.ARN))
 	return nil
 }
 

@@ -146,9 +146,26 @@ func (e *explainForm) run() {
 		e.refresh()
 		return
 	}
-	res := e.c.Graph.Can(e.node, action, resource, ctx, true)
+	// RESOURCE resolves as on the command line: names, path-less ARNs.
+	target, err := e.c.Graph.ResolveResource(action, resource)
+	if err != nil {
+		e.err = err.Error()
+		e.ran = false
+		e.refresh()
+		return
+	}
+	res := e.c.Graph.Can(e.node, action, target.ARN, ctx, true)
 	e.ran = true
-	e.list.setLines(renderDecision(e.c, e.node, action, resource, ctx, res))
+	lines := renderDecision(e.c, e.node, action, target.ARN, ctx, res)
+	if len(target.Assumptions) > 0 && len(lines) >= 2 {
+		// Right under the verdict: what it rests on that the snapshot lacks.
+		var notes []detailLine
+		for _, a := range target.Assumptions {
+			notes = append(notes, detailLine{plain: "⚠ " + a, styled: e.c.Styles.Warning.Render("⚠ " + a), skip: true})
+		}
+		lines = append(lines[:2:2], append(notes, lines[2:]...)...)
+	}
+	e.list.setLines(lines)
 	e.list.top()
 }
 
