@@ -105,3 +105,45 @@ func TestResourceResolvesAlikeEverywhere(t *testing.T) {
 		})
 	}
 }
+
+// LegacyPartnerRole trusts {"AWS":"*"}: any account reaches it directly, in
+// chains, who-can and can alike.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+func TestOpenTrustInTheDemo(t *testing.T) {
+	const legacy = "arn:aws:iam::111122223333:role/LegacyPartnerRole"
+	out, errOut, code := runCLI(t, "", "who-can", "sts:AssumeRole", "LegacyPartnerRole", "--demo", "--json")
+	if code != exitOK {
+		t.Fatalf("who-can: exit %d: %s", code, errOut)
+	}
+	var w whoCanAnswer
+	if err := json.Unmarshal([]byte(out), &w); err != nil {
+		t.Fatal(err)
+	}
+	direct := map[string]bool{}
+	for _, p := range w.Principals {
+		if len(p.Via) == 0 && !p.Conditional {
+			direct[p.ARN] = true
+		}
+	}
+	for _, who := range []string{"arn:aws:iam::999988887777:root", "arn:aws:iam::444455556666:root", "arn:aws:iam::111122223333:root"} {
+		if !direct[who] {
+			t.Errorf("who-can does not list %s as assuming LegacyPartnerRole directly", who)
+		}
+	}
+	for _, who := range []string{"arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:user/someone"} {
+		out, errOut, code = runCLI(t, "", "chains", who, "--max-hops", "1", "--demo", "--json")
+		if code != exitOK {
+			t.Fatalf("chains: exit %d: %s", code, errOut)
+		}
+		var c chainsAnswer
+		if err := json.Unmarshal([]byte(out), &c); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Paths) != 1 || c.Paths[0].Hops[0].To != legacy || c.Paths[0].Conditional {
+			t.Errorf("chains %s: %+v, want one unconditional hop into LegacyPartnerRole", who, c.Paths)
+		}
+		if _, _, code = runCLI(t, "", "can", who, "sts:AssumeRole", legacy, "--demo"); code != exitOK {
+			t.Errorf("can %s: exit %d, want allowed", who, code)
+		}
+	}
+}

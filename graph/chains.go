@@ -277,8 +277,22 @@ func distOf(dist []int32, n *Node) int32 {
 // any length, with the fewest hops to each, breadth-first and cycle-safe.
 func (g *Graph) Reachable(n *Node) map[*Node]int {
 	out := map[*Node]int{}
-	if n == nil || n.ID < 0 {
-		// Transient nodes from Resolve are named by no trust policy.
+	if n == nil {
+		return out
+	}
+	if n.ID < 0 {
+		// A transient node from Resolve: its own edges (outside.go), then
+		// the graph's from each role they reach.
+		for i := range n.assumes {
+			for r, d := range g.Reachable(n.assumes[i].To) {
+				if have, ok := out[r]; !ok || d+1 < have {
+					out[r] = d + 1
+				}
+			}
+			if have, ok := out[n.assumes[i].To]; !ok || have > 1 {
+				out[n.assumes[i].To] = 1
+			}
+		}
 		return out
 	}
 	for id, d := range g.distances(n, true) {

@@ -58,6 +58,7 @@ type Graph struct {
 	edges    int            // explicit can-assume edges
 	allEdges func() int     // explicit and delegated, counted once on demand
 	deleg    delegation
+	opens    []*openTrust // roles whose trust admits "*" or whole accounts (outside.go)
 	perm     permCache   // effective-permission memos, filled lazily
 	svcKeys  serviceKeys // per action: its service's keys it never carries
 }

@@ -104,13 +104,20 @@ func (g *Graph) buildTrustEdges() {
 			continue
 		}
 		d := newDelegRole(r, tp)
-		for _, c := range g.trustCandidates(r, tp, assumeMemo, d) {
+		open := newOpenTrust(r)
+		for _, c := range g.trustCandidates(r, tp, assumeMemo, d, open) {
 			pairs = append(pairs, pair{r, c})
 		}
 		if d != nil && (d.all || len(d.accounts) > 0) {
 			delegs = append(delegs, d)
 		}
+		if open.isOpen() {
+			g.opens = append(g.opens, open)
+		}
 	}
+	// Every external is known now: the open trusts reach those they do
+	// not name (outside.go).
+	g.outsideCandidates(g.opens, func(r *Node, c candidate) { pairs = append(pairs, pair{r, c}) })
 	// The candidates (external nodes included) are all known: decide them
 	// on every core, then record the edges in order.
 	edges := make([]*Edge, len(pairs))
@@ -155,7 +162,7 @@ func edgeLess(a, b *Node, ka, kb string) bool {
 // they are recorded in d and decided per class of principal (delegation.go).
 // Principals the policy names by ARN are recorded in d.named and decided
 // here, one by one.
-func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *delegRole) []candidate {
+func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *delegRole, open *openTrust) []candidate {
 	var out []candidate
 	seen := map[[2]any]bool{}
 	add := func(n *Node, kind string, st *policy.Statement) {
@@ -164,6 +171,9 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *
 			return
 		}
 		seen[k] = true
+		if kind == EdgeAssumeRole || kind == EdgeService {
+			open.named[n] = true
+		}
 		out = append(out, candidate{node: n, kind: kind, stmt: st})
 		if d != nil && (n.Kind == KindUser || n.Kind == KindRole) {
 			d.named[n] = true
@@ -171,6 +181,7 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *
 	}
 	// everyone admits the anyone node and every user and role loaded.
 	everyone := func(st *policy.Statement) {
+		open.all = true
 		add(g.external(principal.Principal{Kind: principal.Anyone, ID: "*", Name: "*"}, false), EdgeAssumeRole, st)
 		if d != nil {
 			d.all = true
@@ -207,7 +218,7 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *
 		}
 		if assume {
 			for _, id := range st.Principal.AWS {
-				g.awsCandidates(r, id, st, assumeMemo, add, everyone, d)
+				g.awsCandidates(r, id, st, assumeMemo, add, everyone, d, open)
 			}
 			for _, s := range st.Principal.Service {
 				add(g.external(principal.NewService(s), false), EdgeService, st)
@@ -246,7 +257,7 @@ func (g *Graph) deniedByName(st *policy.Statement, add func(*Node, string, *poli
 
 // awsCandidates expands one entry of a trust statement's AWS principal list.
 func (g *Graph) awsCandidates(r *Node, id string, st *policy.Statement, assumeMemo memo,
-	add func(*Node, string, *policy.Statement), everyone func(*policy.Statement), d *delegRole) {
+	add func(*Node, string, *policy.Statement), everyone func(*policy.Statement), d *delegRole, open *openTrust) {
 	id = strings.TrimSpace(id)
 	if id == "" {
 		return // names nobody (AWS rejects it; a hand-edited snapshot may not)
@@ -265,6 +276,7 @@ func (g *Graph) awsCandidates(r *Node, id string, st *policy.Statement, assumeMe
 	}
 	switch p.Kind {
 	case principal.Account:
+		open.accounts[p.Account] = true
 		add(g.external(p, false), EdgeAssumeRole, st)
 		if g.accounts[p.Account] == nil {
 			return
