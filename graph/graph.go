@@ -59,8 +59,8 @@ type Graph struct {
 	allEdges func() int     // explicit and delegated, counted once on demand
 	deleg    delegation
 	opens    []*openTrust // roles whose trust admits "*" or whole accounts (outside.go)
-	perm     permCache   // effective-permission memos, filled lazily
-	svcKeys  serviceKeys // per action: its service's keys it never carries
+	perm     permCache    // effective-permission memos, filled lazily
+	svcKeys  serviceKeys  // per action: its service's keys it never carries
 }
 
 // Build indexes snaps. Several snapshots are several accounts: a principal of
