@@ -1,0 +1,175 @@
+package graph
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+
+	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/model/arn"
+	"github.com/iamx/iamx/model/policy"
+)
+
+// Ownership of entities when several snapshots load together. A user,
+// group, role or customer managed policy belongs to the snapshot of its own
+// account (the account in its ARN): a file cannot define, or redefine,
+// another account's principals. An entity a snapshot holds for another
+// account is
+//
+//   - dropped when that account's own snapshot defines it the same way (the
+//     copy changes nothing);
+//   - an error, naming both files, when that snapshot defines it otherwise
+//     or does not have it at all;
+//   - left out, with a warning, when that account is not loaded: its
+//     principals are then outside principals like any other of an account
+//     iamx cannot see (trust policies may still name them), never ones whose
+//     policies a foreign file dictates.
+//
+// AWS managed policies (account "aws") appear in every snapshot and belong
+// to none.
+
+// owns reports whether s is the snapshot an entity with this ARN belongs to.
+func owns(s *model.Snapshot, entityARN string) bool {
+	acct := arn.AccountOf(entityARN)
+	return s.AccountID == "" || acct == "" || acct == "aws" || acct == s.AccountID
+}
+
+// checkOwnership applies the rules above to snaps (accounts: the loaded
+// snapshots by account). It returns the warnings for entities left out.
+func checkOwnership(snaps []*model.Snapshot, accounts map[string]*model.Snapshot) ([]model.Warning, error) {
+	var warnings []model.Warning
+	index := map[*model.Snapshot]map[string]any{}
+	entityOf := func(s *model.Snapshot, a string) any {
+		if index[s] == nil {
+			m := map[string]any{}
+			for _, u := range s.Users {
+				if u != nil {
+					m[u.ARN] = u
+				}
+			}
+			for _, gr := range s.Groups {
+				if gr != nil {
+					m[gr.ARN] = gr
+				}
+			}
+			for _, r := range s.Roles {
+				if r != nil {
+					m[r.ARN] = r
+				}
+			}
+			for _, p := range s.Policies {
+				if p != nil {
+					m[p.ARN] = p
+				}
+			}
+			index[s] = m
+		}
+		return index[s][a]
+	}
+	check := func(s *model.Snapshot, kind, entityARN string, e any) error {
+		if owns(s, entityARN) {
+			return nil
+		}
+		acct := arn.AccountOf(entityARN)
+		own := accounts[acct]
+		if own == nil {
+			warnings = append(warnings, model.Warning{Where: fmt.Sprintf("%s: %s %s", sourceName(s), kind, entityARN),
+				Message: fmt.Sprintf("belongs to account %s, which is not loaded: left out (load that account's own snapshot to include it)", acct)})
+			return nil
+		}
+		switch theirs := entityOf(own, entityARN); {
+		case theirs == nil:
+			return fmt.Errorf("%s (account %s) holds %s %s of account %s, which that account's own snapshot %s does not have",
+				sourceName(s), s.AccountID, kind, entityARN, acct, sourceName(own))
+		case !sameEntity(e, theirs):
+			return fmt.Errorf("%s (account %s) defines %s %s of account %s differently from that account's own snapshot %s",
+				sourceName(s), s.AccountID, kind, entityARN, acct, sourceName(own))
+		}
+		return nil
+	}
+	for _, s := range snaps {
+		for _, u := range s.Users {
+			if u != nil {
+				if err := check(s, "user", u.ARN, u); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for _, gr := range s.Groups {
+			if gr != nil {
+				if err := check(s, "group", gr.ARN, gr); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for _, r := range s.Roles {
+			if r != nil {
+				if err := check(s, "role", r.ARN, r); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for _, p := range s.Policies {
+			if p != nil {
+				if err := check(s, "managed policy", p.ARN, p); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return warnings, nil
+}
+
+// sameEntity reports whether two definitions of an entity grant and trust
+// the same: identity, path, membership, policies, boundary, trust and tags.
+// Capture details (dates, last use, descriptions) may differ.
+func sameEntity(a, b any) bool {
+	switch x := a.(type) {
+	case *model.User:
+		y, ok := b.(*model.User)
+		return ok && x.Path == y.Path && x.Name == y.Name && x.ID == y.ID && slices.Equal(x.Groups, y.Groups) &&
+			sameInline(x.InlinePolicies, y.InlinePolicies) && slices.Equal(x.AttachedPolicies, y.AttachedPolicies) &&
+			x.PermissionsBoundary == y.PermissionsBoundary && slices.Equal(x.Tags, y.Tags)
+	case *model.Group:
+		y, ok := b.(*model.Group)
+		return ok && x.Path == y.Path && x.Name == y.Name && x.ID == y.ID &&
+			sameInline(x.InlinePolicies, y.InlinePolicies) && slices.Equal(x.AttachedPolicies, y.AttachedPolicies)
+	case *model.Role:
+		y, ok := b.(*model.Role)
+		return ok && x.Path == y.Path && x.Name == y.Name && x.ID == y.ID && sameDocument(x.TrustPolicy, y.TrustPolicy) &&
+			sameInline(x.InlinePolicies, y.InlinePolicies) && slices.Equal(x.AttachedPolicies, y.AttachedPolicies) &&
+			x.PermissionsBoundary == y.PermissionsBoundary && slices.Equal(x.Tags, y.Tags)
+	case *model.ManagedPolicy:
+		y, ok := b.(*model.ManagedPolicy)
+		if !ok || x.Name != y.Name || x.Path != y.Path {
+			return false
+		}
+		vx, vy := x.DefaultVersion(), y.DefaultVersion()
+		return (vx == nil) == (vy == nil) && (vx == nil || sameDocument(vx.Document, vy.Document))
+	}
+	return false
+}
+
+func sameInline(a, b []model.InlinePolicy) bool {
+	return slices.EqualFunc(a, b, func(x, y model.InlinePolicy) bool {
+		return x.Name == y.Name && sameDocument(x.Document, y.Document)
+	})
+}
+
+// sameDocument compares documents by what they say (their parsed
+// statements), so that formatting does not matter; unparsed ones by text.
+func sameDocument(a, b model.Document) bool {
+	if a.Policy == nil || b.Policy == nil {
+		return a.Policy == nil && b.Policy == nil && string(a.JSON) == string(b.JSON)
+	}
+	x, y := a.Policy, b.Policy
+	return x.Version == y.Version && x.ID == y.ID && slices.EqualFunc(x.Statements, y.Statements, sameStatement)
+}
+
+func sameStatement(x, y policy.Statement) bool {
+	return x.Sid == y.Sid && x.Effect == y.Effect &&
+		reflect.DeepEqual(x.Principal, y.Principal) && reflect.DeepEqual(x.NotPrincipal, y.NotPrincipal) &&
+		slices.Equal(x.Action, y.Action) && slices.Equal(x.NotAction, y.NotAction) &&
+		slices.Equal(x.Resource, y.Resource) && slices.Equal(x.NotResource, y.NotResource) &&
+		reflect.DeepEqual(x.Conditions, y.Conditions)
+}
