@@ -43,6 +43,10 @@ func NewWhoCanPage(c *Common, action, resource string) Page {
 		{Title: "VIA", Cell: whoCanVia, Min: 14, Flex: true},
 	})
 	p.table.SetEmpty(fmt.Sprintf("nobody can %s on %s", action, resource))
+	if t, err := c.Graph.ResolveResource(action, resource); err == nil && len(t.Assumptions) > 0 {
+		// A role whose trust policy the snapshot lacks: say why nobody.
+		p.table.SetEmpty(fmt.Sprintf("nobody is known to be able to %s on %s: %s", action, resource, t.Assumptions[0]))
+	}
 	p.rows = c.Graph.WhoCan(action, resource, nil)
 	p.table.SetRows(p.rows)
 	return p
