@@ -38,86 +38,81 @@ func owns(s *model.Snapshot, entityARN string) bool {
 // snapshots by account). It returns the warnings for entities left out.
 func checkOwnership(snaps []*model.Snapshot, accounts map[string]*model.Snapshot) ([]model.Warning, error) {
 	var warnings []model.Warning
-	index := map[*model.Snapshot]map[string]any{}
-	entityOf := func(s *model.Snapshot, a string) any {
-		if index[s] == nil {
-			m := map[string]any{}
-			for _, u := range s.Users {
-				if u != nil {
-					m[u.ARN] = u
-				}
-			}
-			for _, gr := range s.Groups {
-				if gr != nil {
-					m[gr.ARN] = gr
-				}
-			}
-			for _, r := range s.Roles {
-				if r != nil {
-					m[r.ARN] = r
-				}
-			}
-			for _, p := range s.Policies {
-				if p != nil {
-					m[p.ARN] = p
-				}
-			}
-			index[s] = m
-		}
-		return index[s][a]
-	}
-	check := func(s *model.Snapshot, kind, entityARN string, e any) error {
-		if owns(s, entityARN) {
-			return nil
-		}
-		acct := arn.AccountOf(entityARN)
-		own := accounts[acct]
-		if own == nil {
-			warnings = append(warnings, model.Warning{Where: fmt.Sprintf("%s: %s %s", sourceName(s), kind, entityARN),
-				Message: fmt.Sprintf("belongs to account %s, which is not loaded: left out (load that account's own snapshot to include it)", acct)})
-			return nil
-		}
-		switch theirs := entityOf(own, entityARN); {
-		case theirs == nil:
-			return fmt.Errorf("%s (account %s) holds %s %s of account %s, which that account's own snapshot %s does not have",
-				sourceName(s), s.AccountID, kind, entityARN, acct, sourceName(own))
-		case !sameEntity(e, theirs):
-			return fmt.Errorf("%s (account %s) defines %s %s of account %s differently from that account's own snapshot %s",
-				sourceName(s), s.AccountID, kind, entityARN, acct, sourceName(own))
-		}
-		return nil
-	}
+	index := map[*model.Snapshot]map[string]any{} // built for an owner on first need
 	for _, s := range snaps {
-		for _, u := range s.Users {
-			if u != nil {
-				if err := check(s, "user", u.ARN, u); err != nil {
-					return nil, err
-				}
+		err := forEachEntity(s, func(kind, entityARN string, e any) error {
+			if owns(s, entityARN) {
+				return nil
 			}
-		}
-		for _, gr := range s.Groups {
-			if gr != nil {
-				if err := check(s, "group", gr.ARN, gr); err != nil {
-					return nil, err
-				}
+			acct := arn.AccountOf(entityARN)
+			own := accounts[acct]
+			if own == nil {
+				warnings = append(warnings, model.Warning{Where: fmt.Sprintf("%s: %s %s", sourceName(s), kind, entityARN),
+					Message: fmt.Sprintf("belongs to account %s, which is not loaded: left out (load that account's own snapshot to include it)", acct)})
+				return nil
 			}
-		}
-		for _, r := range s.Roles {
-			if r != nil {
-				if err := check(s, "role", r.ARN, r); err != nil {
-					return nil, err
-				}
+			if index[own] == nil {
+				index[own] = entitiesByARN(own)
 			}
-		}
-		for _, p := range s.Policies {
-			if p != nil {
-				if err := check(s, "managed policy", p.ARN, p); err != nil {
-					return nil, err
-				}
+			switch theirs := index[own][entityARN]; {
+			case theirs == nil:
+				return fmt.Errorf("%s (account %s) holds %s %s of account %s, which that account's own snapshot %s does not have",
+					sourceName(s), s.AccountID, kind, entityARN, acct, sourceName(own))
+			case !sameEntity(e, theirs):
+				return fmt.Errorf("%s (account %s) defines %s %s of account %s differently from that account's own snapshot %s",
+					sourceName(s), s.AccountID, kind, entityARN, acct, sourceName(own))
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return warnings, nil
+}
+
+// forEachEntity calls f for each user, group, role and managed policy of s
+// until f returns an error.
+func forEachEntity(s *model.Snapshot, f func(kind, entityARN string, e any) error) error {
+	for _, u := range s.Users {
+		if u != nil {
+			if err := f("user", u.ARN, u); err != nil {
+				return err
+			}
+		}
+	}
+	for _, gr := range s.Groups {
+		if gr != nil {
+			if err := f("group", gr.ARN, gr); err != nil {
+				return err
+			}
+		}
+	}
+	for _, r := range s.Roles {
+		if r != nil {
+			if err := f("role", r.ARN, r); err != nil {
+				return err
+			}
+		}
+	}
+	for _, p := range s.Policies {
+		if p != nil {
+			if err := f("managed policy", p.ARN, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// entitiesByARN indexes a snapshot's entities by ARN.
+func entitiesByARN(s *model.Snapshot) map[string]any {
+	m := map[string]any{}
+	forEachEntity(s, func(_, a string, e any) error {
+		m[a] = e
+		return nil
+	})
+	return m
 }
 
 // sameEntity reports whether two definitions of an entity grant and trust
