@@ -1,6 +1,9 @@
 package graph
 
-import "github.com/iamx/iamx/model/principal"
+import (
+	"github.com/iamx/iamx/model/policy"
+	"github.com/iamx/iamx/model/principal"
+)
 
 // Outside principals. A trust policy that admits "*" (Principal "*", AWS
 // "*", or Allow with NotPrincipal), or an account by its root or ID, admits
@@ -66,23 +69,27 @@ func (g *Graph) isOutside(n *Node) bool {
 	return false
 }
 
-// outsideCandidates lists the (role, principal) pairs of the externals the
-// graph knows that open trusts admit without naming them.
-func (g *Graph) outsideCandidates(opens []*openTrust, f func(r *Node, c candidate)) {
-	var outside []*Node
+// outsideRoles returns, per outside external the graph knows, the open
+// roles that admit it without naming it (marking them named, so each pair
+// is decided once).
+func (g *Graph) outsideRoles(opens []*openTrust) (outside []*Node, roles [][]*Node) {
 	for _, x := range g.externals {
-		if g.isOutside(x) {
-			outside = append(outside, x)
+		if !g.isOutside(x) {
+			continue
 		}
-	}
-	for _, o := range opens {
-		for _, x := range outside {
+		var rs []*Node
+		for _, o := range opens {
 			if o.admits(x) {
 				o.named[x] = true
-				f(o.role, candidate{node: x, kind: outsideKind(x)})
+				rs = append(rs, o.role)
 			}
 		}
+		if len(rs) > 0 {
+			outside = append(outside, x)
+			roles = append(roles, rs)
+		}
 	}
+	return outside, roles
 }
 
 // outsideEdges decides the edges of a principal the graph does not hold (a
@@ -91,13 +98,70 @@ func (g *Graph) outsideEdges(n *Node) []Edge {
 	if !g.isOutside(n) {
 		return nil
 	}
-	var out []Edge
+	var roles []*Node
 	for _, o := range g.opens {
 		if o.admits(n) {
-			if e := g.decideEdge(o.role, candidate{node: n, kind: outsideKind(n)}); e != nil {
-				out = append(out, *e)
+			roles = append(roles, o.role)
+		}
+	}
+	edges := g.decideOutside(n, roles)
+	out := make([]Edge, len(edges))
+	for i, e := range edges {
+		out[i] = *e
+	}
+	return out
+}
+
+// decideOutside decides the edges of outside principal x into roles. Its own
+// side is the same stand-in whatever the role, so the evaluator's answer
+// depends only on the role's trust policy and account: roles sharing both
+// (hundreds of "*"-with-PrincipalOrgID roles in a real account) are decided
+// once, and the edge is re-addressed to each.
+func (g *Graph) decideOutside(x *Node, roles []*Node) []*Edge {
+	type decided struct {
+		edge *Edge // nil: no edge
+	}
+	memo := map[string]map[string]decided{} // account → trust policy text → outcome
+	var out []*Edge
+	for _, r := range roles {
+		text := r.Role.TrustPolicy.JSON
+		if len(text) == 0 {
+			text = []byte(r.ARN) // no text to compare: its own class
+		}
+		byText := memo[r.Account]
+		if byText == nil {
+			byText = map[string]decided{}
+			memo[r.Account] = byText
+		}
+		d, ok := byText[string(text)]
+		if !ok {
+			d.edge = g.decideEdge(r, candidate{node: x, kind: outsideKind(x)})
+			byText[string(text)] = d
+			if d.edge != nil {
+				out = append(out, d.edge)
 			}
+			continue
+		}
+		if d.edge != nil {
+			out = append(out, readdress(d.edge, r))
 		}
 	}
 	return out
+}
+
+// readdress returns a copy of an outside edge into another role with the
+// same trust policy: the trust statements that allowed it are that role's.
+func readdress(e *Edge, r *Node) *Edge {
+	c := *e
+	c.To = r
+	c.Reasons = make([]policy.Reason, len(e.Reasons))
+	copy(c.Reasons, e.Reasons)
+	if src := trustSource(r); src != nil {
+		for i := range c.Reasons {
+			if c.Reasons[i].PolicyType == policy.ResourcePolicy {
+				c.Reasons[i].Policy = src.ID()
+			}
+		}
+	}
+	return &c
 }

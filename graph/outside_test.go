@@ -17,6 +17,7 @@ import (
 func TestOpenTrustReachesOutsidePrincipals(t *testing.T) {
 	a := fxNew(t, "111122223333")
 	a.role("Open", fxTrust("*"))
+	a.role("OpenToo", fxTrust("*")) // the same trust text: decided once, re-addressed
 	a.role("Partner", fxTrust("777766665555"))
 	a.role("Vendor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:root"},
 		"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"s3cr3t"}}}]}`)
@@ -34,6 +35,8 @@ func TestOpenTrustReachesOutsidePrincipals(t *testing.T) {
 		{"the role's own account root may assume a role trusting AWS *", "111122223333", "Open", yes},
 		{"a user of an account that is not loaded may assume a role trusting AWS *", "arn:aws:iam::444455556666:user/x", "Open", yes},
 		{"a service may assume a role trusting *", "ecs-tasks.amazonaws.com", "Open", yes},
+		{"a second role with the same trust text admits the same", "999988887777", "OpenToo", yes},
+		{"a second role with the same trust text admits a transient principal the same", "444455556666", "OpenToo", yes},
 		{"trusting an account ID admits that account's roles", "arn:aws:iam::777766665555:role/ci", "Partner", yes},
 		{"trusting an account ID admits that account's users", "arn:aws:iam::777766665555:user/dev", "Partner", yes},
 		{"trusting an account ID admits no other account", "arn:aws:iam::888877776666:user/dev", "Partner", no},
@@ -63,6 +66,17 @@ func TestOpenTrustReachesOutsidePrincipals(t *testing.T) {
 			}
 			if can != c.want || chain != c.want {
 				t.Errorf("can %d, chains %d, want %d (0 no, 1 yes, 2 conditional)", can, chain, c.want)
+			}
+			// The edge's reasons are the role's own trust statements.
+			for _, p := range g.Chains(n, ChainOptions{To: role, MaxHops: 1}) {
+				for _, r := range p.Hops[0].Reasons {
+					if r.PolicyType == policy.ResourcePolicy && r.Policy != trustSource(role).ID() {
+						t.Errorf("reason %s, want %s's trust policy", r.Policy, role.Label())
+					}
+				}
+				if len(p.Hops[0].Reasons) == 0 {
+					t.Errorf("edge without reasons")
+				}
 			}
 			if d, ok := g.Reachable(n)[role]; (ok && d == 1) != (c.want != no) {
 				t.Errorf("Reachable: %v at %d hops", ok, d)

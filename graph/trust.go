@@ -115,15 +115,22 @@ func (g *Graph) buildTrustEdges() {
 			g.opens = append(g.opens, open)
 		}
 	}
-	// Every external is known now: the open trusts reach those they do
-	// not name (outside.go).
-	g.outsideCandidates(g.opens, func(r *Node, c candidate) { pairs = append(pairs, pair{r, c}) })
 	// The candidates (external nodes included) are all known: decide them
 	// on every core, then record the edges in order.
 	edges := make([]*Edge, len(pairs))
 	parallelFor(len(pairs), func(i int) { edges[i] = g.decideEdge(pairs[i].r, pairs[i].c) })
 	for _, e := range edges {
 		if e != nil {
+			g.addEdge(*e)
+		}
+	}
+	// Every external is known now: the open trusts reach those they do
+	// not name (outside.go).
+	outside, into := g.outsideRoles(g.opens)
+	outEdges := make([][]*Edge, len(outside))
+	parallelFor(len(outside), func(i int) { outEdges[i] = g.decideOutside(outside[i], into[i]) })
+	for _, list := range outEdges {
+		for _, e := range list {
 			g.addEdge(*e)
 		}
 	}
