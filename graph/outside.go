@@ -21,12 +21,28 @@ import (
 type openTrust struct {
 	role     *Node
 	all      bool            // an Allow admits "*"
-	accounts map[string]bool // accounts an Allow names by root or ID
-	named    map[*Node]bool  // principals the role's candidates already list
+	accounts map[string]bool // accounts an Allow names by root or ID; nil when none
+	named    map[*Node]bool  // externals the role's candidates already list; nil when none
 }
 
-func newOpenTrust(r *Node) *openTrust {
-	return &openTrust{role: r, accounts: map[string]bool{}, named: map[*Node]bool{}}
+// addAccount records an account the trust names by root or ID.
+func (o *openTrust) addAccount(acct string) {
+	if o.accounts == nil {
+		o.accounts = map[string]bool{}
+	}
+	o.accounts[acct] = true
+}
+
+// name records an external the trust's candidates list (decided already).
+// Users and roles of loaded accounts are never outside principals.
+func (o *openTrust) name(n *Node) {
+	if n.Kind != KindExternal {
+		return
+	}
+	if o.named == nil {
+		o.named = map[*Node]bool{}
+	}
+	o.named[n] = true
 }
 
 // isOpen reports whether the trust admits anyone it does not name.
@@ -80,7 +96,7 @@ func (g *Graph) outsideRoles(opens []*openTrust) (outside []*Node, roles [][]*No
 		var rs []*Node
 		for _, o := range opens {
 			if o.admits(x) {
-				o.named[x] = true
+				o.name(x)
 				rs = append(rs, o.role)
 			}
 		}

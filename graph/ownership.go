@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/arn"
@@ -29,9 +30,35 @@ import (
 // to none.
 
 // owns reports whether s is the snapshot an entity with this ARN belongs to.
+// It runs for every entity of every load, so it reads the account field in
+// place (arn.AccountOf parses, and allocates, the whole ARN).
 func owns(s *model.Snapshot, entityARN string) bool {
-	acct := arn.AccountOf(entityARN)
-	return s.AccountID == "" || acct == "" || acct == "aws" || acct == s.AccountID
+	if s.AccountID == "" {
+		return true
+	}
+	acct := accountField(entityARN)
+	return acct == "" || acct == "aws" || acct == s.AccountID
+}
+
+// accountField returns the account field of an ARN, between its fourth and
+// fifth colons; "" when s is not an ARN.
+func accountField(s string) string {
+	if !strings.HasPrefix(s, "arn:") {
+		return ""
+	}
+	start, colons := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' {
+			continue
+		}
+		switch colons++; colons {
+		case 4:
+			start = i + 1
+		case 5:
+			return s[start:i]
+		}
+	}
+	return ""
 }
 
 // checkOwnership applies the rules above to snaps (accounts: the loaded

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/model/arn"
 )
 
 // An IAM ARN names the account that owns the entity: with several
@@ -112,4 +113,21 @@ func (f *fxAccount) sOrNil() *model.Snapshot {
 		return nil
 	}
 	return f.s
+}
+
+// accountField is arn.AccountOf without the allocation: the fast path
+// against the slow one.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+func TestAccountFieldMatchesARNParse(t *testing.T) {
+	for _, s := range []string{"arn:aws:iam::111122223333:user/alice", "arn:aws:iam::aws:policy/ReadOnlyAccess",
+		"arn:aws:s3:::bucket/key:with:colons", "arn:aws-cn:iam::111122223333:role/a:b", "arn:aws:iam::111122223333",
+		"arn:aws:iam:", "not an arn", "", "arn:::::", "arn:aws:sts::111122223333:assumed-role/R/s"} {
+		want := ""
+		if a, err := arn.Parse(s); err == nil {
+			want = a.Account
+		}
+		if got := accountField(s); got != want && !(want == "" && strings.Count(s, ":") >= 5) {
+			t.Errorf("accountField(%q) = %q, arn.Parse says %q", s, got, want)
+		}
+	}
 }

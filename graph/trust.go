@@ -104,15 +104,23 @@ func (g *Graph) buildTrustEdges() {
 			continue
 		}
 		d := newDelegRole(r, tp)
-		open := newOpenTrust(r)
-		for _, c := range g.trustCandidates(r, tp, assumeMemo, d, open) {
+		open := openTrust{role: r}
+		cands := g.trustCandidates(r, tp, assumeMemo, d, &open)
+		for _, c := range cands {
 			pairs = append(pairs, pair{r, c})
 		}
 		if d != nil && (d.all || len(d.accounts) > 0) {
 			delegs = append(delegs, d)
 		}
 		if open.isOpen() {
-			g.opens = append(g.opens, open)
+			// The externals it names are decided with the rest.
+			for _, c := range cands {
+				if c.kind == EdgeAssumeRole || c.kind == EdgeService {
+					open.name(c.node)
+				}
+			}
+			o := open
+			g.opens = append(g.opens, &o)
 		}
 	}
 	// The candidates (external nodes included) are all known: decide them
@@ -178,9 +186,6 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *
 			return
 		}
 		seen[k] = true
-		if kind == EdgeAssumeRole || kind == EdgeService {
-			open.named[n] = true
-		}
 		out = append(out, candidate{node: n, kind: kind, stmt: st})
 		if d != nil && (n.Kind == KindUser || n.Kind == KindRole) {
 			d.named[n] = true
@@ -283,7 +288,7 @@ func (g *Graph) awsCandidates(r *Node, id string, st *policy.Statement, assumeMe
 	}
 	switch p.Kind {
 	case principal.Account:
-		open.accounts[p.Account] = true
+		open.addAccount(p.Account)
 		add(g.external(p, false), EdgeAssumeRole, st)
 		if g.accounts[p.Account] == nil {
 			return
