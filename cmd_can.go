@@ -26,7 +26,10 @@ type canAnswer struct {
 	Reasons        []canReason `json:"reasons"`
 	MissingContext []string    `json:"missing_context"`
 	Admin          bool        `json:"admin"`
-	Warnings       []string    `json:"warnings,omitempty"`
+	// Assumptions say what the answer rests on that the snapshot lacks
+	// (a role whose trust policy is not in it); empty when nothing.
+	Assumptions []string `json:"assumptions,omitempty"`
+	Warnings    []string `json:"warnings,omitempty"`
 }
 
 // canReason is one statement that decided a request.
@@ -98,13 +101,18 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, fmt.Errorf("can: %w", err))
 	}
+	target, err := g.ResolveResource(action, resource)
+	if err != nil {
+		return fail(e, usagef("can: %v", err))
+	}
 	warnings := append(actionWarnings(action), contextWarnings(g, action, reqCtx)...)
-	warnings = append(warnings, resourceWarnings(action, resource)...)
+	warnings = append(warnings, resourceWarnings(action, target.ARN)...)
 	for _, w := range warnings {
 		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
-	res := g.Can(n, action, resource, reqCtx, true)
-	ans := newCanAnswer(g, n, action, resource, res)
+	res := g.Can(n, action, target.ARN, reqCtx, true)
+	ans := newCanAnswer(g, n, action, target.ARN, res)
+	ans.Assumptions = target.Assumptions
 	ans.Warnings = warnings
 	if *jsonOut {
 		if err := writeJSON(e.stdout, ans); err != nil {

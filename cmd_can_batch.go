@@ -77,6 +77,12 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 			emitErr(err.Error())
 			continue
 		}
+		target, err := g.ResolveResource(req.action, resource)
+		if err != nil {
+			emitErr(err.Error())
+			continue
+		}
+		resource = target.ARN
 		ws := append(actionWarnings(req.action), contextWarnings(g, req.action, req.ctx)...)
 		for _, w := range ws {
 			if !warned[w] {
@@ -88,6 +94,7 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 		res := g.Can(n, req.action, resource, req.ctx, true)
 		ans := newCanAnswer(g, n, req.action, resource, res)
 		ans.Line = line
+		ans.Assumptions = target.Assumptions
 		ans.Warnings = ws
 		if err := enc.Encode(ans); err != nil {
 			termsafe.Fprintf(e.stderr, "iamx: can --batch: %v\n", err)

@@ -33,7 +33,14 @@ func printCan(w io.Writer, n *graph.Node, ans canAnswer, res policy.Result) {
 	if ans.Admin {
 		termsafe.Fprintf(w, "  note       %s is admin-equivalent\n", n.Label())
 	}
-	termsafe.Fprintf(w, "  why        %s\n", explainLayer(res, ans.Resource))
+	why := explainLayer(res, ans.Resource)
+	if res.Layer == policy.LayerResource && res.Decision != policy.Allowed && len(ans.Assumptions) > 0 {
+		why = "the role's trust policy is not in the snapshot, and AWS always requires it to allow sts:AssumeRole*"
+	}
+	termsafe.Fprintf(w, "  why        %s\n", why)
+	for _, a := range ans.Assumptions {
+		termsafe.Fprintf(w, "  note       %s\n", a)
+	}
 	if res.Layer == policy.LayerBoundary && res.Trace != nil {
 		for _, p := range res.Trace.Policies {
 			if p.Source.Type == policy.BoundaryPolicy {

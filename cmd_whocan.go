@@ -23,6 +23,7 @@ type whoCanAnswer struct {
 	Principals  []whoCanRow    `json:"principals"`
 	Count       int            `json:"count"`
 	Conditional int            `json:"conditional_count"`
+	Assumptions []string       `json:"assumptions,omitempty"` // what the answer rests on that the snapshot lacks
 	Warnings    []string       `json:"warnings,omitempty"`
 }
 
@@ -69,14 +70,11 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	// "who-can sts:AssumeRole Deploy": a role named instead of its ARN.
-	if isAssumeRoleAction(action) && resource != "*" && !strings.HasPrefix(resource, "arn:") {
-		n, err := g.Resolve(resource)
-		if err != nil || n.Kind != graph.KindRole {
-			return fail(e, usagef("who-can: RESOURCE %q is not an ARN or a role of the account", resource))
-		}
-		resource = n.ARN
+	target, err := g.ResolveResource(action, resource)
+	if err != nil {
+		return fail(e, usagef("who-can: %v", err))
 	}
+	resource = target.ARN
 	warnings := append(actionWarnings(action), contextWarnings(g, action, reqCtx)...)
 	warnings = append(warnings, resourceWarnings(action, resource)...)
 	for _, w := range warnings {
@@ -84,6 +82,7 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	}
 	list := g.WhoCan(action, resource, reqCtx)
 	ans := newWhoCanAnswer(g, action, resource, reqCtx, list)
+	ans.Assumptions = target.Assumptions
 	ans.Warnings = warnings
 	if *jsonOut {
 		if err := writeJSON(e.stdout, ans); err != nil {
@@ -180,6 +179,9 @@ func nodeLabel(g *graph.Graph, n *graph.Node) string {
 
 func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Access) {
 	what := ans.Action + " on " + ans.Resource
+	for _, a := range ans.Assumptions {
+		termsafe.Fprintf(w, "Note: %s.\n", a)
+	}
 	if len(list) == 0 {
 		termsafe.Fprintf(w, "Nobody can %s.\n", what)
 		return

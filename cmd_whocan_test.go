@@ -145,7 +145,7 @@ func TestWhoCanCommandAssumeRole(t *testing.T) {
 		t.Errorf("got %+v", ans)
 	}
 	_, errOut, code = runQuery(t, "who-can", "sts:AssumeRole", "NoSuchRole", "--demo")
-	if code != exitError || !strings.Contains(errOut, "not an ARN or a role") {
+	if code != exitError || !strings.Contains(errOut, "no user, group, role or managed policy has that name") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }

@@ -145,6 +145,9 @@ func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, e
 	if err != nil {
 		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
 	}
+	if ws := g.Warnings(); len(ws) > 0 {
+		fmt.Fprintf(e.stderr, "iamx: warning: %d entities of accounts that are not loaded were left out; first: %s\n", len(ws), oneLine(ws[0].String()))
+	}
 	return g, nil
 }
 

@@ -145,6 +145,15 @@ func (g *Graph) ChainsResult(from *Node, opts ChainOptions) ChainResult {
 			s.into[a.next] = append(s.into[a.next], arc{next: opts.To, edge: a.edge, m: a.m, d: a.d, out: a.out})
 			return true
 		})
+		if from.ID < 0 {
+			// A transient start's edges are its own (outside.go): the
+			// target's in-edges do not list them.
+			for i := range from.assumes {
+				if from.assumes[i].To == opts.To {
+					s.into[from] = append(s.into[from], arc{next: opts.To, edge: &from.assumes[i]})
+				}
+			}
+		}
 	}
 	return s.run()
 }
@@ -210,7 +219,7 @@ func (g *Graph) newChainSearch(start *Node, opts ChainOptions, reverse bool) *ch
 }
 
 func (s *chainSearch) run() ChainResult {
-	if s.distTo != nil && distOf(s.distTo, s.start) < 0 {
+	if s.distTo != nil && s.startDist() < 0 {
 		s.res.CompleteHops = s.opts.MaxHops // the target is out of reach
 		return s.res
 	}
@@ -464,6 +473,22 @@ func (g *Graph) distances(target *Node, forward bool) []int32 {
 	return dist
 }
 
+// startDist is the hops from the search's start to the target. A transient
+// start (an outside principal from Resolve) is in no distance table: it is one
+// hop more than the nearest role its own edges reach.
+func (s *chainSearch) startDist() int32 {
+	if s.start.ID >= 0 {
+		return distOf(s.distTo, s.start)
+	}
+	best := int32(-1)
+	for i := range s.start.assumes {
+		if d := distOf(s.distTo, s.start.assumes[i].To); d >= 0 && (best < 0 || d+1 < best) {
+			best = d + 1
+		}
+	}
+	return best
+}
+
 func distOf(dist []int32, n *Node) int32 {
 	if n.ID < 0 || n.ID >= len(dist) {
 		return -1
@@ -475,8 +500,22 @@ func distOf(dist []int32, n *Node) int32 {
 // any length, with the fewest hops to each, breadth-first and cycle-safe.
 func (g *Graph) Reachable(n *Node) map[*Node]int {
 	out := map[*Node]int{}
-	if n == nil || n.ID < 0 {
-		// Transient nodes from Resolve are named by no trust policy.
+	if n == nil {
+		return out
+	}
+	if n.ID < 0 {
+		// A transient node from Resolve: its own edges (outside.go), then
+		// the graph's from each role they reach.
+		for i := range n.assumes {
+			for r, d := range g.Reachable(n.assumes[i].To) {
+				if have, ok := out[r]; !ok || d+1 < have {
+					out[r] = d + 1
+				}
+			}
+			if have, ok := out[n.assumes[i].To]; !ok || have > 1 {
+				out[n.assumes[i].To] = 1
+			}
+		}
 		return out
 	}
 	for id, d := range g.distances(n, true) {

@@ -149,9 +149,11 @@ func TestChainsFromExternals(t *testing.T) {
 	}{
 		// Every role's session may go on to the role whose trust is "*".
 		{"OIDC provider", "token.actions.githubusercontent.com", []string{"token.actions.githubusercontent.com>GitHub", "token.actions.githubusercontent.com>GitHub>Open"}},
-		{"unloaded account by ID", "999988887777", []string{"999988887777>Vendor", "999988887777>Vendor>Open"}},
-		{"account that no trust names", "444455556666", nil},
-		{"service", "lambda.amazonaws.com", []string{"lambda.amazonaws.com>Lambda", "lambda.amazonaws.com>Lambda>Open"}},
+		// Open trusts "*": any account reaches it directly, named or not.
+		{"unloaded account by ID", "999988887777", []string{"999988887777>Open", "999988887777>Vendor", "999988887777>Vendor>Open"}},
+		{"account that no trust names", "444455556666", []string{"444455556666>Open"}},
+		{"user of an account that is not loaded", "arn:aws:iam::444455556666:user/x", []string{"x>Open"}},
+		{"service", "lambda.amazonaws.com", []string{"lambda.amazonaws.com>Lambda", "lambda.amazonaws.com>Open", "lambda.amazonaws.com>Lambda>Open"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

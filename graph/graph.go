@@ -54,18 +54,22 @@ type Graph struct {
 	policyDocs  []*policy.Policy
 
 	allowAll *policy.Policy // externals' own side, see Input
+	noTrust  *policy.Policy // stand-in for a trust policy the snapshot lacks, see trustOf
 	edges    int            // explicit can-assume edges
 	allEdges func() int     // explicit and delegated, counted once on demand
 	deleg    delegation
-	perm     permCache   // effective-permission memos, filled lazily
-	svcKeys  serviceKeys // per action: its service's keys it never carries
-	ids      idIndex     // unique IDs and access key IDs, built on first use (resolve_id.go)
+	opens    []*openTrust    // roles whose trust admits "*" or whole accounts (outside.go)
+	warnings []model.Warning // entities left out (ownership.go)
+	perm     permCache       // effective-permission memos, filled lazily
+	svcKeys  serviceKeys     // per action: its service's keys it never carries
+	ids      idIndex         // unique IDs and access key IDs, built on first use (resolve_id.go)
 }
 
 // Build indexes snaps. Several snapshots are several accounts: a principal of
 // another loaded account is its real node, and cross-account trust between
 // them is decided on both sides. Build fails only on an unusable snapshot set
-// (nil, or the same account loaded twice); faults inside documents were
+// (nil, the same account loaded twice, or a snapshot that redefines another
+// loaded account's entities: see ownership.go); faults inside documents were
 // already reported as snapshot warnings and are skipped here.
 func Build(snaps []*model.Snapshot, opts Options) (*Graph, error) {
 	entities, principals := 0, 0
@@ -84,6 +88,7 @@ func Build(snaps []*model.Snapshot, opts Options) (*Graph, error) {
 		accounts:    map[string]*model.Snapshot{},
 		policyIndex: make(map[*policy.Policy]int32, entities),
 		allowAll:    newAllowAll(),
+		noTrust:     &policy.Policy{Version: "2012-10-17"},
 	}
 	for i, s := range snaps {
 		if s == nil {
@@ -96,6 +101,11 @@ func Build(snaps []*model.Snapshot, opts Options) (*Graph, error) {
 			g.accounts[s.AccountID] = s
 		}
 	}
+	warnings, err := checkOwnership(snaps, g.accounts)
+	if err != nil {
+		return nil, err
+	}
+	g.warnings = warnings
 	for _, s := range snaps {
 		g.addSnapshot(s)
 	}
@@ -166,7 +176,7 @@ func typeNameKey(account, typ, name string) string {
 
 func (g *Graph) addSnapshot(s *model.Snapshot) {
 	for _, p := range s.Policies {
-		if p == nil {
+		if p == nil || !owns(s, p.ARN) {
 			continue
 		}
 		// AWS managed policies appear in every account's snapshot with the
@@ -177,13 +187,13 @@ func (g *Graph) addSnapshot(s *model.Snapshot) {
 		g.add(&Node{Kind: KindPolicy, ARN: p.ARN, Name: p.Name, Account: arn.AccountOf(p.ARN), Policy: p, Snapshot: s})
 	}
 	for _, gr := range s.Groups {
-		if gr == nil {
+		if gr == nil || !owns(s, gr.ARN) {
 			continue
 		}
 		g.add(&Node{Kind: KindGroup, ARN: gr.ARN, Name: gr.Name, Account: accountOr(gr.ARN, s), Group: gr, Snapshot: s})
 	}
 	for _, u := range s.Users {
-		if u == nil {
+		if u == nil || !owns(s, u.ARN) {
 			continue
 		}
 		acct := accountOr(u.ARN, s)
@@ -192,7 +202,7 @@ func (g *Graph) addSnapshot(s *model.Snapshot) {
 		g.byTypeName[typeNameKey(acct, "user", u.Name)] = n
 	}
 	for _, r := range s.Roles {
-		if r == nil {
+		if r == nil || !owns(s, r.ARN) {
 			continue
 		}
 		acct := accountOr(r.ARN, s)
@@ -259,6 +269,10 @@ func (g *Graph) attach(n *Node, attached []model.AttachedPolicy, boundary string
 		}
 	}
 }
+
+// Warnings returns what the build left out of the snapshots: entities a
+// snapshot holds for an account that is not loaded (ownership.go).
+func (g *Graph) Warnings() []model.Warning { return g.warnings }
 
 // Snapshots returns the snapshots the graph was built from, in load order.
 func (g *Graph) Snapshots() []*model.Snapshot { return g.snaps }

@@ -155,14 +155,43 @@ func (g *Graph) Input(n *Node, req *policy.Request) policy.Input {
 		in.SCPs = g.opts.SCPs
 	}
 	if isAssumeAction(req.Action) {
-		if role := g.byARN[req.Resource]; role != nil && role.Kind == KindRole {
-			in.Resource = trustSource(role)
-			if n.Kind == KindExternal && in.Resource != nil {
-				in.Identity = []policy.Source{g.externalSide(n)}
-			}
+		if in.Resource = g.trustOf(req.Resource); in.Resource != nil && n.Kind == KindExternal {
+			in.Identity = []policy.Source{g.externalSide(n)}
 		}
 	}
 	return in
+}
+
+// trustOf returns the trust policy that decides an sts:AssumeRole* on
+// resource, as a resource policy; nil when resource names no one role (a
+// pattern, or not a role ARN). A role whose trust policy the snapshot lacks
+// gets a stand-in that allows nothing: a role in an account that is not
+// loaded, a role missing from its loaded account (it does not exist), or one
+// whose trust policy did not parse. AWS always requires the trust policy to
+// allow, so an unknown one can never yield "allow"; ResolveResource says why.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+func (g *Graph) trustOf(resource string) *policy.Source {
+	if role := g.byARN[resource]; role != nil && role.Kind == KindRole {
+		if src := trustSource(role); src != nil {
+			return src
+		}
+		return g.unknownTrust(resource)
+	}
+	if strings.ContainsAny(resource, "*?") || !strings.HasPrefix(resource, "arn:") {
+		return nil
+	}
+	if p, err := principal.FromARN(resource); err == nil && p.Kind == principal.Role {
+		return g.unknownTrust(resource)
+	}
+	return nil
+}
+
+// unknownTrustName names the stand-in for a trust policy the snapshot lacks.
+const unknownTrustName = "trust policy (not in the snapshot)"
+
+func (g *Graph) unknownTrust(role string) *policy.Source {
+	return &policy.Source{Type: policy.ResourcePolicy, Name: unknownTrustName, Owner: role, Policy: g.noTrust}
 }
 
 // trustSource returns a role's trust policy as a resource policy, or nil

@@ -15,8 +15,9 @@ const (
 	KindRole
 	KindPolicy
 	// KindExternal is a principal named in a trust policy that is not a user
-	// or role of a loaded account: another account's root, a service, a
-	// federated provider, anyone, or a principal that no longer exists.
+	// or role of a loaded account: an account's root (a loaded account's
+	// own included), a service, a federated provider, anyone, a user or role
+	// of an account that is not loaded, or a principal that no longer exists.
 	KindExternal
 )
 

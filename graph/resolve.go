@@ -24,8 +24,9 @@ import (
 //     federated provider ARN or name, or "*".
 //
 // External principals that no trust policy names are still resolvable: they
-// come back as a transient node (ID -1) with no edges, so "what can account
-// 444455556666 reach?" has an answer (nothing) rather than an error.
+// come back as a transient node (ID -1) whose only edges are those that
+// trust policies open to "*" or to its account give it (outside.go), so
+// "what can account 444455556666 reach?" has an answer rather than an error.
 func (g *Graph) Resolve(s string) (*Node, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -171,6 +172,12 @@ func roleOfSession(s string) string {
 // transient returns an external node for p that is not part of the graph.
 func (g *Graph) transient(p principal.Principal) *Node {
 	n := &Node{ID: -1, Kind: KindExternal, ARN: p.ID, Name: p.Name, Account: p.Account, Principal: p}
+	if p.Kind == principal.Account && n.Name == "" {
+		n.Name = p.Account
+	}
 	n.base = g.baseContext(n)
+	// No trust policy names it, but those open to "*" or to its account
+	// admit it all the same.
+	n.assumes = g.outsideEdges(n)
 	return n
 }

@@ -104,11 +104,23 @@ func (g *Graph) buildTrustEdges() {
 			continue
 		}
 		d := newDelegRole(r, tp)
-		for _, c := range g.trustCandidates(r, tp, assumeMemo, d) {
+		open := openTrust{role: r}
+		cands := g.trustCandidates(r, tp, assumeMemo, d, &open)
+		for _, c := range cands {
 			pairs = append(pairs, pair{r, c})
 		}
 		if d != nil && (d.all || len(d.accounts) > 0) {
 			delegs = append(delegs, d)
+		}
+		if open.isOpen() {
+			// The externals it names are decided with the rest.
+			for _, c := range cands {
+				if c.kind == EdgeAssumeRole || c.kind == EdgeService {
+					open.name(c.node)
+				}
+			}
+			o := open
+			g.opens = append(g.opens, &o)
 		}
 	}
 	// The candidates (external nodes included) are all known: decide them
@@ -117,6 +129,16 @@ func (g *Graph) buildTrustEdges() {
 	parallelFor(len(pairs), func(i int) { edges[i] = g.decideEdge(pairs[i].r, pairs[i].c) })
 	for _, e := range edges {
 		if e != nil {
+			g.addEdge(*e)
+		}
+	}
+	// Every external is known now: the open trusts reach those they do
+	// not name (outside.go).
+	outside, into := g.outsideRoles(g.opens)
+	outEdges := make([][]*Edge, len(outside))
+	parallelFor(len(outside), func(i int) { outEdges[i] = g.decideOutside(outside[i], into[i]) })
+	for _, list := range outEdges {
+		for _, e := range list {
 			g.addEdge(*e)
 		}
 	}
@@ -155,7 +177,7 @@ func edgeLess(a, b *Node, ka, kb string) bool {
 // they are recorded in d and decided per class of principal (delegation.go).
 // Principals the policy names by ARN are recorded in d.named and decided
 // here, one by one.
-func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *delegRole) []candidate {
+func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *delegRole, open *openTrust) []candidate {
 	var out []candidate
 	seen := map[[2]any]bool{}
 	add := func(n *Node, kind string, st *policy.Statement) {
@@ -171,6 +193,7 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *
 	}
 	// everyone admits the anyone node and every user and role loaded.
 	everyone := func(st *policy.Statement) {
+		open.all = true
 		add(g.external(principal.Principal{Kind: principal.Anyone, ID: "*", Name: "*"}, false), EdgeAssumeRole, st)
 		if d != nil {
 			d.all = true
@@ -207,7 +230,7 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *
 		}
 		if assume {
 			for _, id := range st.Principal.AWS {
-				g.awsCandidates(r, id, st, assumeMemo, add, everyone, d)
+				g.awsCandidates(r, id, st, assumeMemo, add, everyone, d, open)
 			}
 			for _, s := range st.Principal.Service {
 				add(g.external(principal.NewService(s), false), EdgeService, st)
@@ -246,7 +269,7 @@ func (g *Graph) deniedByName(st *policy.Statement, add func(*Node, string, *poli
 
 // awsCandidates expands one entry of a trust statement's AWS principal list.
 func (g *Graph) awsCandidates(r *Node, id string, st *policy.Statement, assumeMemo memo,
-	add func(*Node, string, *policy.Statement), everyone func(*policy.Statement), d *delegRole) {
+	add func(*Node, string, *policy.Statement), everyone func(*policy.Statement), d *delegRole, open *openTrust) {
 	id = strings.TrimSpace(id)
 	if id == "" {
 		return // names nobody (AWS rejects it; a hand-edited snapshot may not)
@@ -265,6 +288,7 @@ func (g *Graph) awsCandidates(r *Node, id string, st *policy.Statement, assumeMe
 	}
 	switch p.Kind {
 	case principal.Account:
+		open.addAccount(p.Account)
 		add(g.external(p, false), EdgeAssumeRole, st)
 		if g.accounts[p.Account] == nil {
 			return

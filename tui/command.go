@@ -95,6 +95,13 @@ func runWhoCan(m *Model, args []string) tea.Cmd {
 	if len(args) == 2 {
 		resource = args[1]
 	}
+	// RESOURCE resolves as on the command line: names, path-less ARNs.
+	target, err := m.c.Graph.ResolveResource(args[0], resource)
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return nil
+	}
+	resource = target.ARN
 	return m.startQuery("whocan "+args[0]+" "+resource, "computing who-can "+args[0]+" on "+resource, whoCanQuery(m.c, args[0], resource))
 }
 

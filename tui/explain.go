@@ -147,10 +147,26 @@ func (e *explainForm) run() {
 		e.refresh()
 		return
 	}
+	// RESOURCE resolves as on the command line: names, path-less ARNs.
+	target, err := e.c.Graph.ResolveResource(action, resource)
+	if err != nil {
+		e.err = err.Error()
+		e.ran = false
+		e.refresh()
+		return
+	}
 	kept, ignored := e.c.Graph.RequestContext(action, ctx)
-	res := e.c.Graph.Can(e.node, action, resource, kept, true)
+	res := e.c.Graph.Can(e.node, action, target.ARN, kept, true)
 	e.ran = true
-	lines := renderDecision(e.c, e.node, action, resource, kept, res)
+	lines := renderDecision(e.c, e.node, action, target.ARN, kept, res)
+	if len(target.Assumptions) > 0 && len(lines) >= 2 {
+		// Right under the verdict: what it rests on that the snapshot lacks.
+		var notes []detailLine
+		for _, a := range target.Assumptions {
+			notes = append(notes, detailLine{plain: "⚠ " + a, styled: e.c.Styles.Warning.Render("⚠ " + a), skip: true})
+		}
+		lines = append(lines[:2:2], append(notes, lines[2:]...)...)
+	}
 	if len(ignored) > 0 {
 		note := "ignored " + strings.Join(ignored, ", ") + ": " + action + " never carries them (Service Authorization Reference)"
 		lines = append([]detailLine{detailMuted(e.c.Styles, note)}, lines...)

@@ -80,7 +80,7 @@ func (p *principalPage) overviewLines() []detailLine {
 		}
 		out = append(out, detailKV(st, "Trusted by", p.trustSummary()))
 	default:
-		out = append(out, detailKV(st, "ID", n.ARN), detailKV(st, "Kind", externalKind(n)))
+		out = append(out, detailKV(st, "ID", n.ARN), detailKV(st, "Kind", externalKind(p.c.Graph, n)))
 		if n.Account != "" {
 			out = append(out, detailKV(st, "Account", n.Account))
 		}
@@ -119,10 +119,16 @@ func principalAccount(n *graph.Node) string {
 	return dashIfEmpty(n.Account)
 }
 
-func externalKind(n *graph.Node) string {
+// externalKind says what an external principal is. An account root is the
+// account itself: a loaded account's own (the one being explored), or
+// another one whose principals iamx cannot see.
+func externalKind(g *graph.Graph, n *graph.Node) string {
 	switch n.Principal.Kind {
 	case principal.Account:
-		return "another account (its root: any principal there that its own policies allow)"
+		if g.Account(n.Account) != nil {
+			return "this account itself (its root: any of its principals that their own policies allow)"
+		}
+		return "another account, not loaded (its root: any principal there that its own policies allow)"
 	case principal.Service:
 		return "AWS service"
 	case principal.Federated:

@@ -34,6 +34,9 @@ func NewWarningsPage(c *Common) Page {
 			rows = append(rows, warningRow{account: s.AccountID, w: w, node: warningEntity(c.Graph, s, w.Where)})
 		}
 	}
+	for _, w := range c.Graph.Warnings() {
+		rows = append(rows, warningRow{account: "-", w: w})
+	}
 	cols := []Column[warningRow]{
 		{Title: "ACCOUNT", Cell: func(r warningRow) string { return r.account }, Min: 12, Max: 12},
 		{Title: "WHERE", Cell: func(r warningRow) string { return r.w.Where }, Min: 16, Max: 60, Flex: true},

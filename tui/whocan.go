@@ -64,6 +64,10 @@ func newWhoCanPage(c *Common, action, resource string, rows []graph.Access) Page
 		{Title: "VIA", Cell: whoCanVia, Min: 14, Flex: true},
 	})
 	p.table.SetEmpty(fmt.Sprintf("nobody can %s on %s", termsafe.Escape(action), termsafe.Escape(resource)))
+	if t, err := c.Graph.ResolveResource(action, resource); err == nil && len(t.Assumptions) > 0 {
+		// A role whose trust policy the snapshot lacks: say why nobody.
+		p.table.SetEmpty(fmt.Sprintf("nobody is known to be able to %s on %s: %s", termsafe.Escape(action), termsafe.Escape(resource), termsafe.Escape(t.Assumptions[0])))
+	}
 	p.rows = rows
 	p.table.SetRows(p.rows)
 	return p

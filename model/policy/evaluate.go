@@ -60,6 +60,7 @@ func Evaluate(req *Request, in *Input) Result {
 		return Result{Decision: Allowed, Layer: LayerAlways, Trace: e.trace}
 	}
 	e.trust = in.Resource != nil && isAssumeRoleAction(req.Action)
+	e.selfAssume = e.trust && req.Principal.Kind == principal.Role && req.Principal.ID == e.resource
 	e.boundaryQuirk = in.Boundary != nil && hasIdentityPolicies(req.Principal.Kind) && req.Principal.Kind != principal.Account
 
 	var t tally
@@ -110,6 +111,7 @@ type evaluator struct {
 	ctx           Context
 	resource      string
 	trust         bool // sts:AssumeRole* against a trust policy
+	selfAssume    bool // a role asking to assume itself
 	boundaryQuirk bool // Deny + NotPrincipal always applies to principals with a boundary
 	scpLevel      int
 	trace         *Trace
@@ -375,6 +377,15 @@ func (e *evaluator) matchStatementPrincipal(src *Source, st *Statement) (princip
 		return principalNamed, true
 	}
 	p := &e.req.Principal
+	if e.selfAssume && st.Effect == Allow {
+		// A role may assume itself only when its trust policy names its
+		// ARN: "*", its account or NotPrincipal do not grant it.
+		// https://aws.amazon.com/blogs/security/announcing-an-update-to-iam-role-trust-policy-behavior/
+		if st.Principal != nil && slices.Contains(st.Principal.AWS, p.ID) {
+			return principalNamed, true
+		}
+		return principalNone, false
+	}
 	switch {
 	case st.Principal != nil:
 		m := matchPrincipals(st.Principal, p)
