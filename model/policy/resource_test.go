@@ -140,7 +140,7 @@ func TestIsPublic(t *testing.T) {
 		{"* limited by aws:userid of one role's sessions is not public", st(`"*"`, `{"StringLike":{"aws:userid":"AROAEXAMPLEID:*"}}`), false},
 		{"* with a condition on an unrelated key is public", st(`"*"`, `{"Bool":{"aws:SecureTransport":"true"}}`), true},
 		{"a Deny with * is not a grant", doc(`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}`), false},
-		{"NotPrincipal with Allow grants everyone else: public", doc(`{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::`+acct+`:root"},"Action":"s3:*","Resource":"*"}`), true},
+		{"NotPrincipal with Allow grants everyone else: public", doc(`{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::` + acct + `:root"},"Action":"s3:*","Resource":"*"}`), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
