@@ -51,8 +51,10 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 	}
 	// Direct: every user and role whose policies could allow the action,
 	// on every core (each writes only its own entry).
+	// A loaded resource's policy may allow principals on its own (resources.go).
+	resourceAllows := trustRole == nil && g.resourceMayAllow(action, resource)
 	var allows []bool
-	if trustRole == nil {
+	if trustRole == nil && !resourceAllows {
 		allows = make([]bool, len(g.policyDocs))
 		parallelFor(len(g.policyDocs), func(i int) { allows[i] = mayAllow(g.policyDocs[i], action, "") })
 	}
@@ -60,7 +62,7 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 		n := g.actors[i]
 		// For sts:AssumeRole* on a role of the graph, the trust policy may
 		// allow on its own: every principal is a candidate.
-		if trustRole == nil && !mayAllowAny(n, allows) {
+		if trustRole == nil && !resourceAllows && !mayAllowAny(n, allows) {
 			return
 		}
 		if a := g.evaluateAccess(n, action, resource, ctx); a != nil {
@@ -75,6 +77,14 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 				if a := g.evaluateAccess(n, action, resource, ctx); a != nil {
 					direct[n.ID] = a
 				}
+			}
+		}
+	}
+	// Other accounts, services, providers and anyone a resource policy names.
+	for _, n := range g.resourceNamed(resource) {
+		if !n.Dangling && direct[n.ID] == nil {
+			if a := g.evaluateAccess(n, action, resource, ctx); a != nil {
+				direct[n.ID] = a
 			}
 		}
 	}

@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Organization is an AWS Organizations structure with its service control
 // policies (SCPs) and resource control policies (RCPs) and where they are
 // attached.
@@ -122,6 +124,22 @@ func (o *Organization) HasPolicyType(typ string) bool {
 	}
 	for i := range o.Policies {
 		if o.Policies[i].Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// RCPServices are the services whose resources RCPs restrict, as the RCP
+// page lists them (IAM service prefixes). Kept as data: AWS adds services.
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services
+var RCPServices = []string{"s3", "sts", "kms", "sqs", "secretsmanager", "ecr", "aoss", "cognito-identity", "logs", "dynamodb"}
+
+// RCPApplies reports whether RCPs restrict actions of service (a prefix such
+// as "s3").
+func RCPApplies(service string) bool {
+	for _, s := range RCPServices {
+		if strings.EqualFold(s, service) {
 			return true
 		}
 	}
