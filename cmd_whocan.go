@@ -23,6 +23,8 @@ type whoCanAnswer struct {
 	Count       int            `json:"count"`
 	Conditional int            `json:"conditional_count"`
 	Warnings    []string       `json:"warnings,omitempty"`
+	Assumptions []string       `json:"assumptions,omitempty"` // cmd_resources.go
+	Coverage    []coverageRow  `json:"coverage,omitempty"`
 }
 
 // whoCanRow is one principal that can. decision is always "allow";
@@ -35,11 +37,12 @@ type whoCanRow struct {
 	Decision       string      `json:"decision"`
 	Conditional    bool        `json:"conditional"`
 	MissingContext []string    `json:"missing_context"`
-	Via            []string    `json:"via"`       // role ARNs of the assume-role path; [] when direct
-	Hops           []chainHop  `json:"hops"`      // the path's edges with their kinds and conditions; [] when direct
-	Admin          bool        `json:"admin"`     // the principal itself is admin-equivalent (asked of direct principals)
-	ViaAdmin       bool        `json:"via_admin"` // the path ends at an admin-equivalent role
-	Reasons        []canReason `json:"reasons"`   // statements that allowed the request, for whoever performs it
+	Via            []string    `json:"via"`            // role ARNs of the assume-role path; [] when direct
+	Hops           []chainHop  `json:"hops"`           // the path's edges with their kinds and conditions; [] when direct
+	Admin          bool        `json:"admin"`          // the principal itself is admin-equivalent (asked of direct principals)
+	ViaAdmin       bool        `json:"via_admin"`      // the path ends at an admin-equivalent role
+	Reasons        []canReason `json:"reasons"`        // statements that allowed the request, for whoever performs it
+	Note           string      `json:"note,omitempty"` // what a principal a resource policy names stands for
 }
 
 func runWhoCan(ctx context.Context, e *env, args []string) int {
@@ -147,8 +150,10 @@ func newWhoCanAnswer(g *graph.Graph, action, resource string, ctx policy.Context
 		if a.Conditional {
 			ans.Conditional++
 		}
+		row.Note = g.AccessNote(&a)
 		ans.Principals = append(ans.Principals, row)
 	}
+	ans.Assumptions, ans.Coverage = answerGaps(g, nil, action, resource)
 	return ans
 }
 
@@ -180,6 +185,7 @@ func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Acc
 	what := ans.Action + " on " + ans.Resource
 	if len(list) == 0 {
 		fmt.Fprintf(w, "Nobody can %s.\n", what)
+		printGaps(w, ans.Assumptions, ans.Coverage)
 		return
 	}
 	fmt.Fprintf(w, "%d principals can %s", ans.Count, what)
@@ -217,6 +223,8 @@ func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Acc
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, row.Kind, row.Decision, cond, via)
 	}
 	tw.Flush()
+	printAccessNotes(w, g, ans, list)
+	printGaps(w, ans.Assumptions, ans.Coverage)
 }
 
 func isAssumeRoleAction(action string) bool {

@@ -24,6 +24,8 @@ type sourceFlags struct {
 	externalID  string
 	sessionName string
 	scps        listFlag
+	resources   listFlag // --resources, read by source_resources.go
+	org         string
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
@@ -35,6 +37,8 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.externalID, "external-id", "", "external ID for --role-arn")
 	fs.StringVar(&s.sessionName, "session-name", "", "session name for --role-arn")
 	fs.Var(&s.scps, "scp", "add a service control policy `FILE` (repeatable)")
+	fs.Var(&s.resources, "resources", "add resource-based policies from a JSON Lines `FILE` (repeatable; see the README)")
+	fs.StringVar(&s.org, "org", "", "the organization's structure, SCPs and RCPs from `FILE` (see the README)")
 }
 
 // validate rejects combinations that name more than one kind of source.
@@ -134,13 +138,17 @@ func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, e
 	if err != nil {
 		return nil, err
 	}
+	opts := graph.Options{SCPs: scps}
+	if err := src.addResourceOptions(snaps, &opts); err != nil {
+		return nil, err
+	}
 	for _, s := range snaps {
 		if n := len(s.Warnings); n > 0 {
 			fmt.Fprintf(e.stderr, "iamx: warning: %s (%s) loaded with %d warning(s); first: %s\n",
 				s.Source, s.AccountID, n, oneLine(s.Warnings[0].String()))
 		}
 	}
-	g, err := graph.Build(snaps, graph.Options{SCPs: scps})
+	g, err := graph.Build(snaps, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
 	}

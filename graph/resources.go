@@ -376,7 +376,7 @@ func (g *Graph) Assumptions(n *Node, action, resource string) []string {
 		case e == nil && kms:
 			out = append(out, "the key policy of "+resource+" is not in the snapshot: AWS's default key policy (delegating to the account's IAM policies) is assumed")
 		case e == nil:
-			out = append(out, "the resource policy of "+resource+" is not in the snapshot: only identity policies were evaluated; a resource policy could grant more (to other accounts too) or deny")
+			out = append(out, "the resource policy of "+policyHolder(resource)+" is not in the snapshot: only identity policies were evaluated; a resource policy could grant more (to other accounts too) or deny")
 		case e.unknown != "" && kms:
 			out = append(out, "the key policy of "+e.r.ARN+" "+e.unknown+": AWS's default key policy is assumed")
 		case e.unknown != "":
@@ -508,4 +508,15 @@ func (g *Graph) AccessNote(a *Access) string {
 		return "of an account not loaded: its own policies are assumed to allow"
 	}
 	return ""
+}
+
+// policyHolder names the resource whose policy governs resource: an S3
+// object's bucket, else resource itself.
+func policyHolder(resource string) string {
+	if i := strings.Index(resource, ":::"); i >= 0 && strings.Contains(resource[:i+1], ":s3:") {
+		if j := strings.IndexByte(resource[i+3:], '/'); j >= 0 {
+			return resource[:i+3+j]
+		}
+	}
+	return resource
 }
