@@ -35,7 +35,8 @@ type resourceEntry struct {
 	src      *policy.Source // nil when the resource has no policy, or it is unknown
 	unknown  string         // why the policy is unknown; "" when known
 	restrict bool           // RestrictPublicBuckets applies to a public policy
-	named    []*Node        // external principals the policy's Allow statements name
+	named    []*Node        // principals the policy's Allow statements name: externals, and loaded users and roles named by ARN
+	anyone   bool           // an Allow statement names a wildcard or uses NotPrincipal: every principal is a candidate
 }
 
 // indexResources indexes the resources of every snapshot and of
@@ -109,17 +110,45 @@ func (g *Graph) newResourceEntry(r *model.Resource) *resourceEntry {
 	seen := map[*Node]bool{}
 	for i := range e.src.Policy.Statements {
 		st := &e.src.Policy.Statements[i]
-		if st.Effect != policy.Allow || st.Principal == nil {
+		if st.Effect != policy.Allow {
+			continue
+		}
+		if st.NotPrincipal != nil {
+			e.anyone = true
+		}
+		if st.Principal == nil {
 			continue
 		}
 		for _, p := range namedPrincipals(st.Principal) {
-			if n := g.resourceExternal(p); n != nil && !seen[n] {
+			if p.Kind == principal.Anyone || strings.ContainsAny(p.ID, "*?") {
+				e.anyone = true
+			}
+			n := g.resourceExternal(p)
+			if n == nil {
+				n = g.loadedNamed(p)
+			}
+			if n != nil && !seen[n] {
 				seen[n] = true
 				e.named = append(e.named, n)
 			}
 		}
 	}
 	return e
+}
+
+// loadedNamed returns the loaded user or role a principal ARN names (a
+// session names its role), or nil.
+func (g *Graph) loadedNamed(p principal.Principal) *Node {
+	switch p.Kind {
+	case principal.User, principal.Role:
+		if n := g.byARN[p.ID]; n != nil && n.Kind != KindExternal {
+			return n
+		}
+		return g.byTypeName[typeNameKey(p.Account, p.Kind.String(), p.Name)]
+	case principal.AssumedRole:
+		return g.byTypeName[typeNameKey(p.Account, "role", roleOfSession(p.ID))]
+	}
+	return nil
 }
 
 // namedPrincipals parses a Principal element's identifiers.
@@ -345,16 +374,19 @@ func mergeLevel(ps []*model.OrgPolicy, pt policy.PolicyType, target string) poli
 	return policy.Source{Type: pt, Name: strings.Join(names, " + "), Owner: target, Policy: merged}
 }
 
-// resourceMayAllow reports whether a loaded resource's policy could allow
-// action on its own, so principals without an identity allow are
-// candidates too.
-func (g *Graph) resourceMayAllow(action, resource string) bool {
+// resourceOpensToAll reports whether a loaded resource's policy could allow
+// action to principals it does not name (a wildcard, NotPrincipal), so every
+// principal is a candidate, with or without an identity allow. Otherwise
+// the candidates are those whose identity policies could allow, and those
+// the policy names (resourceNamed): naming an account still needs the
+// principal's own allow.
+func (g *Graph) resourceOpensToAll(action, resource string) bool {
 	e := g.resourceFor(resource)
-	return e != nil && e.src != nil && mayAllow(e.src.Policy, action, "")
+	return e != nil && e.anyone && mayAllow(e.src.Policy, action, "")
 }
 
-// resourceNamed returns the external principals a loaded resource's policy
-// names, for who-can to evaluate beside the loaded users and roles.
+// resourceNamed returns the principals a loaded resource's policy names,
+// for who-can to evaluate beside those its identity prefilter keeps.
 func (g *Graph) resourceNamed(resource string) []*Node {
 	if e := g.resourceFor(resource); e != nil {
 		return e.named

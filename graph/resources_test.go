@@ -272,3 +272,47 @@ func TestOrganizationSCPsAndRCPs(t *testing.T) {
 		t.Errorf("a member account in an OU has %d SCP levels, want 3 (root, OU, account)", got)
 	}
 }
+
+// who-can's candidates with a resource policy loaded (the identity
+// prefilter, plus whoever the policy names, or everyone when it names a
+// wildcard) are checked against asking every principal.
+func TestWhoCanResourcesMatchesEveryPrincipal(t *testing.T) {
+	w := rxNew(t)
+	policies := []string{
+		rxPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + rxA + `:user/alice"},"Action":"s3:*","Resource":"*"}`),
+		rxPolicy(`{"Effect":"Allow","Principal":{"AWS":"` + rxB + `"},"Action":"s3:GetObject","Resource":"*"},{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::` + rxA + `:assumed-role/App/s"},"Action":"s3:GetObject","Resource":"*"}`),
+		rxPolicy(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"` + rxB + `"}}}`),
+		rxPolicy(`{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::` + rxA + `:user/reader"},"Action":"s3:GetObject","Resource":"*"}`),
+		rxPolicy(`{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::` + rxA + `:user/reader"},"Action":"s3:*","Resource":"*"}`),
+	}
+	for i, pol := range policies {
+		g := w.build(Options{Resources: []*model.Resource{rxResource(t, rxBucket, model.TypeS3Bucket, rxA, pol)}})
+		for _, action := range []string{"s3:GetObject", "s3:PutObject"} {
+			want := map[string]bool{}
+			for _, n := range g.Nodes() {
+				if n.Kind != KindUser && n.Kind != KindRole && n.Kind != KindExternal || n.Dangling {
+					continue
+				}
+				if res := g.Can(n, action, rxObject, nil, false); res.Decision == policy.Allowed || res.Conditional {
+					want[n.ARN] = true
+				}
+			}
+			got := map[string]bool{}
+			for arn, a := range whoCanARNs(g, action, rxObject) {
+				if len(a.Via) == 0 {
+					got[arn] = true
+				}
+			}
+			for arn := range want {
+				if !got[arn] && g.Node(arn).Kind != KindExternal {
+					t.Errorf("policy %d, %s: who-can misses %s", i, action, arn)
+				}
+			}
+			for arn := range got {
+				if !want[arn] {
+					t.Errorf("policy %d, %s: who-can lists %s, which cannot", i, action, arn)
+				}
+			}
+		}
+	}
+}

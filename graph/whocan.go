@@ -52,7 +52,7 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 	// Direct: every user and role whose policies could allow the action,
 	// on every core (each writes only its own entry).
 	// A loaded resource's policy may allow principals on its own (resources.go).
-	resourceAllows := trustRole == nil && g.resourceMayAllow(action, resource)
+	resourceAllows := trustRole == nil && g.resourceOpensToAll(action, resource)
 	var allows []bool
 	if trustRole == nil && !resourceAllows {
 		allows = make([]bool, len(g.policyDocs))
@@ -80,7 +80,8 @@ func (g *Graph) WhoCan(action, resource string, ctx policy.Context) []Access {
 			}
 		}
 	}
-	// Other accounts, services, providers and anyone a resource policy names.
+	// Whoever a resource policy names: other accounts, services, providers,
+	// anyone, and loaded users and roles its allow may need no identity allow for.
 	for _, n := range g.resourceNamed(resource) {
 		if !n.Dangling && direct[n.ID] == nil {
 			if a := g.evaluateAccess(n, action, resource, ctx); a != nil {
