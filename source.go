@@ -26,6 +26,8 @@ type sourceFlags struct {
 	scps        listFlag
 	resources   listFlag // --resources, read by source_resources.go
 	org         string
+	services    string // live: resource-policy services to capture (--services)
+	regions     string // live: their regions (--regions)
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
@@ -39,6 +41,8 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.Var(&s.scps, "scp", "add a service control policy `FILE` (repeatable)")
 	fs.Var(&s.resources, "resources", "add resource-based policies from a JSON Lines `FILE` (repeatable; see the README)")
 	fs.StringVar(&s.org, "org", "", "the organization's structure, SCPs and RCPs from `FILE` (see the README)")
+	fs.StringVar(&s.services, "services", "", "live: also capture the resource policies of `LIST` (s3,kms,sqs,sns,lambda,secretsmanager,ecr,organizations or all)")
+	fs.StringVar(&s.regions, "regions", "", "live: the regions `LIST` for --services (default: the configured region)")
 }
 
 // validate rejects combinations that name more than one kind of source.
@@ -49,6 +53,12 @@ func (s *sourceFlags) validate() error {
 		return usagef("--demo and --snapshot cannot be combined")
 	case (s.demo || len(s.snapshots) > 0) && live:
 		return usagef("--profile, --region and --role-arn are for live capture; they cannot be combined with --demo or --snapshot")
+	case (s.services != "" || s.regions != "") && !s.isLive():
+		return usagef("--services and --regions are for live capture; they cannot be combined with --demo or --snapshot")
+	case s.regions != "" && s.services == "":
+		return usagef("--regions needs --services")
+	case s.services != "" && checkServices(s.services) != nil:
+		return usagef("%v", checkServices(s.services))
 	case (s.externalID != "" || s.sessionName != "") && s.roleARN == "":
 		return usagef("--external-id and --session-name need --role-arn")
 	}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/loader"
+	"github.com/iamx/iamx/loader/live"
 	"github.com/iamx/iamx/model"
 )
 
@@ -44,4 +46,21 @@ func (s *sourceFlags) addResourceOptions(snaps []*model.Snapshot, opts *graph.Op
 		snaps[0].Warnings = append(snaps[0].Warnings, warnings...)
 	}
 	return nil
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// checkServices validates --services before any capture starts.
+func checkServices(s string) error {
+	_, err := live.CheckServices(splitList(s))
+	return err
 }

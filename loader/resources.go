@@ -540,3 +540,26 @@ func wbpa(b *model.PublicAccessBlock) *wireBPA {
 	w := wireBPA(*b)
 	return &w
 }
+
+// AttachSections puts resources, an organization and coverage captured
+// live into s, through the same records a file holds: the documents are
+// parsed, and faults become warnings, exactly as when the file is read.
+func AttachSections(s *model.Snapshot, rs []*model.Resource, o *model.Organization, cov []model.Coverage) error {
+	tmp := &model.Snapshot{Resources: rs, Organization: o, Coverage: cov}
+	if rs == nil {
+		tmp.Resources = []*model.Resource{}
+	}
+	var top wireTop
+	if err := encodeSections(&top, tmp); err != nil {
+		return err
+	}
+	h := &snapshotHeader{resources: top.Resources, organization: top.Organization, coverage: top.Coverage}
+	c := &converter{}
+	c.docs.expect(len(rs))
+	defer c.docs.stop()
+	if err := c.sections(s, h, "live capture"); err != nil {
+		return err
+	}
+	s.Warnings = append(s.Warnings, c.finish()...)
+	return nil
+}
