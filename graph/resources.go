@@ -256,7 +256,7 @@ func (g *Graph) addResourceInput(n *Node, req *policy.Request, in *policy.Input)
 		in.Resource = e.src
 		in.RestrictPublic = e.restrict
 	}
-	if strings.HasPrefix(strings.ToLower(req.Action), "kms:") && isKMSKey(req.Resource) {
+	if len(req.Action) > 4 && strings.EqualFold(req.Action[:4], "kms:") && isKMSKey(req.Resource) {
 		in.ResourceRequired = true
 		if e == nil || e.src == nil {
 			in.Resource = defaultKeyPolicy(req.Resource)
