@@ -262,7 +262,7 @@ func (g *Graph) addResourceInput(n *Node, req *policy.Request, in *policy.Input)
 			in.Resource = defaultKeyPolicy(req.Resource)
 		}
 	}
-	if n.Kind == KindExternal && hasOwnSide(n) && in.Identity == nil {
+	if n.Kind == KindExternal && in.Resource != nil && hasOwnSide(n) && in.Identity == nil {
 		in.Identity = []policy.Source{g.externalSide(n)}
 	}
 	in.RCPs = g.rcpsFor(n, req, e)
