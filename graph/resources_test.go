@@ -71,16 +71,29 @@ func whoCanARNs(g *Graph, action, resource string) map[string]Access {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 func TestResourcePolicyDecisions(t *testing.T) {
 	w := rxNew(t)
-	bucket := rxResource(t, rxBucket, model.TypeS3Bucket, rxA, rxPolicy(
-		`{"Sid":"AliceReads","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+rxA+`:user/alice"},"Action":"s3:GetObject","Resource":"`+rxBucket+`/*"},`+
-			`{"Sid":"BAccountReads","Effect":"Allow","Principal":{"AWS":"`+rxB+`"},"Action":"s3:GetObject","Resource":"`+rxBucket+`/*"},`+
-			`{"Sid":"OutsideReads","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+rxOut+`:root"},"Action":"s3:GetObject","Resource":"`+rxBucket+`/*"}`))
+	// Both bounded by a boundary that allows only EC2; both named in the
+	// bucket policy by ARN.
+	ec2Only := w.a.managed("EC2Only", rxPolicy(`{"Effect":"Allow","Action":"ec2:*","Resource":"*"}`))
+	w.a.user("bounded-user", nil).PermissionsBoundary = ec2Only
+	w.a.s.Roles[len(w.a.s.Roles)-1].PermissionsBoundary = ec2Only // role/Bounded
+	reads := func(sid, principal string) string {
+		return `{"Sid":"` + sid + `","Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"s3:GetObject","Resource":"` + rxBucket + `/*"}`
+	}
+	bucket := rxResource(t, rxBucket, model.TypeS3Bucket, rxA, rxPolicy(strings.Join([]string{
+		`{"Sid":"AliceReads","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + rxA + `:user/alice"},"Action":"s3:GetObject","Resource":"` + rxBucket + `/*"}`,
+		reads("BAccountReads", rxB),
+		reads("OutsideReads", "arn:aws:iam::"+rxOut+":root"),
+		reads("BoundedUser", "arn:aws:iam::"+rxA+":user/bounded-user"),
+		reads("BoundedRole", "arn:aws:iam::"+rxA+":role/Bounded"),
+	}, ",")))
 	g := w.build(Options{Resources: []*model.Resource{bucket}})
 	tests := []struct {
 		name, principal, action, resource string
 		want                              policy.Decision
 		sid                               string // the resource-policy statement among the reasons, when allowed by it
 	}{
+		{"same account: a resource policy naming the user ARN allows past the user's boundary", "bounded-user", "s3:GetObject", rxObject, policy.Allowed, "BoundedUser"},
+		{"same account: a resource policy naming the role ARN: the role's boundary still applies", "role/Bounded", "s3:GetObject", rxObject, policy.ImplicitDeny, ""},
 		{"same account: a bucket policy naming the user allows without an identity allow (objects use the bucket's policy)", "alice", "s3:GetObject", rxObject, policy.Allowed, "AliceReads"},
 		{"same account: an identity allow alone suffices", "reader", "s3:GetObject", rxObject, policy.Allowed, ""},
 		{"same account: neither allows", "alice", "s3:PutObject", rxObject, policy.ImplicitDeny, ""},
