@@ -80,7 +80,7 @@ func TestResourcePolicyDecisions(t *testing.T) {
 		return `{"Sid":"` + sid + `","Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"s3:GetObject","Resource":"` + rxBucket + `/*"}`
 	}
 	bucket := rxResource(t, rxBucket, model.TypeS3Bucket, rxA, rxPolicy(strings.Join([]string{
-		`{"Sid":"AliceReads","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + rxA + `:user/alice"},"Action":"s3:GetObject","Resource":"` + rxBucket + `/*"}`,
+		reads("AliceReads", "arn:aws:iam::"+rxA+":user/alice"),
 		reads("BAccountReads", rxB),
 		reads("OutsideReads", "arn:aws:iam::"+rxOut+":root"),
 		reads("BoundedUser", "arn:aws:iam::"+rxA+":user/bounded-user"),
