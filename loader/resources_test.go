@@ -221,3 +221,26 @@ func TestWireDecoderKeepsVersion2Sections(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReadResources: any --resources or --org file is read or refused with
+// one line naming the file, never a panic.
+func FuzzReadResources(f *testing.F) {
+	f.Add([]byte(`{"arn":"arn:aws:s3:::b","account":"111122223333","policy":` + bucketPolicy + `}` + "\n" + `{"arn":"arn:aws:sqs:us-east-1:111122223333:q","policy":null}`))
+	f.Add([]byte(`{"arn":"arn:aws:kms:us-east-1:111122223333:key/k","error":"x","attributes":{"grants":[{"GrantId":"g"}]}}`))
+	f.Add([]byte(`{"Roots":[{"Id":"r"}],"OrganizationalUnits":[{"Id":"ou","ParentId":"r"}],"Policies":[{"PolicySummary":{"Id":"p","Type":"SERVICE_CONTROL_POLICY"},"Content":"{}","Targets":[{"TargetId":"r"}]}]}`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "in.json")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, read := range []func(string) error{
+			func(p string) error { _, _, err := ReadResourcesFile(p); return err },
+			func(p string) error { _, _, err := ReadOrgFile(p); return err },
+		} {
+			if err := read(path); err != nil && (!strings.HasPrefix(err.Error(), path) || strings.Contains(err.Error(), "\n")) {
+				t.Errorf("error is not one line naming the file: %q", err)
+			}
+		}
+	})
+}
