@@ -199,10 +199,9 @@ func (g *Graph) resourceFor(resource string) *resourceEntry {
 		return e
 	}
 	switch {
-	case strings.HasPrefix(resource[4:], "aws:s3:::") || strings.Contains(resource, ":s3:::"):
-		i := strings.Index(resource, ":::")
-		if j := strings.IndexByte(resource[i+3:], '/'); j >= 0 {
-			return g.res.byARN[resource[:i+3+j]]
+	case strings.Contains(resource, ":s3:::"):
+		if b := policyHolder(resource); b != resource {
+			return g.res.byARN[b] // an object: its bucket's policy
 		}
 	case strings.Contains(resource, ":lambda:") && strings.Count(resource, ":") == 7:
 		return g.res.byARN[resource[:strings.LastIndexByte(resource, ':')]]
