@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/iamx/iamx/model"
@@ -11,9 +9,9 @@ import (
 	"github.com/iamx/iamx/model/principal"
 )
 
-// Resource-based policies and the organization: which policy of a loaded
-// resource applies to a request, the SCP and RCP levels of each account, and
-// what an answer must say it assumed when that data is missing.
+// Resource-based policies: which policy of a loaded resource applies to a
+// request, and whom it names. The organization's levels are in
+// organization.go, what answers say they assumed in assumptions.go.
 
 // resourceIndex is built once with the graph and read-only after.
 type resourceIndex struct {
@@ -278,101 +276,6 @@ func hasOwnSide(n *Node) bool {
 	return false
 }
 
-// rcpsFor returns the RCP levels that bind a request: those of the
-// resource's account when it is a member account and the service is one
-// RCPs cover. Service-linked roles and AWS managed keys are exempt.
-// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
-func (g *Graph) rcpsFor(n *Node, req *policy.Request, e *resourceEntry) []policy.Source {
-	if len(g.res.rcps) == 0 || n.IsServiceLinked() || !model.RCPApplies(serviceOf(req.Action)) {
-		return nil
-	}
-	if e != nil && e.r.KMS != nil && e.r.KMS.KeyManager == "AWS" {
-		return nil
-	}
-	acct := req.ResourceAccount
-	if acct == "" {
-		acct = n.Account
-	}
-	return g.res.rcps[acct]
-}
-
-// scpsFor returns the SCP levels that bind the principals of account:
-// Options.SCPs, then the organization's levels for a member account.
-func (g *Graph) scpsFor(account string) []policy.Source {
-	if l, ok := g.res.scps[account]; ok {
-		return l
-	}
-	return g.opts.SCPs
-}
-
-// indexOrganization merges, for every member account, the SCPs and RCPs
-// attached at each level of its path.
-// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
-func (g *Graph) indexOrganization() {
-	o := g.res.org
-	if o == nil {
-		return
-	}
-	g.res.scps, g.res.rcps, g.res.orgGaps = map[string][]policy.Source{}, map[string][]policy.Source{}, map[string][]string{}
-	hasSCP, hasRCP := o.HasPolicyType(model.SCPType), o.HasPolicyType(model.RCPType)
-	for _, a := range o.Accounts {
-		if a.ID == o.ManagementAccountID {
-			continue // SCPs and RCPs do not affect the management account
-		}
-		path := o.Path(a.ID)
-		if path == nil {
-			g.res.orgGaps[a.ID] = append(g.res.orgGaps[a.ID], "its place in the organization is not recorded, so no SCP or RCP was applied")
-			continue
-		}
-		if hasSCP {
-			g.res.scps[a.ID] = append(append([]policy.Source(nil), g.opts.SCPs...), g.orgLevels(o, path, model.SCPType, policy.SCPPolicy, a.ID)...)
-		}
-		if hasRCP {
-			g.res.rcps[a.ID] = g.orgLevels(o, path, model.RCPType, policy.RCPPolicy, a.ID)
-		}
-	}
-}
-
-func (g *Graph) orgLevels(o *model.Organization, path []string, typ string, pt policy.PolicyType, account string) []policy.Source {
-	var out []policy.Source
-	for _, target := range path {
-		attached := o.Attached(target, typ)
-		var parsed []*model.OrgPolicy
-		for _, p := range attached {
-			if p.Document.Policy != nil {
-				parsed = append(parsed, p)
-			}
-		}
-		if len(parsed) == 0 {
-			word := "SCP"
-			if pt == policy.RCPPolicy {
-				word = "RCP"
-			}
-			g.res.orgGaps[account] = append(g.res.orgGaps[account], fmt.Sprintf("no readable %s is recorded at %s: that level was not applied", word, target))
-			continue
-		}
-		out = append(out, mergeLevel(parsed, pt, target))
-	}
-	return out
-}
-
-// mergeLevel makes one source of the policies attached at one level: a
-// level allows when any of them does, and any Deny among them denies. The
-// statements keep their compiled form and their index in their own
-// document.
-func mergeLevel(ps []*model.OrgPolicy, pt policy.PolicyType, target string) policy.Source {
-	if len(ps) == 1 {
-		return policy.Source{Type: pt, ARN: ps[0].ARN, Name: ps[0].Name, Owner: target, Policy: ps[0].Document.Policy}
-	}
-	merged := &policy.Policy{Version: "2012-10-17"}
-	names := make([]string, 0, len(ps))
-	for _, p := range ps {
-		merged.Statements = append(merged.Statements, p.Document.Policy.Statements...)
-		names = append(names, p.Name)
-	}
-	return policy.Source{Type: pt, Name: strings.Join(names, " + "), Owner: target, Policy: merged}
-}
-
 // resourceOpensToAll reports whether a loaded resource's policy could allow
 // action to principals it does not name (a wildcard, NotPrincipal), so every
 // principal is a candidate, with or without an identity allow. Otherwise
@@ -391,154 +294,6 @@ func (g *Graph) resourceNamed(resource string) []*Node {
 		return e.named
 	}
 	return nil
-}
-
-// Assumptions says what an answer about action on resource by n (nil for
-// who-can) rests on that the snapshot lacks: an unknown or missing
-// resource policy, the default key policy assumed, organization levels
-// left out, attributes iamx does not evaluate.
-func (g *Graph) Assumptions(n *Node, action, resource string) []string {
-	var out []string
-	svc := serviceOf(action)
-	if strings.HasPrefix(resource, "arn:") && hasResourcePolicies(svc) {
-		e := g.resourceFor(resource)
-		kms := svc == "kms" && isKMSKey(resource)
-		switch {
-		case e == nil && kms:
-			out = append(out, "the key policy of "+resource+" is not in the snapshot: AWS's default key policy (delegating to the account's IAM policies) is assumed")
-		case e == nil:
-			out = append(out, "the resource policy of "+policyHolder(resource)+" is not in the snapshot: only identity policies were evaluated; a resource policy could grant more (to other accounts too) or deny")
-		case e.unknown != "" && kms:
-			out = append(out, "the key policy of "+e.r.ARN+" "+e.unknown+": AWS's default key policy is assumed")
-		case e.unknown != "":
-			out = append(out, "the policy of "+e.r.ARN+" "+e.unknown+": only identity policies were evaluated")
-		}
-		if e != nil {
-			out = append(out, e.attributeAssumptions()...)
-		}
-		if e == nil && svc == "s3" {
-			out = append(out, "the bucket's account is not known (S3 ARNs carry none): requests were taken as same-account")
-		}
-	}
-	if o := g.res.org; o != nil {
-		accts := map[string]bool{}
-		if n != nil {
-			accts[n.Account] = true
-		}
-		if a := g.resourceAccount(resource); a != "" {
-			accts[a] = true
-		}
-		list := make([]string, 0, len(accts))
-		for a := range accts {
-			list = append(list, a)
-		}
-		sort.Strings(list)
-		for _, a := range list {
-			if a == "" || a == o.ManagementAccountID {
-				continue
-			}
-			if !inOrg(o, a) {
-				if g.accounts[a] != nil {
-					out = append(out, "account "+a+" is not in the loaded organization: no SCP or RCP was applied to it")
-				}
-				continue
-			}
-			for _, gap := range g.res.orgGaps[a] {
-				out = append(out, "account "+a+": "+gap)
-			}
-		}
-	}
-	return out
-}
-
-func inOrg(o *model.Organization, account string) bool {
-	for _, a := range o.Accounts {
-		if a.ID == account {
-			return true
-		}
-	}
-	return false
-}
-
-func (e *resourceEntry) attributeAssumptions() []string {
-	var out []string
-	r := e.r
-	switch r.Type {
-	case model.TypeS3Bucket:
-		switch {
-		case r.S3 == nil || r.S3.BlockPublicAccess == nil && r.S3.AccountBlockPublicAccess == nil:
-			if e.src != nil && e.src.Policy.IsPublic() {
-				out = append(out, "Block Public Access settings of "+r.ARN+" are not in the snapshot: its public policy was taken at its word")
-			}
-		}
-		if r.S3 != nil && r.S3.ObjectOwnership != "BucketOwnerEnforced" && len(r.S3.ACL) > 0 {
-			out = append(out, "the bucket ACL of "+r.ARN+" is not evaluated")
-		}
-	case model.TypeKMSKey:
-		if r.KMS != nil && len(r.KMS.Grants) > 0 {
-			out = append(out, fmt.Sprintf("%s has %d grant(s), which are not evaluated: grantees may use the key beyond what the key policy says", r.ARN, len(r.KMS.Grants)))
-		}
-	}
-	return out
-}
-
-// hasResourcePolicies reports whether a service's resources can carry a
-// resource-based policy that iamx reads.
-func hasResourcePolicies(svc string) bool {
-	switch svc {
-	case "s3", "kms", "sqs", "sns", "lambda", "secretsmanager", "ecr":
-		return true
-	}
-	return false
-}
-
-// Coverage returns what the captures recorded as incomplete for the
-// service of action in the account and region of resource.
-func (g *Graph) Coverage(action, resource string) []model.Coverage {
-	svc := serviceOf(action)
-	acct := g.resourceAccount(resource)
-	region := ""
-	if a, err := arn.Parse(resource); err == nil {
-		region = a.Region
-	}
-	var out []model.Coverage
-	for _, s := range g.snaps {
-		for _, c := range s.Coverage {
-			if c.State == model.CoverageComplete || !strings.EqualFold(c.Service, svc) {
-				continue
-			}
-			if (acct == "" || c.Account == "" || c.Account == acct) && (region == "" || c.Region == "" || c.Region == region) {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
-}
-
-// AccessNote says, for a principal who-can lists because a resource policy
-// names it, what that means: an account stands for its principals, "*" is
-// the public, a service is scoped by its conditions.
-func (g *Graph) AccessNote(a *Access) string {
-	n := a.Principal
-	if n == nil || n.Kind != KindExternal || len(a.Via) > 0 {
-		return ""
-	}
-	switch n.Principal.Kind {
-	case principal.Account:
-		return "any principal of account " + n.Account + " whose own policies allow it"
-	case principal.Anyone:
-		return "public: anyone, anonymous callers included"
-	case principal.Service:
-		if len(a.MissingContext) > 0 {
-			return "AWS service, scoped by " + strings.Join(a.MissingContext, ", ")
-		}
-		return "AWS service, unscoped: any use of the service by any account (confused deputy)"
-	case principal.Federated:
-		return "users of this identity provider"
-	case principal.User, principal.Role, principal.AssumedRole:
-		return "of an account not loaded: its own policies are assumed to allow"
-	}
-	return ""
 }
 
 // policyHolder names the resource whose policy governs resource: an S3
