@@ -16,20 +16,19 @@ import (
 // canAnswer is the JSON answer of `iamx can`, one per request. The field
 // names are part of the command-line contract (DESIGN.md section 2).
 type canAnswer struct {
-	Line           int         `json:"line,omitempty"` // batch only: the request's line number
-	Principal      string      `json:"principal"`
-	Action         string      `json:"action"`
-	Resource       string      `json:"resource"`
-	Decision       string      `json:"decision"`
-	Layer          string      `json:"layer"`
-	Conditional    bool        `json:"conditional"`
-	Reasons        []canReason `json:"reasons"`
-	MissingContext []string    `json:"missing_context"`
-	Admin          bool        `json:"admin"`
-	// Assumptions say what the answer rests on that the snapshot lacks
-	// (a role whose trust policy is not in it); empty when nothing.
-	Assumptions []string `json:"assumptions,omitempty"`
-	Warnings    []string `json:"warnings,omitempty"`
+	Line           int           `json:"line,omitempty"` // batch only: the request's line number
+	Principal      string        `json:"principal"`
+	Action         string        `json:"action"`
+	Resource       string        `json:"resource"`
+	Decision       string        `json:"decision"`
+	Layer          string        `json:"layer"`
+	Conditional    bool          `json:"conditional"`
+	Reasons        []canReason   `json:"reasons"`
+	MissingContext []string      `json:"missing_context"`
+	Admin          bool          `json:"admin"`
+	Warnings       []string      `json:"warnings,omitempty"`
+	Assumptions    []string      `json:"assumptions,omitempty"` // what the answer rests on that the snapshot lacks (cmd_resources.go)
+	Coverage       []coverageRow `json:"coverage,omitempty"`
 }
 
 // canReason is one statement that decided a request.
@@ -112,7 +111,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	}
 	res := g.Can(n, action, target.ARN, reqCtx, true)
 	ans := newCanAnswer(g, n, action, target.ARN, res)
-	ans.Assumptions = target.Assumptions
+	ans.Assumptions = withAssumptions(target.Assumptions, ans.Assumptions)
 	ans.Warnings = warnings
 	if *jsonOut {
 		if err := writeJSON(e.stdout, ans); err != nil {
@@ -175,5 +174,6 @@ func newCanAnswer(g *graph.Graph, n *graph.Node, action, resource string, res po
 	}
 	// Keys in the case the policies write them (the evaluator lower-cases).
 	ans.MissingContext = append(ans.MissingContext, contextKeyNames(res)...)
+	ans.Assumptions, ans.Coverage = answerGaps(g, n, action, resource)
 	return ans
 }

@@ -94,7 +94,7 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 		res := g.Can(n, req.action, resource, req.ctx, true)
 		ans := newCanAnswer(g, n, req.action, resource, res)
 		ans.Line = line
-		ans.Assumptions = target.Assumptions
+		ans.Assumptions = withAssumptions(target.Assumptions, ans.Assumptions)
 		ans.Warnings = ws
 		if err := enc.Encode(ans); err != nil {
 			termsafe.Fprintf(e.stderr, "iamx: can --batch: %v\n", err)

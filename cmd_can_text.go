@@ -38,9 +38,6 @@ func printCan(w io.Writer, n *graph.Node, ans canAnswer, res policy.Result) {
 		why = "the role's trust policy is not in the snapshot, and AWS always requires it to allow sts:AssumeRole*"
 	}
 	termsafe.Fprintf(w, "  why        %s\n", why)
-	for _, a := range ans.Assumptions {
-		termsafe.Fprintf(w, "  note       %s\n", a)
-	}
 	if res.Layer == policy.LayerBoundary && res.Trace != nil {
 		for _, p := range res.Trace.Policies {
 			if p.Source.Type == policy.BoundaryPolicy {
@@ -64,6 +61,7 @@ func printCan(w io.Writer, n *graph.Node, ans canAnswer, res policy.Result) {
 			termsafe.Fprintf(w, "  context    %s not supplied (tested, but no value would change the decision)\n", strings.Join(contextKeyNames(res), ", "))
 		}
 	}
+	printGaps(w, ans.Assumptions, ans.Coverage)
 	if res.Trace != nil {
 		printTrace(w, res.Trace)
 	}
@@ -77,11 +75,14 @@ func explainLayer(res policy.Result, resource string) string {
 		return "an explicit Deny matched; a Deny in any policy overrides every Allow"
 	case policy.LayerSCP:
 		return "a service control policy does not allow it (every level of the organization must allow)"
+	case policy.LayerRCP:
+		return "a resource control policy of the resource's account does not allow it (every level of the organization must allow)"
 	case policy.LayerResource:
+		what := resourcePolicyWords(resource)
 		if res.Decision == policy.Allowed {
-			return "allowed by the resource-based policy (the role's trust policy) of " + resource
+			return "allowed by the resource-based policy (" + what + ") of " + resource
 		}
-		return "the resource-based policy (the role's trust policy) of " + resource + " does not allow this principal"
+		return "the resource-based policy (" + what + ") of " + resource + " does not allow this principal"
 	case policy.LayerIdentity:
 		if res.Decision == policy.Allowed {
 			return "allowed by identity-based policies"

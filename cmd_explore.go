@@ -96,8 +96,12 @@ func exploreLoad(ctx context.Context, src *sourceFlags, report func(tui.Progress
 		}
 		report(tui.Progress{Stream: step, Done: true})
 	}
+	opts := graph.Options{SCPs: scps}
+	if err := src.addResourceOptions(snaps, &opts); err != nil {
+		return nil, err
+	}
 	report(tui.Progress{Stream: "indexing"})
-	g, err := graph.Build(snaps, graph.Options{SCPs: scps})
+	g, err := graph.Build(snaps, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
 	}

@@ -23,8 +23,9 @@ type whoCanAnswer struct {
 	Principals  []whoCanRow    `json:"principals"`
 	Count       int            `json:"count"`
 	Conditional int            `json:"conditional_count"`
-	Assumptions []string       `json:"assumptions,omitempty"` // what the answer rests on that the snapshot lacks
 	Warnings    []string       `json:"warnings,omitempty"`
+	Assumptions []string       `json:"assumptions,omitempty"` // what the answer rests on that the snapshot lacks
+	Coverage    []coverageRow  `json:"coverage,omitempty"`
 }
 
 // whoCanRow is one principal that can. decision is always "allow";
@@ -37,11 +38,12 @@ type whoCanRow struct {
 	Decision       string      `json:"decision"`
 	Conditional    bool        `json:"conditional"`
 	MissingContext []string    `json:"missing_context"`
-	Via            []string    `json:"via"`       // role ARNs of the assume-role path; [] when direct
-	Hops           []chainHop  `json:"hops"`      // the path's edges with their kinds and conditions; [] when direct
-	Admin          bool        `json:"admin"`     // the principal itself is admin-equivalent (asked of direct principals)
-	ViaAdmin       bool        `json:"via_admin"` // the path ends at an admin-equivalent role
-	Reasons        []canReason `json:"reasons"`   // statements that allowed the request, for whoever performs it
+	Via            []string    `json:"via"`            // role ARNs of the assume-role path; [] when direct
+	Hops           []chainHop  `json:"hops"`           // the path's edges with their kinds and conditions; [] when direct
+	Admin          bool        `json:"admin"`          // the principal itself is admin-equivalent (asked of direct principals)
+	ViaAdmin       bool        `json:"via_admin"`      // the path ends at an admin-equivalent role
+	Reasons        []canReason `json:"reasons"`        // statements that allowed the request, for whoever performs it
+	Note           string      `json:"note,omitempty"` // what a principal a resource policy names stands for
 }
 
 func runWhoCan(ctx context.Context, e *env, args []string) int {
@@ -82,7 +84,7 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	}
 	list := g.WhoCan(action, resource, reqCtx)
 	ans := newWhoCanAnswer(g, action, resource, reqCtx, list)
-	ans.Assumptions = target.Assumptions
+	ans.Assumptions = withAssumptions(target.Assumptions, ans.Assumptions)
 	ans.Warnings = warnings
 	if *jsonOut {
 		if err := writeJSON(e.stdout, ans); err != nil {
@@ -148,8 +150,10 @@ func newWhoCanAnswer(g *graph.Graph, action, resource string, ctx policy.Context
 		if a.Conditional {
 			ans.Conditional++
 		}
+		row.Note = g.AccessNote(&a)
 		ans.Principals = append(ans.Principals, row)
 	}
+	ans.Assumptions, ans.Coverage = answerGaps(g, nil, action, resource)
 	return ans
 }
 
@@ -184,6 +188,7 @@ func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Acc
 	}
 	if len(list) == 0 {
 		termsafe.Fprintf(w, "Nobody can %s.\n", what)
+		printGaps(w, nil, ans.Coverage) // assumptions were the notes above
 		return
 	}
 	termsafe.Fprintf(w, "%s can %s", countOf(ans.Count, "principal", "principals"), what)
@@ -221,6 +226,8 @@ func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Acc
 		termsafe.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, row.Kind, row.Decision, cond, via)
 	}
 	tw.Flush()
+	printAccessNotes(w, g, ans, list)
+	printGaps(w, nil, ans.Coverage)
 }
 
 func isAssumeRoleAction(action string) bool {

@@ -25,6 +25,10 @@ type sourceFlags struct {
 	externalID  string
 	sessionName string
 	scps        listFlag
+	resources   listFlag // --resources, read by source_resources.go
+	org         string
+	services    string // live: resource-policy services to capture (--services)
+	regions     string // live: their regions (--regions)
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
@@ -36,6 +40,10 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.externalID, "external-id", "", "external ID for --role-arn")
 	fs.StringVar(&s.sessionName, "session-name", "", "session name for --role-arn")
 	fs.Var(&s.scps, "scp", "add a service control policy `FILE` (repeatable)")
+	fs.Var(&s.resources, "resources", "add resource-based policies from a JSON Lines `FILE` (repeatable; see the README)")
+	fs.StringVar(&s.org, "org", "", "the organization's structure, SCPs and RCPs from `FILE` (see the README)")
+	fs.StringVar(&s.services, "services", "", "live: also capture the resource policies of `LIST` (s3,kms,sqs,sns,lambda,secretsmanager,ecr,organizations or all)")
+	fs.StringVar(&s.regions, "regions", "", "live: the regions `LIST` for --services (default: the configured region)")
 }
 
 // validate rejects combinations that name more than one kind of source.
@@ -46,6 +54,12 @@ func (s *sourceFlags) validate() error {
 		return usagef("--demo and --snapshot cannot be combined")
 	case (s.demo || len(s.snapshots) > 0) && live:
 		return usagef("--profile, --region and --role-arn are for live capture; they cannot be combined with --demo or --snapshot")
+	case (s.services != "" || s.regions != "") && !s.isLive():
+		return usagef("--services and --regions are for live capture; they cannot be combined with --demo or --snapshot")
+	case s.regions != "" && s.services == "":
+		return usagef("--regions needs --services")
+	case s.services != "" && checkServices(s.services) != nil:
+		return usagef("%v", checkServices(s.services))
 	case (s.externalID != "" || s.sessionName != "") && s.roleARN == "":
 		return usagef("--external-id and --session-name need --role-arn")
 	}
@@ -135,13 +149,17 @@ func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, e
 	if err != nil {
 		return nil, err
 	}
+	opts := graph.Options{SCPs: scps}
+	if err := src.addResourceOptions(snaps, &opts); err != nil {
+		return nil, err
+	}
 	for _, s := range snaps {
 		if n := len(s.Warnings); n > 0 {
 			termsafe.Fprintf(e.stderr, "iamx: warning: %s (%s) loaded with %d warning(s); first: %s\n",
 				s.Source, s.AccountID, n, oneLine(s.Warnings[0].String()))
 		}
 	}
-	g, err := graph.Build(snaps, graph.Options{SCPs: scps})
+	g, err := graph.Build(snaps, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
 	}

@@ -23,6 +23,8 @@ func (s *sourceFlags) liveOptions() live.Options {
 		RoleARN:     s.roleARN,
 		ExternalID:  s.externalID,
 		SessionName: s.sessionName,
+		Services:    splitList(s.services),
+		Regions:     splitList(s.regions),
 	}
 }
 

@@ -118,7 +118,7 @@ func (g *Graph) Request(n *Node, action, resource string, ctx policy.Context) *p
 	req.Context = merge(g.contextOf(n), ctx)
 	req.Known = knownKeys(n)
 	req.KnownService = g.svcKeys.absent(action)
-	if acct := resourceAccount(resource); acct != "" && acct != n.Account {
+	if acct := g.resourceAccount(resource); acct != "" && acct != n.Account {
 		req.ResourceAccount = acct
 	}
 	return req
@@ -156,7 +156,7 @@ func (g *Graph) requestShared(n *Node, action, resource string, ctx policy.Conte
 	} else {
 		req.Context = merge(g.contextOf(n), ctx)
 	}
-	if acct := resourceAccount(resource); acct != "" && acct != n.Account {
+	if acct := g.resourceAccount(resource); acct != "" && acct != n.Account {
 		req.ResourceAccount = acct
 	}
 	return req

@@ -26,6 +26,11 @@ type Options struct {
 	//
 	// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
 	SCPs []policy.Source
+	// Resources adds resource-based policies to those the snapshots carry
+	// (--resources); Organization gives the accounts' SCP and RCP levels
+	// (--org), in place of one a snapshot carries.
+	Resources    []*model.Resource
+	Organization *model.Organization
 }
 
 // Graph is the indexed account (or accounts). Build it with Build.
@@ -63,6 +68,7 @@ type Graph struct {
 	perm     permCache       // effective-permission memos, filled lazily
 	svcKeys  serviceKeys     // per action: its service's keys it never carries
 	ids      idIndex         // unique IDs and access key IDs, built on first use (resolve_id.go)
+	res      resourceIndex
 }
 
 // Build indexes snaps. Several snapshots are several accounts: a principal of
@@ -112,6 +118,7 @@ func Build(snaps []*model.Snapshot, opts Options) (*Graph, error) {
 	for _, s := range snaps {
 		g.linkSnapshot(s)
 	}
+	g.indexResources()
 	// Each principal's policy list and known context are its own: gather
 	// them on every core, then number the documents in order.
 	parallelFor(len(g.actors), func(i int) {

@@ -148,17 +148,22 @@ func (g *Graph) Input(n *Node, req *policy.Request) policy.Input {
 	switch {
 	case n.Kind == KindUser || n.Kind == KindRole:
 		if !n.IsServiceLinked() {
-			in.SCPs = g.opts.SCPs
+			in.SCPs = g.scpsFor(n.Account)
 		}
 	case n.Principal.Kind == principal.Account && g.accounts[n.Account] != nil:
 		// The root user of a loaded (member) account is bound by SCPs too.
-		in.SCPs = g.opts.SCPs
+		in.SCPs = g.scpsFor(n.Account)
 	}
 	if isAssumeAction(req.Action) {
-		if in.Resource = g.trustOf(req.Resource); in.Resource != nil && n.Kind == KindExternal {
-			in.Identity = []policy.Source{g.externalSide(n)}
+		if in.Resource = g.trustOf(req.Resource); in.Resource != nil {
+			if n.Kind == KindExternal {
+				in.Identity = []policy.Source{g.externalSide(n)}
+			}
+			in.RCPs = g.rcpsFor(n, req, nil)
+			return in
 		}
 	}
+	g.addResourceInput(n, req, &in) // resources.go
 	return in
 }
 

@@ -26,7 +26,7 @@ type permCache struct {
 	fit         map[[2]string]bool // ARN format, pattern → patternFitsFormat
 	// res lists the resources with policies of their own (permresource.go).
 	resOnce sync.Once
-	res     *resourceIndex
+	res     *grantIndex
 }
 
 // servicesOf returns p's service span (see mayBeAdmin), computed once per

@@ -37,10 +37,10 @@ type resourcePolicy struct {
 	actions []string // the actions the policy decides (Input attaches it for these)
 }
 
-// resourceIndex finds the resource policies that may name a principal:
+// grantIndex finds the resource policies that may name a principal:
 // those whose Allow statements name its account (account ID, root ARN, or
 // one of its users' or roles' ARNs), and the open ones ("*", NotPrincipal).
-type resourceIndex struct {
+type grantIndex struct {
 	list      []resourcePolicy
 	open      []int
 	byAccount map[string][]int
@@ -53,9 +53,9 @@ func requiresResourcePolicy(action string) bool { return isAssumeAction(action) 
 
 // resourcePolicies lists the resources of the graph with a policy of their
 // own, built once.
-func (g *Graph) resourcePolicies() *resourceIndex {
+func (g *Graph) resourcePolicies() *grantIndex {
 	g.perm.resOnce.Do(func() {
-		idx := &resourceIndex{byAccount: map[string][]int{}}
+		idx := &grantIndex{byAccount: map[string][]int{}}
 		assume := []string{actionAssumeRole, actionAssumeWebID, actionAssumeSAML}
 		for _, r := range g.roles {
 			if src := trustSource(r); src != nil {
@@ -67,7 +67,7 @@ func (g *Graph) resourcePolicies() *resourceIndex {
 	return g.perm.res
 }
 
-func (idx *resourceIndex) add(rp resourcePolicy) {
+func (idx *grantIndex) add(rp resourcePolicy) {
 	i := len(idx.list)
 	idx.list = append(idx.list, rp)
 	var accounts []string
@@ -104,7 +104,7 @@ func (idx *resourceIndex) add(rp resourcePolicy) {
 }
 
 // naming returns the resource policies that may name n, in list order.
-func (idx *resourceIndex) naming(n *Node) []*resourcePolicy {
+func (idx *grantIndex) naming(n *Node) []*resourcePolicy {
 	ids := append(append([]int(nil), idx.open...), idx.byAccount[n.Account]...)
 	sort.Ints(ids)
 	out := make([]*resourcePolicy, 0, len(ids))

@@ -278,7 +278,7 @@ func (g *Graph) permSet(n *Node) *permSet {
 		for _, r := range refs {
 			ps.in.Identity = append(ps.in.Identity, r.Source)
 		}
-		ps.in.SCPs = g.opts.SCPs
+		ps.in.SCPs = g.scpsFor(n.Account)
 		ps.req = policy.Request{Principal: principal.Principal{Kind: principal.User, ID: n.ARN, Account: n.Account, Name: n.Name}, Context: policy.Context{}}
 	case KindPolicy:
 		if v := n.Policy.DefaultVersion(); v != nil && v.Document.Policy != nil {

@@ -60,8 +60,10 @@ func (g *Graph) WhoCanContext(cctx context.Context, action, resource string, ctx
 	}
 	// Direct: every user and role whose policies could allow the action,
 	// on every core (each writes only its own entry).
+	// A loaded resource's policy may allow principals on its own (resources.go).
+	resourceAllows := trustRole == nil && g.resourceOpensToAll(action, resource)
 	var allows []bool
-	if trustRole == nil {
+	if trustRole == nil && !resourceAllows {
 		allows = make([]bool, len(g.policyDocs))
 		parallelFor(len(g.policyDocs), func(i int) { allows[i] = mayAllow(g.policyDocs[i], action, "") })
 	}
@@ -72,7 +74,7 @@ func (g *Graph) WhoCanContext(cctx context.Context, action, resource string, ctx
 		n := g.actors[i]
 		// For sts:AssumeRole* on a role of the graph, the trust policy may
 		// allow on its own: every principal is a candidate.
-		if trustRole == nil && !mayAllowAny(n, allows) {
+		if trustRole == nil && !resourceAllows && !mayAllowAny(n, allows) {
 			return
 		}
 		if a := g.evaluateAccess(n, action, resource, ctx); a != nil {
@@ -92,6 +94,15 @@ func (g *Graph) WhoCanContext(cctx context.Context, action, resource string, ctx
 	}
 	if stopped() {
 		return nil, cctx.Err()
+	}
+	// Whoever a resource policy names: other accounts, services, providers,
+	// anyone, and loaded users and roles its allow may need no identity allow for.
+	for _, n := range g.resourceNamed(resource) {
+		if !n.Dangling && direct[n.ID] == nil {
+			if a := g.evaluateAccess(n, action, resource, ctx); a != nil {
+				direct[n.ID] = a
+			}
+		}
 	}
 	best := g.throughChains(direct, ctx, stopped)
 	if stopped() {

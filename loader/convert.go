@@ -23,6 +23,8 @@ type snapshotHeader struct {
 	capturedBy   string
 	report       []model.CredentialReportRow
 	warnings     []model.Warning
+	// version 2 sections, as the file has them (resources.go)
+	resources, organization, coverage json.RawMessage
 }
 
 // converter turns wire values into model values, collecting warnings that
@@ -299,6 +301,9 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 	fillAccount(s)
 	if s.Partition == "" {
 		s.Partition = "aws"
+	}
+	if err := c.sections(s, h, name); err != nil {
+		return nil, err
 	}
 	s.Warnings = c.finish()
 	return s, nil

@@ -303,6 +303,9 @@ func fromTop(top *wireTop, name string) (*model.Snapshot, error) {
 			capturedAt:   top.CapturedAt,
 			capturedBy:   top.CapturedBy,
 			report:       top.CredentialReport,
+			resources:    top.Resources,
+			organization: top.Organization,
+			coverage:     top.Coverage,
 		}
 		for _, w := range top.Warnings {
 			h.warnings = append(h.warnings, model.Warning{Where: w.Where, Message: w.Message})

@@ -227,7 +227,7 @@ func TestWholeFileFaults(t *testing.T) {
 		{"truncated gzip", gz[:len(gz)/2], "truncated gzip"},
 		{"gzip header only", gz[:10], "truncated gzip"},
 		{"gzip of nothing", gzipBytes(t, nil), "empty"},
-		{"future snapshot version", []byte(`{"format":"iamx-snapshot","version":2,"authorization_details":{}}`), "version 2 is newer"},
+		{"future snapshot version", []byte(`{"format":"iamx-snapshot","version":3,"authorization_details":{}}`), "version 3 is newer"},
 		{"snapshot without version", []byte(`{"format":"iamx-snapshot","authorization_details":{}}`), "without a version"},
 		{"other format", []byte(`{"format":"prowler","version":1}`), `format "prowler"`},
 		{"snapshot without authorization_details", []byte(`{"format":"iamx-snapshot","version":1}`), "without authorization_details"},

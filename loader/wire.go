@@ -17,7 +17,7 @@ import (
 // snapshotFormat and snapshotVersion identify an iamx snapshot file.
 const (
 	snapshotFormat  = "iamx-snapshot"
-	snapshotVersion = 1
+	snapshotVersion = 2 // 2 adds resources, organization and coverage (resources.go)
 )
 
 // wireTop is every top-level field either kind of file may carry, decoded in
@@ -34,6 +34,10 @@ type wireTop struct {
 	AuthorizationDetails *wireGAAD                   `json:"authorization_details,omitempty"`
 	CredentialReport     []model.CredentialReportRow `json:"credential_report,omitempty"`
 	Warnings             []wireWarning               `json:"warnings,omitempty"`
+	// version 2, decoded by resources.go
+	Resources    json.RawMessage `json:"resources,omitempty"`
+	Organization json.RawMessage `json:"organization,omitempty"`
+	Coverage     json.RawMessage `json:"coverage,omitempty"`
 
 	// bare get-account-authorization-details output
 	wireGAAD

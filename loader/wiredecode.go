@@ -689,6 +689,8 @@ var topFields = fieldTable{
 		"authorization_details", "credential_report", "warnings",
 		// embedded wireGAAD
 		"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies", "IsTruncated", "Marker",
+		// version 2 sections, kept raw
+		"resources", "organization", "coverage",
 	},
 	composite: bits(7, 8, 9, 10, 11, 12, 13),
 }
@@ -724,6 +726,12 @@ func (d *wireDecoder) top(w *wireTop) bool {
 			return decodeSlice(d, &w.CredentialReport, (*wireDecoder).reportRow)
 		case 9:
 			return decodeSlice(d, &w.Warnings, (*wireDecoder).warning)
+		case 16:
+			return d.raw(&w.Resources)
+		case 17:
+			return d.raw(&w.Organization)
+		case 18:
+			return d.raw(&w.Coverage)
 		}
 		return d.gaadField(&w.wireGAAD, i-10)
 	})

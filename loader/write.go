@@ -103,8 +103,16 @@ func Encode(w io.Writer, s *model.Snapshot) error {
 		},
 		CredentialReport: s.CredentialReport,
 	}
-	v := snapshotVersion
+	// Version 2 only when its sections are there: a file without them
+	// stays readable by an iamx that knows version 1 only.
+	v := 1
+	if s.Resources != nil || s.Organization != nil || s.Coverage != nil {
+		v = snapshotVersion
+	}
 	top.Version = &v
+	if err := encodeSections(&top, s); err != nil {
+		return err
+	}
 	for _, wa := range s.Warnings {
 		top.Warnings = append(top.Warnings, wireWarning{Where: wa.Where, Message: wa.Message})
 	}

@@ -27,6 +27,12 @@ type Snapshot struct {
 
 	CredentialReport []CredentialReportRow
 	Warnings         []Warning
+
+	// Format version 2: resource-based policies, the organization and what
+	// the capture covered. Nil in version 1 files and GAAD output.
+	Resources    []*Resource
+	Organization *Organization
+	Coverage     []Coverage
 }
 
 // Warning is a fault that did not stop a load: a malformed policy document, a

@@ -44,7 +44,7 @@ func AllowedOperations() []string {
 
 // isAllowed reports whether the operation may be sent.
 func isAllowed(serviceID, operation string) bool {
-	return allowed[serviceID][operation]
+	return allowed[serviceID][operation] || isAllowedResource(serviceID, operation)
 }
 
 // RefusedError is returned for an operation outside the allowlist. It is

@@ -30,6 +30,7 @@ const (
 type clients struct {
 	iam *iam.Client
 	sts *sts.Client
+	cfg aws.Config // the configuration they were built from, for the resource clients (resources.go)
 }
 
 // newClients builds the IAM and STS clients from cfg with the allowlist guard
@@ -42,6 +43,7 @@ func newClients(cfg aws.Config) clients {
 	return clients{
 		iam: iam.NewFromConfig(cfg, func(o *iam.Options) { guard(&o.APIOptions) }),
 		sts: sts.NewFromConfig(cfg, func(o *sts.Options) { guard(&o.APIOptions) }),
+		cfg: cfg,
 	}
 }
 

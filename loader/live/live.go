@@ -39,7 +39,14 @@ type Options struct {
 	// has no credential report and a warning says why.
 	CredentialReportWait time.Duration
 
+	// Services selects the services whose resource policies are captured
+	// (ResourceServices; "organizations" for the organization), in Regions
+	// (default: the configured region). None: IAM only.
+	Services []string
+	Regions  []string
+
 	// For tests and measurements in this package.
+	observe      func(service, operation string) // sees every resource-capture operation the guard lets through
 	retry        retryTuning
 	pageSize     int32 // MaxItems per GAAD request; 0 → 1000, IAM's maximum
 	singleStream bool  // one unfiltered GAAD stream instead of one per filter
@@ -167,6 +174,11 @@ func (c *capture) run(ctx context.Context) (*model.Snapshot, error) {
 	snap.CredentialReport = parts.report
 	parts.keys.attach(snap)
 	snap.Warnings = append(snap.Warnings, parts.warnings...)
+	if len(c.opts.Services) > 0 {
+		if err := c.captureResources(ctx, cl.cfg, caller.account, snap); err != nil { // capture_resources.go
+			return nil, err
+		}
+	}
 	return snap, nil
 }
 

@@ -31,6 +31,13 @@ import (
 //     root then also needs an identity allow.
 //  7. Otherwise identity policies must allow, and the boundary (when set) too.
 //
+// Resource-side rules (resource.go): RCPs, when given, must allow at every
+// level for any principal; a KMS key policy is mandatory like a trust policy
+// (Input.ResourceRequired); S3 Block Public Access's RestrictPublicBuckets
+// cuts a public bucket policy's grants to anyone outside the bucket's
+// account but AWS services (Input.RestrictPublic); and the bucket owner's
+// root user may always read, replace and delete the bucket policy.
+//
 // Every statement is evaluated in three-valued logic: as AWS would for the
 // request as given (absent keys follow AWS's absent-key rules), and whether
 // some value of a condition key the request lacks could make it match or
@@ -59,8 +66,10 @@ func Evaluate(req *Request, in *Input) Result {
 	if strings.EqualFold(req.Action, "sts:GetCallerIdentity") {
 		return Result{Decision: Allowed, Layer: LayerAlways, Trace: e.trace}
 	}
-	e.trust = in.Resource != nil && isAssumeRoleAction(req.Action)
-	e.selfAssume = e.trust && req.Principal.Kind == principal.Role && req.Principal.ID == e.resource
+	e.trust = in.Resource != nil && isAssumeRoleAction(req.Action) || in.ResourceRequired
+	e.selfAssume = in.Resource != nil && isAssumeRoleAction(req.Action) && req.Principal.Kind == principal.Role && req.Principal.ID == e.resource
+	e.restricted = in.RestrictPublic && restrictedByBPA(&req.Principal, req.ResourceAccount)
+	e.ownerRoot = isBucketPolicyOwnerOp(&req.Principal, req.Action, req.ResourceAccount)
 	e.boundaryQuirk = in.Boundary != nil && hasIdentityPolicies(req.Principal.Kind) && req.Principal.Kind != principal.Account
 
 	var t tally
@@ -80,6 +89,16 @@ func Evaluate(req *Request, in *Input) Result {
 		e.evalSource(&in.SCPs[i], &t, &level)
 		for m := range level {
 			t.scpOK[m] = t.scpOK[m] && level[m]
+		}
+	}
+
+	t.rcpOK = [3]bool{true, true, true}
+	for i := range in.RCPs {
+		var level [3]bool
+		e.scpLevel = i
+		e.evalSource(&in.RCPs[i], &t, &level)
+		for m := range level {
+			t.rcpOK[m] = t.rcpOK[m] && level[m]
 		}
 	}
 
@@ -113,6 +132,8 @@ type evaluator struct {
 	trust         bool // sts:AssumeRole* against a trust policy
 	selfAssume    bool // a role asking to assume itself
 	boundaryQuirk bool // Deny + NotPrincipal always applies to principals with a boundary
+	restricted    bool // RestrictPublicBuckets cuts this principal's resource-policy allows
+	ownerRoot     bool // the bucket owner's root on its bucket policy: resource-policy denies do not bind
 	scpLevel      int
 	trace         *Trace
 
@@ -137,6 +158,7 @@ type tally struct {
 	bdAllow  [3]bool
 	resAllow [3][4]bool // by principalMatch
 	scpOK    [3]bool
+	rcpOK    [3]bool
 }
 
 // outcome is one statement's three-valued match.
@@ -230,6 +252,12 @@ func (e *evaluator) evalSource(src *Source, t *tally, allow *[3]bool) {
 		if pt != nil {
 			pt.Statements = append(pt.Statements, StatementTrace{Index: st.Index, Sid: st.Sid, Effect: st.Effect})
 			tr = &pt.Statements[len(pt.Statements)-1]
+		}
+		if src.Type == ResourcePolicy && (st.Effect == Allow && e.restricted || st.Effect == Deny && e.ownerRoot) {
+			if tr != nil {
+				tr.Note = resourceRuleNote(e.restricted)
+			}
+			continue
 		}
 		o := e.evalStatement(src, pol, st, tr)
 		if !o.canTrue {
@@ -414,6 +442,7 @@ type verdict struct {
 	identity bool
 	boundary bool
 	scp      bool
+	rcp      bool
 }
 
 func hasIdentityPolicies(k principal.Kind) bool {
@@ -448,11 +477,15 @@ func (e *evaluator) decide(t *tally, m int) verdict {
 	if scp && !t.scpOK[m] {
 		return deny(LayerSCP)
 	}
+	rcp := len(e.in.RCPs) > 0
+	if rcp && !t.rcpOK[m] {
+		return deny(LayerRCP)
+	}
 	res := &t.resAllow[m]
 	resAny := res[principalAccount] || res[principalNamed] || res[principalDirect]
 	if !hasIdentityPolicies(p.Kind) {
 		if res[principalNamed] || res[principalDirect] {
-			return verdict{decision: Allowed, layer: LayerResource, resMin: principalNamed}
+			return verdict{decision: Allowed, layer: LayerResource, resMin: principalNamed, rcp: rcp}
 		}
 		return deny(LayerResource)
 	}
@@ -460,7 +493,7 @@ func (e *evaluator) decide(t *tally, m int) verdict {
 	idOK := root || t.idAllow[m]
 	hasBoundary := e.in.Boundary != nil && !root
 	bdOK := !hasBoundary || t.bdAllow[m]
-	ok := verdict{decision: Allowed, scp: scp}
+	ok := verdict{decision: Allowed, scp: scp, rcp: rcp}
 
 	if e.req.ResourceAccount != "" && p.Account != "" && e.req.ResourceAccount != p.Account {
 		// Cross-account: both sides must allow.
@@ -542,6 +575,10 @@ func (e *evaluator) reasons(v verdict) []Reason {
 				}
 			case SCPPolicy:
 				if v.scp {
+					add(h)
+				}
+			case RCPPolicy:
+				if v.rcp {
 					add(h)
 				}
 			}

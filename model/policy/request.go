@@ -76,10 +76,11 @@ const (
 	BoundaryPolicy                   // a permissions boundary
 	ResourcePolicy                   // a resource-based policy; for sts:AssumeRole*, the role's trust policy
 	SCPPolicy                        // a service control policy
+	RCPPolicy                        // a resource control policy
 )
 
 func (t PolicyType) String() string {
-	return [...]string{"identity", "boundary", "resource", "scp"}[t]
+	return [...]string{"identity", "boundary", "resource", "scp", "rcp"}[t]
 }
 
 // Source is one policy document with where it came from.
@@ -109,6 +110,18 @@ type Input struct {
 	// SCPs are service control policies, one entry per level of the
 	// organization (root, OU …, account): every level must allow.
 	SCPs []Source
+	// RCPs are resource control policies of the resource's account, one
+	// entry per organization level like SCPs: every level must allow,
+	// whoever the principal is.
+	RCPs []Source
+	// ResourceRequired says the resource policy must allow (a KMS key
+	// policy): an identity allow counts only where it names the principal's
+	// account, and a nil Resource denies.
+	ResourceRequired bool
+	// RestrictPublic says Resource is a public bucket policy under S3 Block
+	// Public Access's RestrictPublicBuckets: its Allow statements count only
+	// for AWS service principals and principals of the resource's account.
+	RestrictPublic bool
 }
 
 // Decision is the outcome of evaluating a request.
@@ -135,10 +148,11 @@ const (
 	LayerIdentity           // no identity-based policy allowed it, where it was required
 	LayerBoundary           // the permissions boundary did not allow it
 	LayerAlways             // allowed without policies (sts:GetCallerIdentity)
+	LayerRCP                // no RCP at some level allowed it
 )
 
 func (l Layer) String() string {
-	return [...]string{"", "explicit-deny", "scp", "resource", "identity", "boundary", "always"}[l]
+	return [...]string{"", "explicit-deny", "scp", "resource", "identity", "boundary", "always", "rcp"}[l]
 }
 
 // Reason is one statement that decided a request.
