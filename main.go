@@ -11,10 +11,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
+	"time"
 )
 
 // Exit statuses, part of the command-line contract.
@@ -49,10 +52,52 @@ func commands() []command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
-	stop()
-	os.Exit(code)
+	os.Exit(runWithSignals(&env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:]))
+}
+
+// signalGrace is how long a command has, once interrupted, to stop on its
+// own (close files, remove a temporary one, restore the terminal) before
+// the process exits anyway: a read from a pipe or a long query may not look
+// at its context in time.
+const signalGrace = 500 * time.Millisecond
+
+// runWithSignals runs the command and turns SIGINT and SIGTERM into
+// cancellation of its context. An interrupted command exits 128 + the
+// signal's number (130, 143), as shells report it, within signalGrace; a
+// second signal exits at once.
+func runWithSignals(e *env, args []string) int {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, e, args) }()
+	select {
+	case code := <-done:
+		return code
+	case sig := <-sigs:
+		stopped := errors.New("stopped by " + signalName(sig))
+		cancel(stopped)
+		status := 128 + int(sig.(syscall.Signal))
+		select {
+		case code := <-done:
+			if code != exitOK {
+				return status // the command said why it stopped
+			}
+		case <-sigs:
+		case <-time.After(signalGrace):
+		}
+		fmt.Fprintf(e.stderr, "iamx: %v\n", stopped)
+		return status
+	}
+}
+
+func signalName(sig os.Signal) string {
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
 }
 
 func run(ctx context.Context, e *env, args []string) (code int) {
