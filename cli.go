@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/iamx/iamx/model/policy"
@@ -18,9 +20,50 @@ func (e *usageError) Error() string { return e.msg }
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
 // fail prints err as one line on stderr and returns the error exit status.
+// A request for help is not a failure: the command's usage goes to stdout
+// and the status is 0.
 func fail(e *env, err error) int {
+	var help *helpRequest
+	if errors.As(err, &help) {
+		help.print(e.stdout)
+		return exitOK
+	}
 	fmt.Fprintf(e.stderr, "iamx: %s\n", oneLine(err.Error()))
 	return exitError
+}
+
+// helpRequest is "COMMAND --help": parseArgs returns it so that every
+// command prints its own usage through fail without code of its own.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h *helpRequest) Error() string { return h.fs.Name() + ": help requested" }
+
+// synopses are the command lines of DESIGN.md §2, by flag set name.
+var synopses = map[string]string{
+	"explorer": "iamx [SOURCE] [--mouse]                     open the explorer",
+	"snapshot": "iamx snapshot [SOURCE] -o FILE|-            write SOURCE as an iamx snapshot (.gz → gzip, - stdout)",
+	"can": "iamx can PRINCIPAL ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]\n" +
+		"  iamx can --batch FILE.jsonl [SOURCE]        one request per line, one JSON answer per line",
+	"who-can": "iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]",
+	"perms":   "iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [--reach] [SOURCE]",
+	"chains":  "iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [--assume-only] [SOURCE]",
+}
+
+func (h *helpRequest) print(w io.Writer) {
+	name := h.fs.Name()
+	syn, ok := synopses[name]
+	if !ok {
+		syn = "iamx " + name + " [FLAGS]"
+	}
+	fmt.Fprintf(w, "Usage:\n  %s\n", syn)
+	if c, ok := findCommand(name); ok {
+		fmt.Fprintf(w, "\n%s.\n", strings.ToUpper(c.summary[:1])+c.summary[1:])
+	}
+	fmt.Fprintf(w, "\nFlags (-flag and --flag are the same):\n")
+	h.fs.SetOutput(w)
+	h.fs.PrintDefaults()
+	h.fs.SetOutput(io.Discard)
+	fmt.Fprintf(w, "\nExit status: 0 success (can: allowed), 1 can: denied, 2 usage or input error.\n")
 }
 
 func oneLine(s string) string {
@@ -42,7 +85,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, usagef("%s: see 'iamx help'", fs.Name())
+				return nil, &helpRequest{fs}
 			}
 			return nil, usagef("%s: %v", fs.Name(), err)
 		}
@@ -97,4 +140,69 @@ func checkRequest(cmd, action, resource string) error {
 		return usagef("%s: RESOURCE is empty; leave it out for *", cmd)
 	}
 	return nil
+}
+
+// hoistCommand moves a command named after leading flags to the front, so
+// "iamx --demo can alice s3:GetObject" is "iamx can --demo alice
+// s3:GetObject": every command takes the SOURCE flags. Flags that take a
+// value skip it (--snapshot can.json names a file, not the command); a
+// flag the explorer does not know is taken as boolean.
+func hoistCommand(args []string) []string {
+	fs := newFlagSet("explorer")
+	var src sourceFlags
+	src.register(fs)
+	fs.Bool("mouse", false, "")
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			if i == 0 || !isCommandWord(a) {
+				return args
+			}
+			out := append([]string{a}, args[:i]...)
+			return append(out, args[i+1:]...)
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				i++ // its value
+			}
+		}
+	}
+	return args
+}
+
+func isCommandWord(a string) bool {
+	switch a {
+	case "help", "completion":
+		return true
+	}
+	_, ok := findCommand(a)
+	return ok
+}
+
+// version is set at build time (-ldflags "-X main.version=v1.2.3"); without
+// it, the module version Go recorded is used.
+var version = ""
+
+func versionLine() string {
+	v := version
+	goVersion := runtime.Version()
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && v == "" {
+				v = "devel " + s.Value[:min(12, len(s.Value))]
+			}
+		}
+		goVersion = bi.GoVersion
+	}
+	if v == "" {
+		v = "devel"
+	}
+	return fmt.Sprintf("iamx %s (%s, %s/%s)", v, goVersion, runtime.GOOS, runtime.GOARCH)
 }

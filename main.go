@@ -2,7 +2,7 @@
 // users, groups, roles and policies, and answers who can do what, how, and why.
 //
 //	iamx [SOURCE]                               open the explorer
-//	iamx snapshot [SOURCE] -o FILE              write SOURCE as an iamx snapshot
+//	iamx snapshot [SOURCE] -o FILE|-            write SOURCE as an iamx snapshot
 //	iamx can PRINCIPAL ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
 //	iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
 //	iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [SOURCE]
@@ -108,19 +108,39 @@ func run(ctx context.Context, e *env, args []string) (code int) {
 			code = exitError
 		}
 	}()
+	args = hoistCommand(args)
 	if len(args) > 0 {
 		switch args[0] {
 		case "help", "-h", "-help", "--help":
+			if len(args) > 1 { // iamx help COMMAND
+				if c, ok := findCommand(args[1]); ok {
+					return c.run(ctx, e, []string{"--help"})
+				}
+			}
 			usage(e.stdout)
 			return exitOK
+		case "-version", "--version":
+			fmt.Fprintln(e.stdout, versionLine())
+			return exitOK
+		case "completion":
+			return runCompletion(e, args[1:])
+		case completeCommand:
+			return runComplete(ctx, e, args[1:])
 		}
-		for _, c := range commands() {
-			if args[0] == c.name {
-				return c.run(ctx, e, args[1:])
-			}
+		if c, ok := findCommand(args[0]); ok {
+			return c.run(ctx, e, args[1:])
 		}
 	}
 	return runExplorer(ctx, e, args)
+}
+
+func findCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 func usage(w io.Writer) {
@@ -128,17 +148,20 @@ func usage(w io.Writer) {
 
 Usage:
   iamx [SOURCE]                               open the explorer
-  iamx snapshot [SOURCE] -o FILE              write SOURCE as an iamx snapshot (.gz → gzip)
+  iamx snapshot [SOURCE] -o FILE|-            write SOURCE as an iamx snapshot (.gz → gzip, - stdout)
   iamx can PRINCIPAL ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
   iamx can --batch FILE.jsonl [SOURCE]        one request per line, one JSON answer per line
   iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
   iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [SOURCE]
   iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [SOURCE]
+  iamx completion bash|zsh|fish               print a shell completion script
+  iamx --version                              print the version
+  iamx COMMAND --help                         the usage of one command
 
 SOURCE:
   --demo                    the embedded demo account (no AWS credentials needed)
-  --snapshot FILE           an iamx snapshot or get-account-authorization-details file
-                            (repeatable: several accounts load together)
+  --snapshot FILE|-         an iamx snapshot or get-account-authorization-details file,
+                            - for standard input (repeatable: several accounts load together)
   (none)                    live, with the default AWS credential chain
   --profile NAME            live, with a named profile
   --region R                live, region for STS
