@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,6 +28,10 @@ func fail(e *env, err error) int {
 	if errors.As(err, &help) {
 		help.print(e.stdout)
 		return exitOK
+	}
+	var stopped *stoppedError
+	if errors.As(err, &stopped) || errors.Is(err, context.Canceled) {
+		return exitError // interrupted: runWithSignals says so
 	}
 	fmt.Fprintf(e.stderr, "iamx: %s\n", oneLine(err.Error()))
 	return exitError
@@ -131,10 +136,16 @@ func (c *contextFlag) context() policy.Context {
 	return out
 }
 
-// checkRequest rejects an ACTION or RESOURCE no AWS request can carry.
-func checkRequest(cmd, action, resource string) error {
+// checkRequest rejects an ACTION or RESOURCE no AWS request can carry, and
+// an action the catalogue does not define unless allowUnknown.
+func checkRequest(cmd, action, resource string, allowUnknown bool) error {
 	if err := checkAction(action); err != nil {
 		return usagef("%s: %v", cmd, err)
+	}
+	if !allowUnknown {
+		if err := unknownAction(cmd, action); err != nil {
+			return err
+		}
 	}
 	if resource == "" {
 		return usagef("%s: RESOURCE is empty; leave it out for *", cmd)
@@ -206,3 +217,7 @@ func versionLine() string {
 	}
 	return fmt.Sprintf("iamx %s (%s, %s/%s)", v, goVersion, runtime.GOOS, runtime.GOARCH)
 }
+
+// allowUnknownUsage documents --allow-unknown-action wherever an ACTION is
+// taken.
+const allowUnknownUsage = "evaluate an ACTION that is not in the action catalogue as written (AWS does)"

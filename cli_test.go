@@ -178,3 +178,71 @@ func TestCompletionScripts(t *testing.T) {
 		t.Errorf("completion tcsh: exit %d, %q", code, errOut)
 	}
 }
+
+// An action the catalogue does not define is a usage error naming the
+// nearest ones, unless --allow-unknown-action: "s3:GetObjekt" must not
+// quietly answer "denied" or "nobody".
+//
+// https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+func TestUnknownActionIsAUsageError(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"can with a typo", []string{"can", "bob", "s3:GetObjekt", "--demo"}, exitError, "did you mean s3:GetObject?"},
+		{"who-can with a typo", []string{"who-can", "s3:GetObjekt", "--demo"}, exitError, "did you mean s3:GetObject?"},
+		{"a typo in the service", []string{"who-can", "s4:GetObject", "--demo"}, exitError, "did you mean s3:GetObject?"},
+		{"nothing near", []string{"who-can", "zz:Qqqqqqqqqqqqqq", "--demo"}, exitError, "is not in the action catalogue"},
+		{"allowed: who-can evaluates it", []string{"who-can", "s3:GetObjekt", "--demo", "--allow-unknown-action"}, exitOK, "evaluating it as written"},
+		{"case differs from the catalogue: known", []string{"who-can", "S3:getobject", "--demo"}, exitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := runCLI(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.stderr) {
+				t.Fatalf("exit %d (want %d), stderr %q lacks %q", code, tt.code, errOut, tt.stderr)
+			}
+			if strings.Count(errOut, "\n") > 1 {
+				t.Errorf("more than one line: %q", errOut)
+			}
+		})
+	}
+	out, _, code := runCLI(t, `{"principal":"carol","action":"s3:GetObjekt"}`+"\n"+`{"principal":"carol","action":"s3:GetObject"}`+"\n", "can", "--batch", "-", "--demo")
+	if code != exitError || !strings.Contains(out, `did you mean s3:GetObject?`) || !strings.Contains(out, `"decision":"allow"`) {
+		t.Errorf("batch with an unknown action: exit %d, %s", code, out)
+	}
+}
+
+// The nearest actions are those a small edit away, nearest first; checked
+// against the plain definition of edit distance.
+func TestEditDistance(t *testing.T) {
+	naive := func(a, b string) int {
+		var d func(i, j int) int
+		d = func(i, j int) int {
+			switch {
+			case i == 0:
+				return j
+			case j == 0:
+				return i
+			}
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			return min(d(i-1, j)+1, d(i, j-1)+1, d(i-1, j-1)+cost)
+		}
+		return d(len(a), len(b))
+	}
+	pairs := [][2]string{{"", ""}, {"s3:getobjekt", "s3:getobject"}, {"kitten", "sitting"}, {"abc", ""}, {"iam:passrole", "iam:getrole"}, {"s4:x", "s3:xy"}}
+	for _, p := range pairs {
+		want := naive(p[0], p[1])
+		if got := editDistance(p[0], p[1], 100); got != want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", p[0], p[1], got, want)
+		}
+		if got := editDistance(p[0], p[1], 1); (want > 1) != (got > 1) {
+			t.Errorf("editDistance(%q, %q, limit 1) = %d, want %d (capped)", p[0], p[1], got, want)
+		}
+	}
+}

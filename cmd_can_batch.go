@@ -39,7 +39,7 @@ type batchRequest struct {
 
 // runCanBatch answers one request per line, in order. A bad line yields an
 // error answer naming its line number and the rest still run.
-func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
+func runCanBatch(e *env, g *graph.Graph, in io.Reader, allowUnknown bool) int {
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
@@ -84,6 +84,12 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 		if err := checkAction(req.action); err != nil {
 			emitErr(err.Error())
 			continue
+		}
+		if !allowUnknown {
+			if err := unknownAction("action", req.action); err != nil {
+				emitErr(err.Error())
+				continue
+			}
 		}
 		n, err := g.Resolve(req.Principal)
 		if err != nil {

@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -77,21 +76,23 @@ func runWithSignals(e *env, args []string) int {
 	case code := <-done:
 		return code
 	case sig := <-sigs:
-		stopped := errors.New("stopped by " + signalName(sig))
+		stopped := &stoppedError{signalName(sig)}
 		cancel(stopped)
-		status := 128 + int(sig.(syscall.Signal))
 		select {
-		case code := <-done:
-			if code != exitOK {
-				return status // the command said why it stopped
-			}
+		case <-done:
 		case <-sigs:
 		case <-time.After(signalGrace):
 		}
 		fmt.Fprintf(e.stderr, "iamx: %v\n", stopped)
-		return status
+		return 128 + int(sig.(syscall.Signal))
 	}
 }
+
+// stoppedError is the cause of a command's cancellation by a signal. fail
+// does not print it (or context.Canceled): runWithSignals says it once.
+type stoppedError struct{ signal string }
+
+func (e *stoppedError) Error() string { return "stopped by " + e.signal }
 
 func signalName(sig os.Signal) string {
 	if sig == syscall.SIGTERM {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -74,7 +75,7 @@ func TestSignalsStopEveryCommand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd, stderr := iamxProcess(t, tt.args...)
-			time.Sleep(300 * time.Millisecond) // let it reach the wait
+			waitBlocked(cmd.Process.Pid) // let it reach the wait
 			start := time.Now()
 			if err := cmd.Process.Signal(tt.sig); err != nil {
 				t.Fatal(err)
@@ -102,5 +103,38 @@ func TestSignalsStopEveryCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// waitBlocked waits until process pid has stopped using CPU (it waits on
+// something), judged from /proc where there is one, else for a while: a
+// signal sent before the process installs its handlers would kill it
+// before iamx could answer it.
+func waitBlocked(pid int) {
+	stat := filepath.Join("/proc", strconv.Itoa(pid), "stat")
+	cpu := func() string {
+		data, err := os.ReadFile(stat)
+		if err != nil {
+			return ""
+		}
+		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+		if len(f) < 13 {
+			return ""
+		}
+		return f[11] + " " + f[12] // utime, stime
+	}
+	time.Sleep(200 * time.Millisecond)
+	if cpu() == "" {
+		time.Sleep(800 * time.Millisecond)
+		return
+	}
+	last, same := cpu(), 0
+	for deadline := time.Now().Add(20 * time.Second); same < 3 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		if now := cpu(); now == last {
+			same++
+		} else {
+			last, same = now, 0
+		}
 	}
 }

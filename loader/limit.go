@@ -40,7 +40,12 @@ const (
 // when ctx is done. size, when known, is the stream's size: reading into a
 // buffer of that size at once keeps a large file from being copied as the
 // buffer grows, which matters for peak memory.
-func readLimited(ctx context.Context, r io.Reader, name string, size, limit int64) ([]byte, error) {
+func readLimited(ctx context.Context, r io.Reader, name string, size, limit int64) (data []byte, err error) {
+	defer func() {
+		if err != nil && ctx.Err() != nil {
+			data, err = nil, context.Cause(ctx) // stopped, not a fault of the file
+		}
+	}()
 	if size > limit {
 		return nil, tooLarge(name, limit)
 	}
@@ -72,7 +77,7 @@ func readLimited(ctx context.Context, r io.Reader, name string, size, limit int6
 		return data, nil
 	}
 	text := &countingReader{ctx: ctx, r: br, limit: limit, name: name, checkText: true}
-	data, err := readChunks(text, size)
+	data, err = readChunks(text, size)
 	if err != nil {
 		return nil, readErr(name, err)
 	}
@@ -109,8 +114,8 @@ type countingReader struct {
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
+	if c.ctx.Err() != nil {
+		return 0, context.Cause(c.ctx)
 	}
 	if rest := c.limit - c.n + 1; int64(len(p)) > rest {
 		p = p[:rest] // never read far past the limit
