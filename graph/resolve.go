@@ -122,7 +122,7 @@ func (g *Graph) pick(s string, c []*Node) (*Node, error) {
 // of a loaded account that is absent is an error (it does not exist there);
 // an ARN in an account that is not loaded is a transient external principal.
 func (g *Graph) resolveExternal(s string) (*Node, error) {
-	p, err := principal.Parse(s)
+	p, err := principal.ParseIn(g.partition(), s)
 	if err != nil {
 		if a, aerr := arn.Parse(s); aerr == nil && a.Service == "iam" {
 			// Managed policy or group ARN not in the graph.
