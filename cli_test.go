@@ -214,35 +214,3 @@ func TestUnknownActionIsAUsageError(t *testing.T) {
 		t.Errorf("batch with an unknown action: exit %d, %s", code, out)
 	}
 }
-
-// The nearest actions are those a small edit away, nearest first; checked
-// against the plain definition of edit distance.
-func TestEditDistance(t *testing.T) {
-	naive := func(a, b string) int {
-		var d func(i, j int) int
-		d = func(i, j int) int {
-			switch {
-			case i == 0:
-				return j
-			case j == 0:
-				return i
-			}
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			return min(d(i-1, j)+1, d(i, j-1)+1, d(i-1, j-1)+cost)
-		}
-		return d(len(a), len(b))
-	}
-	pairs := [][2]string{{"", ""}, {"s3:getobjekt", "s3:getobject"}, {"kitten", "sitting"}, {"abc", ""}, {"iam:passrole", "iam:getrole"}, {"s4:x", "s3:xy"}}
-	for _, p := range pairs {
-		want := naive(p[0], p[1])
-		if got := editDistance(p[0], p[1], 100); got != want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", p[0], p[1], got, want)
-		}
-		if got := editDistance(p[0], p[1], 1); (want > 1) != (got > 1) {
-			t.Errorf("editDistance(%q, %q, limit 1) = %d, want %d (capped)", p[0], p[1], got, want)
-		}
-	}
-}

@@ -47,7 +47,7 @@ func (g *Graph) Resolve(s string) (*Node, error) {
 	if p, err := principal.Parse(s); err == nil {
 		return g.transient(p), nil
 	}
-	return nil, fmt.Errorf("no principal named %s", s)
+	return nil, g.noPrincipal(s)
 }
 
 func kindByWord(w string) (Kind, bool) {
@@ -102,17 +102,13 @@ func (g *Graph) resolveName(s string) (*Node, error) {
 func (g *Graph) pick(s string, c []*Node) (*Node, error) {
 	switch len(c) {
 	case 0:
-		return nil, fmt.Errorf("no principal named %s", s)
+		return nil, g.noPrincipal(s)
 	case 1:
 		return c[0], nil
 	}
-	names := make([]string, len(c))
+	names := make([]string, len(c)) // by full ARN: each can be pasted back
 	for i, n := range c {
-		if n.Kind == KindExternal {
-			names[i] = n.ARN
-			continue
-		}
-		names[i] = fmt.Sprintf("%s (%s)", n.Label(), n.Account)
+		names[i] = n.ARN
 	}
 	sort.Strings(names)
 	return nil, fmt.Errorf("%s is ambiguous: %s", s, strings.Join(names, ", "))
