@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/iamx/iamx/model/policy"
 )
@@ -71,8 +72,20 @@ func (h *helpRequest) print(w io.Writer) {
 	fmt.Fprintf(w, "\nExit status: 0 success (can: allowed), 1 can: denied, 2 usage or input error.\n")
 }
 
+// maxErrorLine bounds an error line: a hostile file or argument (a name of
+// a million characters) must not become a million-character message.
+const maxErrorLine = 1000
+
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > maxErrorLine {
+		cut := maxErrorLine
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + fmt.Sprintf("… (%d more bytes)", len(s)-cut)
+	}
+	return s
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // The everyday conventions of a command-line tool: --version, COMMAND
@@ -212,5 +213,18 @@ func TestUnknownActionIsAUsageError(t *testing.T) {
 	out, _, code := runCLI(t, `{"principal":"carol","action":"s3:GetObjekt"}`+"\n"+`{"principal":"carol","action":"s3:GetObject"}`+"\n", "can", "--batch", "-", "--demo")
 	if code != exitError || !strings.Contains(out, `did you mean s3:GetObject?`) || !strings.Contains(out, `"decision":"allow"`) {
 		t.Errorf("batch with an unknown action: exit %d, %s", code, out)
+	}
+}
+
+// An error line stays short whatever the input: a name of a million
+// characters is cut, on a character boundary, with the count of the rest.
+func TestErrorLineIsBounded(t *testing.T) {
+	name := strings.Repeat("é", 500000)
+	_, errOut, code := runCLI(t, "", "can", name, "s3:GetObject", "--demo")
+	if code != exitError || len(errOut) > maxErrorLine+100 || strings.Count(errOut, "\n") != 1 {
+		t.Fatalf("exit %d, %d bytes of stderr", code, len(errOut))
+	}
+	if !strings.Contains(errOut, "more bytes)") || !utf8.ValidString(errOut) {
+		t.Errorf("cut line %q", errOut[max(0, len(errOut)-60):])
 	}
 }
