@@ -27,6 +27,9 @@ const (
 )
 
 // command is one subcommand: it parses its own arguments and returns an exit status.
+// The dispatcher is this table and the standard flag package rather than
+// cobra: pflag would reject the single-dash long flags (-json, -demo) that
+// the command-line contract has always accepted.
 type command struct {
 	name    string
 	summary string
