@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +36,15 @@ func WriteFile(path string, s *model.Snapshot) error {
 // temporary file and the old file intact.
 func WriteFileContext(ctx context.Context, path string, s *model.Snapshot) error {
 	gz := strings.HasSuffix(strings.ToLower(path), ".gz")
+	if fd, ok := descriptorPath(path); ok {
+		// /dev/stdout and its kin name a descriptor this process already
+		// has open (a pipe, a terminal, a file opened for appending):
+		// write to it as it is, never to whatever its link points at.
+		if err := EncodeTo(ctx, os.NewFile(fd, path), gz, s); err != nil {
+			return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+		}
+		return nil
+	}
 	target, err := followLinks(path)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -48,6 +59,28 @@ func WriteFileContext(ctx context.Context, path string, s *model.Snapshot) error
 		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
 	}
 	return writeAtomic(ctx, path, target, gz, s)
+}
+
+// descriptorPath recognises the names of this process's open file
+// descriptors: /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N.
+func descriptorPath(path string) (uintptr, bool) {
+	if runtime.GOOS == "windows" {
+		return 0, false
+	}
+	switch path {
+	case "/dev/stdout":
+		return 1, true
+	case "/dev/stderr":
+		return 2, true
+	}
+	for _, dir := range []string{"/dev/fd/", "/proc/self/fd/"} {
+		if n, ok := strings.CutPrefix(path, dir); ok {
+			if fd, err := strconv.ParseUint(n, 10, 31); err == nil {
+				return uintptr(fd), true
+			}
+		}
+	}
+	return 0, false
 }
 
 // followLinks returns the file path names after following symbolic links,

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -290,4 +292,54 @@ func TestWriteFileCancelled(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("still waiting for the FIFO's reader 10 s after cancellation")
 	}
+}
+
+// /dev/fd/N (and /dev/stdout, /proc/self/fd/N) name a descriptor the process
+// has open: the snapshot goes into it, a pipe or a file opened for appending,
+// and nothing replaces the file behind it.
+func TestWriteFileToADescriptor(t *testing.T) {
+	s, err := Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := "/dev/fd/"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("no /dev/fd here")
+	}
+	t.Run("a pipe", func(t *testing.T) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan []byte, 1)
+		go func() {
+			data, _ := io.ReadAll(r)
+			got <- data
+		}()
+		if err := WriteFile(dir+strconv.Itoa(int(w.Fd())), s); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		if back, err := Read(bytes.NewReader(<-got), "pipe"); err != nil || len(back.Roles) != len(s.Roles) {
+			t.Fatalf("read back: %v", err)
+		}
+	})
+	t.Run("a file opened for appending keeps what it had", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "log")
+		if err := os.WriteFile(path, []byte("before\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := WriteFile(dir+strconv.Itoa(int(f.Fd())), s); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(path)
+		if !bytes.HasPrefix(data, []byte("before\n{")) {
+			t.Fatalf("file starts %q", data[:min(len(data), 20)])
+		}
+	})
 }
