@@ -29,6 +29,12 @@ var fileFlags = map[string]bool{
 }
 
 func runCompletion(e *env, args []string) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(e.stdout, "Usage:\n  iamx completion bash|zsh|fish\n\n"+
+			"Print a completion script: source <(iamx completion bash), source <(iamx completion zsh),\n"+
+			"or iamx completion fish | source.\n")
+		return exitOK
+	}
 	if len(args) != 1 {
 		return fail(e, usagef("completion: expected one of bash, zsh, fish"))
 	}

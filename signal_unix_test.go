@@ -14,17 +14,6 @@ import (
 	"time"
 )
 
-// TestMain lets a test run this binary as iamx itself: with IAMX_TEST_MAIN
-// set, the process is main(), flags and all.
-func TestMain(m *testing.M) {
-	if os.Getenv("IAMX_TEST_MAIN") == "1" {
-		os.Args = append([]string{"iamx"}, os.Args[1:]...)
-		main()
-		return
-	}
-	os.Exit(m.Run())
-}
-
 // iamxProcess starts this test binary as iamx with args; stdin is a pipe
 // that stays open, as a slow producer's would.
 func iamxProcess(t *testing.T, args ...string) (*exec.Cmd, *strings.Builder) {
