@@ -228,3 +228,33 @@ func TestErrorLineIsBounded(t *testing.T) {
 		t.Errorf("cut line %q", errOut[max(0, len(errOut)-60):])
 	}
 }
+
+// The fish script, loaded into a real fish, completes principals and
+// actions the same way.
+func TestFishCompletionScript(t *testing.T) {
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("no fish")
+	}
+	bin := t.TempDir()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapper := "#!/bin/sh\nIAMX_TEST_MAIN=1 exec " + self + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "iamx"), []byte(wrapper), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(fish, "--no-config", "-c", `iamx completion fish | source; complete -C "iamx can --demo al"; complete -C "iamx who-can s3:GetObjectAc"`)
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	got := strings.Fields(string(out))
+	for _, want := range []string{"alice", "s3:GetObjectAcl"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("fish completions %q lack %q", got, want)
+		}
+	}
+}
