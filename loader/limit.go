@@ -122,6 +122,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	}
 	n, err := c.r.Read(p)
 	if c.checkText {
+		if c.n == 0 && isUTF16(p[:n]) {
+			return 0, utf16Err(c.name)
+		}
 		if i := controlByte(p[:n]); i >= 0 {
 			return 0, fileErr(c.name, "not JSON: control byte %#02x at byte %d", p[i], c.n+int64(i))
 		}
@@ -134,6 +137,16 @@ func (c *countingReader) Read(p []byte) (int, error) {
 		return 0, fileErr(c.name, "gzip inflates more than %d-fold (%d MiB from %d KiB): a gzip bomb, not a snapshot", maxInflation, c.n>>20, *c.compressed>>10)
 	}
 	return n, err
+}
+
+// isUTF16 reports whether data starts with a UTF-16 byte-order mark, which
+// is what PowerShell 5's ">" writes.
+func isUTF16(data []byte) bool {
+	return len(data) >= 2 && (data[0] == 0xff && data[1] == 0xfe || data[0] == 0xfe && data[1] == 0xff)
+}
+
+func utf16Err(name string) error {
+	return fileErr(name, "UTF-16 text (as PowerShell's > writes it); JSON files are UTF-8: save it as UTF-8 (Out-File -Encoding utf8)")
 }
 
 // controlByte returns the index of the first byte below 0x20 other than tab,

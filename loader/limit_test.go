@@ -247,6 +247,7 @@ func TestHostileTextInputs(t *testing.T) {
 	}{
 		{"a UTF-8 byte-order mark is accepted", "\xef\xbb\xbf" + `{"UserDetailList":[]}`, ""},
 		{"a number of a million digits where a version goes", `{"format":"iamx-snapshot","version":` + strings.Repeat("1", 1e6) + `,"authorization_details":{}}`, "version: expected integer, found number of 1000000 characters"},
+		{"UTF-16 with its byte-order mark, as PowerShell writes it", "\xff\xfe{\x00}\x00", "UTF-16 text"},
 		{"a number of a million digits where a list goes", `{"UserDetailList":` + strings.Repeat("9", 1e6) + `}`, "UserDetailList: expected array, found number"},
 	}
 	for _, tt := range tests {
@@ -256,6 +257,9 @@ func TestHostileTextInputs(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := ReadFile(path)
+			if _, serr := Read(strings.NewReader(tt.data), path); (serr == nil) != (err == nil) || (err != nil && tt.fault != "" && !strings.Contains(serr.Error(), tt.fault)) {
+				t.Errorf("as a stream: %v; as a file: %v", serr, err)
+			}
 			if tt.fault == "" {
 				if err != nil {
 					t.Fatal(err)

@@ -189,6 +189,9 @@ func sizeHint(r io.Reader) int64 {
 // policy documents become warnings in the snapshot; faults in the file
 // itself are a *FileError.
 func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
+	if isUTF16(data) {
+		return nil, utf16Err(name)
+	}
 	trimmed := bytes.TrimSpace(trimBOM(data))
 	if len(trimmed) == 0 {
 		return nil, fileErr(name, "empty file")
