@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
+	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
@@ -19,13 +23,70 @@ func (e *usageError) Error() string { return e.msg }
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
 // fail prints err as one line on stderr and returns the error exit status.
+// A request for help is not a failure: the command's usage goes to stdout
+// and the status is 0.
 func fail(e *env, err error) int {
+	var help *helpRequest
+	if errors.As(err, &help) {
+		help.print(e.stdout)
+		return exitOK
+	}
+	var stopped *stoppedError
+	if errors.As(err, &stopped) || errors.Is(err, context.Canceled) {
+		return exitError // interrupted: runWithSignals says so
+	}
 	termsafe.Fprintf(e.stderr, "iamx: %s\n", oneLine(err.Error()))
 	return exitError
 }
 
+// helpRequest is "COMMAND --help": parseArgs returns it so that every
+// command prints its own usage through fail without code of its own.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h *helpRequest) Error() string { return h.fs.Name() + ": help requested" }
+
+// synopses are the command lines of DESIGN.md §2, by flag set name.
+var synopses = map[string]string{
+	"explorer": "iamx [SOURCE] [--mouse]                     open the explorer",
+	"snapshot": "iamx snapshot [SOURCE] -o FILE|-            write SOURCE as an iamx snapshot (.gz → gzip, - stdout)",
+	"can": "iamx can PRINCIPAL ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]\n" +
+		"  iamx can --batch FILE.jsonl [SOURCE]        one request per line, one JSON answer per line",
+	"who-can": "iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]",
+	"perms":   "iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [--reach] [SOURCE]",
+	"chains":  "iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [--assume-only] [SOURCE]",
+}
+
+func (h *helpRequest) print(w io.Writer) {
+	name := h.fs.Name()
+	syn, ok := synopses[name]
+	if !ok {
+		syn = "iamx " + name + " [FLAGS]"
+	}
+	fmt.Fprintf(w, "Usage:\n  %s\n", syn)
+	if c, ok := findCommand(name); ok {
+		fmt.Fprintf(w, "\n%s.\n", strings.ToUpper(c.summary[:1])+c.summary[1:])
+	}
+	fmt.Fprintf(w, "\nFlags (-flag and --flag are the same):\n")
+	h.fs.SetOutput(w)
+	h.fs.PrintDefaults()
+	h.fs.SetOutput(io.Discard)
+	fmt.Fprintf(w, "\nExit status: 0 success (can: allowed), 1 can: denied, 2 usage or input error.\n")
+}
+
+// maxErrorLine bounds an error line: a hostile file or argument (a name of
+// a million characters) must not become a million-character message.
+const maxErrorLine = 1000
+
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > maxErrorLine {
+		cut := maxErrorLine
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + fmt.Sprintf("… (%d more bytes)", len(s)-cut)
+	}
+	return s
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
@@ -43,7 +104,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, usagef("%s: see 'iamx help'", fs.Name())
+				return nil, &helpRequest{fs}
 			}
 			return nil, usagef("%s: %v", fs.Name(), err)
 		}
@@ -89,13 +150,88 @@ func (c *contextFlag) context() policy.Context {
 	return out
 }
 
-// checkRequest rejects an ACTION or RESOURCE no AWS request can carry.
-func checkRequest(cmd, action, resource string) error {
+// checkRequest rejects an ACTION or RESOURCE no AWS request can carry, and
+// an action the catalogue does not define unless allowUnknown.
+func checkRequest(cmd, action, resource string, allowUnknown bool) error {
 	if err := checkAction(action); err != nil {
 		return usagef("%s: %v", cmd, err)
+	}
+	if !allowUnknown {
+		if err := unknownAction(cmd, action); err != nil {
+			return err
+		}
 	}
 	if resource == "" {
 		return usagef("%s: RESOURCE is empty; leave it out for *", cmd)
 	}
 	return nil
 }
+
+// hoistCommand moves a command named after leading flags to the front, so
+// "iamx --demo can alice s3:GetObject" is "iamx can --demo alice
+// s3:GetObject": every command takes the SOURCE flags. Flags that take a
+// value skip it (--snapshot can.json names a file, not the command); a
+// flag the explorer does not know is taken as boolean.
+func hoistCommand(args []string) []string {
+	fs := newFlagSet("explorer")
+	var src sourceFlags
+	src.register(fs)
+	fs.Bool("mouse", false, "")
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			if i == 0 || !isCommandWord(a) {
+				return args
+			}
+			out := append([]string{a}, args[:i]...)
+			return append(out, args[i+1:]...)
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				i++ // its value
+			}
+		}
+	}
+	return args
+}
+
+func isCommandWord(a string) bool {
+	switch a {
+	case "help", "completion":
+		return true
+	}
+	_, ok := findCommand(a)
+	return ok
+}
+
+// version is set at build time (-ldflags "-X main.version=v1.2.3"); without
+// it, the module version Go recorded is used.
+var version = ""
+
+func versionLine() string {
+	v := version
+	goVersion := runtime.Version()
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && v == "" {
+				v = "devel " + s.Value[:min(12, len(s.Value))]
+			}
+		}
+		goVersion = bi.GoVersion
+	}
+	if v == "" {
+		v = "devel"
+	}
+	return fmt.Sprintf("iamx %s (%s, %s/%s)", v, goVersion, runtime.GOOS, runtime.GOARCH)
+}
+
+// allowUnknownUsage documents --allow-unknown-action wherever an ACTION is
+// taken.
+const allowUnknownUsage = "evaluate an ACTION that is not in the action catalogue as written (AWS does)"

@@ -55,6 +55,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	fs.Var(&cflags, "c", "request context `KEY=VALUE` (repeat a key for several values)")
 	jsonOut := fs.Bool("json", false, "print the answer as JSON")
 	batch := fs.String("batch", "", "answer every request of a JSON Lines `FILE` (\"-\" for stdin)")
+	allowUnknown := fs.Bool("allow-unknown-action", false, allowUnknownUsage)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return fail(e, err)
@@ -76,7 +77,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 		if err != nil {
 			return fail(e, err)
 		}
-		return runCanBatch(e, g, in)
+		return runCanBatch(e, g, in, *allowUnknown)
 	}
 
 	if len(pos) < 2 || len(pos) > 3 {
@@ -87,7 +88,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 		resource = pos[2]
 	}
 	action := pos[1]
-	if err := checkRequest("can", action, resource); err != nil {
+	if err := checkRequest("can", action, resource, *allowUnknown); err != nil {
 		return fail(e, err)
 	}
 	reqCtx := cflags.context()

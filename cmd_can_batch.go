@@ -40,12 +40,12 @@ type batchRequest struct {
 
 // runCanBatch answers one request per line, in order. A bad line yields an
 // error answer naming its line number and the rest still run.
-func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
+func runCanBatch(e *env, g *graph.Graph, in io.Reader, allowUnknown bool) int {
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	lines := bufio.NewReaderSize(in, 64<<10)
+	var buf []byte
 	code := exitOK
 	warned := map[string]bool{}
 	line := 0
@@ -53,9 +53,23 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 		enc.Encode(canError{Line: line, Error: fmt.Sprintf("line %d: %s", line, msg)})
 		code = exitError
 	}
-	for sc.Scan() {
+	for {
+		var tooLong bool
+		var err error
+		buf, tooLong, err = nextBatchLine(lines, buf)
+		if err == io.EOF {
+			break
+		}
 		line++
-		text := bytes.TrimSpace(sc.Bytes())
+		if err != nil {
+			emitErr(fmt.Sprintf("read batch: %v", err))
+			break
+		}
+		if tooLong {
+			emitErr(fmt.Sprintf("longer than %d MiB; no request is that long", maxBatchLine>>20))
+			continue
+		}
+		text := bytes.TrimSpace(buf)
 		if len(text) == 0 {
 			continue
 		}
@@ -71,6 +85,12 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 		if err := checkAction(req.action); err != nil {
 			emitErr(err.Error())
 			continue
+		}
+		if !allowUnknown {
+			if err := unknownAction("action", req.action); err != nil {
+				emitErr(err.Error())
+				continue
+			}
 		}
 		n, err := g.Resolve(req.Principal)
 		if err != nil {
@@ -104,11 +124,38 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader) int {
 			code = exitDenied
 		}
 	}
-	if err := sc.Err(); err != nil {
-		line++
-		emitErr(fmt.Sprintf("read batch: %v", err))
-	}
 	return code
+}
+
+// maxBatchLine bounds one request line: a request is a principal, an action,
+// a resource and a few context values.
+const maxBatchLine = 16 << 20
+
+// nextBatchLine reads the next line into buf (without its end of line). A
+// line longer than maxBatchLine is read to its end but not kept: tooLong
+// says so, and the lines after it are read as usual. err is io.EOF only
+// when no line is left.
+func nextBatchLine(r *bufio.Reader, buf []byte) (line []byte, tooLong bool, err error) {
+	buf = buf[:0]
+	read := 0
+	for {
+		chunk, err := r.ReadSlice('\n')
+		read += len(chunk)
+		if read > maxBatchLine+1 { // +1: the newline is not part of the line
+			tooLong, buf = true, buf[:0]
+		} else {
+			buf = append(buf, chunk...)
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && read > 0:
+			return buf, tooLong, nil // a last line without a newline
+		case err != nil:
+			return buf, tooLong, err
+		}
+		return bytes.TrimSuffix(buf, []byte("\n")), tooLong, nil
+	}
 }
 
 // parsedBatch is a batch line checked and converted.

@@ -58,7 +58,7 @@ func TestCanCLI(t *testing.T) {
 			code: 1, decision: "implicit-deny", missing: []string{"aws:SourceIp", "aws:ViaAWSService"}},
 		{name: "sts:GetCallerIdentity is always allowed", args: []string{"can", "carol", "sts:GetCallerIdentity"},
 			code: 0, decision: "allow"},
-		{name: "an action missing from the catalogue is evaluated with a warning", args: []string{"can", "carol", "s3:GetObjekt"},
+		{name: "an action missing from the catalogue is evaluated with a warning when allowed", args: []string{"can", "carol", "s3:GetObjekt", "--allow-unknown-action"},
 			code: 0, decision: "allow", stderr: "not in the action catalogue"},
 	}
 	for _, tc := range cases {
@@ -251,4 +251,37 @@ not json
 			t.Errorf("exit %d, out %q", code, out)
 		}
 	})
+}
+
+// Every batch line is answered: one longer than any request (here 17 MiB,
+// generated) gets its error and the lines after it still run, also a last
+// line without a newline.
+func TestCanBatchOverlongLine(t *testing.T) {
+	ok := `{"principal":"carol","action":"s3:GetObject"}`
+	long := `{"principal":"` + strings.Repeat("x", 17<<20) + `","action":"s3:GetObject"}`
+	in := ok + "\n" + long + "\n" + ok + "\r\n" + ok
+	out, _, code := runCLI(t, in, "can", "--batch", "-", "--demo")
+	if code != exitError {
+		t.Errorf("exit %d, want 2 (a line was in error)", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d answers, want 4", len(lines))
+	}
+	for i, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("answer %d: %v", i, err)
+		}
+		if m["line"] != float64(i+1) {
+			t.Errorf("answer %d: line %v, want %d", i, m["line"], i+1)
+		}
+		if i == 1 {
+			if msg, _ := m["error"].(string); msg != "line 2: longer than 16 MiB; no request is that long" {
+				t.Errorf("over-long line: %q", msg)
+			}
+		} else if m["decision"] != "allow" {
+			t.Errorf("answer %d: %v", i, l)
+		}
+	}
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/loader/live"
@@ -39,16 +41,21 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 			return fail(e, lerr)
 		}
 		if !src.isLive() {
-			if _, lerr := src.loadFiles(); lerr != nil {
+			if _, lerr := src.loadFiles(ctx, e); lerr != nil {
 				return fail(e, lerr)
 			}
 		}
 		return fail(e, err)
 	}
+	if slices.Contains(src.snapshots, "-") && stdinIsTerminal(e) {
+		// The explorer reads its keys from the terminal: a snapshot must
+		// come through a pipe or a redirection.
+		return fail(e, usagef("--snapshot -: standard input is the terminal; pipe or redirect a snapshot into it"))
+	}
 	m := tui.New(ctx, tui.Options{
 		Source: src.describe(),
 		Load: func(ctx context.Context, report func(tui.Progress)) (*graph.Graph, error) {
-			return exploreLoad(ctx, &src, report)
+			return exploreLoad(ctx, e, &src, report)
 		},
 		NoColor: os.Getenv("NO_COLOR") != "", // any non-empty value: https://no-color.org
 		Mouse:   *mouse,
@@ -72,7 +79,7 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 }
 
 // exploreLoad loads SOURCE and builds the graph, reporting progress.
-func exploreLoad(ctx context.Context, src *sourceFlags, report func(tui.Progress)) (*graph.Graph, error) {
+func exploreLoad(ctx context.Context, e *env, src *sourceFlags, report func(tui.Progress)) (*graph.Graph, error) {
 	defer loadingGC()()
 	adviseHugePages()
 	// SCP files first: a mistyped path should not cost a whole live capture.
@@ -90,7 +97,7 @@ func exploreLoad(ctx context.Context, src *sourceFlags, report func(tui.Progress
 	} else {
 		step := "reading " + src.describe()
 		report(tui.Progress{Stream: step})
-		if snaps, err = src.loadFiles(); err != nil {
+		if snaps, err = src.loadFiles(ctx, e); err != nil {
 			report(tui.Progress{Stream: step, Done: true, Err: err})
 			return nil, err
 		}
@@ -152,4 +159,10 @@ func requireTerminal() error {
 		return errors.New("the explorer needs a terminal; in scripts use iamx can, who-can, perms or chains (with --json)")
 	}
 	return tty.Close()
+}
+
+// stdinIsTerminal reports whether standard input is a terminal.
+func stdinIsTerminal(e *env) bool {
+	f, ok := e.stdin.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }

@@ -21,17 +21,17 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 	var src sourceFlags
 	src.register(fs)
 	var out string
-	fs.StringVar(&out, "o", "", "write the snapshot to `FILE` (.gz → gzip)")
-	fs.StringVar(&out, "output", "", "write the snapshot to `FILE` (.gz → gzip)")
+	fs.StringVar(&out, "o", "", "write the snapshot to `FILE` (.gz → gzip; - is standard output)")
+	fs.StringVar(&out, "output", "", "write the snapshot to `FILE` (.gz → gzip; - is standard output)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return fail(e, err)
 	}
 	switch {
 	case len(pos) > 0:
-		return fail(e, usagef("snapshot: unexpected argument %q (usage: iamx snapshot [SOURCE] -o FILE)", pos[0]))
+		return fail(e, usagef("snapshot: unexpected argument %q (usage: iamx snapshot [SOURCE] -o FILE|-)", pos[0]))
 	case out == "":
-		return fail(e, usagef("snapshot: -o FILE is required (usage: iamx snapshot [SOURCE] -o FILE)"))
+		return fail(e, usagef("snapshot: -o FILE is required (usage: iamx snapshot [SOURCE] -o FILE|-)"))
 	case len(src.snapshots) > 1:
 		return fail(e, usagef("snapshot: one account per snapshot file; got %d --snapshot files", len(src.snapshots)))
 	case len(src.scps) > 0:
@@ -45,7 +45,12 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 		return fail(e, fmt.Errorf("snapshot: expected one account from %s, got %d", src.describe(), len(snaps)))
 	}
 	s := snaps[0]
-	if err := loader.WriteFile(out, s); err != nil {
+	if out == "-" {
+		if err := loader.EncodeTo(ctx, e.stdout, false, s); err != nil {
+			return fail(e, fmt.Errorf("write standard output: %w", err))
+		}
+		out = "standard output"
+	} else if err := loader.WriteFileContext(ctx, out, s); err != nil {
 		return fail(e, err)
 	}
 	for i, w := range s.Warnings {

@@ -146,3 +146,38 @@ func indexOf(xs []string, x string) int {
 	}
 	return -1
 }
+
+// snapshot -o - writes the snapshot to standard output, and --snapshot -
+// reads one from standard input (DESIGN.md §2): the two make a pipe.
+func TestSnapshotThroughStandardStreams(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}, []string{"snapshot", "--demo", "-o", "-"})
+	if code != exitOK {
+		t.Fatalf("snapshot -o -: exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "wrote standard output") {
+		t.Errorf("summary %q", errb.String())
+	}
+	var out2, errb2 bytes.Buffer
+	code = run(context.Background(), &env{stdin: bytes.NewReader(out.Bytes()), stdout: &out2, stderr: &errb2}, []string{"who-can", "iam:CreateUser", "--snapshot", "-", "--json"})
+	if code != exitOK {
+		t.Fatalf("who-can --snapshot -: exit %d: %s", code, errb2.String())
+	}
+	if !strings.Contains(out2.String(), `"principals"`) {
+		t.Errorf("who-can from standard input: %s", out2.String())
+	}
+	var errb3 bytes.Buffer
+	code = run(context.Background(), &env{stdin: strings.NewReader("\x00\x00"), stdout: &bytes.Buffer{}, stderr: &errb3}, []string{"who-can", "iam:CreateUser", "--snapshot", "-"})
+	if code != exitError || !strings.HasPrefix(errb3.String(), "iamx: standard input: not JSON") {
+		t.Errorf("garbage on standard input: exit %d, %q", code, errb3.String())
+	}
+}
+
+// -o DIR is an error that says so, and leaves the directory alone.
+func TestSnapshotOutputIsADirectory(t *testing.T) {
+	dir := t.TempDir()
+	stderr, code := runSnapshotCmd("--demo", "-o", dir)
+	if code != exitError || stderr != "iamx: write "+dir+": is a directory\n" {
+		t.Fatalf("exit %d, %q", code, stderr)
+	}
+}

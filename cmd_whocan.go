@@ -53,6 +53,7 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	var cflags contextFlag
 	fs.Var(&cflags, "c", "request context `KEY=VALUE` (repeat a key for several values)")
 	jsonOut := fs.Bool("json", false, "print the answer as JSON")
+	allowUnknown := fs.Bool("allow-unknown-action", false, allowUnknownUsage)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return fail(e, err)
@@ -64,7 +65,7 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	if len(pos) == 2 {
 		resource = pos[1]
 	}
-	if err := checkRequest("who-can", action, resource); err != nil {
+	if err := checkRequest("who-can", action, resource, *allowUnknown); err != nil {
 		return fail(e, err)
 	}
 	reqCtx := cflags.context()

@@ -2,7 +2,7 @@
 // users, groups, roles and policies, and answers who can do what, how, and why.
 //
 //	iamx [SOURCE]                               open the explorer
-//	iamx snapshot [SOURCE] -o FILE              write SOURCE as an iamx snapshot
+//	iamx snapshot [SOURCE] -o FILE|-            write SOURCE as an iamx snapshot
 //	iamx can PRINCIPAL ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
 //	iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
 //	iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [SOURCE]
@@ -15,6 +15,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
+	"time"
 
 	"github.com/iamx/iamx/internal/termsafe"
 )
@@ -27,6 +29,9 @@ const (
 )
 
 // command is one subcommand: it parses its own arguments and returns an exit status.
+// The dispatcher is this table and the standard flag package rather than
+// cobra: pflag would reject the single-dash long flags (-json, -demo) that
+// the command-line contract has always accepted.
 type command struct {
 	name    string
 	summary string
@@ -51,10 +56,54 @@ func commands() []command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
-	stop()
-	os.Exit(code)
+	os.Exit(runWithSignals(&env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:]))
+}
+
+// signalGrace is how long a command has, once interrupted, to stop on its
+// own (close files, remove a temporary one, restore the terminal) before
+// the process exits anyway: a read from a pipe or a long query may not look
+// at its context in time.
+const signalGrace = 500 * time.Millisecond
+
+// runWithSignals runs the command and turns SIGINT and SIGTERM into
+// cancellation of its context. An interrupted command exits 128 + the
+// signal's number (130, 143), as shells report it, within signalGrace; a
+// second signal exits at once.
+func runWithSignals(e *env, args []string) int {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, e, args) }()
+	select {
+	case code := <-done:
+		return code
+	case sig := <-sigs:
+		stopped := &stoppedError{signalName(sig)}
+		cancel(stopped)
+		select {
+		case <-done:
+		case <-sigs:
+		case <-time.After(signalGrace):
+		}
+		fmt.Fprintf(e.stderr, "iamx: %v\n", stopped)
+		return 128 + int(sig.(syscall.Signal))
+	}
+}
+
+// stoppedError is the cause of a command's cancellation by a signal. fail
+// does not print it (or context.Canceled): runWithSignals says it once.
+type stoppedError struct{ signal string }
+
+func (e *stoppedError) Error() string { return "stopped by " + e.signal }
+
+func signalName(sig os.Signal) string {
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
 }
 
 func run(ctx context.Context, e *env, args []string) (code int) {
@@ -65,19 +114,39 @@ func run(ctx context.Context, e *env, args []string) (code int) {
 			code = exitError
 		}
 	}()
+	args = hoistCommand(args)
 	if len(args) > 0 {
 		switch args[0] {
 		case "help", "-h", "-help", "--help":
+			if len(args) > 1 { // iamx help COMMAND
+				if c, ok := findCommand(args[1]); ok {
+					return c.run(ctx, e, []string{"--help"})
+				}
+			}
 			usage(e.stdout)
 			return exitOK
+		case "-version", "--version":
+			fmt.Fprintln(e.stdout, versionLine())
+			return exitOK
+		case "completion":
+			return runCompletion(e, args[1:])
+		case completeCommand:
+			return runComplete(ctx, e, args[1:])
 		}
-		for _, c := range commands() {
-			if args[0] == c.name {
-				return c.run(ctx, e, args[1:])
-			}
+		if c, ok := findCommand(args[0]); ok {
+			return c.run(ctx, e, args[1:])
 		}
 	}
 	return runExplorer(ctx, e, args)
+}
+
+func findCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 func usage(w io.Writer) {
@@ -85,17 +154,20 @@ func usage(w io.Writer) {
 
 Usage:
   iamx [SOURCE]                               open the explorer
-  iamx snapshot [SOURCE] -o FILE              write SOURCE as an iamx snapshot (.gz → gzip)
+  iamx snapshot [SOURCE] -o FILE|-            write SOURCE as an iamx snapshot (.gz → gzip, - stdout)
   iamx can PRINCIPAL ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
   iamx can --batch FILE.jsonl [SOURCE]        one request per line, one JSON answer per line
   iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
   iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [SOURCE]
   iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [SOURCE]
+  iamx completion bash|zsh|fish               print a shell completion script
+  iamx --version                              print the version
+  iamx COMMAND --help                         the usage of one command
 
 SOURCE:
   --demo                    the embedded demo account (no AWS credentials needed)
-  --snapshot FILE           an iamx snapshot or get-account-authorization-details file
-                            (repeatable: several accounts load together)
+  --snapshot FILE|-         an iamx snapshot or get-account-authorization-details file,
+                            - for standard input (repeatable: several accounts load together)
   (none)                    live, with the default AWS credential chain
   --profile NAME            live, with a named profile
   --region R                live, region for STS

@@ -33,7 +33,7 @@ type sourceFlags struct {
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&s.demo, "demo", false, "use the embedded demo account")
-	fs.Var(&s.snapshots, "snapshot", "load an iamx snapshot or GAAD `FILE` (repeatable)")
+	fs.Var(&s.snapshots, "snapshot", "load an iamx snapshot or GAAD `FILE` (repeatable; - is standard input)")
 	fs.StringVar(&s.profile, "profile", "", "AWS profile `NAME` for live capture")
 	fs.StringVar(&s.region, "region", "", "AWS region for live capture")
 	fs.StringVar(&s.roleARN, "role-arn", "", "assume this role `ARN` before a live capture")
@@ -74,6 +74,8 @@ func (s *sourceFlags) describe() string {
 	switch {
 	case s.demo:
 		return "demo"
+	case len(s.snapshots) == 1 && s.snapshots[0] == "-":
+		return stdinName
 	case len(s.snapshots) == 1:
 		return s.snapshots[0]
 	case len(s.snapshots) > 1:
@@ -82,9 +84,12 @@ func (s *sourceFlags) describe() string {
 	return "live"
 }
 
-// loadFiles loads the demo account or snapshot files. Live capture is
-// loadLive's job.
-func (s *sourceFlags) loadFiles() ([]*model.Snapshot, error) {
+// stdinName names standard input (--snapshot -) in messages and headers.
+const stdinName = "standard input"
+
+// loadFiles loads the demo account or snapshot files; "-" is standard input.
+// Live capture is loadLive's job.
+func (s *sourceFlags) loadFiles(ctx context.Context, e *env) ([]*model.Snapshot, error) {
 	if s.demo {
 		snap, err := loader.Demo()
 		if err != nil {
@@ -93,8 +98,19 @@ func (s *sourceFlags) loadFiles() ([]*model.Snapshot, error) {
 		return []*model.Snapshot{snap}, nil
 	}
 	out := make([]*model.Snapshot, 0, len(s.snapshots))
+	stdinUsed := false
 	for _, path := range s.snapshots {
-		snap, err := loader.ReadFile(path)
+		var snap *model.Snapshot
+		var err error
+		if path == "-" {
+			if stdinUsed {
+				return nil, usagef("--snapshot -: standard input can be read only once")
+			}
+			stdinUsed = true
+			snap, err = loader.ReadContext(ctx, e.stdin, stdinName)
+		} else {
+			snap, err = loader.ReadFileContext(ctx, path)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +131,7 @@ func (s *sourceFlags) load(ctx context.Context, e *env) ([]*model.Snapshot, erro
 		}
 		return []*model.Snapshot{snap}, nil
 	}
-	return s.loadFiles()
+	return s.loadFiles(ctx, e)
 }
 
 // loadSCPs reads the --scp files, one organization level each.

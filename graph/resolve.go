@@ -53,7 +53,7 @@ func (g *Graph) Resolve(s string) (*Node, error) {
 	if p, err := principal.Parse(s); err == nil {
 		return g.transient(p), nil
 	}
-	return nil, fmt.Errorf("no principal named %s", s)
+	return nil, g.noPrincipal(s)
 }
 
 func kindByWord(w string) (Kind, bool) {
@@ -108,17 +108,13 @@ func (g *Graph) resolveName(s string) (*Node, error) {
 func (g *Graph) pick(s string, c []*Node) (*Node, error) {
 	switch len(c) {
 	case 0:
-		return nil, fmt.Errorf("no principal named %s", s)
+		return nil, g.noPrincipal(s)
 	case 1:
 		return c[0], nil
 	}
-	names := make([]string, len(c))
+	names := make([]string, len(c)) // by full ARN: each can be pasted back
 	for i, n := range c {
-		if n.Kind == KindExternal {
-			names[i] = n.ARN
-			continue
-		}
-		names[i] = fmt.Sprintf("%s (%s)", n.Label(), n.Account)
+		names[i] = n.ARN
 	}
 	sort.Strings(names)
 	return nil, fmt.Errorf("%s is ambiguous: %s", s, strings.Join(names, ", "))
@@ -128,7 +124,7 @@ func (g *Graph) pick(s string, c []*Node) (*Node, error) {
 // of a loaded account that is absent is an error (it does not exist there);
 // an ARN in an account that is not loaded is a transient external principal.
 func (g *Graph) resolveExternal(s string) (*Node, error) {
-	p, err := principal.Parse(s)
+	p, err := principal.ParseIn(g.partition(), s)
 	if err != nil {
 		if a, aerr := arn.Parse(s); aerr == nil && a.Service == "iam" {
 			// Managed policy or group ARN not in the graph.

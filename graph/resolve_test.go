@@ -47,8 +47,10 @@ func TestResolve(t *testing.T) {
 		{"service no trust names is transient", "ec2.amazonaws.com", "ec2.amazonaws.com", "", KindExternal, -1},
 		{"provider by name", "token.actions.githubusercontent.com", "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com", "", KindExternal, 0},
 		{"anyone", "*", "*", "", KindExternal, -1},
-		{"ambiguous name lists candidates", "dup", "", "dup is ambiguous: role/dup (111122223333), user/dup (111122223333)", 0, 0},
+		{"ambiguous name lists candidates", "dup", "", "dup is ambiguous: arn:aws:iam::111122223333:role/dup, arn:aws:iam::111122223333:user/dup", 0, 0},
 		{"unknown name", "nobody", "", "no principal named nobody", 0, 0},
+		{"a typo gets the nearest names", "alcie", "", "no principal named alcie; did you mean alice?", 0, 0},
+		{"a typed typo gets the nearest names", "role/Deplo", "", "no principal named role/Deplo; did you mean Deploy?", 0, 0},
 		{"ARN missing from its loaded account", "arn:aws:iam::111122223333:user/gone", "", "no principal named arn:aws:iam::111122223333:user/gone", 0, 0},
 		{"empty", " ", "", "empty principal", 0, 0},
 	}

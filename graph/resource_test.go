@@ -45,7 +45,7 @@ func TestResolveResource(t *testing.T) {
 		{"a path-less ARN in the wrong case is an error naming the role", "sts:AssumeRole", acct + "role/deploy", "", "did you mean " + acct + "role/ci/Deploy?", ""},
 		{"an entity ARN of a loaded account that names nothing", "iam:GetUser", acct + "user/gone", "", "account 111122223333 (fixture 111122223333) has no such user", ""},
 		{"a group ARN of a loaded account that names nothing", "iam:GetGroup", acct + "group/Gone", "", "has no such group", ""},
-		{"an ambiguous name lists the candidates", "iam:GetUser", "dup", "", "dup is ambiguous: role/dup (111122223333), user/dup (111122223333)", ""},
+		{"an ambiguous name lists the candidates", "iam:GetUser", "dup", "", "dup is ambiguous: arn:aws:iam::111122223333:role/dup, arn:aws:iam::111122223333:user/dup", ""},
 		{"an unknown name", "s3:GetObject", "my-bucket", "", "no user, group, role or managed policy has that name", ""},
 		{"sts:AssumeRole on a user is an error", "sts:AssumeRole", "user/alice", "", "not a role; sts:AssumeRole takes a role", ""},
 		{"sts:AssumeRole on an S3 ARN is an error", "sts:AssumeRole", "arn:aws:s3:::bucket", "", "not a role ARN", ""},

@@ -278,7 +278,7 @@ func (g *Graph) awsCandidates(r *Node, id string, st *policy.Statement, assumeMe
 		everyone(st)
 		return
 	}
-	p, err := principal.Parse(id)
+	p, err := principal.ParseIn(partitionOf(r.ARN), id)
 	if err != nil {
 		// AWS rewrites the ARN of a deleted user or role in a trust policy
 		// to its unique ID (AIDA…, AROA…); anything else unreadable is kept

@@ -3,6 +3,7 @@ package loader
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -105,6 +106,11 @@ func goTypeJSON(e *json.UnmarshalTypeError) string {
 func jsonValueWord(v string) string {
 	if v == "bool" {
 		return "boolean"
+	}
+	// encoding/json quotes a number it could not store whole: a number of
+	// a million digits must not become a million-character message.
+	if kind, num, ok := strings.Cut(v, " "); ok && len(num) > 40 {
+		return fmt.Sprintf("%s of %d characters (%s…)", kind, len(num), num[:20])
 	}
 	return v
 }

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -29,11 +30,11 @@ func ReadPolicyFile(path string, kind policy.Kind) (*policy.Policy, error) {
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return nil, fileErr(path, "is a directory, not a policy file")
 	}
-	data, err := readAll(f, path, 0)
+	data, err := readLimited(context.Background(), f, path, 0, maxPolicyFileSize)
 	if err != nil {
 		return nil, err
 	}
-	data = bytes.TrimSpace(data)
+	data = bytes.TrimSpace(trimBOM(data))
 	if len(data) == 0 {
 		return nil, fileErr(path, "empty file")
 	}

@@ -1,27 +1,19 @@
 package loader
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"runtime/debug"
-	"slices"
 	"strings"
 
 	"github.com/iamx/iamx/model"
 )
-
-// maxFileSize bounds what a file may decompress to. The largest real
-// accounts produce GAAD output of a few hundred MiB; beyond this is a gzip
-// bomb or the wrong file.
-const maxFileSize = 2 << 30
 
 // FileError is a whole-file fault: the file could not be read as a snapshot
 // at all. Its message is one line naming the file and the fault.
@@ -39,9 +31,15 @@ func fileErr(name, format string, a ...any) error {
 // ReadFile loads an iamx snapshot or get-account-authorization-details
 // output (CLI or raw API form, gzipped or not) from path.
 func ReadFile(path string) (*model.Snapshot, error) {
-	f, err := os.Open(path)
+	return ReadFileContext(context.Background(), path)
+}
+
+// ReadFileContext is ReadFile that stops when ctx is done, also while it
+// waits for a FIFO's writer or for its data.
+func ReadFileContext(ctx context.Context, path string) (*model.Snapshot, error) {
+	f, err := openContext(ctx, path)
 	if err != nil {
-		return nil, openErr(path, err)
+		return nil, err
 	}
 	defer f.Close()
 	var size int64
@@ -49,8 +47,13 @@ func ReadFile(path string) (*model.Snapshot, error) {
 		if st.IsDir() {
 			return nil, fileErr(path, "is a directory, not a snapshot file")
 		}
-		size = st.Size()
 		if st.Mode().IsRegular() {
+			// A sparse or huge file is refused by its size, before a byte
+			// of it is read.
+			size = st.Size()
+			if size > maxFileSize {
+				return nil, tooLarge(path, maxFileSize)
+			}
 			if data, unmap, ok := mapFile(f, size); ok {
 				defer unmap()
 				changed := func() bool {
@@ -61,11 +64,44 @@ func ReadFile(path string) (*model.Snapshot, error) {
 			}
 		}
 	}
-	data, err := readAll(f, path, size)
+	stop := context.AfterFunc(ctx, func() { f.Close() }) // unblocks a read from a FIFO
+	defer stop()
+	data, err := readLimited(ctx, f, path, size, maxFileSize)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
 		return nil, err
 	}
 	return ParseGAAD(data, path)
+}
+
+// openContext opens path for reading. Opening a FIFO blocks until a writer
+// opens it too, so the open runs aside and is given up when ctx is done.
+func openContext(ctx context.Context, path string) (*os.File, error) {
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(path)
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		if o.err != nil {
+			return nil, openErr(path, o.err)
+		}
+		return o.f, nil
+	case <-ctx.Done():
+		go func() { // close the file if the open completes after all
+			if o := <-ch; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, context.Cause(ctx)
+	}
 }
 
 // parseMapped loads a snapshot from a file's mapped bytes. Nothing in the
@@ -83,7 +119,7 @@ func parseMapped(data []byte, name string, changed func() bool) (s *model.Snapsh
 		}
 	}()
 	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
-		unzipped, err := readAll(bytes.NewReader(data), name, 0)
+		unzipped, err := readLimited(context.Background(), bytes.NewReader(data), name, 0, maxFileSize)
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +156,12 @@ func openErr(path string, err error) error {
 // Read loads a snapshot from r; name is used in errors and as the
 // snapshot's Source.
 func Read(r io.Reader, name string) (*model.Snapshot, error) {
-	data, err := readAll(r, name, sizeHint(r))
+	return ReadContext(context.Background(), r, name)
+}
+
+// ReadContext is Read that stops between reads when ctx is done.
+func ReadContext(ctx context.Context, r io.Reader, name string) (*model.Snapshot, error) {
+	data, err := readLimited(ctx, r, name, sizeHint(r), maxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -141,84 +182,6 @@ func sizeHint(r io.Reader) int64 {
 	return 0
 }
 
-// readAll reads r whole, decompressing it when it starts with the gzip magic
-// (whatever its name says). size, when known, is the file's size: reading
-// into a buffer of that size at once keeps a large file from being copied
-// as the buffer grows, which matters for peak memory.
-func readAll(r io.Reader, name string, size int64) ([]byte, error) {
-	br := bufio.NewReader(r)
-	magic, err := br.Peek(2)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, fileErr(name, "read: %v", err)
-	}
-	var src io.Reader = br
-	gz := len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
-	if gz {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, gzipErr(name, err)
-		}
-		// One member only: concatenated members are legal gzip but no
-		// snapshot writer produces them, and multistream would hide
-		// trailing garbage.
-		zr.Multistream(false)
-		src = zr
-	}
-	var data []byte
-	if !gz && size > 0 && size <= maxFileSize && size < math.MaxInt {
-		// One allocation of the known size; bytes.Buffer would clear it
-		// first, faulting in every page twice over.
-		data, err = readSized(io.LimitReader(src, maxFileSize+1), make([]byte, 0, size+1))
-	} else {
-		var buf bytes.Buffer
-		_, err = buf.ReadFrom(io.LimitReader(src, maxFileSize+1))
-		data = buf.Bytes()
-	}
-	if err != nil {
-		if gz {
-			return nil, gzipErr(name, err)
-		}
-		return nil, fileErr(name, "read: %v", err)
-	}
-	if int64(len(data)) > maxFileSize { // int64: maxFileSize overflows a 32-bit int
-		return nil, fileErr(name, "larger than %d MiB", maxFileSize>>20)
-	}
-	if gz && len(bytes.TrimSpace(data)) == 0 {
-		return nil, fileErr(name, "empty (gzip holds no data)")
-	}
-	return data, nil
-}
-
-// readSized reads r to its end into buf, which has room for what r is
-// expected to hold; it grows buf only if r holds more.
-func readSized(r io.Reader, buf []byte) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, cap(buf)/2+bytes.MinRead)
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
-
-func gzipErr(name string, err error) error {
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return fileErr(name, "truncated gzip data")
-	case errors.Is(err, gzip.ErrChecksum):
-		return fileErr(name, "broken gzip: checksum mismatch")
-	case errors.Is(err, gzip.ErrHeader):
-		return fileErr(name, "broken gzip: invalid header")
-	}
-	return fileErr(name, "broken gzip: %v", err)
-}
-
 // ParseGAAD decodes one file's bytes: an iamx snapshot, or
 // get-account-authorization-details output with documents as JSON objects
 // (the CLI, the SDK's decoded form) or as URL-encoded strings (the raw API,
@@ -226,7 +189,10 @@ func gzipErr(name string, err error) error {
 // policy documents become warnings in the snapshot; faults in the file
 // itself are a *FileError.
 func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
-	trimmed := bytes.TrimSpace(data)
+	if isUTF16(data) {
+		return nil, utf16Err(name)
+	}
+	trimmed := bytes.TrimSpace(trimBOM(data))
 	if len(trimmed) == 0 {
 		return nil, fileErr(name, "empty file")
 	}
@@ -277,6 +243,13 @@ func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
 		return nil, decodeErr(name, trimmed, err)
 	}
 	return nil, fileErr(name, "wrong top-level shape: expected a JSON object, found %s", jsonKind(trimmed[0]))
+}
+
+// trimBOM drops a UTF-8 byte-order mark, which Windows editors and
+// PowerShell's Out-File put before JSON; RFC 8259 §8.1 lets a parser
+// ignore it.
+func trimBOM(data []byte) []byte {
+	return bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 }
 
 // fromTop tells an iamx snapshot from bare GAAD output and converts either.

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -445,7 +446,11 @@ func readPath(path, what string) ([]byte, error) {
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return nil, fileErr(path, "is a directory, not %s", what)
 	}
-	return readAll(f, path, 0)
+	var size int64
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return readLimited(context.Background(), f, path, size, maxSideFileSize)
 }
 
 // encodeSections writes the version 2 sections of s into top.

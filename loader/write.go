@@ -3,13 +3,17 @@ package loader
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,13 +21,133 @@ import (
 )
 
 // WriteFile writes s as an iamx snapshot to path, gzipped when the name ends
-// in ".gz". Snapshots describe who can do what in an account, so the file is
-// private to its owner (mode 0600, also when it replaces an existing file),
-// and it is written to a temporary file in the same directory and renamed,
-// so a reader never sees half a snapshot and a failed write leaves the old
-// file intact.
-func WriteFile(path string, s *model.Snapshot) (err error) {
-	dir, base := filepath.Split(path)
+// in ".gz". Snapshots describe who can do what in an account, so a new or
+// replaced file is private to its owner (mode 0600, also when it replaces an
+// existing file), and it is written to a temporary file in the same
+// directory and renamed, so a reader never sees half a snapshot and a failed
+// write leaves the old file intact. A symbolic link is followed and its
+// target replaced; a device or FIFO (/dev/stdout, a named pipe) is written
+// as a stream, never replaced by a file.
+func WriteFile(path string, s *model.Snapshot) error {
+	return WriteFileContext(context.Background(), path, s)
+}
+
+// WriteFileContext is WriteFile that stops when ctx is done, leaving no
+// temporary file and the old file intact.
+func WriteFileContext(ctx context.Context, path string, s *model.Snapshot) error {
+	gz := strings.HasSuffix(strings.ToLower(path), ".gz")
+	if fd, ok := descriptorPath(path); ok {
+		// /dev/stdout and its kin name a descriptor this process already
+		// has open (a pipe, a terminal, a file opened for appending):
+		// write to it as it is, never to whatever its link points at.
+		if err := EncodeTo(ctx, os.NewFile(fd, path), gz, s); err != nil {
+			return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+		}
+		return nil
+	}
+	target, err := followLinks(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	st, err := os.Stat(target)
+	switch {
+	case err == nil && st.IsDir():
+		return fmt.Errorf("write %s: is a directory", path)
+	case err == nil && !st.Mode().IsRegular():
+		return writeStream(ctx, path, target, gz, s)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+	}
+	return writeAtomic(ctx, path, target, gz, s)
+}
+
+// descriptorPath recognises the names of this process's open file
+// descriptors: /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N.
+func descriptorPath(path string) (uintptr, bool) {
+	if runtime.GOOS == "windows" {
+		return 0, false
+	}
+	switch path {
+	case "/dev/stdout":
+		return 1, true
+	case "/dev/stderr":
+		return 2, true
+	}
+	for _, dir := range []string{"/dev/fd/", "/proc/self/fd/"} {
+		if n, ok := strings.CutPrefix(path, dir); ok {
+			if fd, err := strconv.ParseUint(n, 10, 31); err == nil {
+				return uintptr(fd), true
+			}
+		}
+	}
+	return 0, false
+}
+
+// followLinks returns the file path names after following symbolic links,
+// also a last link whose target does not exist yet (it is where the file
+// goes). A loop of links is an error.
+func followLinks(path string) (string, error) {
+	for range 40 { // Linux's own limit on links followed in one lookup
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		link, err := os.Readlink(path)
+		if err != nil {
+			return "", unwrapPathErr(err)
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(path), link)
+		}
+		path = link
+	}
+	return "", errors.New("too many levels of symbolic links")
+}
+
+// writeStream writes to a device or FIFO as it is: opening a FIFO waits for
+// its reader, so the open runs aside and is given up when ctx is done.
+func writeStream(ctx context.Context, path, target string, gz bool, s *model.Snapshot) error {
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		ch <- opened{f, err}
+	}()
+	var f *os.File
+	select {
+	case o := <-ch:
+		if o.err != nil {
+			return fmt.Errorf("write %s: %w", path, unwrapPathErr(o.err))
+		}
+		f = o.f
+	case <-ctx.Done():
+		go func() {
+			if o := <-ch; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return context.Cause(ctx)
+	}
+	defer f.Close()
+	if err := EncodeTo(ctx, f, gz, s); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+	}
+	return unwrapClose(path, f.Close())
+}
+
+func unwrapClose(path string, err error) error {
+	if err != nil && !errors.Is(err, os.ErrClosed) {
+		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+	}
+	return nil
+}
+
+// writeAtomic writes a regular file through a temporary file and a rename.
+func writeAtomic(ctx context.Context, path, target string, gz bool, s *model.Snapshot) (err error) {
+	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
@@ -31,7 +155,11 @@ func WriteFile(path string, s *model.Snapshot) (err error) {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
 	}
+	// Cancelled before the rename: the temporary file goes, at once, even
+	// while the encoder is still writing to it.
+	stop := context.AfterFunc(ctx, func() { os.Remove(tmp.Name()) })
 	defer func() {
+		stop()
 		if err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
@@ -40,22 +168,7 @@ func WriteFile(path string, s *model.Snapshot) (err error) {
 	if err := tmp.Chmod(0o600); err != nil {
 		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
 	}
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	var w io.Writer = bw
-	var zw *gzip.Writer
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		zw = gzip.NewWriter(bw)
-		w = zw
-	}
-	if err := Encode(w, s); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if zw != nil {
-		if err := zw.Close(); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
-	if err := bw.Flush(); err != nil {
+	if err := EncodeTo(ctx, tmp, gz, s); err != nil {
 		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
 	}
 	if err := tmp.Sync(); err != nil {
@@ -64,10 +177,47 @@ func WriteFile(path string, s *model.Snapshot) (err error) {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if !stop() { // ctx is done and the temporary file gone (or going)
+		return context.Cause(ctx)
+	}
+	if err := os.Rename(tmp.Name(), target); err != nil {
 		return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
 	}
 	return nil
+}
+
+// EncodeTo writes s to w as an iamx snapshot, gzipped when gz, buffered,
+// and stops with ctx's error when ctx is done.
+func EncodeTo(ctx context.Context, w io.Writer, gz bool, s *model.Snapshot) error {
+	bw := bufio.NewWriterSize(ctxWriter{ctx, w}, 1<<20)
+	var out io.Writer = bw
+	var zw *gzip.Writer
+	if gz {
+		zw = gzip.NewWriter(bw)
+		out = zw
+	}
+	if err := Encode(out, s); err != nil {
+		return err
+	}
+	if zw != nil {
+		if err := zw.Close(); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// ctxWriter fails its writes once ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	return c.w.Write(p)
 }
 
 // unwrapPathErr drops the *PathError wrapper, whose path is the temporary

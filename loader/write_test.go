@@ -2,11 +2,16 @@ package loader
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iamx/iamx/model"
 )
@@ -148,4 +153,193 @@ func TestWriteFileErrorNamesTheFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), path) || strings.Contains(err.Error(), ".tmp-") {
 		t.Errorf("WriteFile into a missing directory: %v", err)
 	}
+}
+
+// snapshot -o never replaces what is not a regular file: a symbolic link is
+// followed and its target replaced atomically (the link stays), a FIFO or a
+// device is written as a stream, and a directory is an error.
+func TestWriteFileTargets(t *testing.T) {
+	s, err := Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("a symbolic link's target is replaced, the link stays", func(t *testing.T) {
+		dir := t.TempDir()
+		target := filepath.Join(dir, "real.json")
+		if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		link := filepath.Join(dir, "link.json")
+		if err := os.Symlink("real.json", link); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteFile(link, s); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Fatalf("the link was replaced: %v %v", fi.Mode(), err)
+		}
+		st, err := os.Stat(target)
+		if err != nil || st.Mode().Perm() != 0o600 {
+			t.Fatalf("target: %v, %v; want mode 0600", st.Mode(), err)
+		}
+		if _, err := ReadFile(target); err != nil {
+			t.Fatalf("target does not load: %v", err)
+		}
+	})
+	t.Run("a dangling link gets its target created", func(t *testing.T) {
+		dir := t.TempDir()
+		link := filepath.Join(dir, "link.json")
+		if err := os.Symlink(filepath.Join(dir, "later.json"), link); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteFile(link, s); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadFile(filepath.Join(dir, "later.json")); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("a loop of links is an error", func(t *testing.T) {
+		dir := t.TempDir()
+		a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+		os.Symlink(b, a)
+		os.Symlink(a, b)
+		if err := WriteFile(a, s); err == nil || !strings.Contains(err.Error(), "symbolic links") {
+			t.Fatalf("WriteFile(loop) = %v", err)
+		}
+	})
+	t.Run("a directory is an error", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := WriteFile(dir, s); err == nil || err.Error() != "write "+dir+": is a directory" {
+			t.Fatalf("WriteFile(dir) = %v", err)
+		}
+	})
+	t.Run("a FIFO is written as a stream and stays a FIFO", func(t *testing.T) {
+		fifo := filepath.Join(t.TempDir(), "pipe.json.gz")
+		if err := mkfifo(fifo); err != nil {
+			t.Skip(err)
+		}
+		got := make(chan []byte, 1)
+		go func() {
+			data, _ := os.ReadFile(fifo)
+			got <- data
+		}()
+		if err := WriteFile(fifo, s); err != nil {
+			t.Fatal(err)
+		}
+		data := <-got
+		back, err := Read(bytes.NewReader(data), "pipe")
+		if err != nil || len(back.Users) != len(s.Users) {
+			t.Fatalf("read back from the FIFO: %v", err)
+		}
+		if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+			t.Fatalf("the FIFO was replaced: %v %v", fi.Mode(), err)
+		}
+	})
+	t.Run("/dev/null stays the device", func(t *testing.T) {
+		if _, err := os.Stat(os.DevNull); err != nil {
+			t.Skip(err)
+		}
+		if err := WriteFile(os.DevNull, s); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Lstat(os.DevNull); err != nil || fi.Mode()&os.ModeDevice == 0 {
+			t.Fatalf("%s is no longer a device: %v %v", os.DevNull, fi.Mode(), err)
+		}
+	})
+}
+
+// A cancelled write leaves the old file as it was and no temporary file; a
+// FIFO nobody reads does not hold the write past its cancellation.
+func TestWriteFileCancelled(t *testing.T) {
+	s, err := Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "acct.json")
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := WriteFileContext(ctx, path, s); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WriteFileContext(cancelled) = %v", err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "old" {
+		t.Errorf("old file changed: %q", data)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("files left behind: %v", entries)
+	}
+
+	fifo := filepath.Join(dir, "pipe")
+	if err := mkfifo(fifo); err != nil {
+		t.Skip(err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- WriteFileContext(ctx, fifo, s) }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("WriteFileContext(FIFO, cancelled) = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting for the FIFO's reader 10 s after cancellation")
+	}
+}
+
+// /dev/fd/N (and /dev/stdout, /proc/self/fd/N) name a descriptor the process
+// has open: the snapshot goes into it, a pipe or a file opened for appending,
+// and nothing replaces the file behind it.
+func TestWriteFileToADescriptor(t *testing.T) {
+	s, err := Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := "/dev/fd/"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("no /dev/fd here")
+	}
+	t.Run("a pipe", func(t *testing.T) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan []byte, 1)
+		go func() {
+			data, _ := io.ReadAll(r)
+			got <- data
+		}()
+		if err := WriteFile(dir+strconv.Itoa(int(w.Fd())), s); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		if back, err := Read(bytes.NewReader(<-got), "pipe"); err != nil || len(back.Roles) != len(s.Roles) {
+			t.Fatalf("read back: %v", err)
+		}
+	})
+	t.Run("a file opened for appending keeps what it had", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "log")
+		if err := os.WriteFile(path, []byte("before\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := WriteFile(dir+strconv.Itoa(int(f.Fd())), s); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(path)
+		if !bytes.HasPrefix(data, []byte("before\n{")) {
+			t.Fatalf("file starts %q", data[:min(len(data), 20)])
+		}
+	})
 }

@@ -53,7 +53,14 @@ func (p Principal) String() string { return p.ID }
 // policy's AWS principal element: a full ARN, a 12-digit account ID, a service
 // principal ("lambda.amazonaws.com") or "*". Bare names such as "alice" need a
 // snapshot to resolve and are not accepted here.
-func Parse(s string) (Principal, error) {
+func Parse(s string) (Principal, error) { return ParseIn("aws", s) }
+
+// ParseIn is Parse where a bare account ID belongs to partition (aws-cn,
+// aws-us-gov): a trust policy in China that names "123456789012" means
+// arn:aws-cn:iam::123456789012:root, since no trust crosses partitions.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
+func ParseIn(partition, s string) (Principal, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
@@ -61,7 +68,7 @@ func Parse(s string) (Principal, error) {
 	case s == "*":
 		return Principal{Kind: Anyone, ID: "*", Name: "*"}, nil
 	case arn.IsAccountID(s):
-		return NewAccount("aws", s), nil
+		return NewAccount(partition, s), nil
 	case strings.HasPrefix(s, "arn:"):
 		return FromARN(s)
 	case isServiceName(s):
