@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/policy"
@@ -17,6 +19,41 @@ import (
 // allow it).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
 func TestOverviewAdminReachedPastThePathLimit(t *testing.T) {
+	g := hubAccount(t)
+	c := &Common{Graph: g, Styles: NewStyles(true), Keys: DefaultKeyMap()}
+	dev := detailNode(t, c, "user/dev")
+	if !g.ChainsResult(dev, graph.ChainOptions{}).Truncated {
+		t.Fatal("fixture: the default chain search should stop at the path limit")
+	}
+	page := NewPrincipalPage(c, dev).(*principalPage)
+	var got []string
+	for _, l := range page.adminLines() {
+		got = append(got, l.plain)
+	}
+	text := strings.Join(got, "\n")
+	if !strings.Contains(text, "can become admin via hub0 → Gate → Admin") {
+		t.Errorf("Admin line = %q, want it to say dev can become admin via hub0 → Gate → Admin", text)
+	}
+}
+
+// The Chains tab lists the first paths only; the number of roles it says
+// the principal can reach counts every role, not those on the paths drawn.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
+func TestChainsTabCountsEveryReachableRole(t *testing.T) {
+	g := hubAccount(t)
+	c := &Common{Graph: g, Styles: NewStyles(true), Keys: DefaultKeyMap()}
+	p := detailSized(NewPrincipalPage(c, detailNode(t, c, "user/dev")), 120, 40)
+	p, _ = detailPress(p, "5")
+	view := ansi.Strip(p.View())
+	if !strings.Contains(view, "Can reach: 82 roles") {
+		t.Errorf("Chains tab should count the 82 roles dev reaches (80 hubs, Gate, Admin):\n%s", view)
+	}
+}
+
+// hubAccount: user dev may assume 80 hub roles that trust the account and
+// may assume each other (80·79 two-hop paths, more than any path limit),
+// and hub0 alone leads on to Gate and then Admin.
+func hubAccount(t *testing.T) *graph.Graph {
 	const acct = "111122223333"
 	doc := func(text string) model.Document {
 		p, err := policy.Parse([]byte(text))
@@ -49,18 +86,5 @@ func TestOverviewAdminReachedPastThePathLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Common{Graph: g, Styles: NewStyles(true), Keys: DefaultKeyMap()}
-	dev := detailNode(t, c, "user/dev")
-	if !g.ChainsResult(dev, graph.ChainOptions{}).Truncated {
-		t.Fatal("fixture: the default chain search should stop at the path limit")
-	}
-	page := NewPrincipalPage(c, dev).(*principalPage)
-	var got []string
-	for _, l := range page.adminLines() {
-		got = append(got, l.plain)
-	}
-	text := strings.Join(got, "\n")
-	if !strings.Contains(text, "can become admin via hub0 → Gate → Admin") {
-		t.Errorf("Admin line = %q, want it to say dev can become admin via hub0 → Gate → Admin", text)
-	}
+	return g
 }
