@@ -9,7 +9,7 @@ import (
 	"github.com/iamx/iamx/model/policy"
 )
 
-// Trust conditions that read principal keys and request keys together,
+// Trust conditions that read principal keys and request keys together, in trust and identity policies,
 // with IfExists, Null, negated operators on absent keys and policy
 // variables in values, on random small accounts: delegated classes
 // (principals grouped by what each condition makes of them) must decide
@@ -32,10 +32,12 @@ func TestRandomTrustConditionsAgreeWithPairwiseEvaluation(t *testing.T) {
 		`{"ForAllValues:StringEquals":{"aws:PrincipalTag/team":["red","blue"]}}`,
 		`{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:user/u1*"}}`,
 		`{"StringEquals":{"aws:username":"${aws:PrincipalTag/team}"}}`,
+		`{"StringLike":{"aws:PrincipalTag/team":"${aws:SourceIdentity}*"}}`,
+		`{"StringNotEqualsIfExists":{"aws:PrincipalTag/env":"${aws:SourceIdentity}"}}`,
 	}
 	teams := []string{"", "red", "blue", "green", "u1"}
 	envs := []string{"", "prod", "dev-1", "red"}
-	for seed := range uint64(12) {
+	for seed := range uint64(16) {
 		rng := rand.New(rand.NewPCG(seed, 77))
 		const acct = "111122223333"
 		a := fxNew(t, acct)
@@ -48,7 +50,11 @@ func TestRandomTrustConditionsAgreeWithPairwiseEvaluation(t *testing.T) {
 			if e := envs[rng.IntN(len(envs))]; e != "" {
 				u.Tags = append(u.Tags, model.Tag{Key: "env", Value: e})
 			}
-			if rng.IntN(4) > 0 {
+			switch rng.IntN(4) {
+			case 0:
+			case 1: // an identity allow on a condition of its own
+				u.InlinePolicies = a.inline([]string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":` + conds[rng.IntN(len(conds))] + `}]}`})
+			default:
 				a.attach(assume, u)
 			}
 		}
@@ -72,6 +78,8 @@ func TestRandomTrustConditionsAgreeWithPairwiseEvaluation(t *testing.T) {
 				{"aws:multifactorauthpresent": {"true"}, "aws:sourceip": {"10.1.2.3"}},
 				{"aws:principaltag/team": {"red"}},
 				{"aws:principaltag/env": {"prod"}, "aws:multifactorauthpresent": {"true"}},
+				{"aws:sourceidentity": {"re"}},
+				{"aws:sourceidentity": {"prod"}, "aws:sourceip": {"192.0.2.1"}},
 			} {
 				want := whoCanUnderPairwise(g, "s3:GetObject", "arn:aws:s3:::b/k", ctx)
 				got := map[*Node]bool{}
