@@ -124,15 +124,29 @@ func (g *Graph) resolveID(s string) (n *Node, handled bool, err error) {
 	}
 	x := g.idIndex()
 	id, session, _ := strings.Cut(s, ":")
+	var byID *Node
 	switch prefix {
 	case "AKIA":
 		if k, found := x.byKey[id]; found {
-			return k.User, true, nil
+			byID = k.User
 		}
 	default:
-		if n := x.byID[id]; n != nil {
-			return n, true, nil
+		byID = x.byID[id]
+	}
+	if byID != nil {
+		// A user may be named like another principal's ID: then the
+		// string names both, and picking one would be a guess.
+		if named := g.byName[strings.ToLower(s)]; len(named) > 0 && !(len(named) == 1 && named[0] == byID) {
+			c := []*Node{byID}
+			for _, n := range named {
+				if n != byID {
+					c = append(c, n)
+				}
+			}
+			n, err := g.pick(s, c)
+			return n, true, err
 		}
+		return byID, true, nil
 	}
 	if g.byARN[s] != nil || len(g.byName[strings.ToLower(s)]) > 0 {
 		// A principal a trust policy names by ID (AWS shows a deleted

@@ -132,3 +132,31 @@ func TestResolveIDMatchesScan(t *testing.T) {
 		t.Fatal("the demo account records no access keys")
 	}
 }
+
+// IAM user names may be any of letters, digits and +=,.@_- up to 64
+// characters, so a user can be named exactly like another principal's
+// unique ID or access key ID. Such a string names two principals: the
+// answer must not silently pick the one the ID belongs to.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+func TestResolveIDThatIsAlsoAName(t *testing.T) {
+	a := fxNew(t, "111122223333")
+	bob := a.user("bob", nil)
+	bob.ID = "AIDAEXAMPLEBOB000001"
+	bob.AccessKeysListed = true
+	bob.AccessKeys = []model.AccessKey{{ID: "AKIAEXAMPLEBOB000001", Status: "Active"}}
+	a.user("AIDAEXAMPLEBOB000001", nil).ID = "AIDAEXAMPLEOTHER0001"
+	a.user("AKIAEXAMPLEBOB000001", nil).ID = "AIDAEXAMPLEOTHER0002"
+	g := fxBuild(t, a)
+	for _, tc := range []struct{ name, in string }{
+		{"a user ID that is another user's name is ambiguous", "AIDAEXAMPLEBOB000001"},
+		{"an access key ID that is another user's name is ambiguous", "AKIAEXAMPLEBOB000001"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := g.Resolve(tc.in)
+			if err == nil || !strings.Contains(err.Error(), "ambiguous") || !strings.Contains(err.Error(), "user/bob") || !strings.Contains(err.Error(), "user/"+tc.in) {
+				t.Fatalf("Resolve(%s) = %v, %v; want an ambiguity naming user/bob and user/%s", tc.in, n, err, tc.in)
+			}
+		})
+	}
+}

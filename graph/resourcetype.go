@@ -105,6 +105,7 @@ const (
 	tokOne                    // any one character (?)
 	tokAny                    // any run of characters (*)
 	tokNoColon                // any run of characters without ':' (a format variable before the resource part)
+	tokName                   // any run of characters without ':' or '/' (an S3 bucket name)
 )
 
 type token struct {
@@ -112,7 +113,7 @@ type token struct {
 	c    byte
 }
 
-func (t token) star() bool { return t.kind == tokAny || t.kind == tokNoColon }
+func (t token) star() bool { return t.kind == tokAny || t.kind == tokNoColon || t.kind == tokName }
 
 // accepts reports whether t can consume c.
 func (t token) accepts(c byte) bool {
@@ -121,6 +122,8 @@ func (t token) accepts(c byte) bool {
 		return t.c == c
 	case tokNoColon:
 		return c != ':'
+	case tokName:
+		return c != ':' && c != '/'
 	}
 	return true
 }
@@ -146,7 +149,11 @@ func patternTokens(p string) []token {
 }
 
 // appendFormat appends a format segment: ${…} is a run of characters (any
-// in the resource part, no colon elsewhere), the rest literal.
+// in the resource part, no colon elsewhere), the rest literal. A bucket name
+// never holds a slash or a colon (S3's naming rules), so an object pattern
+// ("arn:aws:s3:::safe/*") names no bucket.
+//
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
 func appendFormat(out []token, f string, resourcePart bool) []token {
 	star := token{kind: tokNoColon}
 	if resourcePart {
@@ -155,7 +162,11 @@ func appendFormat(out []token, f string, resourcePart bool) []token {
 	for i := 0; i < len(f); i++ {
 		if f[i] == '$' && i+1 < len(f) && f[i+1] == '{' {
 			if end := strings.IndexByte(f[i:], '}'); end > 0 {
-				out = append(out, star)
+				v := star
+				if f[i:i+end+1] == "${BucketName}" {
+					v = token{kind: tokName}
+				}
+				out = append(out, v)
 				i += end
 				continue
 			}

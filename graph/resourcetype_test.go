@@ -36,6 +36,21 @@ func TestActionTakesResourceTypes(t *testing.T) {
 		{"a region segment cannot hold the account's colon", "iam:CreateUser", "arn:aws:iam:a:b:c:user/x", false},
 		{"a non-ARN names nothing of a type", "s3:GetObject", "bucket/key", false},
 	}
+	// A bucket name has no slash (bucket naming rules), so an object
+	// pattern names no bucket: a Deny on NotResource "arn:aws:s3:::safe/*"
+	// leaves s3:ListBucket nowhere to apply.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html
+	cases = append(cases, []struct {
+		name, action, pattern string
+		want                  bool
+	}{
+		{"an object pattern names no bucket: s3:ListBucket does not take it", "s3:ListBucket", "arn:aws:s3:::safe/*", false},
+		{"a bucket ARN is a bucket", "s3:ListBucket", "arn:aws:s3:::acme", true},
+		{"a wildcard bucket name is a bucket", "s3:ListBucket", "arn:aws:s3:::acme-*", true},
+		{"* after the bucket name may stand for the bucket itself", "s3:ListBucket", "arn:aws:s3:::acme*", true},
+		{"objects of every bucket are objects", "s3:GetObject", "arn:aws:s3:::*/*", true},
+	}...)
 	cat := actions.Load()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,7 +74,7 @@ func TestFitWitnessAgainstBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	alpha := []byte("ab:/")
 	patAlpha := []string{"a", "b", ":", "/", "*", "?"}
-	fmtAlpha := []string{"a", "b", "/", "${V}"}
+	fmtAlpha := []string{"a", "b", "/", "${V}", "${BucketName}"}
 	randFrom := func(set []string, n int) string {
 		var b strings.Builder
 		for i := 0; i < n; i++ {
@@ -86,7 +101,7 @@ func TestFitWitnessAgainstBruteForce(t *testing.T) {
 		for i := range segs {
 			set := fmtAlpha
 			if i < 5 {
-				set = []string{"a", "b", "${V}"}
+				set = []string{"a", "b", "${V}", "${BucketName}"}
 			}
 			segs[i] = randFrom(set, rng.IntN(2))
 		}
@@ -112,7 +127,8 @@ func TestFitWitnessAgainstBruteForce(t *testing.T) {
 }
 
 // formatRegexp reads a catalogue ARN format: ${…} is any text without a
-// colon before the resource part, any text in it.
+// colon before the resource part, any text in it; ${BucketName} is text
+// without a colon or a slash anywhere.
 func formatRegexp(format string) *regexp.Regexp {
 	segs := strings.SplitN(format, ":", 6)
 	var b strings.Builder
@@ -125,12 +141,16 @@ func formatRegexp(format string) *regexp.Regexp {
 		if i == 5 {
 			v = ".*"
 		}
-		parts := strings.Split(s, "${V}")
-		for j, p := range parts {
+		for j, part := range strings.Split(s, "${BucketName}") {
 			if j > 0 {
-				b.WriteString(v)
+				b.WriteString("[^:/]*")
 			}
-			b.WriteString(regexp.QuoteMeta(p))
+			for k, p := range strings.Split(part, "${V}") {
+				if k > 0 {
+					b.WriteString(v)
+				}
+				b.WriteString(regexp.QuoteMeta(p))
+			}
 		}
 	}
 	b.WriteString("$")

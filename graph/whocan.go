@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/iamx/iamx/model/policy"
 )
@@ -165,19 +166,41 @@ func (g *Graph) evaluateAccess(n *Node, action, resource string, ctx policy.Cont
 // With a caller context, conditional edges are re-decided under it: the
 // same keys (MFA, source IP …) are taken to hold for every hop.
 func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func() bool) []*Access {
-	under := map[*Edge]*Edge{} // conditional edges re-decided under ctx; nil when ruled out
+	// A caller's key that the snapshot fills for each principal (-c
+	// aws:PrincipalTag/env=prod) changes edges the graph decided without it:
+	// it can open a trust the principal's own tags do not, or close one
+	// they open. Then every edge is re-decided under ctx, and each role
+	// reached is offered to every actor pair by pair (pairwise below).
+	pairwise := overridesPrincipalKeys(ctx)
+	under := map[*Edge]*Edge{} // edges re-decided under ctx; nil when ruled out
 	edgeOf := func(e *Edge) *Edge {
-		if !e.Conditional || len(ctx) == 0 {
+		if (!e.Conditional && !pairwise) || len(ctx) == 0 {
 			return e
 		}
 		if d, done := under[e]; done {
 			return d
 		}
 		var d *Edge
-		if ne, ok := g.EdgeUnder(*e, ctx); ok {
+		probe := *e
+		probe.Conditional = true // EdgeUnder re-decides only conditional edges
+		if ne, ok := g.EdgeUnder(probe, ctx); ok {
 			d = &ne
 		}
 		under[e] = d
+		return d
+	}
+	pairEdges := map[[2]int]*Edge{} // actor → role decided under ctx; nil when ruled out
+	pairEdge := func(m, r *Node) *Edge {
+		k := [2]int{m.ID, r.ID}
+		if d, done := pairEdges[k]; done {
+			return d
+		}
+		var d *Edge
+		probe := Edge{From: m, To: r, Kind: EdgeAssumeRole, Conditional: true}
+		if ne, ok := g.EdgeUnder(probe, ctx); ok {
+			d = &ne
+		}
+		pairEdges[k] = d
 		return d
 	}
 	// Delegated outcomes re-decided under ctx, per principal class: the
@@ -231,8 +254,21 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func
 				if stopped() {
 					return
 				}
+				if pairwise && r.Kind == KindRole {
+					for _, m := range g.actors {
+						if found[m.ID] || m == r {
+							continue
+						}
+						e := pairEdge(m, r)
+						if e == nil || (e.Conditional && !conditionalOK) {
+							continue
+						}
+						found[m.ID], dist[m.ID], next[m.ID] = true, int32(d+1), wayHop{e: e}
+						push(m, int32(d+1))
+					}
+				}
 				// Delegated edges into r, a whole role class at a time.
-				if dr := g.deleg.byRole[r]; dr != nil && !doneEquiv[dr.equiv] {
+				if dr := g.deleg.byRole[r]; !pairwise && dr != nil && !doneEquiv[dr.equiv] {
 					complete := true
 					classOf := g.deleg.equivs[dr.equiv].classOf
 					g.decideAll(g.classesOfUnfound(classOf, found))
@@ -366,4 +402,19 @@ func (g *Graph) viaAccess(p *Node, next []wayHop, direct []*Access) *Access {
 	}
 	sort.Strings(a.MissingContext)
 	return a
+}
+
+// overridesPrincipalKeys reports whether ctx sets a key the snapshot fills
+// for each principal (aws:PrincipalTag/…, aws:PrincipalArn, aws:username …):
+// edges decided without ctx may then not hold, or be missing, under it.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principal-properties
+func overridesPrincipalKeys(ctx policy.Context) bool {
+	for k := range ctx {
+		k = strings.ToLower(k)
+		if strings.HasPrefix(k, "aws:principal") || k == "aws:username" || k == "aws:userid" {
+			return true
+		}
+	}
+	return false
 }

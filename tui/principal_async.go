@@ -17,6 +17,9 @@ import (
 // chainsData is what the Chains tab draws.
 type chainsData struct {
 	fwd, back graph.ChainResult
+	// reach counts every role the principal reaches (reachability is
+	// complete); set when fwd stopped early and its paths miss some.
+	reach int
 }
 
 // tabDataMsg carries a tab's data back to its page.
@@ -51,6 +54,9 @@ func (p *principalPage) ensureTab() tea.Cmd {
 		run = func(ctx context.Context) tabDataMsg {
 			opts := graph.ChainOptions{MaxPaths: chainLimit, Cancel: ctx.Done()}
 			d := &chainsData{fwd: g.ChainsResult(n, opts)}
+			if d.fwd.Truncated {
+				d.reach = len(g.Reachable(n))
+			}
 			if n.Kind == graph.KindRole {
 				d.back = g.ChainsToResult(n, opts)
 			}

@@ -30,7 +30,11 @@ func (p *principalPage) chainLines() []detailLine {
 			reach[path.Hops[i].To] = true
 		}
 	}
-	out = append(out, detailHeading(st, fmt.Sprintf("Can reach: %s (%s%s)", countOf(len(reach), "role", "roles"), countOf(len(fwd.Paths), "path", "paths"), truncNote(fwd.Truncated))))
+	roles := len(reach)
+	if fwd.Truncated {
+		roles = max(roles, p.chains.reach) // the paths drawn miss some
+	}
+	out = append(out, detailHeading(st, fmt.Sprintf("Can reach: %s (%s%s)", countOf(roles, "role", "roles"), countOf(len(fwd.Paths), "path", "paths"), truncNote(fwd))))
 	if len(fwd.Paths) == 0 {
 		out = append(out, detailMuted(st, "  no role: "+p.n.Label()+" may assume nothing in the loaded accounts"))
 	} else {
@@ -46,7 +50,7 @@ func (p *principalPage) chainLines() []detailLine {
 				from[path.Hops[i].From] = true
 			}
 		}
-		out = append(out, detailBlank(), detailHeading(st, fmt.Sprintf("Reached by: %s (%s%s)", countOf(len(from), "principal", "principals"), countOf(len(back.Paths), "path", "paths"), truncNote(back.Truncated))))
+		out = append(out, detailBlank(), detailHeading(st, fmt.Sprintf("Reached by: %s (%s%s)", countOf(len(from), "principal", "principals"), countOf(len(back.Paths), "path", "paths"), truncNote(back))))
 		if len(back.Paths) == 0 {
 			out = append(out, detailMuted(st, "  nobody may assume "+p.n.Name))
 		} else {
@@ -56,11 +60,15 @@ func (p *principalPage) chainLines() []detailLine {
 	return out
 }
 
-func truncNote(t bool) string {
-	if t {
+// truncNote says why a chain search stopped early, or "" when it did not.
+func truncNote(r graph.ChainResult) string {
+	switch {
+	case !r.Truncated:
+		return ""
+	case r.Reason == graph.TruncatedMaxPaths:
 		return ", first " + fmt.Sprint(chainLimit) + " shown"
 	}
-	return ""
+	return fmt.Sprintf(", search stopped: complete up to %d hops", r.CompleteHops)
 }
 
 func detailMuted(st *Styles, s string) detailLine {

@@ -353,24 +353,36 @@ type chainText struct {
 	last *graph.Node
 }
 
-// adminChain finds the shortest assume-role chain to an admin role.
+// adminChain finds the shortest assume-role chain to an admin role. Which
+// admin role is nearest comes from reachability, which is complete: a chain
+// listing stops at its path limit, and "no" from it would be a wrong answer.
 func (p *principalPage) adminChain() (chainText, bool) {
 	g := p.c.Graph
-	for _, path := range g.Chains(p.n, graph.ChainOptions{}) {
-		if len(path.Hops) == 0 {
+	var target *graph.Node
+	best := 0
+	for r, d := range g.Reachable(p.n) {
+		if !g.IsAdmin(r) {
 			continue
 		}
-		last := path.Hops[len(path.Hops)-1].To
-		if !g.IsAdmin(last) {
+		if target == nil || d < best || (d == best && r.ARN < target.ARN) {
+			target, best = r, d
+		}
+	}
+	if target == nil {
+		return chainText{}, false
+	}
+	for _, path := range g.Chains(p.n, graph.ChainOptions{To: target, MaxHops: max(best, graph.DefaultMaxHops)}) {
+		if len(path.Hops) == 0 {
 			continue
 		}
 		names := make([]string, 0, len(path.Hops))
 		for _, h := range path.Hops {
 			names = append(names, h.To.Name)
 		}
-		return chainText{text: strings.Join(names, " → "), last: last}, true
+		return chainText{text: strings.Join(names, " → "), last: target}, true
 	}
-	return chainText{}, false
+	// The search for the path itself stopped: the verdict stands.
+	return chainText{text: target.Name + " (" + fmt.Sprint(best) + " hops; the path search stopped before listing it)", last: target}, true
 }
 
 // warnings are the things about this principal that deserve a second look,

@@ -155,9 +155,9 @@ func rejectReasons(st *Statement, k Kind) []string {
 		if st.Principal == nil && st.NotPrincipal == nil {
 			r = append(r, "a resource-based policy statement must name a Principal, see "+docPrincipal)
 		}
-		if !hasResource {
-			r = append(r, "it has neither Resource nor NotResource, see "+docResource)
-		}
+		// No Resource rule here: some services' resource policies leave it
+		// out (ECR and CodeArtifact repository policies govern the one
+		// resource they are attached to), and AWS saves them.
 	}
 	return r
 }

@@ -89,8 +89,6 @@ func TestRejectStatementWithoutResource(t *testing.T) {
 			doc: `{"Statement":{"Effect":"Allow","Action":"*"}}`, reject: []int{0}, reason: "permissions boundary requires"},
 		{name: "SCP without Resource is rejected", kind: KindSCP,
 			doc: `{"Statement":{"Effect":"Allow","Action":"*"}}`, reject: []int{0}, reason: "service control policy requires"},
-		{name: "resource policy without Resource is rejected", kind: KindResource,
-			doc: `{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}}`, reject: []int{0}, reason: "neither Resource nor NotResource"},
 		{name: "identity statement with NotResource is accepted", kind: KindIdentity,
 			doc: `{"Statement":{"Effect":"Allow","Action":"s3:*","NotResource":"arn:aws:s3:::secret/*"}}`},
 		{name: "trust statement needs no Resource", kind: KindTrust,
@@ -143,6 +141,23 @@ func TestRejectStatementWithoutPrincipal(t *testing.T) {
 			doc: `{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`, reject: []int{0}, reason: "must name a Principal"},
 		{name: "resource statement without Principal is rejected", kind: KindResource,
 			doc: `{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`, reject: []int{0}, reason: "must name a Principal"},
+	})
+}
+
+// Some services' resource-based policies leave Resource out: the policy
+// governs the one resource it is attached to. An ECR repository policy or a
+// CodeArtifact repository policy without Resource is saved and enforced, so
+// refusing it would drop its Deny statements (a wrong "allowed").
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html
+// https://docs.aws.amazon.com/codeartifact/latest/ug/repo-policies.html
+func TestResourcePolicyStatementsWithoutResourceAreAccepted(t *testing.T) {
+	runRejectCases(t, []rejectCase{
+		{name: "ECR repository policy Allow without Resource is accepted", kind: KindResource,
+			doc: `{"Statement":{"Sid":"AllowPull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}}`},
+		{name: "ECR repository policy Deny without Resource is accepted", kind: KindResource,
+			doc: `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"},{"Effect":"Deny","Principal":"*","Action":"ecr:DeleteRepository"}]}`},
+		{name: "CodeArtifact repository policy without Resource is accepted", kind: KindResource,
+			doc: `{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"codeartifact:ReadFromRepository"}}`},
 	})
 }
 
