@@ -69,7 +69,15 @@ type escalator struct {
 	holders   [][]*Node                             // by method index: principals whose policies may allow every call
 	newMu     sync.Mutex
 	newMemo   map[newKey]callResult
-	adminMemo sync.Map // adminKey → adminResult
+	adminMemo sync.Map // adminKey → bool
+	indepMemo sync.Map // uniformKey → bool: the caller's decision on the action is the same on every resource of a kind
+	callMemo  sync.Map // callKey → callResult, for resource-independent calls
+}
+
+type callKey struct {
+	newKey
+	kind string
+	ctx  string
 }
 
 type newKey struct {
@@ -151,6 +159,39 @@ func (x *escalator) noMFA(n *Node) bool {
 	}
 	row := x.cred[n.ARN]
 	return row != nil && row.MFAActive == "false"
+}
+
+// mfaSensitive reports whether any condition of n's policies (identity,
+// boundary, SCPs) reads an MFA key: only then can a session without MFA be
+// decided differently from one that may have it.
+func (x *escalator) mfaSensitive(n *Node) bool {
+	check := func(src *policy.Source) bool {
+		if src == nil || src.Policy == nil {
+			return false
+		}
+		for i := range src.Policy.Statements {
+			for _, c := range src.Policy.Statements[i].Conditions {
+				if strings.Contains(strings.ToLower(c.Key), "multifactorauth") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for i := range n.identity {
+		if check(&n.identity[i]) {
+			return true
+		}
+	}
+	if check(n.boundary) {
+		return true
+	}
+	for i := range x.g.opts.SCPs {
+		if check(&x.g.opts.SCPs[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // knownAbsent adds the MFA keys to a request's known-absent keys when the
@@ -371,6 +412,28 @@ func (x *escalator) serviceEdge(role *Node, service string) *Edge {
 	return nil
 }
 
+// targetMeets reports whether target meets every prerequisite of m that
+// depends on the target alone (an instance profile the caller would have to
+// create does not count).
+func (x *escalator) targetMeets(m *escalation.Method, target *Node) bool {
+	if !fits(m.Target, target) {
+		return false
+	}
+	var h Hop
+	for _, p := range m.Requires {
+		if p == escalation.InstanceProfile {
+			if target.Role == nil || len(target.Role.InstanceProfiles) == 0 {
+				return false
+			}
+			continue
+		}
+		if !x.prereq(p, m, nil, target, &h) {
+			return false
+		}
+	}
+	return true
+}
+
 // note records a decided call's conditionality on the hop.
 func (h *Hop) note(r callResult) {
 	if r.conditional {
@@ -411,8 +474,7 @@ func (x *escalator) permit(m *escalation.Method, caller, target, other *Node, h 
 			c.resource, c.newRes = r.resource, true
 		}
 		if p.On != escalation.OnNew {
-			r = resultOf(x.decide(c, false), c.resource)
-			if !r.ok {
+			if r = x.decideNamed(c); !r.ok {
 				return false
 			}
 		}
@@ -421,6 +483,134 @@ func (x *escalator) permit(m *escalation.Method, caller, target, other *Node, h 
 	}
 	h.Actions = append(m.Actions(), h.Actions...)
 	return true
+}
+
+// decideNamed decides a call on a named resource. Most callers' policies
+// treat every resource of the target's kind alike for an action (every
+// statement that may match it says "*" or "arn:aws:iam::ACCOUNT:role/*"):
+// the answer is then decided once per caller, action and kind and reused for
+// every target. Otherwise the resource patterns must admit the target before
+// the evaluator is asked.
+func (x *escalator) decideNamed(c call) callResult {
+	kind := iamKind(c.resource)
+	k := uniformKey{c.caller.ID, c.action, kind}
+	uni, ok := x.indepMemo.Load(k)
+	if !ok {
+		uni = x.uniform(c.caller, c.action, kind)
+		x.indepMemo.Store(k, uni)
+	}
+	if !uni.(bool) || resourceAccount(c.resource) != c.caller.Account {
+		if !x.mayAllowOn(c.caller, c.action, c.resource) {
+			return callResult{}
+		}
+		return resultOf(x.decide(c, false), c.resource)
+	}
+	ck := callKey{newKey: newKey{c.caller.ID, c.action, c.noMFA}, kind: kind}
+	for key, vals := range c.ctx {
+		ck.ctx += key + "=" + strings.Join(vals, ",") + ";"
+	}
+	if r, ok := x.callMemo.Load(ck); ok {
+		res := r.(callResult)
+		res.resource = c.resource
+		return res
+	}
+	r := resultOf(x.decide(c, false), c.resource)
+	x.callMemo.Store(ck, r)
+	return r
+}
+
+type uniformKey struct {
+	caller int
+	action string
+	kind   string
+}
+
+// iamKind returns the resource type of an IAM ARN ("user", "role",
+// "group", "policy"), or "" for anything else.
+func iamKind(a string) string {
+	i := strings.Index(a, ":iam::")
+	if i < 0 {
+		return ""
+	}
+	rest := a[i+len(":iam::"):]
+	j := strings.IndexByte(rest, ':')
+	if j < 0 {
+		return ""
+	}
+	kind, _, ok := strings.Cut(rest[j+1:], "/")
+	if !ok {
+		return ""
+	}
+	return kind
+}
+
+// uniform reports whether every statement of the caller's policies
+// (identity, boundary, SCPs) that may match action names either "*" or
+// every resource of kind in the caller's account: then no two targets of
+// that kind in the account are decided differently.
+func (x *escalator) uniform(caller *Node, action, kind string) bool {
+	all := func(p string) bool {
+		if p == "*" {
+			return true
+		}
+		if kind == "" {
+			return false
+		}
+		for _, acct := range []string{"*", caller.Account} {
+			if strings.HasPrefix(p, "arn:") && strings.HasSuffix(p, ":iam::"+acct+":"+kind+"/*") {
+				part := strings.TrimSuffix(strings.TrimPrefix(p, "arn:"), ":iam::"+acct+":"+kind+"/*")
+				if part == "aws" || part == "*" || part == "aws-cn" || part == "aws-us-gov" {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	check := func(src *policy.Source) bool {
+		if src == nil || src.Policy == nil {
+			return true
+		}
+		for i := range src.Policy.Statements {
+			st := &src.Policy.Statements[i]
+			if !mayMatchAction(st, action) {
+				continue
+			}
+			if st.NotResource != nil || len(st.Resource) == 0 {
+				return false
+			}
+			for _, r := range st.Resource {
+				if !all(r) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for i := range caller.identity {
+		if !check(&caller.identity[i]) {
+			return false
+		}
+	}
+	if !check(caller.boundary) {
+		return false
+	}
+	for i := range x.g.opts.SCPs {
+		if !check(&x.g.opts.SCPs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// mayAllowOn reports whether some identity Allow of the caller may match
+// action on resource (the prefilter's loose test).
+func (x *escalator) mayAllowOn(caller *Node, action, resource string) bool {
+	for _, src := range caller.identity {
+		if mayAllow(src.Policy, action, resource) {
+			return true
+		}
+	}
+	return false
 }
 
 // policyARNContext sets iam:PolicyARN to the policy an attacker attaches.

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"sort"
+
+	"github.com/iamx/iamx/model/actions"
 	"strings"
 
 	"github.com/iamx/iamx/model/escalation"
@@ -46,6 +48,13 @@ func (x *escalator) adminAfter(target *Node, c change, noMFA bool) bool {
 		return v.(bool)
 	}
 	g := x.g
+	if len(c.extra) == 1 && c.extra[0].Policy == g.allowAll && c.replace == "" &&
+		(c.dropBoundary || target.boundary == nil) && (len(g.opts.SCPs) == 0 || target.IsServiceLinked()) && !hasDeny(target.identity) {
+		// Allow-all written, nothing that caps or denies: admin, as
+		// plainAdmin would find.
+		x.adminMemo.Store(k, true)
+		return true
+	}
 	ps := g.permSet(target)
 	if ps == nil {
 		return false
@@ -193,11 +202,13 @@ func (x *escalator) uncap(caller, target *Node, h *Hop) bool {
 }
 
 // joinable lists the groups of target's account it is not in whose policies
-// could, with its own, span every service (a cheap necessary condition).
+// could, with its own, allow every action on "*" (a necessary condition for
+// admin-equivalence, on the statements' memoised action sets).
 func (x *escalator) joinable(target *Node) []*Node {
 	if target.Kind != KindUser {
 		return nil
 	}
+	own := x.cover(target.identity)
 	var out []*Node
 	for _, gr := range x.g.groups {
 		if gr.Account != target.Account || contains(target.groups, gr) {
@@ -207,11 +218,32 @@ func (x *escalator) joinable(target *Node) []*Node {
 		if len(srcs) == 0 {
 			continue
 		}
-		if x.g.mayBeAdmin(x.cat, append(append([]policy.Source(nil), target.identity...), srcs...)) {
+		all := x.cover(srcs)
+		all.Or(own)
+		if all.Count() == x.cat.Len() {
 			out = append(out, gr)
 		}
 	}
 	return out
+}
+
+// cover is the set of actions the Allow statements of srcs that could apply
+// to "*" name between them.
+func (x *escalator) cover(srcs []policy.Source) actions.Bitset {
+	all := actions.NewBitset(x.cat.Len())
+	for i := range srcs {
+		p := srcs[i].Policy
+		if p == nil {
+			continue
+		}
+		for j := range p.Statements {
+			st := &p.Statements[j]
+			if st.Effect == policy.Allow && mayMatchResource(st, "*") {
+				all.Or(x.g.perm.statementActions(x.cat, st))
+			}
+		}
+	}
+	return all
 }
 
 func contains(list []*Node, n *Node) bool {
@@ -261,4 +293,18 @@ func methodIndex(id string) int {
 		}
 	}
 	return -1
+}
+
+func hasDeny(srcs []policy.Source) bool {
+	for _, s := range srcs {
+		if s.Policy == nil {
+			continue
+		}
+		for i := range s.Policy.Statements {
+			if s.Policy.Statements[i].Effect == policy.Deny {
+				return true
+			}
+		}
+	}
+	return false
 }

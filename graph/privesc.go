@@ -29,6 +29,13 @@ import (
 type Privesc struct {
 	g     *Graph
 	x     *escalator
+	// universal[mi] are the holders of method mi whose policies treat every
+	// resource alike for its calls; swept[mi][noMFA] is set once they have
+	// been decided on a target that meets every prerequisite, which decides
+	// them for every target.
+	universal [][]*Node
+	rest      [][]*Node
+	swept     [][2]bool
 	dist  []int32 // by state (2×node ID, +1 without MFA): hops to admin; -1 when out of reach
 	next  []*Hop  // by state: the first hop of a shortest path (nil for admin)
 	whole [][]Hop // by state: a complete path, for grants made on a role reached later
@@ -63,14 +70,38 @@ func (g *Graph) Privesc() *Privesc {
 	}
 	seeds := make([]seed, ns)
 	grants := x.methodsBy(func(m *escalation.Method) bool { return m.Yields != escalation.ActAs })
+	roleGrants := x.methodsBy(func(m *escalation.Method) bool { return m.Yields == escalation.Grant && m.Target != escalation.TargetUser })
 	// Admins, grants on oneself, and grants on roles one can assume:
 	// decided on every core.
 	parallelFor(len(g.actors), func(i int) {
 		n := g.actors[i]
+		sensitive := x.mfaSensitive(n)
 		for _, noMFA := range []bool{false, true} {
 			s := stateOf(n, noMFA)
+			if !noMFA && x.noMFA(n) {
+				continue // a user without an MFA device is never in the MFA state
+			}
 			if g.IsAdmin(n) && (!noMFA || x.adminAfter(n, change{}, true)) {
 				pv.dist[s] = 0
+				continue
+			}
+			if noMFA && !sensitive && !x.noMFA(n) {
+				// Nothing n holds reads MFA: the same hops, made without it.
+				s0 := stateOf(n, false)
+				if h := seeds[s0].self; h != nil {
+					c := *h
+					c.NoMFA, c.ToNoMFA = true, true
+					seeds[s].self = &c
+				}
+				if o := seeds[s0].other; o != nil && !pathConditional(o) {
+					c := slices.Clone(o)
+					for k := range c {
+						c[k].NoMFA, c[k].ToNoMFA = true, true
+					}
+					seeds[s].other = c
+				} else if o != nil {
+					seeds[s].other = pv.grantElsewhere(n, noMFA, roleGrants)
+				}
 				continue
 			}
 			for _, mi := range grants {
@@ -82,7 +113,7 @@ func (g *Graph) Privesc() *Privesc {
 				}
 			}
 			if seeds[s].self == nil {
-				seeds[s].other = pv.grantElsewhere(n, noMFA, grants)
+				seeds[s].other = pv.grantElsewhere(n, noMFA, roleGrants)
 			}
 		}
 	})
@@ -99,6 +130,31 @@ func (g *Graph) Privesc() *Privesc {
 		}
 	}
 	actAs := x.methodsBy(func(m *escalation.Method) bool { return m.Yields == escalation.ActAs && !m.Possible() })
+	pv.universal, pv.rest, pv.swept = make([][]*Node, len(x.holders)), make([][]*Node, len(x.holders)), make([][2]bool, len(x.holders))
+	for _, mi := range actAs {
+		m := &escalation.Methods()[mi]
+		hs := x.holders[mi]
+		uni := make([]bool, len(hs))
+		kind := "user"
+		if m.Target == escalation.TargetRole {
+			kind = "role"
+		}
+		parallelFor(len(hs), func(i int) {
+			// One account only: a uniform holder is uniform on its own
+			// account's principals.
+			uni[i] = m.ID != "iam:UpdateAssumeRolePolicy" && len(g.accounts) <= 1
+			for _, p := range m.Permissions {
+				uni[i] = uni[i] && (p.On == escalation.OnNew || x.uniform(hs[i], p.Action, kind))
+			}
+		})
+		for i, h := range hs {
+			if uni[i] {
+				pv.universal[mi] = append(pv.universal[mi], h)
+			} else {
+				pv.rest[mi] = append(pv.rest[mi], h)
+			}
+		}
+	}
 	for d := 0; d < len(buckets); d++ {
 		for _, s := range buckets[d] {
 			if pv.dist[s] != int32(d) {
@@ -149,7 +205,11 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 		} else if !noMFA {
 			continue
 		}
-		hs := pv.x.holders[mi]
+		hs := pv.rest[mi]
+		if !pv.swept[mi][b2i(noMFA)] && pv.x.targetMeets(m, t) {
+			pv.swept[mi][b2i(noMFA)] = true
+			hs = append(slices.Clip(hs), pv.universal[mi]...)
+		}
 		hops := make([]*Hop, 2*len(hs))
 		parallelFor(len(hs), func(i int) {
 			h := hs[i]
@@ -173,6 +233,13 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 	}
 }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // assumeHop turns a can-assume edge into a hop made with or without MFA.
 // Without it, an edge that needs MFA is re-decided with MFA absent.
 func (pv *Privesc) assumeHop(e Edge, noMFA bool) (*Hop, bool) {
@@ -188,8 +255,11 @@ func (pv *Privesc) assumeHop(e Edge, noMFA bool) (*Hop, bool) {
 		NoMFA: noMFA, ToNoMFA: noMFA}, true
 }
 
-// grantElsewhere finds the shortest way for n to grant admin to a role it
-// can assume and then use it: the assume-role path followed by the grant.
+// grantElsewhere finds a way for n to grant admin to a role it can assume
+// and then use it (the catalogues' "AttachRolePolicy + sts:AssumeRole"): an
+// assume-role edge into the role, then the grant, made by n. Roles further
+// down a chain are reached through the principals in between, which need
+// the grant permission themselves.
 func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 	var held []int
 	for _, mi := range grants {
@@ -200,30 +270,27 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 	if len(held) == 0 {
 		return nil
 	}
-	res := pv.g.ChainsResult(n, ChainOptions{MaxHops: 3, MaxPaths: 200})
-	for _, p := range res.Paths {
-		t := p.To()
+	var best []Hop
+	for _, e := range pv.g.Assumes(n) {
+		t := e.To
+		if t == n || t.Kind != KindRole {
+			continue
+		}
 		for _, mi := range held {
 			h, ok := pv.x.grant(mi, n, t, noMFA)
 			if !ok {
 				continue
 			}
-			var out []Hop
-			usable := true
-			for _, e := range p.Hops {
-				ah, ok := pv.assumeHop(e, noMFA)
-				if !ok {
-					usable = false
-					break
-				}
-				out = append(out, *ah)
+			if ah, ok := pv.assumeHop(e, noMFA); ok && (best == nil || pathConditional(best) && !ah.Conditional && !h.Conditional) {
+				best = []Hop{*ah, h}
 			}
-			if usable {
-				return append(out, h)
-			}
+			break
+		}
+		if best != nil && !pathConditional(best) {
+			break
 		}
 	}
-	return nil
+	return best
 }
 
 // holds reports whether n's policies may allow every call of method mi.
