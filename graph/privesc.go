@@ -27,8 +27,8 @@ import (
 // user, code run by a service. An admin whose Deny guards on MFA is not
 // admin in the second state, and edges that need MFA do not hold in it.
 type Privesc struct {
-	g     *Graph
-	x     *escalator
+	g *Graph
+	x *escalator
 	// universal[mi] are the holders of method mi whose policies treat every
 	// resource alike for its calls; swept[mi][noMFA] is set once they have
 	// been decided on a target that meets every prerequisite, which decides
@@ -36,9 +36,9 @@ type Privesc struct {
 	universal [][]*Node
 	rest      [][]*Node
 	swept     [][2]bool
-	dist  []int32 // by state (2×node ID, +1 without MFA): hops to admin; -1 when out of reach
-	next  []*Hop  // by state: the first hop of a shortest path (nil for admin)
-	whole [][]Hop // by state: a complete path, for grants made on a role reached later
+	dist      []int32 // by state (2×node ID, +1 without MFA): hops to admin; -1 when out of reach
+	next      []*Hop  // by state: the first hop of a shortest path (nil for admin)
+	whole     [][]Hop // by state: a complete path, for grants made on a role reached later
 }
 
 func stateOf(n *Node, noMFA bool) int {
@@ -70,7 +70,9 @@ func (g *Graph) Privesc() *Privesc {
 	}
 	seeds := make([]seed, ns)
 	grants := x.methodsBy(func(m *escalation.Method) bool { return m.Yields != escalation.ActAs })
-	roleGrants := x.methodsBy(func(m *escalation.Method) bool { return m.Yields == escalation.Grant && m.Target != escalation.TargetUser })
+	roleGrants := x.methodsBy(func(m *escalation.Method) bool {
+		return m.Yields == escalation.Grant && m.Target != escalation.TargetUser
+	})
 	// Admins, grants on oneself, and grants on roles one can assume:
 	// decided on every core.
 	parallelFor(len(g.actors), func(i int) {
