@@ -158,6 +158,13 @@ func (g *Graph) Privesc() *Privesc {
 		}
 	}
 	for d := 0; d < len(buckets); d++ {
+		// Holders with a distance in every state they can be in need no
+		// more offers.
+		for _, mi := range actAs {
+			pv.rest[mi] = slices.DeleteFunc(pv.rest[mi], func(h *Node) bool {
+				return pv.dist[stateOf(h, true)] >= 0 && (x.noMFA(h) || pv.dist[stateOf(h, false)] >= 0)
+			})
+		}
 		for _, s := range buckets[d] {
 			if pv.dist[s] != int32(d) {
 				continue
