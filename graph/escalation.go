@@ -63,15 +63,16 @@ type call struct {
 // credential report by user and the decided calls on new resources; it is
 // safe for concurrent use.
 type escalator struct {
-	g         *Graph
-	cat       *actions.Catalogue
-	cred      map[string]*model.CredentialReportRow // user ARN → row
-	holders   [][]*Node                             // by method index: principals whose policies may allow every call
-	newMu     sync.Mutex
-	newMemo   map[newKey]callResult
-	adminMemo sync.Map // adminKey → bool
-	indepMemo sync.Map // uniformKey → bool: the caller's decision on the action is the same on every resource of a kind
-	callMemo  sync.Map // callKey → callResult, for resource-independent calls
+	g          *Graph
+	cat        *actions.Catalogue
+	cred       map[string]*model.CredentialReportRow // user ARN → row
+	holders    [][]*Node                             // by method index: principals whose policies may allow every call
+	newMu      sync.Mutex
+	newMemo    map[newKey]callResult
+	adminMemo  sync.Map // adminKey → bool
+	indepMemo  sync.Map // uniformKey → bool: the caller's decision on the action is the same on every resource of a kind
+	callMemo   sync.Map // callKey → callResult, for resource-independent calls
+	groupCover sync.Map // group node → actions.Bitset its policies allow on "*"
 	// plain turns the per-kind reuse of decideNamed off: every call is
 	// decided by the evaluator (the slow, obvious way tests compare with).
 	plain bool

@@ -214,12 +214,13 @@ func (x *escalator) joinable(target *Node) []*Node {
 		if gr.Account != target.Account || contains(target.groups, gr) {
 			continue
 		}
-		srcs := x.groupSources(gr)
-		if len(srcs) == 0 {
-			continue
+		gc, ok := x.groupCover.Load(gr)
+		if !ok {
+			gc = x.cover(x.groupSources(gr))
+			x.groupCover.Store(gr, gc)
 		}
-		all := x.cover(srcs)
-		all.Or(own)
+		all := own.Clone()
+		all.Or(gc.(actions.Bitset))
 		if all.Count() == x.cat.Len() {
 			out = append(out, gr)
 		}
