@@ -323,9 +323,9 @@ func (x *escalator) prereq(p escalation.Prerequisite, m *escalation.Method, call
 			h.Requires = append(h.Requires, fmt.Sprintf("%s has %s (unchecked: not in the credential report)", target.Label(), what))
 			return true
 		}
-		ok, known := want(field2(row, field))
+		ok, known := want(credField(row, field))
 		if !known {
-			h.Requires = append(h.Requires, fmt.Sprintf("%s has %s (unchecked: credential report says %q)", target.Label(), what, field2(row, field)))
+			h.Requires = append(h.Requires, fmt.Sprintf("%s has %s (unchecked: credential report says %q)", target.Label(), what, credField(row, field)))
 			return true
 		}
 		if ok {
@@ -394,7 +394,7 @@ func (x *escalator) prereq(p escalation.Prerequisite, m *escalation.Method, call
 	return true // CustomerManaged, VersionSlot and OtherVersion are checked per policy
 }
 
-func field2(row *model.CredentialReportRow, field string) string {
+func credField(row *model.CredentialReportRow, field string) string {
 	switch field {
 	case "password_enabled":
 		return row.PasswordEnabled
