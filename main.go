@@ -7,6 +7,7 @@
 //	iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
 //	iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [SOURCE]
 //	iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [SOURCE]
+//	iamx privesc [PRINCIPAL] [SOURCE]
 package main
 
 import (
@@ -52,6 +53,7 @@ func commands() []command {
 		{"who-can", "list every principal that can perform ACTION on RESOURCE", runWhoCan},
 		{"perms", "list the effective permissions of PRINCIPAL", runPerms},
 		{"chains", "list the assume-role chains from PRINCIPAL", runChains},
+		{"privesc", "list who can reach admin-equivalent access, and how", runPrivesc},
 	}
 }
 
@@ -160,6 +162,7 @@ Usage:
   iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
   iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [SOURCE]
   iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [SOURCE]
+  iamx privesc [PRINCIPAL] [--max-paths N] [SOURCE]  who can reach admin, and how
   iamx completion bash|zsh|fish               print a shell completion script
   iamx --version                              print the version
   iamx COMMAND --help                         the usage of one command

@@ -23,7 +23,7 @@ import (
 // (say, only from one source IP) is not admin-equivalent.
 //
 // Holding iam:* (or enough of it to grant itself anything) is not admin by
-// this definition; CanEscalate flags it separately.
+// this definition; Privesc (privesc.go) finds who can become admin.
 
 // IsAdmin reports whether n is admin-equivalent (see above).
 func (g *Graph) IsAdmin(n *Node) bool {
@@ -346,45 +346,4 @@ func (g *Graph) AdminVia(n *Node) []*Node {
 		return out[i].ARN < out[j].ARN
 	})
 	return out
-}
-
-// CanEscalate reports whether n, without being admin-equivalent, holds
-// IAM write access on every resource that lets it grant itself more: it may
-// attach or write policies for users, groups or roles, or change their
-// boundaries, unconditionally on "*". These are the first rungs of the
-// classic privilege-escalation paths.
-//
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_manage-attach-detach.html
-func (g *Graph) CanEscalate(n *Node) bool {
-	if n == nil {
-		return false
-	}
-	ps := g.permSet(n)
-	if ps == nil {
-		return false
-	}
-	cat := actions.Load()
-	ps.compile()
-	if g.mayBeAdmin(cat, ps.in.Identity) {
-		if admin, _, _ := ps.admin(cat); admin {
-			return false
-		}
-	}
-	for _, a := range escalationActions {
-		if _, ok := cat.Lookup(a); !ok {
-			continue
-		}
-		if r := ps.evaluate(a, "*"); r.Decision == policy.Allowed && !r.Conditional {
-			return true
-		}
-	}
-	return false
-}
-
-// escalationActions let a principal grant itself (or an identity it
-// controls) any permission.
-var escalationActions = [...]string{
-	"iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:AttachGroupPolicy", "iam:PutGroupPolicy",
-	"iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
-	"iam:DeleteUserPermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:AddUserToGroup",
 }
