@@ -28,6 +28,7 @@ type permsAnswer struct {
 	Actions            []permsAction    `json:"actions"`
 	Removed            []permsRemoved   `json:"removed"`
 	Note               string           `json:"note,omitempty"`
+	AccessKey          *accessKeyAnswer `json:"access_key,omitempty"` // PRINCIPAL was an access key ID
 }
 
 type permsAction struct {
@@ -110,6 +111,7 @@ func runPerms(ctx context.Context, e *env, args []string) int {
 	}
 	p := g.Permissions(n, f)
 	via := g.AdminVia(n)
+	key := accessKeyOf(g, pos[0])
 
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
@@ -117,10 +119,15 @@ func runPerms(ctx context.Context, e *env, args []string) int {
 		// Compact: an admin's answer lists ~22,000 actions; indenting it
 		// triples the size for no reader (pipe it to jq).
 		enc := json.NewEncoder(out)
-		if err := enc.Encode(newPermsAnswer(p, via)); err != nil {
+		ans := newPermsAnswer(p, via)
+		ans.AccessKey = key
+		if err := enc.Encode(ans); err != nil {
 			return fail(e, err)
 		}
 		return exitOK
+	}
+	if key != nil {
+		printAccessKey(out, key)
 	}
 	printPerms(out, p, via, *all)
 	return exitOK

@@ -107,7 +107,7 @@ func (s *sourceFlags) load(ctx context.Context, e *env) ([]*model.Snapshot, erro
 func (s *sourceFlags) loadSCPs() ([]policy.Source, error) {
 	out := make([]policy.Source, 0, len(s.scps))
 	for _, path := range s.scps {
-		p, err := loader.ReadPolicyFile(path)
+		p, err := loader.ReadPolicyFile(path, policy.KindSCP)
 		if err != nil {
 			return nil, err
 		}

@@ -59,6 +59,7 @@ type Graph struct {
 	deleg    delegation
 	perm     permCache   // effective-permission memos, filled lazily
 	svcKeys  serviceKeys // per action: its service's keys it never carries
+	ids      idIndex     // unique IDs and access key IDs, built on first use (resolve_id.go)
 }
 
 // Build indexes snaps. Several snapshots are several accounts: a principal of

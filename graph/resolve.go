@@ -18,6 +18,8 @@ import (
 //   - "user/alice", "role/Deploy", "group/Admins", "policy/ReadOnly" (a path
 //     may precede the name: "role/service/Deploy");
 //   - a full ARN;
+//   - a unique ID (AIDA…, AROA…, AROA…:session, AGPA…, ANPA…) or an access
+//     key ID (AKIA…) that the snapshot recorded (resolve_id.go);
 //   - an account ID or root ARN, a service ("lambda.amazonaws.com"), a
 //     federated provider ARN or name, or "*".
 //
@@ -28,6 +30,9 @@ func (g *Graph) Resolve(s string) (*Node, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, fmt.Errorf("empty principal name")
+	}
+	if n, handled, err := g.resolveID(s); handled {
+		return n, err
 	}
 	if n := g.byARN[s]; n != nil {
 		return n, nil

@@ -77,9 +77,10 @@ func docWarning(where string, err error) model.Warning {
 	return model.Warning{Where: where, Message: err.Error()}
 }
 
-// document queues the document field raw to be parsed into dst.
-func (c *converter) document(dst *model.Document, raw json.RawMessage, where string) {
-	c.docs.add(raw, dst, where, c.next())
+// document queues the document field raw, used as a policy of kind, to be
+// parsed into dst.
+func (c *converter) document(dst *model.Document, raw json.RawMessage, where string, kind policy.Kind) {
+	c.docs.add(raw, dst, where, c.next(), kind)
 }
 
 // time reads a time field; where+field names it in a warning (joined only
@@ -187,6 +188,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 		if w.PermissionsBoundary != nil {
 			u.PermissionsBoundary = w.PermissionsBoundary.PermissionsBoundaryArn
 		}
+		c.accessKeys(u, w.AccessKeys, where)
 		s.Users = append(s.Users, u)
 	}
 
@@ -221,7 +223,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 			AttachedPolicies:   attached(w.AttachedManagedPolicies),
 			Tags:               tags(w.Tags),
 		}
-		c.document(&r.TrustPolicy, w.AssumeRolePolicyDocument, where+".AssumeRolePolicyDocument")
+		c.document(&r.TrustPolicy, w.AssumeRolePolicyDocument, where+".AssumeRolePolicyDocument", policy.KindTrust)
 		if w.PermissionsBoundary != nil {
 			r.PermissionsBoundary = w.PermissionsBoundary.PermissionsBoundaryArn
 		}
@@ -281,7 +283,9 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 				IsDefaultVersion: v.IsDefaultVersion,
 				CreateDate:       c.time(v.CreateDate, vw, ".CreateDate"),
 			}
-			c.document(&p.Versions[j].Document, v.Document, vw+".Document")
+			// A managed policy serves as an identity policy or a
+			// permissions boundary; AWS holds both to the same rules.
+			c.document(&p.Versions[j].Document, v.Document, vw+".Document", policy.KindIdentity)
 		}
 		if len(p.Versions) > 0 && p.DefaultVersion() == nil {
 			c.warn(where, "no default version among %d versions (DefaultVersionId %q)", len(p.Versions), p.DefaultVersionID)
@@ -327,9 +331,58 @@ func (c *converter) inline(list []wireInline, entity, field string) []model.Inli
 	for i := range list {
 		out[i].Name = list[i].PolicyName
 		where := entity + field + "[" + strconv.Itoa(i) + "] (" + list[i].PolicyName + ").PolicyDocument"
-		c.document(&out[i].Document, list[i].PolicyDocument, where)
+		c.document(&out[i].Document, list[i].PolicyDocument, where, policy.KindIdentity)
 	}
 	return out
+}
+
+// accessKeys fills in a user's access keys. A nil list was never listed
+// (GAAD has none); an empty one says the user has no keys.
+func (c *converter) accessKeys(u *model.User, list []wireAccessKey, where string) {
+	if list == nil {
+		return
+	}
+	u.AccessKeysListed = true
+	u.AccessKeys = make([]model.AccessKey, 0, len(list))
+	for i, k := range list {
+		kw := where + ".AccessKeys[" + strconv.Itoa(i) + "]"
+		if k.AccessKeyID == "" {
+			c.warn(kw, "missing AccessKeyId")
+			continue
+		}
+		if !validAccessKeyID(k.AccessKeyID) {
+			c.warn(kw+".AccessKeyId", "%q is not an access key ID (16 to 128 letters, digits or _)", k.AccessKeyID)
+			continue
+		}
+		status := k.Status
+		switch status {
+		case "Active", "Inactive", "Expired":
+		default:
+			c.warn(kw+".Status", "unknown status %q (expected Active, Inactive or Expired); kept as unknown", k.Status)
+			status = ""
+		}
+		u.AccessKeys = append(u.AccessKeys, model.AccessKey{
+			ID: k.AccessKeyID, Status: status,
+			CreateDate: c.time(k.CreateDate, kw, ".CreateDate"),
+		})
+	}
+}
+
+// validAccessKeyID checks an ID against AccessKeyId's pattern in the API
+// reference ([\w]+, 16 to 128 characters), so that a hostile file cannot
+// put anything else where answers print it.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyMetadata.html
+func validAccessKeyID(id string) bool {
+	if len(id) < 16 || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if (c < 'A' || c > 'Z') && (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 func attached(list []wireAttached) []model.AttachedPolicy {

@@ -18,7 +18,8 @@ import (
 type docJob struct {
 	dst   *model.Document
 	where string
-	seq   int // position among the load's warnings
+	seq   int         // position among the load's warnings
+	kind  policy.Kind // how the document is used: AWS accepts different statements in each
 	text  *docText
 }
 
@@ -49,6 +50,26 @@ type docText struct {
 	policy *policy.Policy
 	err    error
 	next   *docText // the next distinct text with the same hash
+
+	// The policy AWS would enforce per kind, and the statements it
+	// refuses, worked out once per distinct text and kind in run.
+	checked  [policy.KindCount]bool
+	accepted [policy.KindCount]*policy.Policy
+	rejected [policy.KindCount][]policy.Rejection
+}
+
+// forKind returns the policy as AWS would enforce it in a document of kind
+// k (the statements it refuses removed) and the refused statements.
+func (t *docText) forKind(k policy.Kind) (*policy.Policy, []policy.Rejection) {
+	if !t.checked[k] {
+		t.checked[k] = true
+		t.rejected[k] = t.policy.Rejected(k)
+		t.accepted[k] = t.policy
+		if len(t.rejected[k]) > 0 {
+			t.accepted[k] = t.policy.Accepted(k)
+		}
+	}
+	return t.accepted[k], t.rejected[k]
 }
 
 // expect sizes the batch for about n documents. It is a hint: more may be
@@ -62,7 +83,7 @@ func (b *docBatch) expect(n int) {
 // add queues the document field raw for dst. raw is a value that came out
 // of a decoder that validated it (the fast wire decoder or encoding/json).
 // dst is filled in by run.
-func (b *docBatch) add(raw json.RawMessage, dst *model.Document, where string, seq int) {
+func (b *docBatch) add(raw json.RawMessage, dst *model.Document, where string, seq int, kind policy.Kind) {
 	text, validated, ok := documentText(raw)
 	if !ok {
 		return // absent or null: no document
@@ -91,7 +112,7 @@ func (b *docBatch) add(raw json.RawMessage, dst *model.Document, where string, s
 		}
 		compact = b.slow.Bytes()
 	}
-	b.jobs = append(b.jobs, docJob{dst: dst, where: where, seq: seq, text: b.intern(compact)})
+	b.jobs = append(b.jobs, docJob{dst: dst, where: where, seq: seq, kind: kind, text: b.intern(compact)})
 }
 
 // intern returns the distinct text equal to compact, keeping a copy and
@@ -138,7 +159,10 @@ func (b *docBatch) parse() {
 }
 
 // run waits for every queued document to be parsed, fills the
-// destinations, and returns the faults.
+// destinations, and returns the faults. A statement AWS refuses in a
+// document of the job's kind is a fault, and the destination gets the
+// policy without it: it grants nothing, and denies nothing (see
+// policy.Rejection.Message for why a refused Deny is not applied).
 func (b *docBatch) run() []docFault {
 	if b.queue != nil {
 		b.stop()
@@ -151,6 +175,12 @@ func (b *docBatch) run() []docFault {
 		*j.dst = model.Document{JSON: j.text.text, Policy: j.text.policy}
 		if j.text.err != nil {
 			faults = append(faults, docFault{seq: j.seq, where: j.where, err: j.text.err})
+			continue
+		}
+		accepted, rejected := j.text.forKind(j.kind)
+		j.dst.Policy = accepted
+		for _, r := range rejected {
+			faults = append(faults, docFault{seq: j.seq, where: j.where, err: &policy.ParseError{Path: r.Path(), Msg: r.Message()}})
 		}
 	}
 	return faults

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/model/policy"
 )
 
 // Identical documents share one parsed policy and one stored text, however
@@ -28,11 +29,11 @@ func TestDocBatchSharesIdenticalTexts(t *testing.T) {
 	b.expect(1) // fewer than added: the rest must still be parsed
 	docs := make([]model.Document, len(same)+20)
 	for i, raw := range same {
-		b.add(raw, &docs[i], fmt.Sprintf("same[%d]", i), i)
+		b.add(raw, &docs[i], fmt.Sprintf("same[%d]", i), i, policy.KindIdentity)
 	}
 	for i := range 20 {
 		raw := fmt.Sprintf(`{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"iam:Tag%d","Resource":"*"}}`, i)
-		b.add([]byte(raw), &docs[len(same)+i], fmt.Sprintf("other[%d]", i), len(same)+i)
+		b.add([]byte(raw), &docs[len(same)+i], fmt.Sprintf("other[%d]", i), len(same)+i, policy.KindIdentity)
 	}
 	if faults := b.run(); len(faults) != 0 {
 		t.Fatalf("faults %v", faults)

@@ -5,15 +5,22 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strings"
 
 	"github.com/iamx/iamx/model/policy"
 )
 
-// ReadPolicyFile reads one policy document, such as a service control policy
-// for --scp. Besides a bare document it accepts what
+// ReadPolicyFile reads one policy document used as kind, such as a service
+// control policy for --scp. Besides a bare document it accepts what
 // `aws organizations describe-policy` prints, whose Policy.Content holds the
 // document as a string. Errors are one line naming the file.
-func ReadPolicyFile(path string) (*policy.Policy, error) {
+//
+// A statement AWS refuses in a policy of that kind (a Principal in an SCP,
+// no Resource) is an error naming it: the file is not a policy AWS could
+// hold, and a file given on the command line is better fixed than half
+// applied — dropping a refused Deny silently would show access the author
+// meant to block, keeping it would trust a statement AWS never enforces.
+func ReadPolicyFile(path string, kind policy.Kind) (*policy.Policy, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, openErr(path, err)
@@ -46,6 +53,9 @@ func ReadPolicyFile(path string) (*policy.Policy, error) {
 	p, err := policy.Parse(data)
 	if err != nil {
 		return nil, fileErr(path, "%v", err)
+	}
+	if r := p.Rejected(kind); len(r) > 0 {
+		return nil, fileErr(path, "%s: AWS rejects this statement in a %s (%s)", r[0].Path(), kind, strings.Join(r[0].Reasons, "; "))
 	}
 	return p, nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/iamx/iamx/model/policy"
 )
 
 // --scp FILE takes a service control policy as a bare document or as
@@ -27,6 +29,11 @@ func TestReadPolicyFile(t *testing.T) {
 		{"empty file", ptr(""), "", "empty file"},
 		{"not JSON", ptr("Deny everything"), "", "not JSON"},
 		{"bad statement names the place", ptr(`{"Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}`), "", `Statement[0].Effect: expected "Allow" or "Deny"`},
+		// SCPs support neither Principal nor NotPrincipal, and a statement
+		// needs a Resource or NotResource.
+		// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html
+		{"an SCP statement with a Principal is rejected", ptr(`{"Statement":[{"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}]}`), "", "Statement[1]: AWS rejects this statement in a service control policy (Principal is not allowed"},
+		{"an SCP statement without Resource is rejected", ptr(`{"Statement":[{"Sid":"D","Effect":"Deny","Action":"iam:*"}]}`), "", "Statement[0] (D): AWS rejects this statement in a service control policy (it has neither Resource nor NotResource"},
 	}
 	dir := t.TempDir()
 	for i, tt := range tests {
@@ -37,7 +44,7 @@ func TestReadPolicyFile(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			p, err := ReadPolicyFile(path)
+			p, err := ReadPolicyFile(path, policy.KindSCP)
 			if tt.wantErr != "" {
 				if err == nil || !strings.HasPrefix(err.Error(), path+": ") || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Errorf("error %v, want %q naming the file", err, tt.wantErr)

@@ -71,6 +71,17 @@ type wireUser struct {
 	AttachedManagedPolicies []wireAttached `json:"AttachedManagedPolicies"`
 	PermissionsBoundary     *wireBoundary  `json:"PermissionsBoundary,omitempty"`
 	Tags                    []wireTag      `json:"Tags,omitempty"`
+	// Not in GAAD: iam:ListAccessKeys per user, in a live capture. Absent
+	// or null means not listed; [] means the user has no keys.
+	AccessKeys []wireAccessKey `json:"AccessKeys,omitzero"`
+}
+
+// wireAccessKey is ListAccessKeys' AccessKeyMetadata without the user name
+// (the key sits in its user). It never holds a secret.
+type wireAccessKey struct {
+	AccessKeyID string   `json:"AccessKeyId"`
+	Status      string   `json:"Status,omitempty"`
+	CreateDate  wireTime `json:"CreateDate,omitzero"`
 }
 
 type wireGroup struct {

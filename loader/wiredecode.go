@@ -785,8 +785,8 @@ func (d *wireDecoder) gaadField(g *wireGAAD, i int) bool {
 
 var userFields = fieldTable{
 	names: []string{"Path", "UserName", "UserId", "Arn", "CreateDate", "UserPolicyList", "GroupList",
-		"AttachedManagedPolicies", "PermissionsBoundary", "Tags"},
-	composite: bits(5, 6, 7, 8, 9),
+		"AttachedManagedPolicies", "PermissionsBoundary", "Tags", "AccessKeys"},
+	composite: bits(5, 6, 7, 8, 9, 10),
 }
 
 func (d *wireDecoder) user(u *wireUser) bool {
@@ -812,6 +812,24 @@ func (d *wireDecoder) user(u *wireUser) bool {
 			return d.boundary(&u.PermissionsBoundary)
 		case 9:
 			return decodeSlice(d, &u.Tags, (*wireDecoder).tag)
+		case 10:
+			return decodeSlice(d, &u.AccessKeys, (*wireDecoder).accessKey)
+		}
+		return false
+	})
+}
+
+var accessKeyFields = fieldTable{names: []string{"AccessKeyId", "Status", "CreateDate"}}
+
+func (d *wireDecoder) accessKey(k *wireAccessKey) bool {
+	return d.object(&accessKeyFields, func(i int) bool {
+		switch i {
+		case 0:
+			return d.str(&k.AccessKeyID)
+		case 1:
+			return d.str(&k.Status)
+		case 2:
+			return d.time(&k.CreateDate)
 		}
 		return false
 	})

@@ -122,6 +122,7 @@ func Encode(w io.Writer, s *model.Snapshot) error {
 			AttachedManagedPolicies: encodeAttached(u.AttachedPolicies),
 			PermissionsBoundary:     encodeBoundary(u.PermissionsBoundary),
 			Tags:                    encodeTags(u.Tags),
+			AccessKeys:              encodeAccessKeys(u),
 		})
 	}
 	for _, gr := range s.Groups {
@@ -255,4 +256,17 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// encodeAccessKeys writes a user's keys: nil (left out) when they were never
+// listed, a list (perhaps empty) when they were.
+func encodeAccessKeys(u *model.User) []wireAccessKey {
+	if !u.AccessKeysListed {
+		return nil
+	}
+	out := make([]wireAccessKey, 0, len(u.AccessKeys))
+	for _, k := range u.AccessKeys {
+		out = append(out, wireAccessKey{AccessKeyID: k.ID, Status: k.Status, CreateDate: encodeTime(k.CreateDate)})
+	}
+	return out
 }

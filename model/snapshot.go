@@ -84,6 +84,22 @@ type User struct {
 	// PermissionsBoundary is the ARN of the boundary policy; empty when none.
 	PermissionsBoundary string
 	Tags                []Tag
+	// AccessKeys are the user's access keys as iam:ListAccessKeys reports
+	// them. GAAD has no keys: AccessKeysListed says whether they were
+	// listed at all (a live capture does), so that "no keys" is told
+	// apart from "not known".
+	AccessKeys       []AccessKey
+	AccessKeysListed bool
+}
+
+// AccessKey is one of a user's access keys: its ID, status and creation
+// time, never its secret.
+//
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyMetadata.html
+type AccessKey struct {
+	ID         string // AKIA…
+	Status     string // "Active" or "Inactive" (IAM also has "Expired" for some credential types)
+	CreateDate time.Time
 }
 
 // Group is an IAM group.

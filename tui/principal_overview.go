@@ -54,6 +54,7 @@ func (p *principalPage) overviewLines() []detailLine {
 		out = append(out, p.groupLines()...)
 		out = append(out, p.boundaryLine(u.PermissionsBoundary)...)
 		out = append(out, p.credentialLines()...)
+		out = append(out, p.accessKeyLines()...)
 	case n.Role != nil:
 		r := n.Role
 		out = append(out, detailKV(st, "ARN", r.ARN), detailKV(st, "ID", dashIfEmpty(r.ID)), detailKV(st, "Path", dashIfEmpty(r.Path)),

@@ -73,6 +73,7 @@ type expUser struct {
 	attached []string
 	tags     map[string]string
 	keys     int
+	keyIDs   []string // as CreateAccessKey returned them
 	password bool
 }
 
@@ -208,15 +209,17 @@ func buildAccount(t testing.TB, c *iam.Client, bulkUsers int) *expected {
 			_, err := c.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: aws.String(a)})
 			must("AttachUserPolicy "+a, err)
 		}
+		var keyIDs []string
 		for range keys {
-			_, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+			out, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
 			must("CreateAccessKey "+name, err)
+			keyIDs = append(keyIDs, aws.ToString(out.AccessKey.AccessKeyId))
 		}
 		if password {
 			_, err := c.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String(name), Password: aws.String("Correct-Horse-9")})
 			must("CreateLoginProfile "+name, err)
 		}
-		e.users[name] = &expUser{path: path, groups: groups, inline: inline, attached: attached, tags: tags, keys: keys, password: password}
+		e.users[name] = &expUser{path: path, groups: groups, inline: inline, attached: attached, tags: tags, keys: keys, keyIDs: keyIDs, password: password}
 	}
 	newUser("alice", "/eng/", []string{"dev", "ops"},
 		map[string]string{"s3-read": doc(allow("s3:GetObject", "arn:aws:s3:::reports/*"))},

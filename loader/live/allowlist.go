@@ -25,6 +25,7 @@ var allowed = map[string]map[string]bool{
 		"ListAccountAliases":             true, // the account's friendly name
 		"GenerateCredentialReport":       true, // needed before GetCredentialReport; changes no IAM entity
 		"GetCredentialReport":            true, // access keys, passwords, MFA per user
+		"ListAccessKeys":                 true, // each user's access key IDs and status (never secrets), so an AKIA… ID finds its user
 	},
 }
 

@@ -105,11 +105,11 @@ func TestAllowlistRefusesBeforeSending(t *testing.T) {
 	}
 }
 
-// The allowlist is exactly the six operations the README's minimal policy grants.
+// The allowlist is exactly the seven operations the README's minimal policy grants.
 func TestAllowedOperations(t *testing.T) {
 	want := []string{
 		"sts:AssumeRole", "sts:GetCallerIdentity",
-		"iam:GenerateCredentialReport", "iam:GetAccountAuthorizationDetails", "iam:GetCredentialReport", "iam:ListAccountAliases",
+		"iam:GenerateCredentialReport", "iam:GetAccountAuthorizationDetails", "iam:GetCredentialReport", "iam:ListAccessKeys", "iam:ListAccountAliases",
 	}
 	got := AllowedOperations()
 	if len(got) != len(want) {

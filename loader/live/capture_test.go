@@ -120,6 +120,18 @@ func compareAccount(t *testing.T, snap *model.Snapshot, e *expected) {
 		}
 		checkInline(t, who, u.InlinePolicies, w.inline)
 		checkTags(t, who, u.Tags, w.tags)
+		// iam:ListAccessKeys: every key by ID, active, with its date;
+		// users without keys are listed with none.
+		var ids []string
+		for _, k := range u.AccessKeys {
+			ids = append(ids, k.ID)
+			if k.Status != "Active" || k.CreateDate.IsZero() {
+				t.Errorf("%s: key %s status %q created %v", who, k.ID, k.Status, k.CreateDate)
+			}
+		}
+		if !u.AccessKeysListed || !slices.Equal(sortedCopy(ids), sortedCopy(w.keyIDs)) {
+			t.Errorf("%s: access keys listed %v %v, want %v", who, u.AccessKeysListed, ids, w.keyIDs)
+		}
 	}
 
 	groups := byName(snap.Groups, func(g *model.Group) string { return g.Name })
@@ -311,7 +323,7 @@ func TestCaptureSendsOnlyAllowlistedOperations(t *testing.T) {
 		}
 	}
 	// The recording itself must work, or the check above proves nothing.
-	for _, op := range []string{"sts:GetCallerIdentity", "sts:AssumeRole", "iam:GetAccountAuthorizationDetails", "iam:ListAccountAliases", "iam:GenerateCredentialReport", "iam:GetCredentialReport"} {
+	for _, op := range []string{"sts:GetCallerIdentity", "sts:AssumeRole", "iam:GetAccountAuthorizationDetails", "iam:ListAccountAliases", "iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListAccessKeys"} {
 		if !seen[op] {
 			t.Errorf("%s never reached the server; recorded %v", op, proxy.Operations())
 		}
@@ -371,7 +383,7 @@ func TestCaptureDeniedOptionalCallsBecomeWarnings(t *testing.T) {
 	moto := motoserver.Start(t)
 	buildAccount(t, setupClient(moto.URL), 0)
 	proxy := awsproxy.Start(t, moto.URL, awsproxy.Options{Deny: []string{
-		"iam:ListAccountAliases", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
+		"iam:ListAccountAliases", "iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListAccessKeys",
 	}})
 	snap, events := captureVia(t, proxy.URL, testOptions())
 	if snap.AccountAlias != "" || len(snap.CredentialReport) != 0 {
@@ -382,7 +394,12 @@ func TestCaptureDeniedOptionalCallsBecomeWarnings(t *testing.T) {
 		msgs = append(msgs, w.String())
 	}
 	all := strings.Join(msgs, "\n")
-	for _, want := range []string{"account alias not captured: iam:ListAccountAliases was denied", "credential report not captured: iam:GenerateCredentialReport was denied", snap.CapturedBy} {
+	for _, u := range snap.Users {
+		if u.AccessKeysListed || len(u.AccessKeys) > 0 {
+			t.Errorf("user %s: access keys listed %v %v despite denial", u.Name, u.AccessKeysListed, u.AccessKeys)
+		}
+	}
+	for _, want := range []string{"account alias not captured: iam:ListAccountAliases was denied", "credential report not captured: iam:GenerateCredentialReport was denied", "access keys not captured: iam:ListAccessKeys was denied", snap.CapturedBy} {
 		if !strings.Contains(all, want) {
 			t.Errorf("warnings %q lack %q", all, want)
 		}
@@ -393,8 +410,8 @@ func TestCaptureDeniedOptionalCallsBecomeWarnings(t *testing.T) {
 			denied++
 		}
 	}
-	if denied != 2 || len(snap.Users) == 0 {
-		t.Errorf("%d denied progress events, %d users; want 2 and the account", denied, len(snap.Users))
+	if denied != 3 || len(snap.Users) == 0 {
+		t.Errorf("%d denied progress events, %d users; want 3 and the account", denied, len(snap.Users))
 	}
 }
 

@@ -165,6 +165,7 @@ func (c *capture) run(ctx context.Context) (*model.Snapshot, error) {
 		snap.AccountAlias = parts.aliases[0]
 	}
 	snap.CredentialReport = parts.report
+	parts.keys.attach(snap)
 	snap.Warnings = append(snap.Warnings, parts.warnings...)
 	return snap, nil
 }
@@ -206,6 +207,7 @@ type fetched struct {
 	aliases  []string
 	report   []model.CredentialReportRow
 	warnings []model.Warning
+	keys     *accessKeyLister
 }
 
 // fetch runs the GAAD streams, the alias lookup and the credential report at
@@ -233,10 +235,12 @@ func (c *capture) fetch(ctx context.Context, client *iam.Client) (*fetched, erro
 	out := &fetched{gaad: gaadDoc{UserDetailList: []types.UserDetail{}, GroupDetailList: []types.GroupDetail{}, RoleDetailList: []types.RoleDetail{}, Policies: []types.ManagedPolicyDetail{}}}
 	var aliasErr, reportErr error
 
+	c.progress(Progress{Stream: StreamAccessKeys})
+	keys := startAccessKeys(ctx, client)
 	var wg sync.WaitGroup
 	for i, s := range specs {
 		wg.Go(func() {
-			results[i], errs[i] = c.stream(ctx, client, s.name, s.filters)
+			results[i], errs[i] = c.stream(ctx, client, s.name, s.filters, keys)
 			if errs[i] != nil {
 				cancel(errs[i])
 			}
@@ -257,6 +261,10 @@ func (c *capture) fetch(ctx context.Context, client *iam.Client) (*fetched, erro
 		c.progress(c.optionalDone(StreamCredentialReport, "credential report", len(out.report), reportErr))
 	})
 	wg.Wait()
+	// Every user name is queued now; the key listings ran alongside the
+	// streams and finish here.
+	keys.wait()
+	out.keys = keys
 
 	if err := cancelled(ctx); err != nil {
 		// A stream's own failure says more than the cancellation it caused.
@@ -282,7 +290,29 @@ func (c *capture) fetch(ctx context.Context, client *iam.Client) (*fetched, erro
 	if reportErr != nil {
 		out.warnings = append(out.warnings, c.optionalWarning("credential report", reportErr))
 	}
+	done := Progress{Stream: StreamAccessKeys, Pages: 1, Done: true}
+	for _, k := range keys.keys {
+		done.Items += len(k)
+	}
+	if keys.failed > 0 {
+		w := c.accessKeysWarning(keys)
+		out.warnings = append(out.warnings, w)
+		done.Warning = w.String()
+	}
+	c.progress(done)
 	return out, nil
+}
+
+// accessKeysWarning says whose access keys are missing and why.
+func (c *capture) accessKeysWarning(l *accessKeyLister) model.Warning {
+	if l.first == nil {
+		return model.Warning{Where: "live capture", Message: fmt.Sprintf("access keys of %d users not captured", l.failed)}
+	}
+	w := c.optionalWarning("access keys", l.first)
+	if len(l.keys) > 0 {
+		w.Message = fmt.Sprintf("access keys of %d users %s", l.failed, w.Message[len("access keys "):])
+	}
+	return w
 }
 
 // optionalDone is the final event of an optional stream.
@@ -315,7 +345,7 @@ func deniedAction(err error) string {
 // stream pages through GAAD with one filter until IAM stops saying
 // IsTruncated. IAM may return fewer items than MaxItems on a truncated page,
 // so only IsTruncated and Marker decide when to stop.
-func (c *capture) stream(ctx context.Context, client *iam.Client, name string, filters []types.EntityType) (gaadDoc, error) {
+func (c *capture) stream(ctx context.Context, client *iam.Client, name string, filters []types.EntityType, keys *accessKeyLister) (gaadDoc, error) {
 	var doc gaadDoc
 	pageSize := c.opts.pageSize
 	if pageSize <= 0 {
@@ -338,6 +368,13 @@ func (c *capture) stream(ctx context.Context, client *iam.Client, name string, f
 			return gaadDoc{}, err
 		}
 		doc.UserDetailList = append(doc.UserDetailList, page.UserDetailList...)
+		if len(page.UserDetailList) > 0 {
+			names := make([]string, len(page.UserDetailList))
+			for i, u := range page.UserDetailList {
+				names[i] = aws.ToString(u.UserName)
+			}
+			keys.users(ctx, names)
+		}
 		doc.GroupDetailList = append(doc.GroupDetailList, page.GroupDetailList...)
 		doc.RoleDetailList = append(doc.RoleDetailList, page.RoleDetailList...)
 		doc.Policies = append(doc.Policies, page.Policies...)

@@ -18,6 +18,7 @@ const (
 	StreamAll              = "All" // one unfiltered GAAD stream, used only to compare against
 	StreamAliases          = "AccountAliases"
 	StreamCredentialReport = "CredentialReport"
+	StreamAccessKeys       = "AccessKeys" // iam:ListAccessKeys per user; Pages counts users, Items keys
 )
 
 // Progress is one event of a capture: a page received on a stream, a stream
@@ -60,6 +61,7 @@ var streamLabels = []struct{ stream, label string }{
 	{StreamAll, "details"},
 	{StreamAliases, "alias"},
 	{StreamCredentialReport, "report"},
+	{StreamAccessKeys, "keys"},
 }
 
 // String renders the streams seen so far, in a fixed order.

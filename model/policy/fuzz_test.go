@@ -153,6 +153,18 @@ func FuzzParse(f *testing.F) {
 			}
 			_ = s.Label()
 		}
+		// What AWS refuses for a kind is left out, and only that.
+		for k := range Kind(KindCount) {
+			rejected, acc := p.Rejected(k), p.Accepted(k)
+			if len(acc.Statements)+len(rejected) != len(p.Statements) || len(acc.Rejected(k)) != 0 {
+				t.Fatalf("%s: %d statements, %d rejected, %d accepted (%d of them rejected)", k, len(p.Statements), len(rejected), len(acc.Statements), len(acc.Rejected(k)))
+			}
+			for _, r := range rejected {
+				if len(r.Reasons) == 0 || r.Message() == "" {
+					t.Fatalf("%s: rejection of statement %d gives no reason", k, r.Index)
+				}
+			}
+		}
 		req := &Request{Principal: mustPrincipal(t, fuzzPrincipals[0]), Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Trace: true,
 			Context: Context{"aws:username": {"alice"}}}
 		Evaluate(req, &Input{Identity: []Source{{Policy: p}}, Resource: &Source{Type: ResourcePolicy, Policy: p}})
