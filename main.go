@@ -8,6 +8,7 @@
 //	iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [SOURCE]
 //	iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [SOURCE]
 //	iamx privesc [PRINCIPAL] [SOURCE]
+//	iamx findings [SOURCE] [--severity L] [--fail-on L]
 package main
 
 import (
@@ -47,6 +48,7 @@ func commands() []command {
 		{"perms", "list the effective permissions of PRINCIPAL", runPerms},
 		{"chains", "list the assume-role chains from PRINCIPAL", runChains},
 		{"privesc", "list who can reach admin-equivalent access, and how", runPrivesc},
+		{"findings", "list what is risky in SOURCE, most severe first", runFindings},
 	}
 }
 
@@ -92,6 +94,7 @@ Usage:
   iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [SOURCE]
   iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [SOURCE]
   iamx privesc [PRINCIPAL] [--max-paths N] [SOURCE]  who can reach admin, and how
+  iamx findings [SOURCE] [--severity L] [--fail-on L]  what is risky, most severe first
 
 SOURCE:
   --demo                    the embedded demo account (no AWS credentials needed)
@@ -104,6 +107,7 @@ SOURCE:
   --scp FILE                add a service control policy to evaluation (repeatable)
 
 Every query command takes --json. RESOURCE defaults to *.
-Exit status: 0 success (can: allowed), 1 can: denied, 2 usage or input error.
+Exit status: 0 success (can: allowed), 1 can: denied (findings: a finding at or
+above --fail-on), 2 usage or input error.
 `)
 }
