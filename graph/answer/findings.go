@@ -257,8 +257,8 @@ func (c *checker) trust(r *graph.Node) {
 				sev = High
 			}
 			c.add(Finding{ID: "trust-outside-account", Severity: sev, Resource: r.ARN,
-				Title:  "whole outside account may assume it without sts:ExternalId",
-				Detail: fmt.Sprintf("any principal of account %s that its own policies allow may assume it; a third party should be bound with sts:ExternalId (or the organization with aws:PrincipalOrgID)%s", from.Account, adminNote(admin)),
+				Title:    "whole outside account may assume it without sts:ExternalId",
+				Detail:   fmt.Sprintf("any principal of account %s that its own policies allow may assume it; a third party should be bound with sts:ExternalId (or the organization with aws:PrincipalOrgID)%s", from.Account, adminNote(admin)),
 				Evidence: ev, Reference: refExternalID})
 		case e.Kind == graph.EdgeWebIdentity:
 			c.oidcTrust(r, e, ev, admin)
@@ -285,8 +285,8 @@ func (c *checker) oidcTrust(r *graph.Node, e graph.Edge, ev []Evidence, admin bo
 	}
 	if len(subs) == 0 {
 		c.add(Finding{ID: "oidc-trust-without-sub", Severity: High, Resource: r.ARN,
-			Title:  "web identity trust without a sub condition",
-			Detail: fmt.Sprintf("tokens of %s for any subject may assume it: any repository or workload of that provider%s", e.From.Name, adminNote(admin)),
+			Title:    "web identity trust without a sub condition",
+			Detail:   fmt.Sprintf("tokens of %s for any subject may assume it: any repository or workload of that provider%s", e.From.Name, adminNote(admin)),
 			Evidence: ev, Reference: refOIDC})
 		return
 	}
@@ -297,8 +297,8 @@ func (c *checker) oidcTrust(r *graph.Node, e graph.Edge, ev []Evidence, admin bo
 		for _, v := range k.Values {
 			if wildcardOwner(v) {
 				c.add(Finding{ID: "oidc-sub-wildcard-owner", Severity: High, Resource: r.ARN,
-					Title:  "web identity sub condition with a wildcard spanning owners",
-					Detail: fmt.Sprintf("%s %s %q matches subjects of every owner (organization or user) of %s%s", k.Operator, k.Key, v, e.From.Name, adminNote(admin)),
+					Title:    "web identity sub condition with a wildcard spanning owners",
+					Detail:   fmt.Sprintf("%s %s %q matches subjects of every owner (organization or user) of %s%s", k.Operator, k.Key, v, e.From.Name, adminNote(admin)),
 					Evidence: ev, Reference: refOIDC})
 			}
 		}
@@ -367,8 +367,8 @@ func (c *checker) unusedAdminRole(r *graph.Node) {
 		return
 	}
 	c.add(Finding{ID: "admin-role-unused", Severity: Medium, Resource: r.ARN, Title: "admin role unused for 90 days",
-		Detail:   fmt.Sprintf("admin-equivalent, last used %s (%d days before the capture)", last.UTC().Format("2006-01-02"), days(now.Sub(last))),
-		Evidence: []Evidence{{Kind: "last_used", Field: "RoleLastUsed.LastUsedDate", Value: last.UTC().Format(time.RFC3339), Text: "RoleLastUsed in get-account-authorization-details"}},
+		Detail:    fmt.Sprintf("admin-equivalent, last used %s (%d days before the capture)", last.UTC().Format("2006-01-02"), days(now.Sub(last))),
+		Evidence:  []Evidence{{Kind: "last_used", Field: "RoleLastUsed.LastUsedDate", Value: last.UTC().Format(time.RFC3339), Text: "RoleLastUsed in get-account-authorization-details"}},
 		Reference: refLastUsed})
 }
 
