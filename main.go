@@ -9,6 +9,7 @@
 //	iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [SOURCE]
 //	iamx privesc [PRINCIPAL] [SOURCE]
 //	iamx findings [SOURCE] [--severity L] [--fail-on L]
+//	iamx diff OLD NEW
 package main
 
 import (
@@ -49,6 +50,7 @@ func commands() []command {
 		{"chains", "list the assume-role chains from PRINCIPAL", runChains},
 		{"privesc", "list who can reach admin-equivalent access, and how", runPrivesc},
 		{"findings", "list what is risky in SOURCE, most severe first", runFindings},
+		{"diff", "what changed between two snapshots of one account, and what it means", runDiff},
 	}
 }
 
@@ -95,6 +97,7 @@ Usage:
   iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [SOURCE]
   iamx privesc [PRINCIPAL] [--max-paths N] [SOURCE]  who can reach admin, and how
   iamx findings [SOURCE] [--severity L] [--fail-on L]  what is risky, most severe first
+  iamx diff OLD NEW                           what changed between two snapshots, and what it means
 
 SOURCE:
   --demo                    the embedded demo account (no AWS credentials needed)

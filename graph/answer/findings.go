@@ -119,9 +119,18 @@ const (
 
 // FindingsOf runs every check over g. pv is g's escalation analysis.
 func FindingsOf(g *graph.Graph, pv *graph.Privesc) Findings {
-	c := checker{g: g, pv: pv}
+	return FindingsAbout(g, pv, nil)
+}
+
+// FindingsAbout runs the checks only on the entities whose ARN is in only
+// (every entity when only is nil): a diff asks about what changed.
+func FindingsAbout(g *graph.Graph, pv *graph.Privesc, only map[string]bool) Findings {
+	c := checker{g: g, pv: pv, only: only}
 	c.escalation()
 	for _, r := range g.Roles() {
+		if !c.wants(r.ARN) {
+			continue
+		}
 		c.trust(r)
 		c.unusedAdminRole(r)
 	}
@@ -180,9 +189,12 @@ func (f Findings) AtLeast(min Severity) []Finding {
 type checker struct {
 	g           *graph.Graph
 	pv          *graph.Privesc
+	only        map[string]bool
 	out         []Finding
 	assumptions []string
 }
+
+func (c *checker) wants(arn string) bool { return c.only == nil || c.only[arn] }
 
 func (c *checker) add(f Finding) {
 	if f.Evidence == nil {
@@ -205,6 +217,9 @@ func (c *checker) assume(s string) {
 // escalation to admin is critical; a path that needs MFA on the way is high.
 func (c *checker) escalation() {
 	for _, n := range c.pv.Reachable() {
+		if !c.wants(n.ARN) {
+			continue
+		}
 		path := c.pv.Shortest(n)
 		hops := hopsOf(c.pv, path)
 		p := principalOf(c.pv, n, path)
@@ -257,7 +272,7 @@ func (c *checker) trust(r *graph.Node) {
 				sev = High
 			}
 			c.add(Finding{ID: "trust-outside-account", Severity: sev, Resource: r.ARN,
-				Title:    "whole outside account may assume it without sts:ExternalId",
+				Title:    "account " + from.Account + " may assume it without sts:ExternalId",
 				Detail:   fmt.Sprintf("any principal of account %s that its own policies allow may assume it; a third party should be bound with sts:ExternalId (or the organization with aws:PrincipalOrgID)%s", from.Account, adminNote(admin)),
 				Evidence: ev, Reference: refExternalID})
 		case e.Kind == graph.EdgeWebIdentity:
@@ -409,7 +424,7 @@ func (c *checker) credentials(s *model.Snapshot) {
 			continue
 		}
 		n := c.g.Node(r.ARN)
-		if n == nil || n.User == nil {
+		if n == nil || n.User == nil || !c.wants(n.ARN) {
 			continue
 		}
 		c.user(n, r, now)
@@ -420,6 +435,9 @@ func (c *checker) root(s *model.Snapshot, r *model.CredentialReportRow) {
 	arn := r.ARN
 	if arn == "" {
 		arn = "arn:" + s.Partition + ":iam::" + s.AccountID + ":root"
+	}
+	if !c.wants(arn) {
+		return
 	}
 	for _, k := range [][2]string{{"access_key_1_active", r.AccessKey1Active}, {"access_key_2_active", r.AccessKey2Active}} {
 		if k[1] == "true" {
@@ -536,7 +554,7 @@ func (c *checker) inactive(n *graph.Node, r *model.CredentialReportRow, now time
 func (c *checker) policies() {
 	for _, p := range c.g.Policies() {
 		mp := p.Policy
-		if mp == nil || mp.IsAWSManaged() {
+		if mp == nil || mp.IsAWSManaged() || !c.wants(p.ARN) {
 			continue
 		}
 		def := mp.DefaultVersion()
@@ -547,6 +565,9 @@ func (c *checker) policies() {
 		c.versions(p, mp, def)
 	}
 	for _, n := range c.g.Nodes() {
+		if !c.wants(n.ARN) {
+			continue
+		}
 		var inline []model.InlinePolicy
 		switch {
 		case n.User != nil:
@@ -686,7 +707,7 @@ func (c *checker) boundaries() {
 		case n.Role != nil:
 			boundary, del, put = n.Role.PermissionsBoundary, "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"
 		}
-		if boundary == "" {
+		if boundary == "" || !c.wants(n.ARN) {
 			continue
 		}
 		for _, action := range []string{del, put} {
