@@ -78,6 +78,30 @@ func DiffOf(old, cur Side) Diff {
 		d.Changes = []Change{}
 	}
 	touched := Touched(d.Changes, old.Graph, cur.Graph)
+	reachChanged(old, cur, touched)
+	d.Effects = effectsOf(old, cur, touched)
+	return d
+}
+
+// reachChanged adds the principals whose reach of admin changed: an
+// escalation method on "*" (iam:CreateAccessKey on every user) makes a new
+// admin reachable from principals no change names. Both analyses are at
+// hand, so this is a lookup per principal.
+func reachChanged(old, cur Side, touched map[string]bool) {
+	for _, n := range cur.Graph.Users() {
+		if on := old.Graph.Node(n.ARN); on != nil && (old.Privesc.Hops(on) < 0) != (cur.Privesc.Hops(n) < 0) {
+			touched[n.ARN] = true
+		}
+	}
+	for _, n := range cur.Graph.Roles() {
+		if on := old.Graph.Node(n.ARN); on != nil && (old.Privesc.Hops(on) < 0) != (cur.Privesc.Hops(n) < 0) {
+			touched[n.ARN] = true
+		}
+	}
+}
+
+// effectsOf works out the effects for the touched ARNs.
+func effectsOf(old, cur Side, touched map[string]bool) []Effect {
 	arns := make([]string, 0, len(touched))
 	for a := range touched {
 		arns = append(arns, a)
@@ -99,8 +123,7 @@ func DiffOf(old, cur Side) Diff {
 	if eff == nil {
 		eff = []Effect{}
 	}
-	d.Effects = eff
-	return d
+	return eff
 }
 
 // SortEffects orders effects most severe first, then by effect and principal.
