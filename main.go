@@ -88,7 +88,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `iamx — a terminal explorer for AWS IAM
 
 Usage:
-  iamx [SOURCE]                               open the explorer
+  iamx [SOURCE] [--baseline OLD]              open the explorer (:changes compares with OLD)
   iamx snapshot [SOURCE] -o FILE              write SOURCE as an iamx snapshot (.gz → gzip)
   iamx can PRINCIPAL ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
   iamx can --batch FILE.jsonl [SOURCE]        one request per line, one JSON answer per line
