@@ -127,7 +127,7 @@ func TestEffectsOfTouchedMatchEverything(t *testing.T) {
 				all[n.ARN] = true
 			}
 		}
-		want := effectsOf(so, sc, all)
+		want := effectsOf(so, sc, all, all)
 		if len(d.Effects) == 0 {
 			t.Errorf("change %d: no effect at all", i)
 		}

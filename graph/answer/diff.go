@@ -77,9 +77,14 @@ func DiffOf(old, cur Side) Diff {
 	if d.Changes == nil {
 		d.Changes = []Change{}
 	}
-	touched := Touched(d.Changes, old.Graph, cur.Graph)
+	own := Touched(d.Changes, old.Graph, cur.Graph)
+	touched := make(map[string]bool, len(own))
+	for a := range own {
+		touched[a] = true
+	}
+	reaching(own, old.Graph, cur.Graph, touched)
 	reachChanged(old, cur, touched)
-	d.Effects = effectsOf(old, cur, touched)
+	d.Effects = effectsOf(old, cur, touched, own)
 	return d
 }
 
@@ -100,8 +105,10 @@ func reachChanged(old, cur Side, touched map[string]bool) {
 	}
 }
 
-// effectsOf works out the effects for the touched ARNs.
-func effectsOf(old, cur Side, touched map[string]bool) []Effect {
+// effectsOf works out the effects for the touched ARNs; permissions only
+// for own, the principals whose own policies changed (reaching a changed
+// role changes what one can become, not what one's policies allow).
+func effectsOf(old, cur Side, touched, own map[string]bool) []Effect {
 	arns := make([]string, 0, len(touched))
 	for a := range touched {
 		arns = append(arns, a)
@@ -111,7 +118,7 @@ func effectsOf(old, cur Side, touched map[string]bool) []Effect {
 	for _, a := range arns {
 		on, nn := old.Graph.Node(a), cur.Graph.Node(a)
 		eff = append(eff, adminEffects(old, cur, a, on, nn)...)
-		if nn != nil && on != nil && nn.IsPrincipal() {
+		if nn != nil && on != nil && nn.IsPrincipal() && own[a] {
 			eff = append(eff, permEffects(old.Graph, cur.Graph, a, on, nn)...)
 		}
 		if nn != nil && nn.Role != nil {
@@ -143,13 +150,11 @@ func SortEffects(eff []Effect) {
 	})
 }
 
-// Touched returns the ARNs whose standing the changes can alter, in either
-// snapshot: changed entities, members of changed groups, holders of changed
-// policies (directly or through a group), and every principal that can
-// reach a changed role through trust.
+// Touched returns the ARNs whose own policies the changes can alter, in
+// either snapshot: changed entities, members of changed groups and holders
+// of changed policies (directly or through a group).
 func Touched(changes []Change, old, cur *graph.Graph) map[string]bool {
 	out := map[string]bool{}
-	var roles []string
 	for _, c := range changes {
 		out[c.ARN] = true
 		for _, g := range []*graph.Graph{old, cur} {
@@ -174,7 +179,14 @@ func Touched(changes []Change, old, cur *graph.Graph) map[string]bool {
 			}
 		}
 	}
-	for a := range out {
+	return out
+}
+
+// reaching adds to out every principal that can reach a role of changed
+// through trust: a reverse walk over can-assume edges in both snapshots.
+func reaching(changed map[string]bool, old, cur *graph.Graph, out map[string]bool) {
+	var roles []string
+	for a := range changed {
 		for _, g := range []*graph.Graph{old, cur} {
 			if n := g.Node(a); n != nil && n.Role != nil {
 				roles = append(roles, a)
@@ -182,7 +194,7 @@ func Touched(changes []Change, old, cur *graph.Graph) map[string]bool {
 			}
 		}
 	}
-	// Who can reach a changed role: a reverse walk over can-assume edges.
+	sort.Strings(roles)
 	for _, g := range []*graph.Graph{old, cur} {
 		queue := append([]string(nil), roles...)
 		seen := map[string]bool{}
@@ -205,7 +217,6 @@ func Touched(changes []Change, old, cur *graph.Graph) map[string]bool {
 			}
 		}
 	}
-	return out
 }
 
 func adminEffects(old, cur Side, a string, on, nn *graph.Node) []Effect {
