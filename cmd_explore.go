@@ -11,6 +11,8 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
+	"github.com/iamx/iamx/loader"
 	"github.com/iamx/iamx/loader/live"
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/tui"
@@ -24,6 +26,7 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 	var src sourceFlags
 	src.register(fs)
 	mouse := fs.Bool("mouse", false, "enable the mouse: the wheel scrolls, a click selects")
+	baseline := fs.String("baseline", "", "compare SOURCE with this older snapshot `FILE` (the :changes view)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return fail(e, err)
@@ -45,6 +48,11 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 				return fail(e, lerr)
 			}
 		}
+		if *baseline != "" {
+			if _, lerr := loader.ReadFile(*baseline); lerr != nil {
+				return fail(e, lerr)
+			}
+		}
 		return fail(e, err)
 	}
 	if slices.Contains(src.snapshots, "-") && stdinIsTerminal(e) {
@@ -52,11 +60,18 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 		// come through a pipe or a redirection.
 		return fail(e, usagef("--snapshot -: standard input is the terminal; pipe or redirect a snapshot into it"))
 	}
+	var changes *answer.Diff
 	m := tui.New(ctx, tui.Options{
 		Source: src.describe(),
 		Load: func(ctx context.Context, report func(tui.Progress)) (*graph.Graph, error) {
-			return exploreLoad(ctx, e, &src, report)
+			g, err := exploreLoad(ctx, e, &src, report)
+			if err != nil || *baseline == "" {
+				return g, err
+			}
+			changes, err = baselineDiff(e, g, *baseline, src.describe(), report)
+			return g, err
 		},
+		Changes: func() *answer.Diff { return changes },
 		NoColor: os.Getenv("NO_COLOR") != "", // any non-empty value: https://no-color.org
 		Mouse:   *mouse,
 	})
@@ -165,4 +180,28 @@ func requireTerminal() error {
 func stdinIsTerminal(e *env) bool {
 	f, ok := e.stdin.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
+}
+
+// baselineDiff compares the loaded account with an older snapshot of it,
+// loaded as a graph of its own, for the :changes view.
+func baselineDiff(e *env, g *graph.Graph, path, source string, report func(tui.Progress)) (*answer.Diff, error) {
+	step := "comparing with " + path
+	report(tui.Progress{Stream: step})
+	if len(g.Snapshots()) != 1 {
+		err := usagef("--baseline compares one account; SOURCE has %d", len(g.Snapshots()))
+		report(tui.Progress{Stream: step, Done: true, Err: err})
+		return nil, err
+	}
+	old, err := diffSide(e, path)
+	if err == nil {
+		cur := answer.Side{Graph: g, Privesc: g.Privesc(), File: source}
+		if err = sameAccount(old, cur); err == nil {
+			d := answer.DiffOf(old, cur)
+			report(tui.Progress{Stream: step, Done: true})
+			return &d, nil
+		}
+	}
+	err = fmt.Errorf("--baseline: %w", err)
+	report(tui.Progress{Stream: step, Done: true, Err: err})
+	return nil, err
 }

@@ -8,6 +8,8 @@
 //	iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [SOURCE]
 //	iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [SOURCE]
 //	iamx privesc [PRINCIPAL] [SOURCE]
+//	iamx findings [SOURCE] [--severity L] [--fail-on L]
+//	iamx diff OLD NEW
 package main
 
 import (
@@ -54,6 +56,8 @@ func commands() []command {
 		{"perms", "list the effective permissions of PRINCIPAL", runPerms},
 		{"chains", "list the assume-role chains from PRINCIPAL", runChains},
 		{"privesc", "list who can reach admin-equivalent access, and how", runPrivesc},
+		{"findings", "list what is risky in SOURCE, most severe first", runFindings},
+		{"diff", "what changed between two snapshots of one account, and what it means", runDiff},
 	}
 }
 
@@ -155,7 +159,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `iamx — a terminal explorer for AWS IAM
 
 Usage:
-  iamx [SOURCE]                               open the explorer
+  iamx [SOURCE] [--baseline OLD]              open the explorer (:changes compares with OLD)
   iamx snapshot [SOURCE] -o FILE|-            write SOURCE as an iamx snapshot (.gz → gzip, - stdout)
   iamx can PRINCIPAL ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]
   iamx can --batch FILE.jsonl [SOURCE]        one request per line, one JSON answer per line
@@ -163,6 +167,8 @@ Usage:
   iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [SOURCE]
   iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [SOURCE]
   iamx privesc [PRINCIPAL] [--max-paths N] [SOURCE]  who can reach admin, and how
+  iamx findings [SOURCE] [--severity L] [--fail-on L]  what is risky, most severe first
+  iamx diff OLD NEW                           what changed between two snapshots, and what it means
   iamx completion bash|zsh|fish               print a shell completion script
   iamx --version                              print the version
   iamx COMMAND --help                         the usage of one command
@@ -178,6 +184,7 @@ SOURCE:
   --scp FILE                add a service control policy to evaluation (repeatable)
 
 Every query command takes --json. RESOURCE defaults to *.
-Exit status: 0 success (can: allowed), 1 can: denied, 2 usage or input error.
+Exit status: 0 success (can: allowed), 1 can: denied (findings: a finding at or
+above --fail-on), 2 usage or input error.
 `)
 }

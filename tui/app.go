@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 )
 
 // Minimum terminal size; below it the explorer shows one line saying so.
@@ -39,6 +40,9 @@ type Options struct {
 	Load    LoadFunc
 	NoColor bool // NO_COLOR was set
 	Mouse   bool // --mouse: wheel scrolls, click selects
+	// Changes returns the diff against --baseline once Load has returned;
+	// nil without a baseline.
+	Changes func() *answer.Diff
 }
 
 // mode says who gets keys: the focused page (normal) or the input line.
@@ -111,6 +115,9 @@ func New(ctx context.Context, opts Options) *Model {
 // first stop for "this key leaked". Roles are one keystroke away (:roles).
 func (m *Model) setGraph(g *graph.Graph) {
 	m.c.Graph = g
+	if m.opts.Changes != nil {
+		m.c.Changes = m.opts.Changes()
+	}
 	m.loading = nil
 	m.stack = []Page{m.list("users")}
 	m.resize()
@@ -133,6 +140,10 @@ func (m *Model) list(name string) Page {
 		p = NewPoliciesPage(m.c)
 	case "warnings":
 		p = NewWarningsPage(m.c)
+	case "findings":
+		p = NewFindingsPage(m.c)
+	case "changes":
+		p = NewChangesPage(m.c)
 	default:
 		return nil
 	}

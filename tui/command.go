@@ -40,6 +40,15 @@ func commandSpecs() []commandSpec {
 		{name: "can", args: "PRINCIPAL ACTION [RESOURCE]", help: "may PRINCIPAL perform ACTION on RESOURCE, and why", run: runCan},
 		{name: "open", args: "NAME|ARN", help: "open a user, role, group or policy by name or ARN", run: runOpen},
 		{name: "warnings", aliases: []string{"warn"}, help: "list the load warnings", run: listCmd("warnings")},
+		{name: "findings", aliases: []string{"find", "f"}, help: "list what is risky, most severe first", run: listCmd("findings")},
+		{name: "changes", aliases: []string{"diff"}, help: "what changed since --baseline, and what it means", run: func(m *Model, _ []string) tea.Cmd {
+			if m.c.Changes == nil {
+				m.setStatus("no baseline: open the explorer with --baseline OLD to see changes", true)
+				return nil
+			}
+			m.reset(m.list("changes"))
+			return nil
+		}},
 		{name: "help", aliases: []string{"h"}, help: "show keys and commands", run: func(m *Model, _ []string) tea.Cmd {
 			m.push(newHelpPage(m.c, m.top(), m.helpGlobals(m.top())))
 			return nil

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -77,22 +78,91 @@ func TestEndToEndTmux(t *testing.T) {
 	s.capture("whocan")
 	s.keys("Escape")
 
+	// :findings, most severe first; filter to mallory and open her: her
+	// Overview shows the same finding.
+	s.keys(":", "findings", "Enter")
+	s.waitFor("findings list", func(sc string) bool {
+		return strings.HasPrefix(crumbLine(sc), "Findings") && strings.Contains(sc, "critical") && strings.Contains(sc, "escalation-to-admin")
+	})
+	s.capture("findings")
+	s.keys("/", "mallory escalation", "Enter", "Enter")
+	s.waitFor("mallory's overview", func(sc string) bool {
+		return strings.Contains(crumbLine(sc), "mallory") && strings.Contains(sc, "critical: can reach admin-equivalent access")
+	})
+	s.keys("Escape")
+
 	// Help.
 	s.keys("?")
 	s.waitFor("help", func(sc string) bool { return strings.Contains(sc, "Commands") && strings.Contains(sc, ":whocan") })
 	s.keys("Escape")
 	s.waitFor("help closed", func(sc string) bool { return !strings.Contains(sc, "Commands (") })
 
-	// Quit: the session ends with the program.
+	// :changes without a baseline says how to get one.
+	s.keys(":", "changes", "Enter")
+	s.waitFor("no baseline", func(sc string) bool { return strings.Contains(sc, "--baseline OLD") })
+
+	s.quit()
+
+	// --baseline: yesterday's snapshot had no mallory; :changes says she is
+	// new and what she can reach, and enter opens her.
+	old := baselineWithoutMallory(t, bin)
+	s.run("new-session", "-d", "-x", "120", "-y", "40", "-s", "iamx", "env", "TERM=xterm-256color", bin, "--demo", "--baseline", old)
+	s.waitFor("users list", func(sc string) bool { return strings.Contains(sc, "NAME") && strings.Contains(sc, "alice") })
+	s.keys(":", "changes", "Enter")
+	s.waitFor("changes list", func(sc string) bool {
+		return strings.HasPrefix(crumbLine(sc), "Changes since") && strings.Contains(sc, "new-escalation-path") && strings.Contains(sc, "added")
+	})
+	s.capture("changes")
+	s.keys("/", "added user", "Enter", "Enter")
+	s.waitFor("mallory opened from the changes", func(sc string) bool { return strings.Contains(crumbLine(sc), "mallory") })
+	s.quit()
+}
+
+// quit presses q and waits for the session to end with the program.
+func (s *tmuxSession) quit() {
+	s.t.Helper()
 	s.keys("q")
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if exec.Command(tmux, "-L", s.socket, "has-session", "-t", "iamx").Run() != nil {
+		if exec.Command(s.tmux, "-L", s.socket, "has-session", "-t", "iamx").Run() != nil {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("iamx did not exit after q; screen:\n%s", s.screen())
+	s.t.Fatalf("iamx did not exit after q; screen:\n%s", s.screen())
+}
+
+// baselineWithoutMallory writes the demo as a snapshot with mallory left
+// out: the baseline of a day before she appeared.
+func baselineWithoutMallory(t *testing.T, bin string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "old.json")
+	if out, err := exec.Command(bin, "snapshot", "--demo", "-o", path).CombinedOutput(); err != nil {
+		t.Fatalf("iamx snapshot: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap map[string]any
+	if err := json.Unmarshal(data, &snap); err != nil {
+		t.Fatal(err)
+	}
+	gaad := snap["authorization_details"].(map[string]any)
+	var users []any
+	for _, u := range gaad["UserDetailList"].([]any) {
+		if u.(map[string]any)["UserName"] != "mallory" {
+			users = append(users, u)
+		}
+	}
+	gaad["UserDetailList"] = users
+	if data, err = json.Marshal(snap); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // crumbLine is the breadcrumb line of a captured screen (the third line).

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 )
 
 // Page is one screen of the body: a list or a detail. The root model owns the
@@ -97,6 +98,10 @@ type Common struct {
 	Graph  *graph.Graph
 	Styles *Styles
 	Keys   *KeyMap
+	// Changes is the diff against --baseline; nil without one.
+	Changes *answer.Diff
+
+	findingsCache *findingsOnce // see findings.go
 }
 
 // Cmd wraps a message as a tea.Cmd, for pages returning navigation messages.

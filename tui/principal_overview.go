@@ -8,13 +8,8 @@ import (
 
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/model"
-	"github.com/iamx/iamx/model/policy"
 	"github.com/iamx/iamx/model/principal"
 )
-
-// staleAfter is how old a credential may get before the Overview warns: the
-// 90 days CIS AWS Foundations uses for unused credentials and key rotation.
-const staleAfter = 90 * 24 * time.Hour
 
 // detailKV is one "label  value" line of an overview.
 func detailKV(st *Styles, label, value string) detailLine {
@@ -385,82 +380,27 @@ func (p *principalPage) adminChain() (chainText, bool) {
 	return chainText{text: target.Name + " (" + fmt.Sprint(best) + " hops; the path search stopped before listing it)", last: target}, true
 }
 
-// warnings are the things about this principal that deserve a second look,
-// judged against the snapshot's capture time (not the wall clock) so the
-// screen says the same thing every time the snapshot is opened.
+// warnings are the things about this principal that deserve a second look:
+// its findings (the answer layer's, the same as :findings and `iamx
+// findings`, judged at the snapshot's capture time) and the load warnings
+// that name it.
 func (p *principalPage) warnings() []string {
 	n := p.n
 	var out []string
-	now := time.Time{}
-	if n.Snapshot != nil {
-		now = n.Snapshot.CapturedAt
-	}
-	admin := n.Kind != graph.KindExternal && p.c.Graph.IsAdmin(n)
-	if r := p.credentialRow(); r != nil {
-		if r.PasswordEnabled == "true" && r.MFAActive != "true" {
-			if admin {
-				out = append(out, "administrator with a console password and no MFA")
-			} else {
-				out = append(out, "console password without MFA")
-			}
-		}
-		for i, k := range [][2]string{{r.AccessKey1Active, r.AccessKey1LastRotated}, {r.AccessKey2Active, r.AccessKey2LastRotated}} {
-			if k[0] != "true" || now.IsZero() {
-				continue
-			}
-			if t, err := time.Parse(time.RFC3339, k[1]); err == nil && now.Sub(t) > staleAfter {
-				out = append(out, fmt.Sprintf("access key %d not rotated for %d days", i+1, int(now.Sub(t).Hours()/24)))
-			}
-		}
-		if r.AccessKey1Active == "true" && r.AccessKey2Active == "true" {
-			out = append(out, "two active access keys")
-		}
-	}
-	if n.Role != nil {
-		for _, e := range p.c.Graph.AssumableBy(n) {
-			switch {
-			case e.From.Principal.Kind == principal.Anyone && len(e.Conditions) == 0:
-				out = append(out, "anyone may assume this role, with no condition")
-			case e.From.Principal.Kind == principal.Account && e.From.Account != n.Account && !hasConditionKey(e.Conditions, "sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalArn"):
-				out = append(out, fmt.Sprintf("account %s may assume this role with no sts:ExternalId or principal condition", e.From.Account))
-			case e.Kind == graph.EdgeWebIdentity && !hasConditionSuffix(e.Conditions, ":sub"):
-				out = append(out, fmt.Sprintf("%s tokens may assume this role with no sub condition: any repository or workload of that provider", e.From.Name))
-			}
-		}
-		if admin && !now.IsZero() && n.Role.LastUsed != nil && !n.Role.LastUsed.LastUsedDate.IsZero() &&
-			now.Sub(n.Role.LastUsed.LastUsedDate) > staleAfter {
-			out = append(out, fmt.Sprintf("admin role unused for %d days", int(now.Sub(n.Role.LastUsed.LastUsedDate).Hours()/24)))
-		}
+	for _, f := range principalFindings(p.c, n) {
+		out = append(out, string(f.Severity)+": "+f.Title+" — "+f.Detail)
 	}
 	if n.Snapshot != nil {
+		var load []string
 		for _, w := range n.Snapshot.Warnings {
 			if mentions(w.Where, n.Name) {
-				out = append(out, "load: "+w.String())
+				load = append(load, "load: "+w.String())
 			}
 		}
+		sort.Strings(load)
+		out = append(out, load...)
 	}
-	sort.Strings(out)
 	return out
-}
-
-func hasConditionKey(cs []policy.Condition, keys ...string) bool {
-	for _, c := range cs {
-		for _, k := range keys {
-			if strings.EqualFold(c.Key, k) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func hasConditionSuffix(cs []policy.Condition, suffix string) bool {
-	for _, c := range cs {
-		if strings.HasSuffix(strings.ToLower(c.Key), suffix) {
-			return true
-		}
-	}
-	return false
 }
 
 // mentions reports whether a warning's Where names the entity: the loader
