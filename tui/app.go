@@ -49,6 +49,7 @@ const (
 	modeCommand      // ":" typed; the input line runs a command
 	modeFilter       // "/" typed; the input line filters the page live
 	modePrompt       // a command asked for a missing argument
+	modeSearch       // "/" typed on a detail page; the input line searches its pane live
 )
 
 // Model is the root of the explorer. It owns the window size, the modes,
@@ -381,6 +382,20 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.input.Set(f.Filter())
 			return nil
 		}
+		if pane := searchOf(p); pane != nil {
+			m.mode = modeSearch
+			m.input.Set(pane.search)
+			return nil
+		}
+	case key.Matches(msg, searchNext, searchPrev):
+		if pane := searchOf(p); pane != nil && pane.search != "" {
+			if key.Matches(msg, searchNext) {
+				pane.nextMatch(1)
+			} else {
+				pane.nextMatch(-1)
+			}
+			return nil
+		}
 	case key.Matches(msg, k.Help):
 		if _, isHelp := p.(*helpPage); !isHelp {
 			m.push(newHelpPage(m.c, p, m.helpGlobals(p)))
@@ -401,6 +416,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			f.SetFilter("")
 			return nil
 		}
+		if pane := searchOf(p); pane != nil && pane.search != "" {
+			pane.setSearch("")
+			return nil
+		}
 		m.back()
 		return nil
 	}
@@ -416,6 +435,9 @@ func (m *Model) handleInputKey(msg tea.KeyPressMsg) tea.Cmd {
 			if f, ok := m.top().(Filterable); ok {
 				f.SetFilter("")
 			}
+		}
+		if pane := searchOf(m.top()); m.mode == modeSearch && pane != nil {
+			pane.setSearch("")
 		}
 		m.mode, m.prompt = modeNormal, nil
 		return nil
@@ -437,7 +459,7 @@ func (m *Model) handleInputKey(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return pr.run(line)
 		}
-		m.mode = modeNormal // filter: keep the text
+		m.mode = modeNormal // filter, search: keep the text
 		return nil
 	}
 	switch m.mode {
@@ -477,9 +499,14 @@ func (m *Model) editInput(msg tea.Msg) {
 	if !m.input.Update(msg) {
 		return
 	}
-	if m.mode == modeFilter {
+	switch m.mode {
+	case modeFilter:
 		if f, ok := m.top().(Filterable); ok {
 			f.SetFilter(m.input.String())
+		}
+	case modeSearch:
+		if pane := searchOf(m.top()); pane != nil {
+			pane.setSearch(m.input.String())
 		}
 	}
 }

@@ -12,7 +12,8 @@ import (
 
 // TestEndToEndTmux builds the real binary and drives it in a detached tmux
 // session over the demo account, as a user at a 120×40 terminal would:
-// start, list users, filter, drill into a role, back, :roles, help, quit.
+// start, list users, filter, drill into a role, search in it, back,
+// :roles, help, quit.
 // It skips when tmux is missing, unless CI=true.
 //
 // With -update it also writes the README's text captures to
@@ -63,6 +64,20 @@ func TestEndToEndTmux(t *testing.T) {
 		return strings.HasPrefix(c, "Roles › ") && strings.Contains(c, "DeployRole")
 	})
 	s.capture("role_detail")
+
+	// / inside the detail searches its text: q typed there is text, not
+	// quit; enter keeps the search, n steps, esc clears it and stays.
+	s.keys("/", "qz", "Enter")
+	s.waitFor("no match", func(sc string) bool { return strings.Contains(sc, "no match for /qz") })
+	s.keys("Escape")
+	s.keys("/", "ProdAdmin", "Enter")
+	s.waitFor("search kept", func(sc string) bool { return strings.Contains(sc, "match 1/") && strings.Contains(sc, "for /ProdAdmin") })
+	s.keys("n")
+	s.waitFor("search stays after n", func(sc string) bool { return strings.Contains(sc, "for /ProdAdmin") })
+	s.keys("Escape")
+	s.waitFor("search cleared", func(sc string) bool {
+		return !strings.Contains(sc, "for /ProdAdmin") && strings.Contains(crumbLine(sc), "DeployRole")
+	})
 
 	// Back to the list, filter still shown.
 	s.keys("Escape")

@@ -61,6 +61,8 @@ func (p *groupPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	return p, nil
 }
 
+func (p *groupPage) searchPane() *detailList { return &p.list }
+
 func (p *groupPage) FullHelp() []key.Binding { return p.list.moveKeys(p.c.Keys) }
 
 func (p *groupPage) KeyMap() []key.Binding {

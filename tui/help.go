@@ -67,6 +67,15 @@ func (p *helpPage) build(w int) {
 			"  enter keeps it, esc clears it.",
 			"")
 	}
+	if searchOf(p.under) != nil {
+		right = append(right,
+			st.Title.Render("Search (/)"),
+			"  highlights the lines that hold",
+			"  the text as you type (any case);",
+			"  n and N step through them,",
+			"  enter keeps it, esc clears it.",
+			"")
+	}
 	if sorts {
 		right = append(right,
 			st.Title.Render("Sort (s, S)"),

@@ -222,6 +222,14 @@ func (p *principalPage) View() string {
 
 var foldAllKey = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "expand/collapse all"))
 
+// searchPane is the tab / searches; the Explain form has none.
+func (p *principalPage) searchPane() *detailList {
+	if p.tabs.activeName() == tabExplain {
+		return nil
+	}
+	return p.pane()
+}
+
 func (p *principalPage) FullHelp() []key.Binding {
 	if p.tabs.activeName() == tabExplain {
 		return p.explain.list.moveKeys(p.c.Keys)
