@@ -71,7 +71,9 @@ func TestEndToEndTmux(t *testing.T) {
 	s.waitFor("no match", func(sc string) bool { return strings.Contains(sc, "no match for /qz") })
 	s.keys("Escape")
 	s.keys("/", "ProdAdmin", "Enter")
-	s.waitFor("search kept", func(sc string) bool { return strings.Contains(sc, "match 1/") && strings.Contains(sc, "for /ProdAdmin") })
+	s.waitFor("search kept", func(sc string) bool {
+		return strings.Contains(sc, "match 1/") && strings.Contains(sc, "for /ProdAdmin")
+	})
 	s.keys("n")
 	s.waitFor("search stays after n", func(sc string) bool { return strings.Contains(sc, "for /ProdAdmin") })
 	s.keys("Escape")
