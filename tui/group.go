@@ -86,9 +86,9 @@ func (p *groupPage) lines() []detailLine {
 	for _, m := range members {
 		plain := "  " + m.Name
 		styled := plain
-		if g.IsAdmin(m) {
-			plain += "  ADMIN"
-			styled += "  " + st.Accent.Render("ADMIN")
+		if mark := g.AdminStatus(m).Mark(); mark != "" {
+			plain += "  " + mark
+			styled += "  " + st.Accent.Render(mark)
 		}
 		out = append(out, detailLine{plain: plain, styled: styled, node: m})
 	}

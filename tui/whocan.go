@@ -60,6 +60,13 @@ func newWhoCanPage(c *Common, action, resource string, rows []graph.Access) Page
 				}
 				return &st.OK
 			}},
+		{Title: "ADMIN", Cell: func(a graph.Access) string { return c.Graph.AdminStatus(a.Principal).Mark() }, Min: 5, Max: 8,
+			Style: func(_ graph.Access, s string) *lipgloss.Style {
+				if s != "" {
+					return &st.Accent
+				}
+				return nil
+			}},
 		{Title: "NEEDS", Cell: func(a graph.Access) string { return strings.Join(accessKeys(c, a), ", ") }, Min: 5, Max: 26},
 		{Title: "VIA", Cell: whoCanVia, Min: 14, Flex: true},
 	})
