@@ -326,6 +326,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case OpenARNMsg:
 		m.openARN(msg.ARN)
 		return m, nil
+	case ExplainMsg:
+		m.open(msg.Access.Principal)
+		if p, ok := m.top().(*principalPage); ok {
+			p.explainAccess(msg)
+		}
+		return m, nil
 	case BackMsg:
 		m.back()
 		return m, nil

@@ -25,8 +25,13 @@ type explainForm struct {
 	list   detailList
 	err    string // context parse error, shown under the inputs
 	ran    bool
-	width  int
-	height int
+	// via is the assume-role path a who-can answer came with, and the
+	// request it answered: while the inputs still hold that request, run
+	// shows the hops and evaluates it as the path's last role.
+	via        []graph.Edge
+	viaRequest [3]string
+	width      int
+	height     int
 }
 
 const (
@@ -64,6 +69,26 @@ func (e *explainForm) focusField(i int) {
 func (e *explainForm) set(action, resource string) {
 	e.fields[fieldAction].setValue(action)
 	e.fields[fieldResource].setValue(resource)
+}
+
+// prefill fills the inputs with a request reached through path (empty:
+// the principal makes it itself).
+func (e *explainForm) prefill(action, resource, context string, path []graph.Edge) {
+	e.set(action, resource)
+	e.fields[fieldContext].setValue(context)
+	e.via = path
+	e.viaRequest = [3]string{action, resource, context}
+}
+
+// viaPath is the path run evaluates through: the prefilled one while the
+// inputs still ask its request.
+func (e *explainForm) viaPath() []graph.Edge {
+	for i := range e.fields {
+		if strings.TrimSpace(e.fields[i].value()) != strings.TrimSpace(e.viaRequest[i]) {
+			return nil
+		}
+	}
+	return e.via
 }
 
 var (
@@ -148,9 +173,15 @@ func (e *explainForm) run() {
 		return
 	}
 	kept, ignored := e.c.Graph.RequestContext(action, ctx)
-	res := e.c.Graph.Can(e.node, action, resource, kept, true)
+	actor := e.node
+	var lines []detailLine
+	if path := e.viaPath(); len(path) > 0 {
+		actor = path[len(path)-1].To
+		lines = hopLines(e.c, e.node, path)
+	}
+	res := e.c.Graph.Can(actor, action, resource, kept, true)
 	e.ran = true
-	lines := renderDecision(e.c, e.node, action, resource, kept, res)
+	lines = append(lines, renderDecision(e.c, actor, action, resource, kept, res)...)
 	if len(ignored) > 0 {
 		note := "ignored " + strings.Join(ignored, ", ") + ": " + action + " never carries them (Service Authorization Reference)"
 		lines = append([]detailLine{detailMuted(e.c.Styles, note)}, lines...)
@@ -215,6 +246,29 @@ func parseContextPairs(s string) (policy.Context, error) {
 		ctx.Add(k, v)
 	}
 	return ctx, nil
+}
+
+// hopLines shows how n reaches the role that makes the request: each hop,
+// its kind and the conditions it needs; enter on a hop opens its role.
+func hopLines(c *Common, n *graph.Node, path []graph.Edge) []detailLine {
+	st := c.Styles
+	head := fmt.Sprintf("%s makes this request as %s, through %s:", n.Label(), path[len(path)-1].To.Label(), countOf(len(path), "hop", "hops"))
+	out := []detailLine{detailHeading(st, head)}
+	for i := range path {
+		e := &path[i]
+		plain := "  " + e.Action() + " → " + e.To.Label()
+		styled := "  " + st.Muted.Render(e.Action()+" →") + " " + e.To.Label()
+		if tags := edgeTags(e); tags != "" {
+			plain += "  [" + tags + "]"
+			styled += "  " + st.Warning.Render("["+tags+"]")
+		}
+		if e.Conditional {
+			plain += " conditional"
+			styled += " " + st.Warning.Render("conditional")
+		}
+		out = append(out, detailLine{plain: plain, styled: styled, node: e.To})
+	}
+	return append(out, detailBlank())
 }
 
 // renderDecision draws a Result: the decision and deciding layer, the

@@ -20,6 +20,7 @@ type whoCanPage struct {
 	c        *Common
 	action   string
 	resource string
+	context  string // the KEY=VALUE pairs asked with, as typed
 	table    *Table[graph.Access]
 	rows     []graph.Access
 	width    int
@@ -126,7 +127,7 @@ func (p *whoCanPage) View() string {
 func (p *whoCanPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	if km, ok := msg.(tea.KeyPressMsg); ok && key.Matches(km, p.c.Keys.Open) {
 		if a, ok := p.table.Selected(); ok {
-			return p, Cmd(OpenNodeMsg{Node: a.Principal})
+			return p, Cmd(ExplainMsg{Access: a, Action: p.action, Resource: p.resource, Context: p.context})
 		}
 		return p, nil
 	}
