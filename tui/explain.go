@@ -237,13 +237,9 @@ func (e *explainForm) keyBindings() []key.Binding {
 // parseContextPairs reads "KEY=VALUE KEY=VALUE …" as the CLI's repeated -c flags
 // do: repeating a key gives it several values.
 func parseContextPairs(s string) (policy.Context, error) {
-	ctx := policy.Context{}
-	for _, pair := range strings.Fields(s) {
-		k, v, ok := strings.Cut(pair, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("context: expected KEY=VALUE, got %q", pair)
-		}
-		ctx.Add(k, v)
+	ctx, err := policy.ParseContextPairs(strings.Fields(s))
+	if err != nil {
+		return nil, fmt.Errorf("context: %w", err)
 	}
 	return ctx, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/internal/termsafe"
+	"github.com/iamx/iamx/model/policy"
 )
 
 // whoCanPage answers ":whocan ACTION [RESOURCE]": every principal that can
@@ -37,15 +38,24 @@ func NewWhoCanPage(c *Common, action, resource string) Page {
 // whoCanQuery computes who can perform action on resource, stopping when
 // its context is canceled.
 func whoCanQuery(c *Common, action, resource string) queryFunc {
+	return whoCanQueryContext(c, action, resource, nil, "")
+}
+
+// whoCanQueryContext is whoCanQuery with request context: reqCtx parsed,
+// text as typed (for the title and for Explain).
+func whoCanQueryContext(c *Common, action, resource string, reqCtx policy.Context, text string) queryFunc {
 	if strings.TrimSpace(resource) == "" {
 		resource = "*"
 	}
 	return func(ctx context.Context) (Page, error) {
-		rows, err := c.Graph.WhoCanContext(ctx, action, resource, nil)
+		kept, _ := c.Graph.RequestContext(action, reqCtx)
+		rows, err := c.Graph.WhoCanContext(ctx, action, resource, kept)
 		if err != nil {
 			return nil, err
 		}
-		return newWhoCanPage(c, action, resource, rows), nil
+		p := newWhoCanPage(c, action, resource, rows).(*whoCanPage)
+		p.context = text
+		return p, nil
 	}
 }
 
@@ -97,7 +107,11 @@ func whoCanVia(a graph.Access) string {
 }
 
 func (p *whoCanPage) Title() string {
-	return "whocan " + p.action + " " + p.resource
+	t := "whocan " + p.action + " " + p.resource
+	if p.context != "" {
+		t += " " + p.context
+	}
+	return t
 }
 
 func (p *whoCanPage) SetSize(w, h int) {
