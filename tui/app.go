@@ -68,10 +68,16 @@ type Model struct {
 	stack         []Page
 	lists         map[string]Page // list pages by command name, kept so sort and cursor survive :users → :roles → :users
 
-	input   lineInput
-	prompt  *prompt
-	history []string
-	histPos int
+	input  lineInput
+	prompt *prompt
+	// Completion candidates after a tab that left several: the footer
+	// lists them, and tab again (the line unchanged) cycles through them.
+	comp     []string
+	compHead string
+	compAt   int
+	compLine string
+	history  []string
+	histPos  int
 
 	status    string
 	statusErr bool
@@ -380,6 +386,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Command):
 		m.mode = modeCommand
 		m.input.Set("")
+		m.comp = nil
 		m.histPos = len(m.history)
 		return nil
 	case key.Matches(msg, k.Filter):
@@ -471,9 +478,10 @@ func (m *Model) handleInputKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch m.mode {
 	case modeCommand:
 		if key.Matches(msg, m.c.Keys.Complete) {
-			m.input.Set(completeCommand(m.c.Graph, m.input.String()))
+			m.complete()
 			return nil
 		}
+		m.comp = nil
 		switch msg.String() {
 		case "up":
 			if m.histPos > 0 {
@@ -499,6 +507,26 @@ func (m *Model) handleInputKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	m.editInput(msg)
 	return nil
+}
+
+// complete handles tab on the command line: the first tab completes as far
+// as the candidates agree and lists them when several remain; tab again,
+// with the line as it left it, puts each candidate in turn.
+func (m *Model) complete() {
+	line := m.input.String()
+	if len(m.comp) > 1 && line == m.compLine {
+		m.compAt = (m.compAt + 1) % len(m.comp)
+		m.compLine = m.compHead + m.comp[m.compAt]
+		m.input.Set(m.compLine)
+		return
+	}
+	head, cands := commandCandidates(m.c.Graph, line)
+	m.comp, m.compHead, m.compAt = nil, head, -1
+	next := completeCommand(m.c.Graph, line)
+	m.input.Set(next)
+	if len(cands) > 1 {
+		m.comp, m.compLine = cands, next
+	}
 }
 
 func (m *Model) editInput(msg tea.Msg) {

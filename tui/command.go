@@ -239,6 +239,36 @@ func commandGhost(line string) string {
 	return ""
 }
 
+// commandCandidates is what the word being typed may complete to, and the
+// line before that word: the footer lists the candidates and a repeated
+// tab cycles through them.
+func commandCandidates(g *graph.Graph, line string) (head string, cands []string) {
+	f := strings.Fields(line)
+	if len(f) == 0 || strings.HasSuffix(line, " ") {
+		return "", nil
+	}
+	if len(f) == 1 {
+		for _, name := range commandNames() {
+			if strings.HasPrefix(name, strings.ToLower(f[0])) {
+				cands = append(cands, name)
+			}
+		}
+		return "", cands
+	}
+	c, ok := findCommand(f[0])
+	if !ok || g == nil {
+		return "", nil
+	}
+	word := len(f) - 1
+	switch {
+	case word == 1 && (c.name == "can" || c.name == "open"):
+		cands = principalNames(g, f[1])
+	case (word == 1 && c.name == "whocan") || (word == 2 && c.name == "can"):
+		cands = actionNames(f[word])
+	}
+	return strings.Join(f[:word], " ") + " ", cands
+}
+
 // completeCommand completes the word being typed: a command name, or for
 // :can and :open, a principal name from the graph. Several candidates
 // complete to their longest common prefix.

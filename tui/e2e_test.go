@@ -94,6 +94,15 @@ func TestEndToEndTmux(t *testing.T) {
 	s.capture("whocan")
 	s.keys("Escape")
 
+	// Tab with several candidates lists them; tab again cycles.
+	s.keys(":", "whocan s3:GetObjectA", "Tab")
+	s.waitFor("candidates listed", func(sc string) bool {
+		return strings.Contains(sc, "s3:GetObjectAcl") && strings.Contains(sc, "s3:GetObjectAttributes")
+	})
+	s.keys("Tab")
+	s.waitFor("first candidate in the line", func(sc string) bool { return strings.Contains(sc, ":whocan s3:GetObjectAcl") })
+	s.keys("Escape")
+
 	// Help.
 	s.keys("?")
 	s.waitFor("help", func(sc string) bool { return strings.Contains(sc, "Commands") && strings.Contains(sc, ":whocan") })

@@ -109,6 +109,9 @@ func (m *Model) renderHints() string {
 	var bindings []key.Binding
 	switch m.mode {
 	case modeCommand:
+		if len(m.comp) > 1 {
+			return m.renderCandidates()
+		}
 		bindings = []key.Binding{k.Accept, k.Complete, k.Cancel}
 	case modeFilter:
 		bindings = []key.Binding{
@@ -157,6 +160,32 @@ func (m *Model) renderHints() string {
 		w += itemWidth(h)
 	}
 	return b.String()
+}
+
+// renderCandidates lists the completions a tab left, the one tab last put
+// in the line reversed, as many as fit and how many more.
+func (m *Model) renderCandidates() string {
+	st := m.c.Styles
+	var b strings.Builder
+	w := 0
+	for i, c := range m.comp {
+		c = termsafe.Escape(c) // principal names come from the file
+		more := "  +" + strconv.Itoa(len(m.comp)-i) + " more (tab)"
+		if w+ansi.StringWidth(c)+2+len(more) > m.width && i < len(m.comp)-1 {
+			b.WriteString(st.Muted.Render(more))
+			break
+		}
+		if i > 0 {
+			b.WriteString("  ")
+		}
+		if i == m.compAt {
+			b.WriteString(st.TableSelected.Render(c))
+		} else {
+			b.WriteString(st.FooterDesc.Render(c))
+		}
+		w += ansi.StringWidth(c) + 2
+	}
+	return ansi.Truncate(b.String(), m.width, "…")
 }
 
 // renderStatusLine is the input line in command, filter and prompt modes;
