@@ -51,3 +51,29 @@ func TestTabListsAndCyclesCandidates(t *testing.T) {
 		t.Errorf("single candidate: line %q", got)
 	}
 }
+
+// The Explain form's fields complete too: the action from the catalogue,
+// the resource from the graph's ARNs; several candidates are listed under
+// the inputs, and a tab that cannot complete goes to the next field.
+func TestExplainFieldsComplete(t *testing.T) {
+	c := detailCommon(t)
+	deploy := detailNode(t, c, "DeployRole").ARN
+	h := newTestModel(t, c.Graph, 100, 30)
+	h.keys("enter", "6", "e", "s3:GetObjectAc", "tab")
+	p := h.m.top().(*principalPage)
+	if got := p.explain.fields[fieldAction].value(); got != "s3:GetObjectAcl" {
+		t.Errorf("action completed to %q", got)
+	}
+	h.keys("backspace", "backspace", "tab")
+	if want := strings.Join(actionNames("s3:GetObjectA"), "  "); !strings.Contains(h.screen(), want) || p.explain.focus != fieldAction {
+		t.Errorf("several actions are not listed under the inputs:\n%s", h.screen())
+	}
+	h.keys("tab")
+	if p.explain.focus != fieldResource {
+		t.Errorf("tab with nothing to complete stayed in field %d", p.explain.focus)
+	}
+	h.keys(deploy[:len(deploy)-6], "tab")
+	if got := p.explain.fields[fieldResource].value(); got != deploy {
+		t.Errorf("resource completed to %q, want %q", got, deploy)
+	}
+}

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -30,6 +31,7 @@ type explainForm struct {
 	// shows the hops and evaluates it as the path's last role.
 	via        []graph.Edge
 	viaRequest [3]string
+	cands      []string // completions tab left in the focused field, listed under the inputs
 	width      int
 	height     int
 }
@@ -71,6 +73,57 @@ func (e *explainForm) set(action, resource string) {
 	e.fields[fieldResource].setValue(resource)
 }
 
+// completeField completes the focused field, as the command line does: an
+// action from the catalogue, a resource from the ARNs of the graph. It
+// reports whether tab did something here (completed, or listed several
+// candidates for the first time); when not, tab moves to the next field.
+func (e *explainForm) completeField() bool {
+	f := &e.fields[e.focus]
+	v := f.value()
+	if v == "" || strings.ContainsAny(v, " ") {
+		return false
+	}
+	var cands []string
+	switch e.focus {
+	case fieldAction:
+		cands = actionNames(v)
+	case fieldResource:
+		cands = nodeARNs(e.c.Graph, v)
+	default:
+		return false
+	}
+	if len(cands) == 1 && cands[0] != v {
+		f.setValue(cands[0])
+		e.cands = nil
+		return true
+	}
+	if p := commonPrefix(cands); len(p) > len(v) {
+		f.setValue(p)
+		e.cands = cands
+		return true
+	}
+	if len(cands) > 1 && e.cands == nil {
+		e.cands = cands
+		return true
+	}
+	return false
+}
+
+// nodeARNs lists the ARNs of the graph's principals, groups and policies
+// that start with prefix (case as typed), sorted.
+func nodeARNs(g *graph.Graph, prefix string) []string {
+	var out []string
+	for _, list := range [][]*graph.Node{g.Users(), g.Roles(), g.Groups(), g.Policies()} {
+		for _, n := range list {
+			if strings.HasPrefix(n.ARN, prefix) {
+				out = append(out, n.ARN)
+			}
+		}
+	}
+	sort.Strings(out)
+	return dedupSorted(out)
+}
+
 // prefill fills the inputs with a request reached through path (empty:
 // the principal makes it itself).
 func (e *explainForm) prefill(action, resource, context string, path []graph.Edge) {
@@ -94,7 +147,7 @@ func (e *explainForm) viaPath() []graph.Edge {
 var (
 	explainEdit = key.NewBinding(key.WithKeys("e", "i"), key.WithHelp("e", "edit request"))
 	explainRun  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "evaluate"))
-	explainNext = key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field"))
+	explainNext = key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "complete, next field"))
 	explainPrev = key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field"))
 	explainDone = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave input"))
 )
@@ -122,11 +175,15 @@ func (e *explainForm) update(m tea.Msg) (tea.Cmd, bool) {
 		case key.Matches(msg, explainRun):
 			e.focus = -1
 			e.run()
+		case msg.String() == "tab" && e.completeField():
+			// completed (or listed the candidates); tab again goes on
 		case key.Matches(msg, explainNext):
+			e.cands = nil
 			e.focusField((e.focus + 1) % len(e.fields))
 		case key.Matches(msg, explainPrev):
 			e.focusField((e.focus + len(e.fields) - 1) % len(e.fields))
 		default:
+			e.cands = nil
 			e.fields[e.focus].in.Update(msg)
 		}
 		return nil, true
@@ -211,8 +268,10 @@ func (e *explainForm) view() string {
 	switch {
 	case e.err != "":
 		rows = append(rows, cutWidth(st.Error.Render(termsafe.Escape(e.err)), e.width))
+	case e.focus >= 0 && len(e.cands) > 1:
+		rows = append(rows, cutWidth(st.Muted.Render(termsafe.Escape(strings.Join(e.cands, "  "))), e.width))
 	case e.focus >= 0:
-		rows = append(rows, cutWidth(st.Muted.Render("enter evaluate · tab next field · esc leave input"), e.width))
+		rows = append(rows, cutWidth(st.Muted.Render("enter evaluate · tab complete/next field · esc leave input"), e.width))
 	default:
 		rows = append(rows, cutWidth(st.Muted.Render(strings.Repeat("─", max(e.width, 0))), e.width))
 	}
