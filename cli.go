@@ -130,11 +130,11 @@ type contextFlag struct{ pairs [][2]string }
 func (c *contextFlag) String() string { return "" }
 
 func (c *contextFlag) Set(v string) error {
-	k, val, ok := strings.Cut(v, "=")
-	if !ok || strings.TrimSpace(k) == "" {
-		return fmt.Errorf("expected KEY=VALUE, got %q", v)
+	k, val, err := policy.ParseContextPair(v) // the explorer's :whocan, :can and Explain read pairs the same way
+	if err != nil {
+		return err
 	}
-	c.pairs = append(c.pairs, [2]string{strings.TrimSpace(k), val})
+	c.pairs = append(c.pairs, [2]string{k, val})
 	return nil
 }
 

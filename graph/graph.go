@@ -58,17 +58,18 @@ type Graph struct {
 	policyIndex map[*policy.Policy]int32
 	policyDocs  []*policy.Policy
 
-	allowAll *policy.Policy // externals' own side, see Input
-	noTrust  *policy.Policy // stand-in for a trust policy the snapshot lacks, see trustOf
-	edges    int            // explicit can-assume edges
-	allEdges func() int     // explicit and delegated, counted once on demand
-	deleg    delegation
-	opens    []*openTrust    // roles whose trust admits "*" or whole accounts (outside.go)
-	warnings []model.Warning // entities left out (ownership.go)
-	perm     permCache       // effective-permission memos, filled lazily
-	svcKeys  serviceKeys     // per action: its service's keys it never carries
-	ids      idIndex         // unique IDs and access key IDs, built on first use (resolve_id.go)
-	res      resourceIndex
+	allowAll   *policy.Policy // externals' own side, see Input
+	noTrust    *policy.Policy // stand-in for a trust policy the snapshot lacks, see trustOf
+	edges      int            // explicit can-assume edges
+	allEdges   func() int     // explicit and delegated, counted once on demand
+	deleg      delegation
+	opens      []*openTrust    // roles whose trust admits "*" or whole accounts (outside.go)
+	warnings   []model.Warning // entities left out (ownership.go)
+	perm       permCache       // effective-permission memos, filled lazily
+	svcKeys    serviceKeys     // per action: its service's keys it never carries
+	ids        idIndex         // unique IDs and access key IDs, built on first use (resolve_id.go)
+	res        resourceIndex
+	adminReach adminReach // hops to the nearest admin role, built on first use (adminstatus.go)
 }
 
 // Build indexes snaps. Several snapshots are several accounts: a principal of

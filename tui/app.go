@@ -53,6 +53,7 @@ const (
 	modeCommand      // ":" typed; the input line runs a command
 	modeFilter       // "/" typed; the input line filters the page live
 	modePrompt       // a command asked for a missing argument
+	modeSearch       // "/" typed on a detail page; the input line searches its pane live
 )
 
 // Model is the root of the explorer. It owns the window size, the modes,
@@ -71,10 +72,16 @@ type Model struct {
 	stack         []Page
 	lists         map[string]Page // list pages by command name, kept so sort and cursor survive :users → :roles → :users
 
-	input   lineInput
-	prompt  *prompt
-	history []string
-	histPos int
+	input  lineInput
+	prompt *prompt
+	// Completion candidates after a tab that left several: the footer
+	// lists them, and tab again (the line unchanged) cycles through them.
+	comp     []string
+	compHead string
+	compAt   int
+	compLine string
+	history  []string
+	histPos  int
 
 	status    string
 	statusErr bool
@@ -336,6 +343,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case OpenARNMsg:
 		m.openARN(msg.ARN)
 		return m, nil
+	case ExplainMsg:
+		m.open(msg.Access.Principal)
+		if p, ok := m.top().(*principalPage); ok {
+			p.explainAccess(msg)
+		}
+		return m, nil
 	case BackMsg:
 		m.back()
 		return m, nil
@@ -384,12 +397,27 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Command):
 		m.mode = modeCommand
 		m.input.Set("")
+		m.comp = nil
 		m.histPos = len(m.history)
 		return nil
 	case key.Matches(msg, k.Filter):
 		if f, ok := p.(Filterable); ok {
 			m.mode = modeFilter
 			m.input.Set(f.Filter())
+			return nil
+		}
+		if pane := searchOf(p); pane != nil {
+			m.mode = modeSearch
+			m.input.Set(pane.search)
+			return nil
+		}
+	case key.Matches(msg, searchNext, searchPrev):
+		if pane := searchOf(p); pane != nil && pane.search != "" {
+			if key.Matches(msg, searchNext) {
+				pane.nextMatch(1)
+			} else {
+				pane.nextMatch(-1)
+			}
 			return nil
 		}
 	case key.Matches(msg, k.Help):
@@ -412,6 +440,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			f.SetFilter("")
 			return nil
 		}
+		if pane := searchOf(p); pane != nil && pane.search != "" {
+			pane.setSearch("")
+			return nil
+		}
 		m.back()
 		return nil
 	}
@@ -427,6 +459,9 @@ func (m *Model) handleInputKey(msg tea.KeyPressMsg) tea.Cmd {
 			if f, ok := m.top().(Filterable); ok {
 				f.SetFilter("")
 			}
+		}
+		if pane := searchOf(m.top()); m.mode == modeSearch && pane != nil {
+			pane.setSearch("")
 		}
 		m.mode, m.prompt = modeNormal, nil
 		return nil
@@ -448,15 +483,16 @@ func (m *Model) handleInputKey(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return pr.run(line)
 		}
-		m.mode = modeNormal // filter: keep the text
+		m.mode = modeNormal // filter, search: keep the text
 		return nil
 	}
 	switch m.mode {
 	case modeCommand:
 		if key.Matches(msg, m.c.Keys.Complete) {
-			m.input.Set(completeCommand(m.c.Graph, m.input.String()))
+			m.complete()
 			return nil
 		}
+		m.comp = nil
 		switch msg.String() {
 		case "up":
 			if m.histPos > 0 {
@@ -484,13 +520,38 @@ func (m *Model) handleInputKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// complete handles tab on the command line: the first tab completes as far
+// as the candidates agree and lists them when several remain; tab again,
+// with the line as it left it, puts each candidate in turn.
+func (m *Model) complete() {
+	line := m.input.String()
+	if len(m.comp) > 1 && line == m.compLine {
+		m.compAt = (m.compAt + 1) % len(m.comp)
+		m.compLine = m.compHead + m.comp[m.compAt]
+		m.input.Set(m.compLine)
+		return
+	}
+	head, cands := commandCandidates(m.c.Graph, line)
+	m.comp, m.compHead, m.compAt = nil, head, -1
+	next := completeCommand(m.c.Graph, line)
+	m.input.Set(next)
+	if len(cands) > 1 {
+		m.comp, m.compLine = cands, next
+	}
+}
+
 func (m *Model) editInput(msg tea.Msg) {
 	if !m.input.Update(msg) {
 		return
 	}
-	if m.mode == modeFilter {
+	switch m.mode {
+	case modeFilter:
 		if f, ok := m.top().(Filterable); ok {
 			f.SetFilter(m.input.String())
+		}
+	case modeSearch:
+		if pane := searchOf(m.top()); pane != nil {
+			pane.setSearch(m.input.String())
 		}
 	}
 }

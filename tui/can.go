@@ -20,11 +20,16 @@ type canPage struct {
 
 // NewCanPage returns the decision and trace for one request.
 func NewCanPage(c *Common, principal *graph.Node, action, resource string) Page {
+	return newCanPage(c, principal, action, resource, "")
+}
+
+// newCanPage is NewCanPage with request context, KEY=VALUE pairs as typed.
+func newCanPage(c *Common, principal *graph.Node, action, resource, context string) Page {
 	if strings.TrimSpace(resource) == "" {
 		resource = "*"
 	}
 	p := &canPage{c: c, n: principal, form: newExplainForm(c, principal)}
-	p.form.set(action, resource)
+	p.form.prefill(action, resource, context, nil)
 	p.form.run()
 	return p
 }

@@ -36,8 +36,8 @@ func commandSpecs() []commandSpec {
 		{name: "groups", aliases: []string{"group", "g"}, help: "list groups", run: listCmd("groups")},
 		{name: "roles", aliases: []string{"role", "r"}, help: "list roles", run: listCmd("roles")},
 		{name: "policies", aliases: []string{"policy", "pol", "p"}, help: "list managed policies", run: listCmd("policies")},
-		{name: "whocan", aliases: []string{"who-can", "wc"}, args: "ACTION [RESOURCE]", help: "who can perform ACTION on RESOURCE (default *)", run: runWhoCan},
-		{name: "can", args: "PRINCIPAL ACTION [RESOURCE]", help: "may PRINCIPAL perform ACTION on RESOURCE, and why", run: runCan},
+		{name: "whocan", aliases: []string{"who-can", "wc"}, args: "ACTION [RESOURCE] [K=V…]", help: "who can perform ACTION on RESOURCE (default *)", run: runWhoCan},
+		{name: "can", args: "PRINCIPAL ACTION [RESOURCE] [K=V…]", help: "may PRINCIPAL perform ACTION on RESOURCE, and why", run: runCan},
 		{name: "open", args: "NAME|ARN", help: "open a user, role, group or policy by name or ARN", run: runOpen},
 		{name: "warnings", aliases: []string{"warn"}, help: "list the load warnings", run: listCmd("warnings")},
 		{name: "findings", aliases: []string{"find", "f"}, help: "list what is risky, most severe first", run: listCmd("findings")},
@@ -86,7 +86,35 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	return c.run(m, f[1:])
 }
 
+// splitContext separates the KEY=VALUE request-context pairs of a query
+// from its other words, and parses them as the command line's -c does. A
+// word is a pair when it holds "=" and is not an ARN (an S3 object key may
+// hold "=").
+func splitContext(m *Model, args []string) (words []string, ctx policy.Context, text string, ok bool) {
+	var pairs []string
+	for _, a := range args {
+		if strings.Contains(a, "=") && !strings.HasPrefix(a, "arn:") {
+			pairs = append(pairs, a)
+		} else {
+			words = append(words, a)
+		}
+	}
+	if len(pairs) == 0 {
+		return words, nil, "", true
+	}
+	ctx, err := policy.ParseContextPairs(pairs)
+	if err != nil {
+		m.setStatus("context: "+err.Error(), true)
+		return nil, nil, "", false
+	}
+	return words, ctx, strings.Join(pairs, " "), true
+}
+
 func runWhoCan(m *Model, args []string) tea.Cmd {
+	args, reqCtx, ctxText, ok := splitContext(m, args)
+	if !ok {
+		return nil
+	}
 	if len(args) == 0 {
 		m.ask("who can — ACTION [RESOURCE]:", func(answer string) tea.Cmd {
 			return runWhoCan(m, strings.Fields(answer))
@@ -94,7 +122,7 @@ func runWhoCan(m *Model, args []string) tea.Cmd {
 		return nil
 	}
 	if len(args) > 2 {
-		m.setStatus("usage: :whocan ACTION [RESOURCE]", true)
+		m.setStatus("usage: :whocan ACTION [RESOURCE] [KEY=VALUE…]", true)
 		return nil
 	}
 	if !checkAction(m, args[0]) {
@@ -111,7 +139,11 @@ func runWhoCan(m *Model, args []string) tea.Cmd {
 		return nil
 	}
 	resource = target.ARN
-	return m.startQuery("whocan "+args[0]+" "+resource, "computing who-can "+args[0]+" on "+resource, whoCanQuery(m.c, args[0], resource))
+	title := "whocan " + args[0] + " " + resource
+	if ctxText != "" {
+		title += " " + ctxText
+	}
+	return m.startQuery(title, "computing who-can "+args[0]+" on "+resource, whoCanQueryContext(m.c, args[0], resource, reqCtx, ctxText))
 }
 
 // checkAction says on the status line why an action is no request's
@@ -129,6 +161,14 @@ func checkAction(m *Model, action string) bool {
 }
 
 func runCan(m *Model, args []string) tea.Cmd {
+	args, _, ctxText, ok := splitContext(m, args)
+	if !ok {
+		return nil
+	}
+	return runCanContext(m, args, ctxText)
+}
+
+func runCanContext(m *Model, args []string, ctxText string) tea.Cmd {
 	switch len(args) {
 	case 0:
 		m.ask("can — PRINCIPAL ACTION [RESOURCE]:", func(answer string) tea.Cmd {
@@ -143,7 +183,7 @@ func runCan(m *Model, args []string) tea.Cmd {
 		return nil
 	case 2, 3:
 	default:
-		m.setStatus("usage: :can PRINCIPAL ACTION [RESOURCE]", true)
+		m.setStatus("usage: :can PRINCIPAL ACTION [RESOURCE] [KEY=VALUE…]", true)
 		return nil
 	}
 	n, err := m.c.Graph.Resolve(args[0])
@@ -160,7 +200,7 @@ func runCan(m *Model, args []string) tea.Cmd {
 	}
 	action := args[1]
 	return m.startQuery("can "+n.Label()+" "+action, "evaluating "+n.Label()+" "+action+" on "+resource,
-		func(context.Context) (Page, error) { return NewCanPage(m.c, n, action, resource), nil })
+		func(context.Context) (Page, error) { return newCanPage(m.c, n, action, resource, ctxText), nil })
 }
 
 func runOpen(m *Model, args []string) tea.Cmd {
@@ -213,6 +253,36 @@ func commandGhost(line string) string {
 		return c.args
 	}
 	return ""
+}
+
+// commandCandidates is what the word being typed may complete to, and the
+// line before that word: the footer lists the candidates and a repeated
+// tab cycles through them.
+func commandCandidates(g *graph.Graph, line string) (head string, cands []string) {
+	f := strings.Fields(line)
+	if len(f) == 0 || strings.HasSuffix(line, " ") {
+		return "", nil
+	}
+	if len(f) == 1 {
+		for _, name := range commandNames() {
+			if strings.HasPrefix(name, strings.ToLower(f[0])) {
+				cands = append(cands, name)
+			}
+		}
+		return "", cands
+	}
+	c, ok := findCommand(f[0])
+	if !ok || g == nil {
+		return "", nil
+	}
+	word := len(f) - 1
+	switch {
+	case word == 1 && (c.name == "can" || c.name == "open"):
+		cands = principalNames(g, f[1])
+	case (word == 1 && c.name == "whocan") || (word == 2 && c.name == "can"):
+		cands = actionNames(f[word])
+	}
+	return strings.Join(f[:word], " ") + " ", cands
 }
 
 // completeCommand completes the word being typed: a command name, or for

@@ -118,6 +118,11 @@ type detailList struct {
 	xoff   int // horizontal scroll in cells, for long document lines
 	width  int
 	height int
+	// search is the text / looks for; matches the lines holding it, in
+	// order, and match the one n and N last moved to (see search.go).
+	search  string
+	matches []int
+	match   int
 }
 
 func (l *detailList) setSize(w, h int) {
@@ -139,6 +144,7 @@ func (l *detailList) setLines(lines []detailLine) {
 		lines[i].escape()
 	}
 	l.lines = lines
+	l.findMatches()
 	l.clampOffset()
 	if l.cursor >= len(lines) {
 		l.cursor = len(lines) - 1
@@ -368,7 +374,12 @@ func (l *detailList) view(st *Styles, focused bool) string {
 			rows = append(rows, st.TableSelected.Render(padWidth(cutWidth(plain, l.width), l.width)))
 			continue
 		}
-		s := ln.styledText()
+		var s string
+		if l.isMatch(i) {
+			s = highlightMatches(st, ln.plain, l.search)
+		} else {
+			s = ln.styledText()
+		}
 		if l.xoff > 0 {
 			s = ansi.Cut(s, l.xoff, l.xoff+l.width+1)
 		}

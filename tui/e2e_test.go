@@ -13,7 +13,8 @@ import (
 
 // TestEndToEndTmux builds the real binary and drives it in a detached tmux
 // session over the demo account, as a user at a 120×40 terminal would:
-// start, list users, filter, drill into a role, back, :roles, help, quit.
+// start, list users, filter, drill into a role, search in it, back,
+// :roles, help, quit.
 // It skips when tmux is missing, unless CI=true.
 //
 // With -update it also writes the README's text captures to
@@ -65,6 +66,22 @@ func TestEndToEndTmux(t *testing.T) {
 	})
 	s.capture("role_detail")
 
+	// / inside the detail searches its text: q typed there is text, not
+	// quit; enter keeps the search, n steps, esc clears it and stays.
+	s.keys("/", "qz", "Enter")
+	s.waitFor("no match", func(sc string) bool { return strings.Contains(sc, "no match for /qz") })
+	s.keys("Escape")
+	s.keys("/", "ProdAdmin", "Enter")
+	s.waitFor("search kept", func(sc string) bool {
+		return strings.Contains(sc, "match 1/") && strings.Contains(sc, "for /ProdAdmin")
+	})
+	s.keys("n")
+	s.waitFor("search stays after n", func(sc string) bool { return strings.Contains(sc, "for /ProdAdmin") })
+	s.keys("Escape")
+	s.waitFor("search cleared", func(sc string) bool {
+		return !strings.Contains(sc, "for /ProdAdmin") && strings.Contains(crumbLine(sc), "DeployRole")
+	})
+
 	// Back to the list, filter still shown.
 	s.keys("Escape")
 	s.waitFor("back on roles", func(sc string) bool {
@@ -76,6 +93,15 @@ func TestEndToEndTmux(t *testing.T) {
 	s.keys(":", "whocan s3:GetObject", "Enter")
 	s.waitFor("who-can page", func(sc string) bool { return strings.Contains(crumbLine(sc), "s3:GetObject") })
 	s.capture("whocan")
+	s.keys("Escape")
+
+	// Tab with several candidates lists them; tab again cycles.
+	s.keys(":", "whocan s3:GetObjectA", "Tab")
+	s.waitFor("candidates listed", func(sc string) bool {
+		return strings.Contains(sc, "s3:GetObjectAcl") && strings.Contains(sc, "s3:GetObjectAttributes")
+	})
+	s.keys("Tab")
+	s.waitFor("first candidate in the line", func(sc string) bool { return strings.Contains(sc, ":whocan s3:GetObjectAcl") })
 	s.keys("Escape")
 
 	// :findings, most severe first; filter to mallory and open her: her

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -25,8 +26,14 @@ type explainForm struct {
 	list   detailList
 	err    string // context parse error, shown under the inputs
 	ran    bool
-	width  int
-	height int
+	// via is the assume-role path a who-can answer came with, and the
+	// request it answered: while the inputs still hold that request, run
+	// shows the hops and evaluates it as the path's last role.
+	via        []graph.Edge
+	viaRequest [3]string
+	cands      []string // completions tab left in the focused field, listed under the inputs
+	width      int
+	height     int
 }
 
 const (
@@ -66,10 +73,81 @@ func (e *explainForm) set(action, resource string) {
 	e.fields[fieldResource].setValue(resource)
 }
 
+// completeField completes the focused field, as the command line does: an
+// action from the catalogue, a resource from the ARNs of the graph. It
+// reports whether tab did something here (completed, or listed several
+// candidates for the first time); when not, tab moves to the next field.
+func (e *explainForm) completeField() bool {
+	f := &e.fields[e.focus]
+	v := f.value()
+	if v == "" || strings.ContainsAny(v, " ") {
+		return false
+	}
+	var cands []string
+	switch e.focus {
+	case fieldAction:
+		cands = actionNames(v)
+	case fieldResource:
+		cands = nodeARNs(e.c.Graph, v)
+	default:
+		return false
+	}
+	if len(cands) == 1 && cands[0] != v {
+		f.setValue(cands[0])
+		e.cands = nil
+		return true
+	}
+	if p := commonPrefix(cands); len(p) > len(v) {
+		f.setValue(p)
+		e.cands = cands
+		return true
+	}
+	if len(cands) > 1 && e.cands == nil {
+		e.cands = cands
+		return true
+	}
+	return false
+}
+
+// nodeARNs lists the ARNs of the graph's principals, groups and policies
+// that start with prefix (case as typed), sorted.
+func nodeARNs(g *graph.Graph, prefix string) []string {
+	var out []string
+	for _, list := range [][]*graph.Node{g.Users(), g.Roles(), g.Groups(), g.Policies()} {
+		for _, n := range list {
+			if strings.HasPrefix(n.ARN, prefix) {
+				out = append(out, n.ARN)
+			}
+		}
+	}
+	sort.Strings(out)
+	return dedupSorted(out)
+}
+
+// prefill fills the inputs with a request reached through path (empty:
+// the principal makes it itself).
+func (e *explainForm) prefill(action, resource, context string, path []graph.Edge) {
+	e.set(action, resource)
+	e.fields[fieldContext].setValue(context)
+	e.via = path
+	e.viaRequest = [3]string{action, resource, context}
+}
+
+// viaPath is the path run evaluates through: the prefilled one while the
+// inputs still ask its request.
+func (e *explainForm) viaPath() []graph.Edge {
+	for i := range e.fields {
+		if strings.TrimSpace(e.fields[i].value()) != strings.TrimSpace(e.viaRequest[i]) {
+			return nil
+		}
+	}
+	return e.via
+}
+
 var (
 	explainEdit = key.NewBinding(key.WithKeys("e", "i"), key.WithHelp("e", "edit request"))
 	explainRun  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "evaluate"))
-	explainNext = key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field"))
+	explainNext = key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "complete, next field"))
 	explainPrev = key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field"))
 	explainDone = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave input"))
 )
@@ -97,11 +175,15 @@ func (e *explainForm) update(m tea.Msg) (tea.Cmd, bool) {
 		case key.Matches(msg, explainRun):
 			e.focus = -1
 			e.run()
+		case msg.String() == "tab" && e.completeField():
+			// completed (or listed the candidates); tab again goes on
 		case key.Matches(msg, explainNext):
+			e.cands = nil
 			e.focusField((e.focus + 1) % len(e.fields))
 		case key.Matches(msg, explainPrev):
 			e.focusField((e.focus + len(e.fields) - 1) % len(e.fields))
 		default:
+			e.cands = nil
 			e.fields[e.focus].in.Update(msg)
 		}
 		return nil, true
@@ -156,17 +238,24 @@ func (e *explainForm) run() {
 		return
 	}
 	kept, ignored := e.c.Graph.RequestContext(action, ctx)
-	res := e.c.Graph.Can(e.node, action, target.ARN, kept, true)
+	actor := e.node
+	var lines []detailLine
+	if path := e.viaPath(); len(path) > 0 {
+		actor = path[len(path)-1].To
+		lines = hopLines(e.c, e.node, path)
+	}
+	res := e.c.Graph.Can(actor, action, target.ARN, kept, true)
 	e.ran = true
-	lines := renderDecision(e.c, e.node, action, target.ARN, kept, res)
-	if len(target.Assumptions) > 0 && len(lines) >= 2 {
+	decision := renderDecision(e.c, actor, action, target.ARN, kept, res)
+	if len(target.Assumptions) > 0 && len(decision) >= 2 {
 		// Right under the verdict: what it rests on that the snapshot lacks.
 		var notes []detailLine
 		for _, a := range target.Assumptions {
 			notes = append(notes, detailLine{plain: "⚠ " + a, styled: e.c.Styles.Warning.Render("⚠ " + a), skip: true})
 		}
-		lines = append(lines[:2:2], append(notes, lines[2:]...)...)
+		decision = append(decision[:2:2], append(notes, decision[2:]...)...)
 	}
+	lines = append(lines, decision...)
 	if len(ignored) > 0 {
 		note := "ignored " + strings.Join(ignored, ", ") + ": " + action + " never carries them (Service Authorization Reference)"
 		lines = append([]detailLine{detailMuted(e.c.Styles, note)}, lines...)
@@ -196,8 +285,10 @@ func (e *explainForm) view() string {
 	switch {
 	case e.err != "":
 		rows = append(rows, cutWidth(st.Error.Render(termsafe.Escape(e.err)), e.width))
+	case e.focus >= 0 && len(e.cands) > 1:
+		rows = append(rows, cutWidth(st.Muted.Render(termsafe.Escape(strings.Join(e.cands, "  "))), e.width))
 	case e.focus >= 0:
-		rows = append(rows, cutWidth(st.Muted.Render("enter evaluate · tab next field · esc leave input"), e.width))
+		rows = append(rows, cutWidth(st.Muted.Render("enter evaluate · tab complete/next field · esc leave input"), e.width))
 	default:
 		rows = append(rows, cutWidth(st.Muted.Render(strings.Repeat("─", max(e.width, 0))), e.width))
 	}
@@ -222,15 +313,34 @@ func (e *explainForm) keyBindings() []key.Binding {
 // parseContextPairs reads "KEY=VALUE KEY=VALUE …" as the CLI's repeated -c flags
 // do: repeating a key gives it several values.
 func parseContextPairs(s string) (policy.Context, error) {
-	ctx := policy.Context{}
-	for _, pair := range strings.Fields(s) {
-		k, v, ok := strings.Cut(pair, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("context: expected KEY=VALUE, got %q", pair)
-		}
-		ctx.Add(k, v)
+	ctx, err := policy.ParseContextPairs(strings.Fields(s))
+	if err != nil {
+		return nil, fmt.Errorf("context: %w", err)
 	}
 	return ctx, nil
+}
+
+// hopLines shows how n reaches the role that makes the request: each hop,
+// its kind and the conditions it needs; enter on a hop opens its role.
+func hopLines(c *Common, n *graph.Node, path []graph.Edge) []detailLine {
+	st := c.Styles
+	head := fmt.Sprintf("%s makes this request as %s, through %s:", n.Label(), path[len(path)-1].To.Label(), countOf(len(path), "hop", "hops"))
+	out := []detailLine{detailHeading(st, head)}
+	for i := range path {
+		e := &path[i]
+		plain := "  " + e.Action() + " → " + e.To.Label()
+		styled := "  " + st.Muted.Render(e.Action()+" →") + " " + e.To.Label()
+		if tags := edgeTags(e); tags != "" {
+			plain += "  [" + tags + "]"
+			styled += "  " + st.Warning.Render("["+tags+"]")
+		}
+		if e.Conditional {
+			plain += " conditional"
+			styled += " " + st.Warning.Render("conditional")
+		}
+		out = append(out, detailLine{plain: plain, styled: styled, node: e.To})
+	}
+	return append(out, detailBlank())
 }
 
 // renderDecision draws a Result: the decision and deciding layer, the

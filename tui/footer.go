@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -68,6 +69,11 @@ func (m *Model) globalKeys(p Page) []key.Binding {
 	out := []key.Binding{k.Command}
 	if _, ok := p.(Filterable); ok {
 		out = append(out, k.Filter)
+	} else if pane := searchOf(p); pane != nil {
+		out = append(out, k.Search)
+		if pane.search != "" {
+			out = append(out, searchNext, searchPrev)
+		}
 	}
 	if _, ok := p.(Selector); ok {
 		out = append(out, k.Copy)
@@ -103,12 +109,20 @@ func (m *Model) renderHints() string {
 	var bindings []key.Binding
 	switch m.mode {
 	case modeCommand:
+		if len(m.comp) > 1 {
+			return m.renderCandidates()
+		}
 		bindings = []key.Binding{k.Accept, k.Complete, k.Cancel}
 	case modeFilter:
 		bindings = []key.Binding{
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 			key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+		}
+	case modeSearch:
+		bindings = []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
 		}
 	case modePrompt:
 		bindings = []key.Binding{k.Accept, k.Cancel}
@@ -148,6 +162,32 @@ func (m *Model) renderHints() string {
 	return b.String()
 }
 
+// renderCandidates lists the completions a tab left, the one tab last put
+// in the line reversed, as many as fit and how many more.
+func (m *Model) renderCandidates() string {
+	st := m.c.Styles
+	var b strings.Builder
+	w := 0
+	for i, c := range m.comp {
+		c = termsafe.Escape(c) // principal names come from the file
+		more := "  +" + strconv.Itoa(len(m.comp)-i) + " more (tab)"
+		if w+ansi.StringWidth(c)+2+len(more) > m.width && i < len(m.comp)-1 {
+			b.WriteString(st.Muted.Render(more))
+			break
+		}
+		if i > 0 {
+			b.WriteString("  ")
+		}
+		if i == m.compAt {
+			b.WriteString(st.TableSelected.Render(c))
+		} else {
+			b.WriteString(st.FooterDesc.Render(c))
+		}
+		w += ansi.StringWidth(c) + 2
+	}
+	return ansi.Truncate(b.String(), m.width, "…")
+}
+
 // renderStatusLine is the input line in command, filter and prompt modes;
 // otherwise the last status message, or the ARN of the selected node.
 func (m *Model) renderStatusLine() string {
@@ -158,6 +198,8 @@ func (m *Model) renderStatusLine() string {
 		return st.Prompt.Render(":") + m.input.View(st, m.width-1, ghost)
 	case modeFilter:
 		return st.Prompt.Render("/") + m.input.View(st, m.width-1, "")
+	case modeSearch:
+		return m.searchLine(st)
 	case modePrompt:
 		q := st.Prompt.Render(m.prompt.question + " ")
 		return q + m.input.View(st, m.width-ansi.StringWidth(q), "")
@@ -169,10 +211,30 @@ func (m *Model) renderStatusLine() string {
 		}
 		return s.Render(ansi.Truncate(termsafe.Escape(m.status), m.width, "…"))
 	}
+	if pane := searchOf(m.top()); pane != nil && pane.search != "" {
+		return st.Prompt.Render(ansi.Truncate(termsafe.Escape(pane.searchStatus()), m.width, "…"))
+	}
 	if sel, ok := m.top().(Selector); ok {
 		if n := sel.Selected(); n != nil {
 			return st.Muted.Render(ansi.Truncate(termsafe.Escape(n.ARN), m.width, "…"))
 		}
 	}
 	return ""
+}
+
+// searchLine is the / input on a detail page, with how many lines match at
+// its right when there is room.
+func (m *Model) searchLine(st *Styles) string {
+	var count string
+	if pane := searchOf(m.top()); pane != nil && pane.search != "" {
+		count = "  " + strconv.Itoa(len(pane.matches)) + " lines"
+		if len(pane.matches) == 1 {
+			count = "  1 line"
+		}
+	}
+	w := m.width - 1 - ansi.StringWidth(count)
+	if w < 10 {
+		count, w = "", m.width-1
+	}
+	return st.Prompt.Render("/") + m.input.View(st, w, "") + st.Muted.Render(count)
 }

@@ -61,6 +61,8 @@ func (p *groupPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	return p, nil
 }
 
+func (p *groupPage) searchPane() *detailList { return &p.list }
+
 func (p *groupPage) FullHelp() []key.Binding { return p.list.moveKeys(p.c.Keys) }
 
 func (p *groupPage) KeyMap() []key.Binding {
@@ -84,9 +86,9 @@ func (p *groupPage) lines() []detailLine {
 	for _, m := range members {
 		plain := "  " + m.Name
 		styled := plain
-		if g.IsAdmin(m) {
-			plain += "  ADMIN"
-			styled += "  " + st.Accent.Render("ADMIN")
+		if mark := g.AdminStatus(m).Mark(); mark != "" {
+			plain += "  " + mark
+			styled += "  " + st.Accent.Render(mark)
 		}
 		out = append(out, detailLine{plain: plain, styled: styled, node: m})
 	}

@@ -67,6 +67,15 @@ func (p *helpPage) build(w int) {
 			"  enter keeps it, esc clears it.",
 			"")
 	}
+	if searchOf(p.under) != nil {
+		right = append(right,
+			st.Title.Render("Search (/)"),
+			"  highlights the lines that hold",
+			"  the text as you type (any case);",
+			"  n and N step through them,",
+			"  enter keeps it, esc clears it.",
+			"")
+	}
 	if sorts {
 		right = append(right,
 			st.Title.Render("Sort (s, S)"),
@@ -91,6 +100,10 @@ func (p *helpPage) build(w int) {
 		lines = append(append(lines, left...), right...)
 	}
 	lines = append(lines, st.Title.Render("Commands (: then the command; tab completes)"))
+	nameW := 0
+	for _, cs := range commandSpecs() {
+		nameW = max(nameW, ansi.StringWidth(":"+cs.name+" "+cs.args))
+	}
 	for _, cs := range commandSpecs() {
 		name := ":" + cs.name
 		if cs.args != "" {
@@ -100,7 +113,7 @@ func (p *helpPage) build(w int) {
 		if len(cs.aliases) > 0 {
 			al = st.Muted.Render("  (:" + strings.Join(cs.aliases, ", :") + ")")
 		}
-		lines = append(lines, "  "+st.FooterKey.Render(fmt.Sprintf("%-33s", name))+" "+cs.help+al)
+		lines = append(lines, "  "+st.FooterKey.Render(padCell(name, nameW, false))+" "+cs.help+al)
 	}
 	p.lines = lines
 }

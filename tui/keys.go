@@ -8,6 +8,7 @@ type KeyMap struct {
 	// Global: handled by the root before the focused page.
 	Command   key.Binding
 	Filter    key.Binding
+	Search    key.Binding // the same key as Filter, on detail pages
 	Back      key.Binding
 	Help      key.Binding
 	Quit      key.Binding
@@ -43,6 +44,7 @@ func DefaultKeyMap() *KeyMap {
 	return &KeyMap{
 		Command:   key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
 		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),

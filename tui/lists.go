@@ -77,15 +77,14 @@ func accountColumn() Column[*graph.Node] {
 
 func multiAccount(g *graph.Graph) bool { return len(g.Snapshots()) > 1 }
 
-// adminColumn marks principals that are effectively allowed * on *.
+// adminColumn marks principals that are effectively allowed * on *, or
+// reach a role that is ("via role"): graph.AdminStatus, the answer every
+// admin mark of the explorer shows.
 func adminColumn(c *Common) Column[*graph.Node] {
 	return Column[*graph.Node]{
 		Title: "ADMIN",
 		Cell: func(n *graph.Node) string {
-			if c.Graph.IsAdmin(n) {
-				return "admin"
-			}
-			return ""
+			return c.Graph.AdminStatus(n).Mark()
 		},
 		Style: func(_ *graph.Node, s string) *lipgloss.Style {
 			if s != "" {
@@ -93,7 +92,7 @@ func adminColumn(c *Common) Column[*graph.Node] {
 			}
 			return nil
 		},
-		Min: 5, Max: 5,
+		Min: 5, Max: 8,
 	}
 }
 

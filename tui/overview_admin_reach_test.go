@@ -31,8 +31,8 @@ func TestOverviewAdminReachedPastThePathLimit(t *testing.T) {
 		got = append(got, l.plain)
 	}
 	text := strings.Join(got, "\n")
-	if !strings.Contains(text, "can become admin via hub0 → Gate → Admin") {
-		t.Errorf("Admin line = %q, want it to say dev can become admin via hub0 → Gate → Admin", text)
+	if !strings.Contains(text, "admin via role hub0 → Gate → Admin") {
+		t.Errorf("Admin line = %q, want it to say dev is admin via role hub0 → Gate → Admin", text)
 	}
 }
 

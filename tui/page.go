@@ -90,6 +90,14 @@ type (
 	}
 	// CopyMsg asks the root to copy Text to the clipboard (OSC 52).
 	CopyMsg struct{ Text string }
+	// ExplainMsg opens a principal on its Explain tab with a request filled
+	// in and evaluated: who-can's enter, so the answer says why.
+	ExplainMsg struct {
+		Access   graph.Access
+		Action   string
+		Resource string
+		Context  string // KEY=VALUE pairs, as typed
+	}
 )
 
 // Common is what every page shares. Pages must not keep their own copies of

@@ -157,6 +157,8 @@ func (p *policyPage) View() string {
 	return bar + "\n" + l.view(p.c.Styles, p.tabs.activeName() != tabDocument)
 }
 
+func (p *policyPage) searchPane() *detailList { return p.pane() }
+
 func (p *policyPage) FullHelp() []key.Binding {
 	return append(p.pane().moveKeys(p.c.Keys), p.versionKeys()...)
 }

@@ -222,6 +222,23 @@ func (p *principalPage) View() string {
 
 var foldAllKey = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "expand/collapse all"))
 
+// explainAccess shows the Explain tab answering a who-can row's request:
+// filled in, evaluated, with the assume-role hops when the access goes
+// through roles.
+func (p *principalPage) explainAccess(msg ExplainMsg) {
+	p.tabs.selectName(tabExplain)
+	p.explain.prefill(msg.Action, msg.Resource, msg.Context, msg.Access.Path)
+	p.explain.run()
+}
+
+// searchPane is the tab / searches; the Explain form has none.
+func (p *principalPage) searchPane() *detailList {
+	if p.tabs.activeName() == tabExplain {
+		return nil
+	}
+	return p.pane()
+}
+
 func (p *principalPage) FullHelp() []key.Binding {
 	if p.tabs.activeName() == tabExplain {
 		return p.explain.list.moveKeys(p.c.Keys)

@@ -38,7 +38,7 @@ func (p *principalPage) chainLines() []detailLine {
 	if len(fwd.Paths) == 0 {
 		out = append(out, detailMuted(st, "  no role: "+p.n.Label()+" may assume nothing in the loaded accounts"))
 	} else {
-		out = append(out, treeLines(st, root, "  ", true)...)
+		out = append(out, treeLines(p.c, root, "  ", true)...)
 	}
 
 	if p.n.Kind == graph.KindRole {
@@ -54,7 +54,7 @@ func (p *principalPage) chainLines() []detailLine {
 		if len(back.Paths) == 0 {
 			out = append(out, detailMuted(st, "  nobody may assume "+p.n.Name))
 		} else {
-			out = append(out, treeLines(st, rroot, "  ", false)...)
+			out = append(out, treeLines(p.c, rroot, "  ", false)...)
 		}
 	}
 	return out
@@ -77,9 +77,13 @@ func detailMuted(st *Styles, s string) detailLine {
 
 // treeLines draws a chain tree. The root is the page's own principal; each
 // child line names the next principal (enter opens it) with the hop's kind
-// and conditions, and a warning mark when the hop is conditional.
-func treeLines(st *Styles, root *graph.PathTree, indent string, forward bool) []detailLine {
-	out := []detailLine{{plain: indent + root.Node.Label(), styled: indent + st.Title.Render(root.Node.Label()), node: root.Node}}
+// and conditions, and a warning mark when the hop is conditional. Every
+// principal carries its admin mark (graph.AdminStatus), as in the lists.
+func treeLines(c *Common, root *graph.PathTree, indent string, forward bool) []detailLine {
+	st := c.Styles
+	rootLine := detailLine{plain: indent + root.Node.Label(), styled: indent + st.Title.Render(root.Node.Label()), node: root.Node}
+	addAdminMark(c, &rootLine, root.Node)
+	out := []detailLine{rootLine}
 	arrow := "─▶ "
 	if !forward {
 		arrow = "◀─ "
@@ -111,12 +115,22 @@ func treeLines(st *Styles, root *graph.PathTree, indent string, forward bool) []
 					styled += " " + st.Warning.Render("conditional")
 				}
 			}
-			out = append(out, detailLine{plain: plain, styled: styled, node: k.Node})
+			l := detailLine{plain: plain, styled: styled, node: k.Node}
+			addAdminMark(c, &l, k.Node)
+			out = append(out, l)
 			walk(k, prefix+next)
 		}
 	}
 	walk(root, "")
 	return out
+}
+
+// addAdminMark appends n's admin mark to a line that names it.
+func addAdminMark(c *Common, l *detailLine, n *graph.Node) {
+	if mark := c.Graph.AdminStatus(n).Mark(); mark != "" {
+		l.plain += "  " + mark
+		l.styled += "  " + c.Styles.Accent.Render(mark)
+	}
 }
 
 // edgeTags summarises a hop's conditions in a few words: "MFA, ExternalId".

@@ -284,11 +284,15 @@ func (p *principalPage) assumesSummary() string {
 }
 
 // adminLines shows whether the principal is effectively an administrator,
-// and how: through a policy of its own, or by assuming a role that is.
+// and how: through a policy of its own, by assuming a role that is (with
+// the conditions its hops need), or by escalation. The verdict is
+// graph.AdminStatus, the one every admin mark of the explorer shows.
 func (p *principalPage) adminLines() []detailLine {
 	st := p.c.Styles
 	g := p.c.Graph
-	if p.n.Kind != graph.KindExternal && g.IsAdmin(p.n) {
+	status := g.AdminStatus(p.n)
+	switch {
+	case status.Direct:
 		badge := "ADMIN-EQUIVALENT"
 		via := p.adminVia()
 		l := detailKVStyled(st, "Admin", badge+via.plain, st.Accent.Render(badge)+via.plain)
@@ -298,12 +302,35 @@ func (p *principalPage) adminLines() []detailLine {
 			out = append(out, detailKVStyled(st, "", via.only, st.Warning.Render(via.only)))
 		}
 		return out
-	}
-	if path, ok := p.adminChain(); ok {
-		plain := "can become admin via " + path.text
-		l := detailKVStyled(st, "Admin", plain, st.Accent.Render("can become admin")+" via "+path.text)
-		l.node = path.last
-		return []detailLine{l}
+	case status.Hops > 0:
+		path, ok := g.AdminPath(p.n)
+		if !ok {
+			break
+		}
+		names := make([]string, 0, len(path.Hops))
+		var tags []string
+		for i := range path.Hops {
+			names = append(names, path.Hops[i].To.Name)
+			if path.Hops[i].Conditional {
+				if t := edgeTags(&path.Hops[i]); t != "" {
+					tags = append(tags, t)
+				}
+			}
+		}
+		text := " via role " + strings.Join(names, " → ")
+		l := detailKVStyled(st, "Admin", "admin"+text, st.Accent.Render("admin")+text)
+		l.node = path.To()
+		out := []detailLine{l}
+		if path.Conditional() {
+			only := "only with the context a hop needs"
+			if len(tags) > 0 {
+				only = "only with " + strings.Join(tags, ", ") + ": a hop needs it"
+			}
+			out = append(out, detailKVStyled(st, "", only, st.Warning.Render(only)))
+		}
+		return out
+	case status.Escalation:
+		return []detailLine{detailKVStyled(st, "Admin", "admin via escalation", st.Accent.Render("admin")+" via escalation")}
 	}
 	return []detailLine{detailKV(st, "Admin", "no")}
 }
@@ -341,43 +368,6 @@ func (p *principalPage) adminVia() adminSource {
 		s.only = "only with " + strings.Join(keys, ", ") + ": a deny applies without it"
 	}
 	return s
-}
-
-type chainText struct {
-	text string
-	last *graph.Node
-}
-
-// adminChain finds the shortest assume-role chain to an admin role. Which
-// admin role is nearest comes from reachability, which is complete: a chain
-// listing stops at its path limit, and "no" from it would be a wrong answer.
-func (p *principalPage) adminChain() (chainText, bool) {
-	g := p.c.Graph
-	var target *graph.Node
-	best := 0
-	for r, d := range g.Reachable(p.n) {
-		if !g.IsAdmin(r) {
-			continue
-		}
-		if target == nil || d < best || (d == best && r.ARN < target.ARN) {
-			target, best = r, d
-		}
-	}
-	if target == nil {
-		return chainText{}, false
-	}
-	for _, path := range g.Chains(p.n, graph.ChainOptions{To: target, MaxHops: max(best, graph.DefaultMaxHops)}) {
-		if len(path.Hops) == 0 {
-			continue
-		}
-		names := make([]string, 0, len(path.Hops))
-		for _, h := range path.Hops {
-			names = append(names, h.To.Name)
-		}
-		return chainText{text: strings.Join(names, " → "), last: target}, true
-	}
-	// The search for the path itself stopped: the verdict stands.
-	return chainText{text: target.Name + " (" + fmt.Sprint(best) + " hops; the path search stopped before listing it)", last: target}, true
 }
 
 // warnings are the things about this principal that deserve a second look:

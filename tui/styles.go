@@ -41,6 +41,7 @@ type Styles struct {
 	StatusErr  lipgloss.Style
 	Prompt     lipgloss.Style // ":" and "/" prompts
 	Completion lipgloss.Style // ghost text after the cursor
+	Match      lipgloss.Style // text found by / in a detail pane
 
 	Strong lipgloss.Style // emphasis laid over a colour (Inherit): a verdict, a name
 	Title  lipgloss.Style // titles inside pages (help, error view)
@@ -84,6 +85,7 @@ func NewStyles(noColor bool) *Styles {
 	s.StatusErr = s.Error
 	s.Prompt = base.Bold(true).Foreground(c(lipgloss.Yellow))
 	s.Completion = s.Muted
+	s.Match = base.Reverse(true).Foreground(c(lipgloss.Yellow))
 
 	s.Strong = base.Bold(true)
 	s.Title = base.Bold(true)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/internal/termsafe"
+	"github.com/iamx/iamx/model/policy"
 )
 
 // whoCanPage answers ":whocan ACTION [RESOURCE]": every principal that can
@@ -20,6 +21,7 @@ type whoCanPage struct {
 	c        *Common
 	action   string
 	resource string
+	context  string // the KEY=VALUE pairs asked with, as typed
 	table    *Table[graph.Access]
 	rows     []graph.Access
 	width    int
@@ -36,15 +38,24 @@ func NewWhoCanPage(c *Common, action, resource string) Page {
 // whoCanQuery computes who can perform action on resource, stopping when
 // its context is canceled.
 func whoCanQuery(c *Common, action, resource string) queryFunc {
+	return whoCanQueryContext(c, action, resource, nil, "")
+}
+
+// whoCanQueryContext is whoCanQuery with request context: reqCtx parsed,
+// text as typed (for the title and for Explain).
+func whoCanQueryContext(c *Common, action, resource string, reqCtx policy.Context, text string) queryFunc {
 	if strings.TrimSpace(resource) == "" {
 		resource = "*"
 	}
 	return func(ctx context.Context) (Page, error) {
-		rows, err := c.Graph.WhoCanContext(ctx, action, resource, nil)
+		kept, _ := c.Graph.RequestContext(action, reqCtx)
+		rows, err := c.Graph.WhoCanContext(ctx, action, resource, kept)
 		if err != nil {
 			return nil, err
 		}
-		return newWhoCanPage(c, action, resource, rows), nil
+		p := newWhoCanPage(c, action, resource, rows).(*whoCanPage)
+		p.context = text
+		return p, nil
 	}
 }
 
@@ -59,6 +70,13 @@ func newWhoCanPage(c *Common, action, resource string, rows []graph.Access) Page
 					return &st.Warning
 				}
 				return &st.OK
+			}},
+		{Title: "ADMIN", Cell: func(a graph.Access) string { return c.Graph.AdminStatus(a.Principal).Mark() }, Min: 5, Max: 8,
+			Style: func(_ graph.Access, s string) *lipgloss.Style {
+				if s != "" {
+					return &st.Accent
+				}
+				return nil
 			}},
 		{Title: "NEEDS", Cell: func(a graph.Access) string { return strings.Join(accessKeys(c, a), ", ") }, Min: 5, Max: 26},
 		{Title: "VIA", Cell: whoCanVia, Min: 14, Flex: true},
@@ -93,7 +111,11 @@ func whoCanVia(a graph.Access) string {
 }
 
 func (p *whoCanPage) Title() string {
-	return "whocan " + p.action + " " + p.resource
+	t := "whocan " + p.action + " " + p.resource
+	if p.context != "" {
+		t += " " + p.context
+	}
+	return t
 }
 
 func (p *whoCanPage) SetSize(w, h int) {
@@ -123,7 +145,7 @@ func (p *whoCanPage) View() string {
 func (p *whoCanPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	if km, ok := msg.(tea.KeyPressMsg); ok && key.Matches(km, p.c.Keys.Open) {
 		if a, ok := p.table.Selected(); ok {
-			return p, Cmd(OpenNodeMsg{Node: a.Principal})
+			return p, Cmd(ExplainMsg{Access: a, Action: p.action, Resource: p.resource, Context: p.context})
 		}
 		return p, nil
 	}

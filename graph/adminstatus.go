@@ -1,0 +1,135 @@
+package graph
+
+import "sync"
+
+// AdminStatus is how a principal stands towards admin-equivalence: admin on
+// its own policies, or a chain of assume-role hops away from a role that
+// is. It is the one answer behind every admin mark the explorer draws (the
+// lists, who-can, the Chains and Overview tabs), so the marks cannot
+// disagree.
+type AdminStatus struct {
+	// Direct: the principal's own policies make it admin-equivalent
+	// (IsAdmin). Only users and roles of a loaded account can be: an
+	// outside principal's own policies are not in the snapshot.
+	Direct bool
+	// Hops is the fewest assume-role hops to an admin-equivalent role when
+	// not Direct; 0 when none is reachable (or the principal is Direct).
+	Hops int
+	// Escalation is reserved for privilege escalation (issue 13): a
+	// principal that can grant itself admin. Nothing sets it yet; the marks
+	// already spell it ("admin via escalation") so the privesc analysis
+	// only has to fill it in here.
+	Escalation bool
+}
+
+// Admin reports whether the principal is, or can become, admin-equivalent.
+func (a AdminStatus) Admin() bool { return a.Direct || a.Hops > 0 || a.Escalation }
+
+// Mark is the short text a table cell shows: "admin", "via role",
+// "via escalation" or "".
+func (a AdminStatus) Mark() string {
+	switch {
+	case a.Direct:
+		return "admin"
+	case a.Hops > 0:
+		return "via role"
+	case a.Escalation:
+		return "via escalation"
+	}
+	return ""
+}
+
+// adminReach memoises, for every node, the fewest hops to an
+// admin-equivalent role: one breadth-first search backwards from all of
+// them at once, so marking a 10,000-row list costs one search, not one per
+// row.
+type adminReach struct {
+	once sync.Once
+	dist []int32 // node ID → hops to the nearest admin role; 0 for admin roles themselves, -1 for none
+}
+
+// AdminStatus returns how n stands towards admin-equivalence (see
+// AdminStatus).
+func (g *Graph) AdminStatus(n *Node) AdminStatus {
+	if n == nil {
+		return AdminStatus{}
+	}
+	var st AdminStatus
+	if n.Kind == KindUser || n.Kind == KindRole {
+		st.Direct = g.IsAdmin(n)
+	}
+	if st.Direct || n.ID < 0 {
+		return st
+	}
+	if d := distOf(g.adminDistances(), n); d > 0 {
+		st.Hops = int(d)
+	}
+	return st
+}
+
+func (g *Graph) adminDistances() []int32 {
+	r := &g.adminReach
+	r.once.Do(func() {
+		g.WarmAdmin(g.roles)
+		var admins []*Node
+		for _, role := range g.roles {
+			if g.IsAdmin(role) {
+				admins = append(admins, role)
+			}
+		}
+		r.dist = g.distancesFrom(admins)
+	})
+	return r.dist
+}
+
+// distancesFrom is distances backwards from several targets at once: for
+// every node, the fewest hops from it to the nearest target; -1 when it
+// reaches none.
+func (g *Graph) distancesFrom(targets []*Node) []int32 {
+	dist := make([]int32, len(g.nodes))
+	for i := range dist {
+		dist[i] = -1
+	}
+	queue := make([]*Node, 0, len(targets))
+	for _, t := range targets {
+		if t.ID >= 0 && dist[t.ID] < 0 {
+			dist[t.ID] = 0
+			queue = append(queue, t)
+		}
+	}
+	sc := g.newScanner()
+	for qi := 0; qi < len(queue); qi++ {
+		n := queue[qi]
+		visit := func(m *Node) {
+			if dist[m.ID] < 0 {
+				dist[m.ID] = dist[n.ID] + 1
+				queue = append(queue, m)
+			}
+		}
+		for i := range n.assumedBy {
+			visit(n.assumedBy[i].From)
+		}
+		sc.in(n, func(_ *delegOutcome, m *Node) { visit(m) })
+	}
+	return dist
+}
+
+// AdminPath is a shortest assume-role chain from n to an admin-equivalent
+// role, for the Overview's "admin via role A → B" and its conditions
+// (Path.Conditional, each hop's MissingContext). ok is false when n
+// reaches none, or is admin itself.
+func (g *Graph) AdminPath(n *Node) (Path, bool) {
+	st := g.AdminStatus(n)
+	if st.Hops == 0 {
+		return Path{}, false
+	}
+	via := g.AdminVia(n)
+	// AdminVia is nearest first: the roles at st.Hops, by ARN.
+	for _, r := range via {
+		paths := g.Chains(n, ChainOptions{To: r, MaxHops: st.Hops, MaxPaths: 1})
+		if len(paths) > 0 {
+			return paths[0], true
+		}
+	}
+	return Path{}, false
+}

@@ -1,0 +1,78 @@
+package graph
+
+import (
+	"testing"
+
+	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/testdata/gen"
+)
+
+// AdminStatus — the fast path every admin mark uses (one backward search
+// from all admin roles, memoised) — agrees with the obvious answer per
+// principal: IsAdmin for its own policies, else the fewest hops of
+// Reachable to a role IsAdmin accepts. Checked for every node of the demo
+// account and of a generated one with many chains.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html
+func TestAdminStatusAgreesWithReachable(t *testing.T) {
+	big, err := gen.Account(gen.Options{Users: 200, Roles: 200, Groups: 20, Policies: 80, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb, err := Build([]*model.Snapshot{big}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []*Graph{demoGraph(t), gb} {
+		via := 0
+		for _, n := range g.nodes {
+			if n.Kind == KindGroup || n.Kind == KindPolicy {
+				continue
+			}
+			want := AdminStatus{Direct: (n.Kind == KindUser || n.Kind == KindRole) && g.IsAdmin(n)}
+			if !want.Direct {
+				for r, d := range g.Reachable(n) {
+					if r.Kind == KindRole && g.IsAdmin(r) && (want.Hops == 0 || d < want.Hops) {
+						want.Hops = d
+					}
+				}
+			}
+			got := g.AdminStatus(n)
+			if got != want {
+				t.Errorf("%s: AdminStatus = %+v, want %+v", n.Label(), got, want)
+			}
+			if got.Hops > 0 {
+				via++
+				p, ok := g.AdminPath(n)
+				if !ok || len(p.Hops) != got.Hops || !g.IsAdmin(p.To()) || p.From() != n {
+					t.Errorf("%s: AdminPath = %v (ok %v), want %d hops from it to an admin role", n.Label(), pathLabels(p), ok, got.Hops)
+				}
+			}
+		}
+		if via == 0 {
+			t.Errorf("no principal is admin via a role: the test checks nothing of the search")
+		}
+	}
+}
+
+// The demo's ci-deployer is admin via DeployRole → ProdAdminRole.
+func TestAdminStatusDemoCIDeployer(t *testing.T) {
+	g := permsDemo(t)
+	n := resolvePerms(t, g, "ci-deployer")
+	st := g.AdminStatus(n)
+	if st.Direct || st.Hops != 2 || st.Mark() != "via role" {
+		t.Fatalf("AdminStatus(ci-deployer) = %+v (%q), want 2 hops, via role", st, st.Mark())
+	}
+	p, ok := g.AdminPath(n)
+	if !ok || p.Hops[0].To.Name != "DeployRole" || p.To().Name != "ProdAdminRole" {
+		t.Errorf("AdminPath(ci-deployer) = %v, want DeployRole → ProdAdminRole", pathLabels(p))
+	}
+}
+
+func pathLabels(p Path) []string {
+	var out []string
+	for _, h := range p.Hops {
+		out = append(out, h.From.Label()+"→"+h.To.Label())
+	}
+	return out
+}
