@@ -29,7 +29,7 @@ type sourceFlags struct {
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&s.demo, "demo", false, "use the embedded demo account")
-	fs.Var(&s.snapshots, "snapshot", "load an iamx snapshot or GAAD `FILE` (repeatable)")
+	fs.Var(&s.snapshots, "snapshot", "load an iamx snapshot or GAAD `FILE`, or every *.json and *.json.gz file in a directory (repeatable)")
 	fs.StringVar(&s.profile, "profile", "", "AWS profile `NAME` for live capture")
 	fs.StringVar(&s.region, "region", "", "AWS region for live capture")
 	fs.StringVar(&s.roleARN, "role-arn", "", "assume this role `ARN` before a live capture")
@@ -80,6 +80,14 @@ func (s *sourceFlags) loadFiles() ([]*model.Snapshot, error) {
 	}
 	out := make([]*model.Snapshot, 0, len(s.snapshots))
 	for _, path := range s.snapshots {
+		if st, err := os.Stat(path); err == nil && st.IsDir() {
+			snaps, err := loader.ReadDir(path, nil)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, snaps...)
+			continue
+		}
 		snap, err := loader.ReadFile(path)
 		if err != nil {
 			return nil, err
