@@ -51,7 +51,9 @@ func ReadDir(dir string, progress func(done, total int)) ([]*model.Snapshot, err
 
 // readFiles loads paths in parallel, bounded by GOMAXPROCS, stopping at the
 // first failure (in path order when several fail, so that the error does
-// not depend on scheduling).
+// not depend on scheduling). Identical documents of different files become
+// one (docShare), as each file is loaded, so that the copies are garbage
+// before the next files load.
 func readFiles(paths []string, progress func(done, total int)) ([]*model.Snapshot, error) {
 	out := make([]*model.Snapshot, len(paths))
 	errs := make([]error, len(paths))
@@ -61,6 +63,7 @@ func readFiles(paths []string, progress func(done, total int)) ([]*model.Snapsho
 		done   int
 		failed bool
 		wg     sync.WaitGroup
+		shared docShare
 	)
 	work := func() {
 		for {
@@ -73,6 +76,9 @@ func readFiles(paths []string, progress func(done, total int)) ([]*model.Snapsho
 			next++
 			mu.Unlock()
 			s, err := ReadFile(paths[i])
+			if err == nil {
+				shared.add(s)
+			}
 			mu.Lock()
 			out[i], errs[i] = s, err
 			if err != nil {

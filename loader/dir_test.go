@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/iamx/iamx/loader"
+	"github.com/iamx/iamx/model/policy"
 	"github.com/iamx/iamx/testdata/gen"
 )
 
@@ -112,5 +113,34 @@ func TestReadDirErrorsNameWhatFailed(t *testing.T) {
 	}
 	if _, err := loader.ReadDir(filepath.Join(t.TempDir(), "missing"), nil); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("missing directory: error %v, want one naming it", err)
+	}
+}
+
+// Accounts of an organization share their AWS managed policies: loading a
+// directory parses each once for all, and the graph sees one document.
+func TestReadDirSharesIdenticalDocumentsAcrossAccounts(t *testing.T) {
+	dir := t.TempDir()
+	writeOrg(t, dir, 3)
+	snaps, err := loader.ReadDir(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const arn = "arn:aws:iam::aws:policy/SecurityAudit"
+	var first *policy.Policy
+	for _, s := range snaps[2:] { // the workload accounts all attach it
+		var p *policy.Policy
+		for i := range s.Policies {
+			if s.Policies[i].ARN == arn {
+				p = s.Policies[i].DefaultVersion().Document.Policy
+			}
+		}
+		if p == nil {
+			t.Fatalf("%s: no %s", s.AccountID, arn)
+		}
+		if first == nil {
+			first = p
+		} else if p != first {
+			t.Errorf("%s has its own parsed %s", s.AccountID, arn)
+		}
 	}
 }
