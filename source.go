@@ -33,7 +33,7 @@ type sourceFlags struct {
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&s.demo, "demo", false, "use the embedded demo account")
-	fs.Var(&s.snapshots, "snapshot", "load an iamx snapshot or GAAD `FILE` (repeatable; - is standard input)")
+	fs.Var(&s.snapshots, "snapshot", "load an iamx snapshot or GAAD `FILE`, every *.json and *.json.gz file in a directory, or - for standard input (repeatable)")
 	fs.StringVar(&s.profile, "profile", "", "AWS profile `NAME` for live capture")
 	fs.StringVar(&s.region, "region", "", "AWS region for live capture")
 	fs.StringVar(&s.roleARN, "role-arn", "", "assume this role `ARN` before a live capture")
@@ -100,6 +100,14 @@ func (s *sourceFlags) loadFiles(ctx context.Context, e *env) ([]*model.Snapshot,
 	out := make([]*model.Snapshot, 0, len(s.snapshots))
 	stdinUsed := false
 	for _, path := range s.snapshots {
+		if st, err := os.Stat(path); path != "-" && err == nil && st.IsDir() {
+			snaps, err := loader.ReadDir(path, nil)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, snaps...)
+			continue
+		}
 		var snap *model.Snapshot
 		var err error
 		if path == "-" {
