@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/suggest"
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
 )
@@ -156,6 +157,11 @@ func checkAction(m *Model, action string) bool {
 	if err != nil {
 		m.setStatus(err.Error(), true)
 		return false
+	}
+	if w := suggest.UnknownAction(action); w != "" {
+		// The command line refuses it without --allow-unknown-action; here
+		// the answer runs as written, under the same warning.
+		m.setStatus("warning: "+w+"; evaluated as written", true)
 	}
 	return true
 }

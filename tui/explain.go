@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/internal/suggest"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
@@ -256,6 +257,9 @@ func (e *explainForm) run() {
 		decision = append(decision[:2:2], append(notes, decision[2:]...)...)
 	}
 	lines = append(lines, decision...)
+	if w := suggest.UnknownAction(action); w != "" {
+		lines = append([]detailLine{detailMuted(e.c.Styles, "warning: "+w+"; evaluated as written")}, lines...)
+	}
 	if len(ignored) > 0 {
 		note := "ignored " + strings.Join(ignored, ", ") + ": " + action + " never carries them (Service Authorization Reference)"
 		lines = append([]detailLine{detailMuted(e.c.Styles, note)}, lines...)
