@@ -38,6 +38,44 @@ func verdictOf(res policy.Result) verdict {
 type trustCheck struct {
 	g      *Graph
 	whoCan map[[2]string]map[*Node]Access
+	perms  map[*Node]*Permissions
+}
+
+// permsOf is n's perms answer for STS, computed once.
+func (x *trustCheck) permsOf(n *Node) *Permissions {
+	if p, ok := x.perms[n]; ok {
+		return p
+	}
+	p := x.g.Permissions(n, PermFilter{Service: "sts"})
+	x.perms[n] = p
+	return p
+}
+
+// permsVerdict reads perms' row for action: whether its resources name
+// role, unconditionally or only with context. Restrictions and NotResource
+// take it away as they take it away from can.
+func permsVerdict(p *Permissions, role *Node, action string) verdict {
+	names := func(patterns []string) bool {
+		for _, r := range patterns {
+			if policy.CompileResource(r).Match(role.ARN) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range p.Actions {
+		a := &p.Actions[i]
+		if !strings.EqualFold(a.Action, action) || restricted(a, role.ARN) {
+			continue
+		}
+		switch {
+		case names(a.Resources) && a.Conditional, names(a.ConditionalResources):
+			return vConditional
+		case names(a.Resources):
+			return vYes
+		}
+	}
+	return vNo
 }
 
 func (x *trustCheck) whoCanOf(role *Node, action string) map[*Node]Access {
@@ -62,15 +100,16 @@ type assumeAnswer struct {
 	name      string
 	transient bool
 	verdicts  func(x *trustCheck, p, role *Node, action string) []verdict
+	only      func(p *Node) bool // the principals it answers for; nil: all
 }
 
-// assumeAnswers are the answers that must agree. perms joins them with its
-// sts:AssumeRole* rows (resources and conditional) once it lists what trust
-// policies grant (issue 10, item 3).
+// assumeAnswers are the answers that must agree; perms with its
+// sts:AssumeRole* rows (resources and conditional), for the users and roles
+// it answers for.
 var assumeAnswers = []assumeAnswer{
 	{"can", true, func(x *trustCheck, p, role *Node, action string) []verdict {
 		return []verdict{verdictOf(x.g.Can(p, action, role.ARN, nil, false))}
-	}},
+	}, nil},
 	{"chains", true, func(x *trustCheck, p, role *Node, action string) []verdict {
 		v := vNo
 		for _, path := range x.g.Chains(p, ChainOptions{To: role, MaxHops: 1}) {
@@ -82,7 +121,7 @@ var assumeAnswers = []assumeAnswer{
 			}
 		}
 		return []verdict{v}
-	}},
+	}, nil},
 	{"chains --to (the explorer's Trust tab)", false, func(x *trustCheck, p, role *Node, action string) []verdict {
 		v := vNo
 		for _, e := range x.g.AssumableBy(role) {
@@ -94,7 +133,7 @@ var assumeAnswers = []assumeAnswer{
 			}
 		}
 		return []verdict{v}
-	}},
+	}, nil},
 	{"who-can", false, func(x *trustCheck, p, role *Node, action string) []verdict {
 		a, ok := x.whoCanOf(role, action)[p]
 		switch {
@@ -110,7 +149,10 @@ var assumeAnswers = []assumeAnswer{
 		}
 		// An unconditional chain hides a conditional direct edge.
 		return []verdict{vNo, vConditional}
-	}},
+	}, nil},
+	{"perms", false, func(x *trustCheck, p, role *Node, action string) []verdict {
+		return []verdict{permsVerdict(x.permsOf(p), role, action)}
+	}, func(p *Node) bool { return p.Kind == KindUser || p.Kind == KindRole }},
 }
 
 // assumeAction is the STS call a principal makes to assume a role: identity
@@ -131,7 +173,7 @@ func assumeAction(p *Node) string {
 // the principal may assume the role directly, and reports disagreements.
 func checkTrustAgreement(t *testing.T, g *Graph, outside ...string) (pairs, allowed int) {
 	t.Helper()
-	x := &trustCheck{g: g, whoCan: map[[2]string]map[*Node]Access{}}
+	x := &trustCheck{g: g, whoCan: map[[2]string]map[*Node]Access{}, perms: map[*Node]*Permissions{}}
 	var principals []*Node
 	for _, n := range g.Nodes() {
 		if n.IsPrincipal() && !n.Dangling {
@@ -154,7 +196,7 @@ func checkTrustAgreement(t *testing.T, g *Graph, outside ...string) (pairs, allo
 				allowed++
 			}
 			for _, ans := range assumeAnswers[1:] {
-				if p.ID < 0 && !ans.transient {
+				if p.ID < 0 && !ans.transient || ans.only != nil && !ans.only(p) {
 					continue
 				}
 				if got := ans.verdicts(x, p, role, action); !slices.Contains(got, want) {
@@ -167,7 +209,7 @@ func checkTrustAgreement(t *testing.T, g *Graph, outside ...string) (pairs, allo
 }
 
 // The acceptance test of issue 10: for every principal and every role, can,
-// chains (both ways) and who-can give the same verdict for sts:AssumeRole*,
+// chains (both ways), who-can and perms give the same verdict for sts:AssumeRole*,
 // on the demo account, a two-account fixture and generated accounts.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
