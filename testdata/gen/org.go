@@ -26,7 +26,7 @@ const (
 )
 
 // WorkloadAccount is the ID of workload account k.
-func WorkloadAccount(k int) string { return fmt.Sprintf("%012d", 200000000000+k) }
+func WorkloadAccount(k int) string { return fmt.Sprintf("2%011d", k) }
 
 // VendorTrusted reports whether workload account k trusts the vendor: every
 // third account does.
