@@ -55,15 +55,17 @@ func meshGraph(tb testing.TB, n int, trustCond string, narrow bool) *Graph {
 	return g
 }
 
-// perm is n·(n-1)·…·(n-k+1), saturating at 1<<40.
+// perm is n·(n-1)·…·(n-k+1), saturating at 1<<30, far beyond any path
+// count a search keeps (and within a 32-bit int: the 386 build is vetted).
 func perm(n, k int) int {
-	out := 1
+	const most = 1 << 30
+	out := int64(1)
 	for i := 0; i < k; i++ {
-		if out *= n - i; out <= 0 || out > 1<<40 {
-			return 1 << 40
+		if out *= int64(n - i); out <= 0 || out > most {
+			return most
 		}
 	}
-	return out
+	return int(out)
 }
 
 // naiveChains is the slow, obvious search the bounded one must agree with:
