@@ -8,38 +8,19 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
 )
 
-// canAnswer is the JSON answer of `iamx can`, one per request. The field
-// names are part of the command-line contract (DESIGN.md section 2).
-type canAnswer struct {
-	Line           int           `json:"line,omitempty"` // batch only: the request's line number
-	Principal      string        `json:"principal"`
-	Action         string        `json:"action"`
-	Resource       string        `json:"resource"`
-	Decision       string        `json:"decision"`
-	Layer          string        `json:"layer"`
-	Conditional    bool          `json:"conditional"`
-	Reasons        []canReason   `json:"reasons"`
-	MissingContext []string      `json:"missing_context"`
-	Admin          bool          `json:"admin"`
-	Warnings       []string      `json:"warnings,omitempty"`
-	Assumptions    []string      `json:"assumptions,omitempty"` // what the answer rests on that the snapshot lacks (cmd_resources.go)
-	Coverage       []coverageRow `json:"coverage,omitempty"`
-}
-
-// canReason is one statement that decided a request.
-type canReason struct {
-	Policy     string `json:"policy"`
-	PolicyType string `json:"policy_type"`
-	Sid        string `json:"sid"`
-	Index      int    `json:"index"`
-	Effect     string `json:"effect"`
-	Via        string `json:"via"`
-}
+// canAnswer and canReason are graph/answer's: the command line renders the
+// answer the explorer draws. (Aliases keep who-can's and chains' rows, which
+// embed reasons, unchanged until their answers move too.)
+type (
+	canAnswer = answer.Can
+	canReason = answer.Reason
+)
 
 // canError is a batch line that could not be answered.
 type canError struct {
@@ -152,29 +133,5 @@ func actionWarnings(action string) []string {
 }
 
 func newCanAnswer(g *graph.Graph, n *graph.Node, action, resource string, res policy.Result) canAnswer {
-	ans := canAnswer{
-		Principal:      n.ARN,
-		Action:         action,
-		Resource:       resource,
-		Decision:       res.Decision.String(),
-		Layer:          res.Layer.String(),
-		Conditional:    res.Conditional,
-		Reasons:        []canReason{},
-		MissingContext: []string{},
-		Admin:          g.IsAdmin(n),
-	}
-	for _, r := range res.Reasons {
-		ans.Reasons = append(ans.Reasons, canReason{
-			Policy:     r.Policy,
-			PolicyType: r.PolicyType.String(),
-			Sid:        r.Sid,
-			Index:      r.Index,
-			Effect:     r.Effect.String(),
-			Via:        r.Via,
-		})
-	}
-	// Keys in the case the policies write them (the evaluator lower-cases).
-	ans.MissingContext = append(ans.MissingContext, contextKeyNames(res)...)
-	ans.Assumptions, ans.Coverage = answerGaps(g, n, action, resource)
-	return ans
+	return answer.NewCan(g, n, action, resource, res)
 }

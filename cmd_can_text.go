@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
@@ -33,7 +34,7 @@ func printCan(w io.Writer, n *graph.Node, ans canAnswer, res policy.Result) {
 	if ans.Admin {
 		termsafe.Fprintf(w, "  note       %s is admin-equivalent\n", n.Label())
 	}
-	why := explainLayer(res, ans.Resource)
+	why := answer.Why(res, ans.Resource)
 	if res.Layer == policy.LayerResource && res.Decision != policy.Allowed && len(ans.Assumptions) > 0 {
 		why = "the role's trust policy is not in the snapshot, and AWS always requires it to allow sts:AssumeRole*"
 	}
@@ -53,48 +54,18 @@ func printCan(w io.Writer, n *graph.Node, ans canAnswer, res policy.Result) {
 	}
 	if len(res.MissingContext) > 0 {
 		if res.Conditional {
-			termsafe.Fprintf(w, "  context    %s not supplied; the decision depends on it\n", strings.Join(contextKeyNames(res), ", "))
+			termsafe.Fprintf(w, "  context    %s not supplied; the decision depends on it\n", strings.Join(res.MissingContext, ", "))
 			for _, h := range contextHints(res) {
 				termsafe.Fprintf(w, "    %s\n", h)
 			}
 		} else {
-			termsafe.Fprintf(w, "  context    %s not supplied (tested, but no value would change the decision)\n", strings.Join(contextKeyNames(res), ", "))
+			termsafe.Fprintf(w, "  context    %s not supplied (tested, but no value would change the decision)\n", strings.Join(res.MissingContext, ", "))
 		}
 	}
 	printGaps(w, ans.Assumptions, ans.Coverage)
 	if res.Trace != nil {
 		printTrace(w, res.Trace)
 	}
-}
-
-func explainLayer(res policy.Result, resource string) string {
-	switch res.Layer {
-	case policy.LayerAlways:
-		return "sts:GetCallerIdentity is always allowed, whatever the policies say"
-	case policy.LayerExplicitDeny:
-		return "an explicit Deny matched; a Deny in any policy overrides every Allow"
-	case policy.LayerSCP:
-		return "a service control policy does not allow it (every level of the organization must allow)"
-	case policy.LayerRCP:
-		return "a resource control policy of the resource's account does not allow it (every level of the organization must allow)"
-	case policy.LayerResource:
-		what := resourcePolicyWords(resource)
-		if res.Decision == policy.Allowed {
-			return "allowed by the resource-based policy (" + what + ") of " + resource
-		}
-		return "the resource-based policy (" + what + ") of " + resource + " does not allow this principal"
-	case policy.LayerIdentity:
-		if res.Decision == policy.Allowed {
-			return "allowed by identity-based policies"
-		}
-		return "no identity-based policy allows it (implicit deny)"
-	case policy.LayerBoundary:
-		return "the permissions boundary does not allow it; identity policies alone cannot grant past it"
-	}
-	if res.Decision == policy.Allowed {
-		return "allowed"
-	}
-	return "nothing allows it (implicit deny)"
 }
 
 func reasonLabel(r policy.Reason) string {
@@ -109,35 +80,6 @@ func viaText(via string) string {
 		return ""
 	}
 	return ", via group " + via
-}
-
-// keyCase maps the evaluator's lower-cased keys back to the case a policy
-// wrote them in, for people and for copy-pasting into -c.
-func keyCase(res policy.Result) map[string]string {
-	m := map[string]string{}
-	if res.Trace == nil {
-		return m
-	}
-	for _, p := range res.Trace.Policies {
-		for _, st := range p.Statements {
-			for _, c := range st.Conditions {
-				m[strings.ToLower(c.Condition.Key)] = c.Condition.Key
-			}
-		}
-	}
-	return m
-}
-
-func contextKeyNames(res policy.Result) []string {
-	m := keyCase(res)
-	out := make([]string, 0, len(res.MissingContext))
-	for _, k := range res.MissingContext {
-		if c, ok := m[strings.ToLower(k)]; ok {
-			k = c
-		}
-		out = append(out, k)
-	}
-	return out
 }
 
 // contextHints suggests the -c flags that would change the decision, read
