@@ -101,7 +101,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 		}
 	} else {
 		out := bufio.NewWriter(e.stdout)
-		printCan(out, n, ans, res)
+		printCan(out, g, n, reqCtx, ans, res)
 		out.Flush()
 	}
 	if res.Decision == policy.Allowed {

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 
@@ -214,4 +215,74 @@ func ContextFlip(g *graph.Graph, n *graph.Node, action, resource string, ctx pol
 		}
 	}
 	return ""
+}
+
+// Explanation is a decision in words, shared by the command line's text and
+// the explorer's Explain tab.
+type Explanation struct {
+	Why string // the deciding layer, in a sentence (Why)
+	// Flip is the one piece of request context ("KEY=VALUE") that the
+	// evaluator turns into an unconditional allow (ContextFlip); "" when no
+	// single key does it. It is the only context iamx suggests supplying.
+	Flip string
+	// Notes describe what each condition that tested a missing key would
+	// do, read off the trace; they suggest no value of their own.
+	Notes []string
+}
+
+// Explain explains res, the evaluator's answer to n doing action on
+// resource with request context ctx (evaluated with a trace).
+func Explain(g *graph.Graph, n *graph.Node, action, resource string, ctx policy.Context, res policy.Result) Explanation {
+	return Explanation{
+		Why:   Why(res, resource),
+		Flip:  ContextFlip(g, n, action, resource, ctx, res),
+		Notes: conditionNotes(res),
+	}
+}
+
+// conditionNotes says, for each condition that tested a key the request
+// lacked, what it does: whether an Allow needs the key or a Deny applies
+// without it.
+func conditionNotes(res policy.Result) []string {
+	if res.Trace == nil {
+		return nil
+	}
+	missing := map[string]bool{}
+	for _, k := range res.MissingContext {
+		missing[strings.ToLower(k)] = true
+	}
+	var notes []string
+	seen := map[string]bool{}
+	for _, p := range res.Trace.Policies {
+		for _, st := range p.Statements {
+			if !st.Action || !st.Principal {
+				continue
+			}
+			for _, ct := range st.Conditions {
+				c := ct.Condition
+				if ct.Present || !missing[strings.ToLower(c.Key)] || len(c.Values) == 0 {
+					continue
+				}
+				if h := conditionNote(st.Effect, c, res.Decision); !seen[h] {
+					seen[h] = true
+					notes = append(notes, h)
+				}
+			}
+		}
+	}
+	return notes
+}
+
+func conditionNote(eff policy.Effect, c policy.Condition, d policy.Decision) string {
+	values := strings.Join(c.Values, ", ")
+	if eff == policy.Allow {
+		if d == policy.Allowed {
+			return fmt.Sprintf("an Allow tests %s (%s %s)", c.Key, c.Operator, values)
+		}
+		return fmt.Sprintf("allowed only if %s is supplied and passes %s %s", c.Key, c.Operator, values)
+	}
+	if c.Base == "Bool" || c.Negated() {
+		return fmt.Sprintf("a Deny applies unless %s is supplied (it tests %s %s)", c.Key, c.Operator, values)
+	}
+	return fmt.Sprintf("a Deny applies when %s passes %s %s", c.Key, c.Operator, values)
 }

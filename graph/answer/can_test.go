@@ -57,6 +57,9 @@ func TestContextFlip(t *testing.T) {
 			if flip != tc.flip {
 				t.Fatalf("ContextFlip = %q, want %q", flip, tc.flip)
 			}
+			if ex := Explain(g, n, tc.action, tc.resource, policy.Context{}, res); ex.Flip != flip || ex.Why == "" {
+				t.Errorf("Explain = %+v, want the flip %q and a reason", ex, flip)
+			}
 			ans := NewCan(g, n, tc.action, tc.resource, res)
 			if !slices.Equal(ans.MissingContext, tc.missing) || ans.Reasons == nil || ans.MissingContext == nil {
 				t.Errorf("answer: missing %q reasons %v", ans.MissingContext, ans.Reasons)
