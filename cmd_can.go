@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/actions"
@@ -91,8 +90,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	for _, w := range warnings {
 		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
-	res := g.Can(n, action, target.ARN, reqCtx, true)
-	ans := newCanAnswer(g, n, action, target.ARN, res)
+	ans, res := answer.Decide(g, n, action, target.ARN, reqCtx)
 	ans.Assumptions = withAssumptions(target.Assumptions, ans.Assumptions)
 	ans.Warnings = warnings
 	if *jsonOut {
@@ -130,8 +128,4 @@ func actionWarnings(action string) []string {
 		return nil
 	}
 	return []string{fmt.Sprintf("%s is not in the action catalogue (%s); evaluating it as written", action, cat.Source())}
-}
-
-func newCanAnswer(g *graph.Graph, n *graph.Node, action, resource string, res policy.Result) canAnswer {
-	return answer.NewCan(g, n, action, resource, res)
 }

@@ -244,7 +244,7 @@ func (e *explainForm) run() {
 		actor = path[len(path)-1].To
 		lines = hopLines(e.c, e.node, path)
 	}
-	res := e.c.Graph.Can(actor, action, target.ARN, kept, true)
+	_, res := answer.Decide(e.c.Graph, actor, action, target.ARN, kept)
 	e.ran = true
 	decision := renderDecision(e.c, actor, action, target.ARN, kept, res)
 	if len(target.Assumptions) > 0 && len(decision) >= 2 {
@@ -372,7 +372,7 @@ func renderDecision(c *Common, n *graph.Node, action, resource string, ctx polic
 
 	if len(res.MissingContext) > 0 {
 		keys := strings.Join(res.MissingContext, ", ")
-		flip := answer.ContextFlip(c.Graph, n, action, resource, ctx, res)
+		flip := answer.Explain(c.Graph, n, action, resource, ctx, res).Flip
 		var msg string
 		switch {
 		case res.Conditional && res.Decision == policy.Allowed && flip != "":

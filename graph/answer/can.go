@@ -97,6 +97,14 @@ func NewCan(g *graph.Graph, n *graph.Node, action, resource string, res policy.R
 	return ans
 }
 
+// Decide evaluates n doing action on resource with request context ctx,
+// with a trace, and returns the answer together with the evaluator's result,
+// whose trace the text answer and the Explain tab draw.
+func Decide(g *graph.Graph, n *graph.Node, action, resource string, ctx policy.Context) (Can, policy.Result) {
+	res := g.Can(n, action, resource, ctx, true)
+	return NewCan(g, n, action, resource, res), res
+}
+
 // Why says in a sentence which layer of evaluation decided res, for a
 // request on resource.
 //
