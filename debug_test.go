@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -137,5 +140,41 @@ func TestDebugOnEveryCommand(t *testing.T) {
 	debugged, _, debugCode := runCLI(t, "", "can", "carol", "iam:CreateUser", "--demo", "--json", "--debug")
 	if plain != debugged || code != debugCode {
 		t.Errorf("--debug changed an answer: exit %d vs %d\n%s\n%s", code, debugCode, plain, debugged)
+	}
+}
+
+// A live failure end to end: the SDK talks to a loopback endpoint that
+// refuses sts:GetCallerIdentity as AWS does, and --debug shows the error
+// code, HTTP status and request ID that the one-line message summarises.
+//
+// https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html
+func TestDebugLiveErrorDetail(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>`+
+			`<Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error>`+
+			`<RequestId>debug-test-request-id</RequestId></ErrorResponse>`)
+	}))
+	defer srv.Close()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": srv.URL, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "example",
+		"AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "", "AWS_SESSION_TOKEN": "", "AWS_MAX_ATTEMPTS": "1",
+	} {
+		t.Setenv(k, v)
+	}
+	_, quiet, code := runCLI(t, "", "can", "alice", "s3:GetObject")
+	if code != exitError || strings.Count(quiet, "\n") != 1 {
+		t.Fatalf("without --debug: exit %d, stderr %q; want exit 2 and one line", code, quiet)
+	}
+	_, loud, code := runCLI(t, "", "can", "alice", "s3:GetObject", "--debug")
+	if code != exitError {
+		t.Fatalf("exit %d, want %d", code, exitError)
+	}
+	for _, want := range []string{`code "InvalidClientTokenId"`, "HTTP status 403", "request ID debug-test-request-id"} {
+		if !strings.Contains(loud, want) {
+			t.Errorf("--debug output lacks %q:\n%s", want, loud)
+		}
 	}
 }
