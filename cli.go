@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
@@ -36,7 +38,80 @@ func fail(e *env, err error) int {
 		return exitError // interrupted: runWithSignals says so
 	}
 	termsafe.Fprintf(e.stderr, "iamx: %s\n", oneLine(err.Error()))
+	if e.debug {
+		for _, line := range errorDetail(err) {
+			termsafe.Fprintf(e.stderr, "iamx: debug: %s\n", line)
+		}
+	}
 	return exitError
+}
+
+// internalError reports a recovered panic: a bug must not reach the user as
+// a stack trace, so it is one line — unless --debug asked for the stack.
+func internalError(e *env, r any) int {
+	termsafe.Fprintf(e.stderr, "iamx: internal error: %v\n", r)
+	if e.debug {
+		for _, line := range strings.Split(strings.TrimRight(string(debug.Stack()), "\n"), "\n") {
+			termsafe.Fprintf(e.stderr, "iamx: debug: %s\n", line)
+		}
+	}
+	return exitError
+}
+
+// takeDebug removes --debug (or -debug, --debug=BOOL) from anywhere before
+// a "--" in args, so that every command and the explorer take it without a
+// flag of their own, and reports whether it was set.
+func takeDebug(args []string) ([]string, bool) {
+	on := false
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...), on
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "debug" {
+			on = !hasValue || value == "true" || value == "1"
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, on
+}
+
+// errorDetail is what --debug adds to a failure: each error wrapped in err,
+// outermost first, with its Go type and, for an AWS SDK error, the raw
+// detail the one-line message leaves out (error code, message and fault,
+// HTTP status, request ID). Nothing is cut short: this is for a bug report.
+func errorDetail(err error) []string {
+	var lines []string
+	var walk func(err error, depth int)
+	walk = func(err error, depth int) {
+		if err == nil || depth > 32 {
+			return
+		}
+		msg := strings.Join(strings.Fields(err.Error()), " ")
+		line := fmt.Sprintf("%s%T: %s", strings.Repeat("  ", depth), err, msg)
+		if api, ok := err.(smithy.APIError); ok {
+			line += fmt.Sprintf(" [code %q, message %q, fault %s]", api.ErrorCode(), api.ErrorMessage(), api.ErrorFault())
+		}
+		if h, ok := err.(interface{ HTTPStatusCode() int }); ok {
+			line += fmt.Sprintf(" [HTTP status %d]", h.HTTPStatusCode())
+		}
+		if r, ok := err.(interface{ ServiceRequestID() string }); ok {
+			line += fmt.Sprintf(" [request ID %s]", r.ServiceRequestID())
+		}
+		lines = append(lines, line)
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e, depth+1)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap(), depth+1)
+		}
+	}
+	walk(err, 0)
+	return lines
 }
 
 // helpRequest is "COMMAND --help": parseArgs returns it so that every
@@ -70,6 +145,7 @@ func (h *helpRequest) print(w io.Writer) {
 	h.fs.SetOutput(w)
 	h.fs.PrintDefaults()
 	h.fs.SetOutput(io.Discard)
+	fmt.Fprintf(w, "  -debug\n    \ton failure, also print an internal error's stack and a live error's raw AWS SDK detail\n")
 	fmt.Fprintf(w, "\nExit status: 0 success (can: allowed), 1 can: denied, 2 usage or input error.\n")
 }
 

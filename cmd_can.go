@@ -7,39 +7,19 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
 )
 
-// canAnswer is the JSON answer of `iamx can`, one per request. The field
-// names are part of the command-line contract (DESIGN.md section 2).
-type canAnswer struct {
-	Line           int           `json:"line,omitempty"` // batch only: the request's line number
-	Principal      string        `json:"principal"`
-	Action         string        `json:"action"`
-	Resource       string        `json:"resource"`
-	Decision       string        `json:"decision"`
-	Layer          string        `json:"layer"`
-	Conditional    bool          `json:"conditional"`
-	Reasons        []canReason   `json:"reasons"`
-	MissingContext []string      `json:"missing_context"`
-	Admin          bool          `json:"admin"`
-	Warnings       []string      `json:"warnings,omitempty"`
-	Assumptions    []string      `json:"assumptions,omitempty"` // what the answer rests on that the snapshot lacks (cmd_resources.go)
-	Coverage       []coverageRow `json:"coverage,omitempty"`
-}
-
-// canReason is one statement that decided a request.
-type canReason struct {
-	Policy     string `json:"policy"`
-	PolicyType string `json:"policy_type"`
-	Sid        string `json:"sid"`
-	Index      int    `json:"index"`
-	Effect     string `json:"effect"`
-	Via        string `json:"via"`
-}
+// canAnswer and canReason are graph/answer's: the command line renders the
+// answer the explorer draws. (Aliases keep who-can's and chains' rows, which
+// embed reasons, unchanged until their answers move too.)
+type (
+	canAnswer = answer.Can
+	canReason = answer.Reason
+)
 
 // canError is a batch line that could not be answered.
 type canError struct {
@@ -110,8 +90,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	for _, w := range warnings {
 		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
-	res := g.Can(n, action, target.ARN, reqCtx, true)
-	ans := newCanAnswer(g, n, action, target.ARN, res)
+	ans, res := answer.Decide(g, n, action, target.ARN, reqCtx)
 	ans.Assumptions = withAssumptions(target.Assumptions, ans.Assumptions)
 	ans.Warnings = warnings
 	if *jsonOut {
@@ -120,7 +99,7 @@ func runCan(ctx context.Context, e *env, args []string) int {
 		}
 	} else {
 		out := bufio.NewWriter(e.stdout)
-		printCan(out, n, ans, res)
+		printCan(out, g, n, reqCtx, ans, res)
 		out.Flush()
 	}
 	if res.Decision == policy.Allowed {
@@ -149,32 +128,4 @@ func actionWarnings(action string) []string {
 		return nil
 	}
 	return []string{fmt.Sprintf("%s is not in the action catalogue (%s); evaluating it as written", action, cat.Source())}
-}
-
-func newCanAnswer(g *graph.Graph, n *graph.Node, action, resource string, res policy.Result) canAnswer {
-	ans := canAnswer{
-		Principal:      n.ARN,
-		Action:         action,
-		Resource:       resource,
-		Decision:       res.Decision.String(),
-		Layer:          res.Layer.String(),
-		Conditional:    res.Conditional,
-		Reasons:        []canReason{},
-		MissingContext: []string{},
-		Admin:          g.IsAdmin(n),
-	}
-	for _, r := range res.Reasons {
-		ans.Reasons = append(ans.Reasons, canReason{
-			Policy:     r.Policy,
-			PolicyType: r.PolicyType.String(),
-			Sid:        r.Sid,
-			Index:      r.Index,
-			Effect:     r.Effect.String(),
-			Via:        r.Via,
-		})
-	}
-	// Keys in the case the policies write them (the evaluator lower-cases).
-	ans.MissingContext = append(ans.MissingContext, contextKeyNames(res)...)
-	ans.Assumptions, ans.Coverage = answerGaps(g, n, action, resource)
-	return ans
 }

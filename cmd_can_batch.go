@@ -14,6 +14,7 @@ import (
 	"strconv"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
@@ -110,9 +111,7 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader, allowUnknown bool) int {
 				termsafe.Fprintf(e.stderr, "iamx: warning: line %d: %s\n", line, w)
 			}
 		}
-		// The trace gives condition keys their written case.
-		res := g.Can(n, req.action, resource, req.ctx, true)
-		ans := newCanAnswer(g, n, req.action, resource, res)
+		ans, res := answer.Decide(g, n, req.action, resource, req.ctx)
 		ans.Line = line
 		ans.Assumptions = withAssumptions(target.Assumptions, ans.Assumptions)
 		ans.Warnings = ws

@@ -9,13 +9,14 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
 
 // printCan writes the human form: the decision, the layer that made it, the
 // deciding statements, what context would change it, and a compact trace.
-func printCan(w io.Writer, n *graph.Node, ans canAnswer, res policy.Result) {
+func printCan(w io.Writer, g *graph.Graph, n *graph.Node, ctx policy.Context, ans canAnswer, res policy.Result) {
 	verdict := "ALLOWED"
 	switch res.Decision {
 	case policy.ExplicitDeny:
@@ -33,7 +34,8 @@ func printCan(w io.Writer, n *graph.Node, ans canAnswer, res policy.Result) {
 	if ans.Admin {
 		termsafe.Fprintf(w, "  note       %s is admin-equivalent\n", n.Label())
 	}
-	why := explainLayer(res, ans.Resource)
+	ex := answer.Explain(g, n, ans.Action, ans.Resource, ctx, res)
+	why := ex.Why
 	if res.Layer == policy.LayerResource && res.Decision != policy.Allowed && len(ans.Assumptions) > 0 {
 		why = "the role's trust policy is not in the snapshot, and AWS always requires it to allow sts:AssumeRole*"
 	}
@@ -53,48 +55,21 @@ func printCan(w io.Writer, n *graph.Node, ans canAnswer, res policy.Result) {
 	}
 	if len(res.MissingContext) > 0 {
 		if res.Conditional {
-			termsafe.Fprintf(w, "  context    %s not supplied; the decision depends on it\n", strings.Join(contextKeyNames(res), ", "))
-			for _, h := range contextHints(res) {
+			termsafe.Fprintf(w, "  context    %s not supplied; the decision depends on it\n", strings.Join(res.MissingContext, ", "))
+			if ex.Flip != "" {
+				termsafe.Fprintf(w, "    try -c %s (the evaluator allows it then)\n", ex.Flip)
+			}
+			for _, h := range ex.Notes {
 				termsafe.Fprintf(w, "    %s\n", h)
 			}
 		} else {
-			termsafe.Fprintf(w, "  context    %s not supplied (tested, but no value would change the decision)\n", strings.Join(contextKeyNames(res), ", "))
+			termsafe.Fprintf(w, "  context    %s not supplied (tested, but no value would change the decision)\n", strings.Join(res.MissingContext, ", "))
 		}
 	}
 	printGaps(w, ans.Assumptions, ans.Coverage)
 	if res.Trace != nil {
 		printTrace(w, res.Trace)
 	}
-}
-
-func explainLayer(res policy.Result, resource string) string {
-	switch res.Layer {
-	case policy.LayerAlways:
-		return "sts:GetCallerIdentity is always allowed, whatever the policies say"
-	case policy.LayerExplicitDeny:
-		return "an explicit Deny matched; a Deny in any policy overrides every Allow"
-	case policy.LayerSCP:
-		return "a service control policy does not allow it (every level of the organization must allow)"
-	case policy.LayerRCP:
-		return "a resource control policy of the resource's account does not allow it (every level of the organization must allow)"
-	case policy.LayerResource:
-		what := resourcePolicyWords(resource)
-		if res.Decision == policy.Allowed {
-			return "allowed by the resource-based policy (" + what + ") of " + resource
-		}
-		return "the resource-based policy (" + what + ") of " + resource + " does not allow this principal"
-	case policy.LayerIdentity:
-		if res.Decision == policy.Allowed {
-			return "allowed by identity-based policies"
-		}
-		return "no identity-based policy allows it (implicit deny)"
-	case policy.LayerBoundary:
-		return "the permissions boundary does not allow it; identity policies alone cannot grant past it"
-	}
-	if res.Decision == policy.Allowed {
-		return "allowed"
-	}
-	return "nothing allows it (implicit deny)"
 }
 
 func reasonLabel(r policy.Reason) string {
@@ -109,100 +84,6 @@ func viaText(via string) string {
 		return ""
 	}
 	return ", via group " + via
-}
-
-// keyCase maps the evaluator's lower-cased keys back to the case a policy
-// wrote them in, for people and for copy-pasting into -c.
-func keyCase(res policy.Result) map[string]string {
-	m := map[string]string{}
-	if res.Trace == nil {
-		return m
-	}
-	for _, p := range res.Trace.Policies {
-		for _, st := range p.Statements {
-			for _, c := range st.Conditions {
-				m[strings.ToLower(c.Condition.Key)] = c.Condition.Key
-			}
-		}
-	}
-	return m
-}
-
-func contextKeyNames(res policy.Result) []string {
-	m := keyCase(res)
-	out := make([]string, 0, len(res.MissingContext))
-	for _, k := range res.MissingContext {
-		if c, ok := m[strings.ToLower(k)]; ok {
-			k = c
-		}
-		out = append(out, k)
-	}
-	return out
-}
-
-// contextHints suggests the -c flags that would change the decision, read
-// off the conditions that tested a missing key.
-func contextHints(res policy.Result) []string {
-	if res.Trace == nil {
-		return nil
-	}
-	missing := map[string]bool{}
-	for _, k := range res.MissingContext {
-		missing[strings.ToLower(k)] = true
-	}
-	var hints []string
-	seen := map[string]bool{}
-	add := func(h string) {
-		if !seen[h] {
-			seen[h] = true
-			hints = append(hints, h)
-		}
-	}
-	for _, p := range res.Trace.Policies {
-		for _, st := range p.Statements {
-			if !st.Action || !st.Principal {
-				continue
-			}
-			for _, ct := range st.Conditions {
-				c := ct.Condition
-				if ct.Present || !missing[strings.ToLower(c.Key)] || len(c.Values) == 0 {
-					continue
-				}
-				add(conditionHint(st.Effect, c, res.Decision))
-			}
-		}
-	}
-	return hints
-}
-
-func conditionHint(eff policy.Effect, c policy.Condition, d policy.Decision) string {
-	v := c.Values[0]
-	if strings.Contains(c.Base, "IpAddress") {
-		// A request carries one address, not a range.
-		v, _, _ = strings.Cut(v, "/")
-	}
-	negated := c.Negated()
-	if eff == policy.Allow {
-		if d == policy.Allowed {
-			return fmt.Sprintf("an Allow tests %s (%s %s)", c.Key, c.Operator, strings.Join(c.Values, ", "))
-		}
-		if negated || c.Base == "Null" {
-			return fmt.Sprintf("allowed only if %s is supplied and passes %s %s", c.Key, c.Operator, strings.Join(c.Values, ", "))
-		}
-		return fmt.Sprintf("allowed only if %s is supplied: try -c %s=%s", c.Key, c.Key, v)
-	}
-	// A Deny: say what lifts it.
-	switch {
-	case c.Base == "Bool":
-		lift := "true"
-		if strings.EqualFold(v, "true") {
-			lift = "false"
-		}
-		return fmt.Sprintf("a Deny applies unless %s is supplied: try -c %s=%s", c.Key, c.Key, lift)
-	case negated:
-		return fmt.Sprintf("a Deny applies unless %s is supplied: try -c %s=%s", c.Key, c.Key, v)
-	}
-	return fmt.Sprintf("a Deny applies when %s passes %s %s", c.Key, c.Operator, strings.Join(c.Values, ", "))
 }
 
 // printTrace shows every policy consulted and its statements that matched

@@ -3,32 +3,18 @@ package main
 import (
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
 )
 
-// coverageRow is one service, account and region a capture did not read
-// completely, as answers report it.
-type coverageRow struct {
-	Account string `json:"account,omitempty"`
-	Region  string `json:"region,omitempty"`
-	Service string `json:"service"`
-	State   string `json:"state"`
-	Error   string `json:"error,omitempty"`
-}
+// coverageRow is graph/answer's Coverage.
+type coverageRow = answer.Coverage
 
-// answerGaps returns what an answer about action on resource (by n; nil for
-// who-can) rests on that the snapshot lacks: assumptions in words, and the
-// incomplete coverage of the resource's service, account and region.
+// answerGaps is answer.Gaps (who-can calls it by this name).
 func answerGaps(g *graph.Graph, n *graph.Node, action, resource string) ([]string, []coverageRow) {
-	assumptions := g.Assumptions(n, action, resource)
-	var cov []coverageRow
-	for _, c := range g.Coverage(action, resource) {
-		cov = append(cov, coverageRow(c))
-	}
-	return assumptions, cov
+	return answer.Gaps(g, n, action, resource)
 }
 
 // withAssumptions joins what resolving RESOURCE assumed (a trust policy the
@@ -45,19 +31,6 @@ func withAssumptions(resolved, answered []string) []string {
 		return nil
 	}
 	return out
-}
-
-// resourcePolicyWords names the kind of resource policy for people.
-func resourcePolicyWords(resource string) string {
-	switch {
-	case strings.Contains(resource, ":iam::") && strings.Contains(resource, ":role/"):
-		return "the role's trust policy"
-	case strings.Contains(resource, ":kms:"):
-		return "the key policy, which must allow"
-	case strings.Contains(resource, ":s3:::"):
-		return "the bucket policy"
-	}
-	return "the resource's policy"
 }
 
 // printGaps writes the assumptions and coverage gaps under a text answer.

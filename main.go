@@ -20,8 +20,6 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
-
-	"github.com/iamx/iamx/internal/termsafe"
 )
 
 // Exit statuses, part of the command-line contract.
@@ -46,6 +44,7 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	debug  bool // --debug: failures print their stack or raw SDK detail (see cli.go)
 }
 
 func commands() []command {
@@ -114,12 +113,11 @@ func signalName(sig os.Signal) string {
 
 func run(ctx context.Context, e *env, args []string) (code int) {
 	defer func() {
-		// A bug must not reach the user as a stack trace: say it in one line.
 		if r := recover(); r != nil {
-			termsafe.Fprintf(e.stderr, "iamx: internal error: %v\n", r)
-			code = exitError
+			code = internalError(e, r)
 		}
 	}()
+	args, e.debug = takeDebug(args)
 	args = hoistCommand(args)
 	if len(args) > 0 {
 		switch args[0] {
@@ -172,6 +170,8 @@ Usage:
   iamx completion bash|zsh|fish               print a shell completion script
   iamx --version                              print the version
   iamx COMMAND --help                         the usage of one command
+  iamx COMMAND ... --debug                    on failure, also print an internal error's stack
+                                              and a live error's raw AWS SDK detail
 
 SOURCE:
   --demo                    the embedded demo account (no AWS credentials needed)

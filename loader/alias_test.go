@@ -10,7 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/iamx/iamx/loader"
-	"github.com/iamx/iamx/testdata/demo"
+	"github.com/iamx/iamx/loader/demo"
 	"github.com/iamx/iamx/testdata/gen"
 )
 

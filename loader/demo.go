@@ -1,8 +1,8 @@
 package loader
 
 import (
+	"github.com/iamx/iamx/loader/demo"
 	"github.com/iamx/iamx/model"
-	"github.com/iamx/iamx/testdata/demo"
 )
 
 // Demo returns the embedded demo account: a small company, account

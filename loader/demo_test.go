@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iamx/iamx/loader/demo"
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/policy"
 	"github.com/iamx/iamx/testdata/awsmanaged"
-	"github.com/iamx/iamx/testdata/demo"
 )
 
 func demoSnapshot(t *testing.T) *model.Snapshot {
@@ -23,7 +23,7 @@ func demoSnapshot(t *testing.T) *model.Snapshot {
 }
 
 // The embedded file is an iamx snapshot in canonical form: what
-// "go generate" in testdata/demo wrote, unedited since.
+// "go generate" in loader/demo wrote, unedited since.
 func TestDemoFileIsCanonicalSnapshot(t *testing.T) {
 	raw := demo.Bytes()
 	var head struct {
@@ -45,7 +45,7 @@ func TestDemoFileIsCanonicalSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), raw) {
-		t.Error("demo.json is not in canonical form: run go generate in testdata/demo")
+		t.Error("demo.json is not in canonical form: run go generate in loader/demo")
 	}
 }
 

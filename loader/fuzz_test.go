@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/iamx/iamx/testdata/demo"
+	"github.com/iamx/iamx/loader/demo"
 )
 
 // FuzzRead feeds arbitrary bytes to the loader: it must return a snapshot or

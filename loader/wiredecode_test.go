@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iamx/iamx/testdata/demo"
+	"github.com/iamx/iamx/loader/demo"
 )
 
 // agree decodes data with the fast path and with encoding/json, the way

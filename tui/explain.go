@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"net/netip"
 	"sort"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/suggest"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
@@ -245,7 +245,7 @@ func (e *explainForm) run() {
 		actor = path[len(path)-1].To
 		lines = hopLines(e.c, e.node, path)
 	}
-	res := e.c.Graph.Can(actor, action, target.ARN, kept, true)
+	_, res := answer.Decide(e.c.Graph, actor, action, target.ARN, kept)
 	e.ran = true
 	decision := renderDecision(e.c, actor, action, target.ARN, kept, res)
 	if len(target.Assumptions) > 0 && len(decision) >= 2 {
@@ -369,14 +369,14 @@ func renderDecision(c *Common, n *graph.Node, action, resource string, ctx polic
 	}
 	plain := verdict
 	if res.Layer != policy.LayerNone {
-		plain += "  decided by " + layerText(res.Layer)
+		plain += "  decided by " + answer.LayerPhrase(res.Layer)
 	}
 	styled := vs.Inherit(st.Strong).Render(verdict) + strings.TrimPrefix(plain, verdict)
 	add(plain, styled)
 
 	if len(res.MissingContext) > 0 {
-		keys := strings.Join(keySpelling(res), ", ")
-		flip := contextFlip(c, n, action, resource, ctx, res)
+		keys := strings.Join(res.MissingContext, ", ")
+		flip := answer.Explain(c.Graph, n, action, resource, ctx, res).Flip
 		var msg string
 		switch {
 		case res.Conditional && res.Decision == policy.Allowed && flip != "":
@@ -411,102 +411,6 @@ func renderDecision(c *Common, n *graph.Node, action, resource string, ctx polic
 		}
 	}
 	return out
-}
-
-// contextFlip finds a request-context value that turns a conditional
-// decision into an unconditional allow, by asking the evaluator again with
-// each candidate value of each missing key: the values the policies test
-// for (a CIDR's first address for IP keys), and true/false for Bool keys.
-// It returns "aws:MultiFactorAuthPresent=true", or "" when no single key
-// does it.
-func contextFlip(c *Common, n *graph.Node, action, resource string, ctx policy.Context, res policy.Result) string {
-	if !res.Conditional || res.Trace == nil {
-		return ""
-	}
-	for _, k := range res.MissingContext {
-		name, cands := k, []string(nil)
-		seen := map[string]bool{}
-		add := func(v string) {
-			if !seen[v] {
-				seen[v] = true
-				cands = append(cands, v)
-			}
-		}
-		for _, pt := range res.Trace.Policies {
-			for _, st := range pt.Statements {
-				for _, ct := range st.Conditions {
-					cond := ct.Condition
-					if !strings.EqualFold(cond.Key, k) {
-						continue
-					}
-					name = cond.Key
-					for _, v := range cond.Values {
-						if p, err := netip.ParsePrefix(v); err == nil {
-							v = p.Addr().String()
-						}
-						add(v)
-					}
-					if cond.Base == "Bool" {
-						add("true")
-						add("false")
-					}
-				}
-			}
-		}
-		for _, v := range cands {
-			probe := policy.Context{}
-			for ck, cv := range ctx {
-				probe[ck] = cv
-			}
-			probe.Set(name, v)
-			if r := c.Graph.Can(n, action, resource, probe, false); r.Decision == policy.Allowed && !r.Conditional {
-				return name + "=" + v
-			}
-		}
-	}
-	return ""
-}
-
-// keySpelling maps the evaluator's lower-cased missing keys back to how the
-// policies spell them, for people.
-func keySpelling(res policy.Result) []string {
-	out := make([]string, len(res.MissingContext))
-	for i, k := range res.MissingContext {
-		out[i] = k
-		if res.Trace == nil {
-			continue
-		}
-	find:
-		for _, pt := range res.Trace.Policies {
-			for _, st := range pt.Statements {
-				for _, ct := range st.Conditions {
-					if strings.EqualFold(ct.Condition.Key, k) {
-						out[i] = ct.Condition.Key
-						break find
-					}
-				}
-			}
-		}
-	}
-	return out
-}
-
-func layerText(l policy.Layer) string {
-	switch l {
-	case policy.LayerExplicitDeny:
-		return "an explicit deny"
-	case policy.LayerSCP:
-		return "a service control policy"
-	case policy.LayerResource:
-		return "the resource (trust) policy"
-	case policy.LayerIdentity:
-		return "identity policies"
-	case policy.LayerBoundary:
-		return "the permissions boundary"
-	case policy.LayerAlways:
-		return "AWS (always allowed)"
-	}
-	return l.String()
 }
 
 // reasonLine is one deciding statement; enter opens its managed policy.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
 )
@@ -294,7 +295,7 @@ func removedBy(r graph.RemovedAction) string {
 	for _, b := range r.By {
 		names = append(names, refText(b))
 	}
-	layer := layerText(r.Layer)
+	layer := answer.LayerPhrase(r.Layer)
 	if len(names) == 0 {
 		return layer
 	}

@@ -1,6 +1,6 @@
 // Package demo embeds the demo account, an iamx snapshot of a small company
-// (account 111122223333). loader.Demo decodes it; tests live in loader
-// because "go test ./..." skips testdata directories.
+// (account 111122223333). It is part of the product (iamx --demo);
+// loader.Demo decodes it, and its tests live in loader.
 //
 // demo.json is generated: edit the pieces in src/ and run "go generate".
 package demo

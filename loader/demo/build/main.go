@@ -2,7 +2,7 @@
 // hand-written account in src/account.json and the real AWS managed policies
 // it names (from testdata/awsmanaged). It fills in attachment counts, checks
 // that every document parses without a warning, and writes the snapshot in
-// iamx's canonical form. Run it with "go generate" in testdata/demo.
+// iamx's canonical form. Run it with "go generate" in loader/demo.
 package main
 
 import (
