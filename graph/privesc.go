@@ -192,8 +192,10 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 		return cur >= 0 && cur <= d
 	}
 	if t.Kind == KindRole {
-		for _, e := range pv.g.AssumableBy(t) {
-			if (e.From.Kind != KindUser && e.From.Kind != KindRole) || settled(e.From, noMFA) {
+		open := func(n *Node) bool { return (n.Kind == KindUser || n.Kind == KindRole) && !settled(n, noMFA) }
+		for _, e := range pv.assumableBy(t, open) {
+			// An earlier edge of this loop may have settled e.From.
+			if settled(e.From, noMFA) {
 				continue
 			}
 			if h, ok := pv.assumeHop(e, noMFA); ok {
@@ -240,6 +242,30 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 			}
 		}
 	}
+}
+
+// assumableBy is AssumableBy(role) restricted to the principals keep
+// accepts, in the same order: delegated edges are materialised only for
+// them, not for every principal the role's trust delegates to.
+func (pv *Privesc) assumableBy(role *Node, keep func(*Node) bool) []Edge {
+	var out []Edge
+	for _, e := range role.assumedBy {
+		if keep(e.From) {
+			out = append(out, e)
+		}
+	}
+	delegated := false
+	pv.g.delegatedInPairs(role, func(m *Node, d *delegRole, o *delegOutcome) bool {
+		delegated = true
+		if keep(m) {
+			out = append(out, pv.g.edgeFor(m, d, o))
+		}
+		return true
+	})
+	if delegated { // sorted exactly when AssumableBy sorts
+		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].From, out[j].From, out[i].Kind, out[j].Kind) })
+	}
+	return out
 }
 
 func b2i(b bool) int {
