@@ -73,6 +73,7 @@ type escalator struct {
 	indepMemo  sync.Map // uniformKey → bool: the caller's decision on the action is the same on every resource of a kind
 	callMemo   sync.Map // callKey → callResult, for resource-independent calls
 	groupCover sync.Map // group node → actions.Bitset its policies allow on "*"
+	scopeMemo  sync.Map // scopeKey → *scope
 	// plain turns the per-kind reuse of decideNamed off: every call is
 	// decided by the evaluator (the slow, obvious way tests compare with).
 	plain bool
@@ -610,14 +611,109 @@ func (x *escalator) uniform(caller *Node, action, kind string) bool {
 }
 
 // mayAllowOn reports whether some identity Allow of the caller may match
-// action on resource (the prefilter's loose test).
+// action on resource (the prefilter's loose test), on the caller's resource
+// scope for the action, worked out once.
 func (x *escalator) mayAllowOn(caller *Node, action, resource string) bool {
-	for _, src := range caller.identity {
-		if mayAllow(src.Policy, action, resource) {
+	sc := x.scopeOf(caller, action)
+	if sc.any {
+		return true
+	}
+	for _, p := range sc.patterns {
+		if globMatch(p, resource, false) {
 			return true
 		}
 	}
 	return false
+}
+
+type scopeKey struct {
+	caller int
+	action string
+}
+
+// scope is the Resource patterns of a caller's identity Allow statements
+// that may match an action, with the policy variables the snapshot knows
+// for the caller substituted; any is set when one of them may match every
+// resource for all the prefilter can tell (NotResource, a variable left
+// unresolved, a document where "${" is literal text).
+type scope struct {
+	any      bool
+	patterns []string
+}
+
+func (x *escalator) scopeOf(caller *Node, action string) *scope {
+	k := scopeKey{caller.ID, action}
+	if v, ok := x.scopeMemo.Load(k); ok {
+		return v.(*scope)
+	}
+	sc := &scope{}
+	ctx := x.g.requestShared(caller, action, "", nil).Context // as the calls are decided, before their iam: keys
+statements:
+	for _, src := range caller.identity {
+		if src.Policy == nil {
+			continue
+		}
+		vars := src.Policy.Version == "2012-10-17"
+		for i := range src.Policy.Statements {
+			st := &src.Policy.Statements[i]
+			if st.Effect != policy.Allow || !mayMatchAction(st, action) {
+				continue
+			}
+			if st.Resource == nil {
+				sc.any = true
+				break statements
+			}
+			for _, p := range st.Resource {
+				if !strings.Contains(p, "${") {
+					sc.patterns = append(sc.patterns, p)
+					continue
+				}
+				q, ok := resolvedPattern(p, ctx)
+				if !vars || !ok {
+					sc.any = true
+					break statements
+				}
+				sc.patterns = append(sc.patterns, q)
+			}
+		}
+	}
+	x.scopeMemo.Store(k, sc)
+	return sc
+}
+
+// resolvedPattern substitutes the variables of a Resource pattern that the
+// caller's own context resolves the way the evaluator would (an aws: key
+// with exactly one value, no default); ok is false when one is left. The
+// substituted text may hold wildcards the evaluator reads literally: the
+// pattern then matches more, never less, as a prefilter must.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+func resolvedPattern(p string, ctx policy.Context) (string, bool) {
+	var b strings.Builder
+	for {
+		i := strings.Index(p, "${")
+		if i < 0 {
+			b.WriteString(p)
+			return b.String(), true
+		}
+		end := strings.IndexByte(p[i+2:], '}')
+		if end < 0 {
+			return "", false
+		}
+		b.WriteString(p[:i])
+		inner := p[i+2 : i+2+end]
+		p = p[i+3+end:]
+		switch inner {
+		case "*", "?", "$":
+			b.WriteString(inner)
+			continue
+		}
+		key := strings.ToLower(strings.TrimSpace(inner))
+		vals, ok := ctx.Get(key)
+		if strings.Contains(inner, ",") || !strings.HasPrefix(key, "aws:") || !ok || len(vals) != 1 {
+			return "", false
+		}
+		b.WriteString(vals[0])
+	}
 }
 
 // policyARNContext sets iam:PolicyARN to the policy an attacker attaches.
