@@ -74,6 +74,7 @@ type escalator struct {
 	callMemo   sync.Map // callKey → callResult, for resource-independent calls
 	groupCover sync.Map // group node → actions.Bitset its policies allow on "*"
 	scopeMemo  sync.Map // scopeKey → *scope
+	classMemo  sync.Map // scopeKey → []string: resourceClass's patterns
 	// plain turns the per-kind reuse of decideNamed off: every call is
 	// decided by the evaluator (the slow, obvious way tests compare with).
 	plain bool
@@ -507,13 +508,17 @@ func (x *escalator) decideNamed(c call) callResult {
 	if x.plain {
 		return resultOf(x.decide(c, false), c.resource)
 	}
+	ck := callKey{newKey: newKey{c.caller.ID, c.action, c.noMFA}, kind: kind}
 	if !uni.(bool) || resourceAccount(c.resource) != c.caller.Account {
 		if !x.mayAllowOn(c.caller, c.action, c.resource) {
 			return callResult{}
 		}
-		return resultOf(x.decide(c, false), c.resource)
+		class, ok := x.resourceClass(c.caller, c.action, c.resource)
+		if !ok {
+			return resultOf(x.decide(c, false), c.resource)
+		}
+		ck.kind += "|" + resourceAccount(c.resource) + "|" + class
 	}
-	ck := callKey{newKey: newKey{c.caller.ID, c.action, c.noMFA}, kind: kind}
 	for key, vals := range c.ctx {
 		ck.ctx += key + "=" + strings.Join(vals, ",") + ";"
 	}
@@ -525,6 +530,115 @@ func (x *escalator) decideNamed(c call) callResult {
 	r := resultOf(x.decide(c, false), c.resource)
 	x.callMemo.Store(ck, r)
 	return r
+}
+
+// resourceClass names the targets a caller's policies cannot tell apart for
+// an action: which Resource and NotResource patterns of every statement
+// that may match it (identity, boundary, SCPs) match the resource. The
+// evaluator reads a named resource only through those matches, so two
+// resources of one class, in one account, are decided alike. ok is false
+// when a pattern cannot be matched here as the evaluator would (a variable
+// with a default, or one whose value holds a wildcard character).
+func (x *escalator) resourceClass(caller *Node, action, resource string) (string, bool) {
+	pats := x.classPatterns(caller, action)
+	if pats == nil {
+		return "", false
+	}
+	b := make([]byte, (len(pats)+7)/8)
+	for i, p := range pats {
+		if globMatch(p, resource, false) {
+			b[i/8] |= 1 << (i % 8)
+		}
+	}
+	return string(b), true
+}
+
+// classPatterns lists the patterns resourceClass matches, memoised per
+// caller and action; nil when the class cannot be worked out.
+func (x *escalator) classPatterns(caller *Node, action string) []string {
+	k := scopeKey{caller.ID, action}
+	if v, ok := x.classMemo.Load(k); ok {
+		return v.([]string)
+	}
+	ctx := x.g.requestShared(caller, action, "", nil).Context
+	pats := []string{}
+	add := func(src *policy.Source) bool {
+		if src == nil || src.Policy == nil {
+			return true
+		}
+		vars := src.Policy.Version == "2012-10-17"
+		for i := range src.Policy.Statements {
+			st := &src.Policy.Statements[i]
+			if !mayMatchAction(st, action) {
+				continue
+			}
+			for _, list := range [][]string{st.Resource, st.NotResource} {
+				for _, p := range list {
+					q, ok := classPattern(p, vars, ctx)
+					if !ok {
+						return false
+					}
+					pats = append(pats, q)
+				}
+			}
+		}
+		return true
+	}
+	ok := add(caller.boundary)
+	for i := range caller.identity {
+		ok = ok && add(&caller.identity[i])
+	}
+	for i := range x.g.opts.SCPs {
+		ok = ok && add(&x.g.opts.SCPs[i])
+	}
+	if !ok {
+		pats = nil
+	}
+	x.classMemo.Store(k, pats)
+	return pats
+}
+
+// classPattern is a glob that splits resources the way the evaluator's
+// match of p does: p itself when it holds no variable (or variables are
+// literal text in its document), the variables substituted when the caller's
+// context resolves them to plain text, and, for a variable that resolves to
+// nothing (absent or multi-valued, so p never matches), the pattern with
+// the variable as a wildcard, which only splits further.
+func classPattern(p string, vars bool, ctx policy.Context) (string, bool) {
+	if !vars || !strings.Contains(p, "${") {
+		return p, true
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(p, "${")
+		if i < 0 {
+			b.WriteString(p)
+			return b.String(), true
+		}
+		end := strings.IndexByte(p[i+2:], '}')
+		if end < 0 {
+			return "", false
+		}
+		b.WriteString(p[:i])
+		inner := p[i+2 : i+2+end]
+		p = p[i+3+end:]
+		if inner == "*" || inner == "?" || inner == "$" || strings.Contains(inner, ",") {
+			return "", false
+		}
+		key := strings.ToLower(strings.TrimSpace(inner))
+		if !strings.HasPrefix(key, "aws:") {
+			return "", false
+		}
+		vals, ok := ctx.Get(key)
+		switch {
+		case ok && len(vals) == 1 && !strings.ContainsAny(vals[0], "*?"):
+			b.WriteString(vals[0])
+		case ok && len(vals) == 1:
+			return "", false
+		default:
+			b.WriteByte('*')
+		}
+	}
 }
 
 type uniformKey struct {
