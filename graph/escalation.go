@@ -294,8 +294,10 @@ func fillWildcards(p string) string {
 	if strings.Contains(p, "${") {
 		return p
 	}
-	return strings.NewReplacer("*", "x", "?", "x").Replace(p)
+	return wildcardFiller.Replace(p)
 }
+
+var wildcardFiller = strings.NewReplacer("*", "x", "?", "x")
 
 // credRow returns a user's credential report row, or nil when the report
 // does not list it.
@@ -434,6 +436,33 @@ func (x *escalator) targetMeets(m *escalation.Method, target *Node) bool {
 			continue
 		}
 		if !x.prereq(p, m, nil, target, &h) {
+			return false
+		}
+	}
+	return true
+}
+
+// targetMayMeet reports whether target meets every prerequisite of m that
+// depends on the target alone, an instance profile aside (a caller may be
+// able to create one): when it does not, no caller can use m on it.
+func (x *escalator) targetMayMeet(m *escalation.Method, target *Node) bool {
+	if !fits(m.Target, target) {
+		return false
+	}
+	var h Hop
+	for _, p := range m.Requires {
+		if p != escalation.InstanceProfile && !x.prereq(p, m, nil, target, &h) {
+			return false
+		}
+	}
+	return true
+}
+
+// mayCallOn is the prefilter of m's calls on target by caller: whether some
+// identity Allow of the caller may match each call on a named target.
+func (x *escalator) mayCallOn(m *escalation.Method, caller, target *Node) bool {
+	for _, p := range m.Permissions {
+		if (p.On == escalation.OnTarget || p.On == escalation.OnPassedRole) && !x.mayAllowOn(caller, p.Action, target.ARN) {
 			return false
 		}
 	}

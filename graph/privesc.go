@@ -216,6 +216,9 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 		} else if !noMFA {
 			continue
 		}
+		if !pv.x.targetMayMeet(m, t) {
+			continue // no caller can: the target lacks a prerequisite
+		}
 		hs := pv.rest[mi]
 		if !pv.swept[mi][b2i(noMFA)] && pv.x.targetMeets(m, t) {
 			pv.swept[mi][b2i(noMFA)] = true
@@ -224,7 +227,7 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 		hops := make([]*Hop, 2*len(hs))
 		parallelFor(len(hs), func(i int) {
 			h := hs[i]
-			if h == t {
+			if h == t || !pv.x.mayCallOn(m, h, t) {
 				return
 			}
 			for j, fm := range from {
