@@ -309,8 +309,8 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 		return nil
 	}
 	var best []Hop
-	for _, e := range pv.g.Assumes(n) {
-		t := e.To
+	for _, o := range pv.assumesOf(n) {
+		t := o.to
 		if t == n || t.Kind != KindRole {
 			continue
 		}
@@ -319,7 +319,10 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 			if !ok {
 				continue
 			}
-			if ah, ok := pv.assumeHop(e, noMFA); ok && (best == nil || pathConditional(best) && !ah.Conditional && !h.Conditional) {
+			if best != nil && h.Conditional {
+				break // cannot improve on best
+			}
+			if ah, ok := pv.assumeHop(o.edge(pv.g), noMFA); ok && (best == nil || pathConditional(best) && !ah.Conditional && !h.Conditional) {
 				best = []Hop{*ah, h}
 			}
 			break
@@ -329,6 +332,43 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 		}
 	}
 	return best
+}
+
+// outEdge is a can-assume edge out of a principal not yet materialised:
+// an explicit edge, or a delegated one (role and class outcome).
+type outEdge struct {
+	from, to *Node
+	kind     string
+	explicit *Edge
+	d        *delegRole
+	o        *delegOutcome
+}
+
+func (o *outEdge) edge(g *Graph) Edge {
+	if o.explicit != nil {
+		return *o.explicit
+	}
+	return g.edgeFor(o.from, o.d, o.o)
+}
+
+// assumesOf is Assumes(n) in the same order, each edge materialised only
+// when asked for.
+func (pv *Privesc) assumesOf(n *Node) []outEdge {
+	out := make([]outEdge, 0, len(n.assumes))
+	for i := range n.assumes {
+		e := &n.assumes[i]
+		out = append(out, outEdge{from: n, to: e.To, kind: e.Kind, explicit: e})
+	}
+	delegated := false
+	pv.g.delegatedOutPairs(n, func(d *delegRole, o *delegOutcome) bool {
+		delegated = true
+		out = append(out, outEdge{from: n, to: d.role, kind: EdgeAssumeRole, d: d, o: o})
+		return true
+	})
+	if delegated { // sorted exactly when Assumes sorts
+		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].to, out[j].to, out[i].kind, out[j].kind) })
+	}
+	return out
 }
 
 // holds reports whether n's policies may allow every call of method mi.
