@@ -10,7 +10,9 @@ import (
 // AdminStatus — the fast path every admin mark uses (one backward search
 // from all admin roles, memoised) — agrees with the obvious answer per
 // principal: IsAdmin for its own policies, else the fewest hops of
-// Reachable to a role IsAdmin accepts. Checked for every node of the demo
+// Reachable to a role IsAdmin accepts, else escalation when a run of the
+// privesc analysis of its own (checked against brute force in
+// TestPrivescMatchesBruteForce) finds a path. Checked for every node of the demo
 // account and of a generated one with many chains.
 //
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html
@@ -23,8 +25,10 @@ func TestAdminStatusAgreesWithReachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	escalates := 0
 	for _, g := range []*Graph{demoGraph(t), gb} {
 		via := 0
+		fresh := g.Privesc() // a run of its own, not the memo AdminStatus reads
 		for _, n := range g.nodes {
 			if n.Kind == KindGroup || n.Kind == KindPolicy {
 				continue
@@ -36,6 +40,10 @@ func TestAdminStatusAgreesWithReachable(t *testing.T) {
 						want.Hops = d
 					}
 				}
+			}
+			want.Escalation = !want.Direct && want.Hops == 0 && fresh.Hops(n) > 0
+			if want.Escalation {
+				escalates++
 			}
 			got := g.AdminStatus(n)
 			if got != want {
@@ -52,6 +60,9 @@ func TestAdminStatusAgreesWithReachable(t *testing.T) {
 		if via == 0 {
 			t.Errorf("no principal is admin via a role: the test checks nothing of the search")
 		}
+	}
+	if escalates == 0 {
+		t.Errorf("no principal is admin via escalation: the test checks nothing of it")
 	}
 }
 
@@ -75,4 +86,14 @@ func pathLabels(p Path) []string {
 		out = append(out, h.From.Label()+"→"+h.To.Label())
 	}
 	return out
+}
+
+// The demo's mallory may iam:CreateAccessKey for ci-deployer: admin via
+// escalation (issue 13), though no role she may assume is admin.
+func TestAdminStatusDemoMalloryEscalates(t *testing.T) {
+	g := permsDemo(t)
+	st := g.AdminStatus(resolvePerms(t, g, "mallory"))
+	if st.Direct || st.Hops != 0 || !st.Escalation || st.Mark() != "via escalation" {
+		t.Fatalf("AdminStatus(mallory) = %+v (%q), want via escalation", st, st.Mark())
+	}
 }

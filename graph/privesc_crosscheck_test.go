@@ -162,11 +162,11 @@ func TestDecideNamedMatchesEvaluator(t *testing.T) {
 			`{"Effect":"Deny","Action":"iam:*","Resource":["arn:aws:iam::`+fxAcct+`:user/alice","arn:aws:iam::`+fxAcct+`:role/app-1"]}`),
 		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::` + fxAcct + `:user/${aws:username}"}`),
 		doc(`{"Effect":"Allow","Action":"iam:*","NotResource":["arn:aws:iam::` + fxAcct + `:user/bob","arn:aws:iam::` + fxAcct + `:role/app-2"]}`),
-		doc(`{"Effect":"Allow","Action":["iam:PassRole","iam:UpdateAssumeRolePolicy"],"Resource":"arn:aws:iam::` + fxAcct + `:role/app-*"}`,
+		doc(`{"Effect":"Allow","Action":["iam:PassRole","iam:UpdateAssumeRolePolicy"],"Resource":"arn:aws:iam::`+fxAcct+`:role/app-*"}`,
 			`{"Effect":"Deny","Action":"iam:PassRole","NotResource":"arn:aws:iam::`+fxAcct+`:role/app-1"}`),
 		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::` + fxAcct + `:role/${aws:username}-*"}`),
 		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::` + fxAcct + `:user/${aws:PrincipalTag/buddy, 'alice'}"}`),
-		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::` + fxAcct + `:user/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`,
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::`+fxAcct+`:user/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`,
 			`{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::`+fxAcct+`:user/c*"}`),
 	} {
 		f.user(fmt.Sprintf("caller%d", len(f.s.Users)), nil, d)
