@@ -97,3 +97,44 @@ func TestAdminStatusDemoMalloryEscalates(t *testing.T) {
 		t.Fatalf("AdminStatus(mallory) = %+v (%q), want via escalation", st, st.Mark())
 	}
 }
+
+// Above smallAccount the analysis runs in the background: AdminStatus never
+// waits for it, and once it has run (Escalation returns) the marks agree
+// with a privesc run of their own. (In generated accounts every principal
+// that escalates also reaches an admin role by trust: a second account
+// holds one that only escalates.)
+func TestAdminStatusEscalationOnALargeAccount(t *testing.T) {
+	snap, err := gen.Account(gen.Options{Users: smallAccount/2 + 100, Roles: smallAccount / 2, Groups: 20, Policies: 300, Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second account with one user who can only grant itself admin.
+	f := fxNew(t, fxAcct)
+	f.user("self-granter", nil, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PutUserPolicy","Resource":"arn:aws:iam::`+fxAcct+`:user/self-granter"}]}`)
+	g, err := Build([]*model.Snapshot{snap, f.s}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.actors) <= smallAccount {
+		t.Fatalf("%d principals: not above smallAccount", len(g.actors))
+	}
+	for _, n := range g.actors {
+		g.AdminStatus(n) // starts the analysis; must not wait for it
+	}
+	g.Escalation()
+	fresh := g.Privesc()
+	escalates := 0
+	for _, n := range g.actors {
+		st := g.AdminStatus(n)
+		want := !st.Direct && st.Hops == 0 && fresh.Hops(n) > 0
+		if st.Escalation != want {
+			t.Errorf("%s: Escalation = %v, want %v", n.Label(), st.Escalation, want)
+		}
+		if want {
+			escalates++
+		}
+	}
+	if escalates == 0 {
+		t.Errorf("no principal is admin via escalation (self-granter should be): the test checks nothing")
+	}
+}
