@@ -3,8 +3,8 @@ package graph
 import "sync"
 
 // AdminStatus is how a principal stands towards admin-equivalence: admin on
-// its own policies, or a chain of assume-role hops away from a role that
-// is. It is the one answer behind every admin mark the explorer draws (the
+// its own policies, a chain of assume-role hops away from a role that is,
+// or able to reach admin through escalation. It is the one answer behind every admin mark the explorer draws (the
 // lists, who-can, the Chains and Overview tabs), so the marks cannot
 // disagree.
 type AdminStatus struct {
@@ -15,10 +15,12 @@ type AdminStatus struct {
 	// Hops is the fewest assume-role hops to an admin-equivalent role when
 	// not Direct; 0 when none is reachable (or the principal is Direct).
 	Hops int
-	// Escalation is reserved for privilege escalation (issue 13): a
-	// principal that can grant itself admin. Nothing sets it yet; the marks
-	// already spell it ("admin via escalation") so the privesc analysis
-	// only has to fill it in here.
+	// Escalation: neither Direct nor admin through trust alone, but the
+	// escalation analysis (Graph.Escalation) finds a path to admin through
+	// the methods of the catalogue, with or without assume-role hops.
+	// On an account larger than smallAccount it is filled in once the
+	// analysis, started in the background by the first AdminStatus, has
+	// finished: until then a mark may lack it (see EscalationDone).
 	Escalation bool
 }
 
@@ -46,6 +48,10 @@ func (a AdminStatus) Mark() string {
 type adminReach struct {
 	once sync.Once
 	dist []int32 // node ID → hops to the nearest admin role; 0 for admin roles themselves, -1 for none
+
+	escOnce, startEsc sync.Once
+	escMu             sync.Mutex
+	esc               *Privesc // the escalation analysis, once run
 }
 
 // AdminStatus returns how n stands towards admin-equivalence (see
@@ -63,8 +69,49 @@ func (g *Graph) AdminStatus(n *Node) AdminStatus {
 	}
 	if d := distOf(g.adminDistances(), n); d > 0 {
 		st.Hops = int(d)
+		return st
+	}
+	if pv := g.escalationForStatus(); pv != nil && pv.Hops(n) > 0 {
+		st.Escalation = true
 	}
 	return st
+}
+
+// smallAccount is the number of users and roles up to which AdminStatus
+// waits for the escalation analysis (it takes milliseconds there); above
+// it, the analysis runs in the background so that drawing a list never
+// waits for it.
+const smallAccount = 2000
+
+func (g *Graph) escalationForStatus() *Privesc {
+	r := &g.adminReach
+	if len(g.actors) <= smallAccount {
+		return g.Escalation()
+	}
+	r.startEsc.Do(func() { go g.Escalation() })
+	return g.EscalationDone()
+}
+
+// Escalation returns the graph's escalation analysis, run once and shared
+// by every answer that asks (admin marks, who-can, findings).
+func (g *Graph) Escalation() *Privesc {
+	r := &g.adminReach
+	r.escOnce.Do(func() {
+		pv := g.Privesc()
+		r.escMu.Lock()
+		r.esc = pv
+		r.escMu.Unlock()
+	})
+	return g.EscalationDone()
+}
+
+// EscalationDone returns the escalation analysis when it has run, nil
+// otherwise, without waiting.
+func (g *Graph) EscalationDone() *Privesc {
+	r := &g.adminReach
+	r.escMu.Lock()
+	defer r.escMu.Unlock()
+	return r.esc
 }
 
 func (g *Graph) adminDistances() []int32 {

@@ -10,7 +10,9 @@ import (
 // AdminStatus — the fast path every admin mark uses (one backward search
 // from all admin roles, memoised) — agrees with the obvious answer per
 // principal: IsAdmin for its own policies, else the fewest hops of
-// Reachable to a role IsAdmin accepts. Checked for every node of the demo
+// Reachable to a role IsAdmin accepts, else escalation when a run of the
+// privesc analysis of its own (checked against brute force in
+// TestPrivescMatchesBruteForce) finds a path. Checked for every node of the demo
 // account and of a generated one with many chains.
 //
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html
@@ -23,8 +25,10 @@ func TestAdminStatusAgreesWithReachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	escalates := 0
 	for _, g := range []*Graph{demoGraph(t), gb} {
 		via := 0
+		fresh := g.Privesc() // a run of its own, not the memo AdminStatus reads
 		for _, n := range g.nodes {
 			if n.Kind == KindGroup || n.Kind == KindPolicy {
 				continue
@@ -36,6 +40,10 @@ func TestAdminStatusAgreesWithReachable(t *testing.T) {
 						want.Hops = d
 					}
 				}
+			}
+			want.Escalation = !want.Direct && want.Hops == 0 && fresh.Hops(n) > 0
+			if want.Escalation {
+				escalates++
 			}
 			got := g.AdminStatus(n)
 			if got != want {
@@ -52,6 +60,9 @@ func TestAdminStatusAgreesWithReachable(t *testing.T) {
 		if via == 0 {
 			t.Errorf("no principal is admin via a role: the test checks nothing of the search")
 		}
+	}
+	if escalates == 0 {
+		t.Errorf("no principal is admin via escalation: the test checks nothing of it")
 	}
 }
 
@@ -75,4 +86,55 @@ func pathLabels(p Path) []string {
 		out = append(out, h.From.Label()+"→"+h.To.Label())
 	}
 	return out
+}
+
+// The demo's mallory may iam:CreateAccessKey for ci-deployer: admin via
+// escalation (issue 13), though no role she may assume is admin.
+func TestAdminStatusDemoMalloryEscalates(t *testing.T) {
+	g := permsDemo(t)
+	st := g.AdminStatus(resolvePerms(t, g, "mallory"))
+	if st.Direct || st.Hops != 0 || !st.Escalation || st.Mark() != "via escalation" {
+		t.Fatalf("AdminStatus(mallory) = %+v (%q), want via escalation", st, st.Mark())
+	}
+}
+
+// Above smallAccount the analysis runs in the background: AdminStatus never
+// waits for it, and once it has run (Escalation returns) the marks agree
+// with a privesc run of their own. (In generated accounts every principal
+// that escalates also reaches an admin role by trust: a second account
+// holds one that only escalates.)
+func TestAdminStatusEscalationOnALargeAccount(t *testing.T) {
+	snap, err := gen.Account(gen.Options{Users: smallAccount/2 + 100, Roles: smallAccount / 2, Groups: 20, Policies: 300, Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second account with one user who can only grant itself admin.
+	f := fxNew(t, fxAcct)
+	f.user("self-granter", nil, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PutUserPolicy","Resource":"arn:aws:iam::`+fxAcct+`:user/self-granter"}]}`)
+	g, err := Build([]*model.Snapshot{snap, f.s}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.actors) <= smallAccount {
+		t.Fatalf("%d principals: not above smallAccount", len(g.actors))
+	}
+	for _, n := range g.actors {
+		g.AdminStatus(n) // starts the analysis; must not wait for it
+	}
+	g.Escalation()
+	fresh := g.Privesc()
+	escalates := 0
+	for _, n := range g.actors {
+		st := g.AdminStatus(n)
+		want := !st.Direct && st.Hops == 0 && fresh.Hops(n) > 0
+		if st.Escalation != want {
+			t.Errorf("%s: Escalation = %v, want %v", n.Label(), st.Escalation, want)
+		}
+		if want {
+			escalates++
+		}
+	}
+	if escalates == 0 {
+		t.Errorf("no principal is admin via escalation (self-granter should be): the test checks nothing")
+	}
 }

@@ -73,6 +73,8 @@ type escalator struct {
 	indepMemo  sync.Map // uniformKey → bool: the caller's decision on the action is the same on every resource of a kind
 	callMemo   sync.Map // callKey → callResult, for resource-independent calls
 	groupCover sync.Map // group node → actions.Bitset its policies allow on "*"
+	scopeMemo  sync.Map // scopeKey → *scope
+	classMemo  sync.Map // scopeKey → []string: resourceClass's patterns
 	// plain turns the per-kind reuse of decideNamed off: every call is
 	// decided by the evaluator (the slow, obvious way tests compare with).
 	plain bool
@@ -292,8 +294,10 @@ func fillWildcards(p string) string {
 	if strings.Contains(p, "${") {
 		return p
 	}
-	return strings.NewReplacer("*", "x", "?", "x").Replace(p)
+	return wildcardFiller.Replace(p)
 }
+
+var wildcardFiller = strings.NewReplacer("*", "x", "?", "x")
 
 // credRow returns a user's credential report row, or nil when the report
 // does not list it.
@@ -438,6 +442,33 @@ func (x *escalator) targetMeets(m *escalation.Method, target *Node) bool {
 	return true
 }
 
+// targetMayMeet reports whether target meets every prerequisite of m that
+// depends on the target alone, an instance profile aside (a caller may be
+// able to create one): when it does not, no caller can use m on it.
+func (x *escalator) targetMayMeet(m *escalation.Method, target *Node) bool {
+	if !fits(m.Target, target) {
+		return false
+	}
+	var h Hop
+	for _, p := range m.Requires {
+		if p != escalation.InstanceProfile && !x.prereq(p, m, nil, target, &h) {
+			return false
+		}
+	}
+	return true
+}
+
+// mayCallOn is the prefilter of m's calls on target by caller: whether some
+// identity Allow of the caller may match each call on a named target.
+func (x *escalator) mayCallOn(m *escalation.Method, caller, target *Node) bool {
+	for _, p := range m.Permissions {
+		if (p.On == escalation.OnTarget || p.On == escalation.OnPassedRole) && !x.mayAllowOn(caller, p.Action, target.ARN) {
+			return false
+		}
+	}
+	return true
+}
+
 // note records a decided call's conditionality on the hop.
 func (h *Hop) note(r callResult) {
 	if r.conditional {
@@ -506,13 +537,17 @@ func (x *escalator) decideNamed(c call) callResult {
 	if x.plain {
 		return resultOf(x.decide(c, false), c.resource)
 	}
+	ck := callKey{newKey: newKey{c.caller.ID, c.action, c.noMFA}, kind: kind}
 	if !uni.(bool) || resourceAccount(c.resource) != c.caller.Account {
 		if !x.mayAllowOn(c.caller, c.action, c.resource) {
 			return callResult{}
 		}
-		return resultOf(x.decide(c, false), c.resource)
+		class, ok := x.resourceClass(c.caller, c.action, c.resource)
+		if !ok {
+			return resultOf(x.decide(c, false), c.resource)
+		}
+		ck.kind += "|" + resourceAccount(c.resource) + "|" + class
 	}
-	ck := callKey{newKey: newKey{c.caller.ID, c.action, c.noMFA}, kind: kind}
 	for key, vals := range c.ctx {
 		ck.ctx += key + "=" + strings.Join(vals, ",") + ";"
 	}
@@ -524,6 +559,115 @@ func (x *escalator) decideNamed(c call) callResult {
 	r := resultOf(x.decide(c, false), c.resource)
 	x.callMemo.Store(ck, r)
 	return r
+}
+
+// resourceClass names the targets a caller's policies cannot tell apart for
+// an action: which Resource and NotResource patterns of every statement
+// that may match it (identity, boundary, SCPs) match the resource. The
+// evaluator reads a named resource only through those matches, so two
+// resources of one class, in one account, are decided alike. ok is false
+// when a pattern cannot be matched here as the evaluator would (a variable
+// with a default, or one whose value holds a wildcard character).
+func (x *escalator) resourceClass(caller *Node, action, resource string) (string, bool) {
+	pats := x.classPatterns(caller, action)
+	if pats == nil {
+		return "", false
+	}
+	b := make([]byte, (len(pats)+7)/8)
+	for i, p := range pats {
+		if globMatch(p, resource, false) {
+			b[i/8] |= 1 << (i % 8)
+		}
+	}
+	return string(b), true
+}
+
+// classPatterns lists the patterns resourceClass matches, memoised per
+// caller and action; nil when the class cannot be worked out.
+func (x *escalator) classPatterns(caller *Node, action string) []string {
+	k := scopeKey{caller.ID, action}
+	if v, ok := x.classMemo.Load(k); ok {
+		return v.([]string)
+	}
+	ctx := x.g.requestShared(caller, action, "", nil).Context
+	pats := []string{}
+	add := func(src *policy.Source) bool {
+		if src == nil || src.Policy == nil {
+			return true
+		}
+		vars := src.Policy.Version == "2012-10-17"
+		for i := range src.Policy.Statements {
+			st := &src.Policy.Statements[i]
+			if !mayMatchAction(st, action) {
+				continue
+			}
+			for _, list := range [][]string{st.Resource, st.NotResource} {
+				for _, p := range list {
+					q, ok := classPattern(p, vars, ctx)
+					if !ok {
+						return false
+					}
+					pats = append(pats, q)
+				}
+			}
+		}
+		return true
+	}
+	ok := add(caller.boundary)
+	for i := range caller.identity {
+		ok = ok && add(&caller.identity[i])
+	}
+	for i := range x.g.opts.SCPs {
+		ok = ok && add(&x.g.opts.SCPs[i])
+	}
+	if !ok {
+		pats = nil
+	}
+	x.classMemo.Store(k, pats)
+	return pats
+}
+
+// classPattern is a glob that splits resources the way the evaluator's
+// match of p does: p itself when it holds no variable (or variables are
+// literal text in its document), the variables substituted when the caller's
+// context resolves them to plain text, and, for a variable that resolves to
+// nothing (absent or multi-valued, so p never matches), the pattern with
+// the variable as a wildcard, which only splits further.
+func classPattern(p string, vars bool, ctx policy.Context) (string, bool) {
+	if !vars || !strings.Contains(p, "${") {
+		return p, true
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(p, "${")
+		if i < 0 {
+			b.WriteString(p)
+			return b.String(), true
+		}
+		end := strings.IndexByte(p[i+2:], '}')
+		if end < 0 {
+			return "", false
+		}
+		b.WriteString(p[:i])
+		inner := p[i+2 : i+2+end]
+		p = p[i+3+end:]
+		if inner == "*" || inner == "?" || inner == "$" || strings.Contains(inner, ",") {
+			return "", false
+		}
+		key := strings.ToLower(strings.TrimSpace(inner))
+		if !strings.HasPrefix(key, "aws:") {
+			return "", false
+		}
+		vals, ok := ctx.Get(key)
+		switch {
+		case ok && len(vals) == 1 && !strings.ContainsAny(vals[0], "*?"):
+			b.WriteString(vals[0])
+		case ok && len(vals) == 1:
+			return "", false
+		default:
+			b.WriteByte('*')
+		}
+	}
 }
 
 type uniformKey struct {
@@ -610,14 +754,109 @@ func (x *escalator) uniform(caller *Node, action, kind string) bool {
 }
 
 // mayAllowOn reports whether some identity Allow of the caller may match
-// action on resource (the prefilter's loose test).
+// action on resource (the prefilter's loose test), on the caller's resource
+// scope for the action, worked out once.
 func (x *escalator) mayAllowOn(caller *Node, action, resource string) bool {
-	for _, src := range caller.identity {
-		if mayAllow(src.Policy, action, resource) {
+	sc := x.scopeOf(caller, action)
+	if sc.any {
+		return true
+	}
+	for _, p := range sc.patterns {
+		if globMatch(p, resource, false) {
 			return true
 		}
 	}
 	return false
+}
+
+type scopeKey struct {
+	caller int
+	action string
+}
+
+// scope is the Resource patterns of a caller's identity Allow statements
+// that may match an action, with the policy variables the snapshot knows
+// for the caller substituted; any is set when one of them may match every
+// resource for all the prefilter can tell (NotResource, a variable left
+// unresolved, a document where "${" is literal text).
+type scope struct {
+	any      bool
+	patterns []string
+}
+
+func (x *escalator) scopeOf(caller *Node, action string) *scope {
+	k := scopeKey{caller.ID, action}
+	if v, ok := x.scopeMemo.Load(k); ok {
+		return v.(*scope)
+	}
+	sc := &scope{}
+	ctx := x.g.requestShared(caller, action, "", nil).Context // as the calls are decided, before their iam: keys
+statements:
+	for _, src := range caller.identity {
+		if src.Policy == nil {
+			continue
+		}
+		vars := src.Policy.Version == "2012-10-17"
+		for i := range src.Policy.Statements {
+			st := &src.Policy.Statements[i]
+			if st.Effect != policy.Allow || !mayMatchAction(st, action) {
+				continue
+			}
+			if st.Resource == nil {
+				sc.any = true
+				break statements
+			}
+			for _, p := range st.Resource {
+				if !strings.Contains(p, "${") {
+					sc.patterns = append(sc.patterns, p)
+					continue
+				}
+				q, ok := resolvedPattern(p, ctx)
+				if !vars || !ok {
+					sc.any = true
+					break statements
+				}
+				sc.patterns = append(sc.patterns, q)
+			}
+		}
+	}
+	x.scopeMemo.Store(k, sc)
+	return sc
+}
+
+// resolvedPattern substitutes the variables of a Resource pattern that the
+// caller's own context resolves the way the evaluator would (an aws: key
+// with exactly one value, no default); ok is false when one is left. The
+// substituted text may hold wildcards the evaluator reads literally: the
+// pattern then matches more, never less, as a prefilter must.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+func resolvedPattern(p string, ctx policy.Context) (string, bool) {
+	var b strings.Builder
+	for {
+		i := strings.Index(p, "${")
+		if i < 0 {
+			b.WriteString(p)
+			return b.String(), true
+		}
+		end := strings.IndexByte(p[i+2:], '}')
+		if end < 0 {
+			return "", false
+		}
+		b.WriteString(p[:i])
+		inner := p[i+2 : i+2+end]
+		p = p[i+3+end:]
+		switch inner {
+		case "*", "?", "$":
+			b.WriteString(inner)
+			continue
+		}
+		key := strings.ToLower(strings.TrimSpace(inner))
+		vals, ok := ctx.Get(key)
+		if strings.Contains(inner, ",") || !strings.HasPrefix(key, "aws:") || !ok || len(vals) != 1 {
+			return "", false
+		}
+		b.WriteString(vals[0])
+	}
 }
 
 // policyARNContext sets iam:PolicyARN to the policy an attacker attaches.

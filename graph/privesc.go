@@ -192,8 +192,10 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 		return cur >= 0 && cur <= d
 	}
 	if t.Kind == KindRole {
-		for _, e := range pv.g.AssumableBy(t) {
-			if (e.From.Kind != KindUser && e.From.Kind != KindRole) || settled(e.From, noMFA) {
+		open := func(n *Node) bool { return (n.Kind == KindUser || n.Kind == KindRole) && !settled(n, noMFA) }
+		for _, e := range pv.assumableBy(t, open) {
+			// An earlier edge of this loop may have settled e.From.
+			if settled(e.From, noMFA) {
 				continue
 			}
 			if h, ok := pv.assumeHop(e, noMFA); ok {
@@ -214,6 +216,9 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 		} else if !noMFA {
 			continue
 		}
+		if !pv.x.targetMayMeet(m, t) {
+			continue // no caller can: the target lacks a prerequisite
+		}
 		hs := pv.rest[mi]
 		if !pv.swept[mi][b2i(noMFA)] && pv.x.targetMeets(m, t) {
 			pv.swept[mi][b2i(noMFA)] = true
@@ -222,7 +227,7 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 		hops := make([]*Hop, 2*len(hs))
 		parallelFor(len(hs), func(i int) {
 			h := hs[i]
-			if h == t {
+			if h == t || !pv.x.mayCallOn(m, h, t) {
 				return
 			}
 			for j, fm := range from {
@@ -240,6 +245,30 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 			}
 		}
 	}
+}
+
+// assumableBy is AssumableBy(role) restricted to the principals keep
+// accepts, in the same order: delegated edges are materialised only for
+// them, not for every principal the role's trust delegates to.
+func (pv *Privesc) assumableBy(role *Node, keep func(*Node) bool) []Edge {
+	var out []Edge
+	for _, e := range role.assumedBy {
+		if keep(e.From) {
+			out = append(out, e)
+		}
+	}
+	delegated := false
+	pv.g.delegatedInPairs(role, func(m *Node, d *delegRole, o *delegOutcome) bool {
+		delegated = true
+		if keep(m) {
+			out = append(out, pv.g.edgeFor(m, d, o))
+		}
+		return true
+	})
+	if delegated { // sorted exactly when AssumableBy sorts
+		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].From, out[j].From, out[i].Kind, out[j].Kind) })
+	}
+	return out
 }
 
 func b2i(b bool) int {
@@ -280,8 +309,8 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 		return nil
 	}
 	var best []Hop
-	for _, e := range pv.g.Assumes(n) {
-		t := e.To
+	for _, o := range pv.assumesOf(n) {
+		t := o.to
 		if t == n || t.Kind != KindRole {
 			continue
 		}
@@ -290,7 +319,10 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 			if !ok {
 				continue
 			}
-			if ah, ok := pv.assumeHop(e, noMFA); ok && (best == nil || pathConditional(best) && !ah.Conditional && !h.Conditional) {
+			if best != nil && h.Conditional {
+				break // cannot improve on best
+			}
+			if ah, ok := pv.assumeHop(o.edge(pv.g), noMFA); ok && (best == nil || pathConditional(best) && !ah.Conditional && !h.Conditional) {
 				best = []Hop{*ah, h}
 			}
 			break
@@ -300,6 +332,43 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 		}
 	}
 	return best
+}
+
+// outEdge is a can-assume edge out of a principal not yet materialised:
+// an explicit edge, or a delegated one (role and class outcome).
+type outEdge struct {
+	from, to *Node
+	kind     string
+	explicit *Edge
+	d        *delegRole
+	o        *delegOutcome
+}
+
+func (o *outEdge) edge(g *Graph) Edge {
+	if o.explicit != nil {
+		return *o.explicit
+	}
+	return g.edgeFor(o.from, o.d, o.o)
+}
+
+// assumesOf is Assumes(n) in the same order, each edge materialised only
+// when asked for.
+func (pv *Privesc) assumesOf(n *Node) []outEdge {
+	out := make([]outEdge, 0, len(n.assumes))
+	for i := range n.assumes {
+		e := &n.assumes[i]
+		out = append(out, outEdge{from: n, to: e.To, kind: e.Kind, explicit: e})
+	}
+	delegated := false
+	pv.g.delegatedOutPairs(n, func(d *delegRole, o *delegOutcome) bool {
+		delegated = true
+		out = append(out, outEdge{from: n, to: d.role, kind: EdgeAssumeRole, d: d, o: o})
+		return true
+	})
+	if delegated { // sorted exactly when Assumes sorts
+		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].to, out[j].to, out[i].kind, out[j].kind) })
+	}
+	return out
 }
 
 // holds reports whether n's policies may allow every call of method mi.

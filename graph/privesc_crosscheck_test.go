@@ -1,10 +1,13 @@
 package graph
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/escalation"
+	"github.com/iamx/iamx/model/policy"
 	"github.com/iamx/iamx/testdata/gen"
 )
 
@@ -126,4 +129,114 @@ func bruteHops(g *Graph, x *escalator, n *Node) int {
 		}
 	}
 	return best
+}
+
+// decideNamed's shortcuts — one decision per caller, action and kind of
+// target for uniform callers; per class of targets the caller's patterns
+// cannot tell apart otherwise; the resource-scope prefilter — against the
+// evaluator asked about every call: every caller, every action a method
+// makes on a named target, every target, with and without MFA. On
+// generated accounts, and on callers scoped every way a pattern can scope
+// (a Deny on one target, NotResource, ${aws:username}, a variable with a
+// default, a wildcard prefix, a condition).
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+func TestDecideNamedMatchesEvaluator(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		snap, err := gen.Account(gen.Options{Users: 30, Roles: 30, Groups: 6, Policies: 30, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := Build([]*model.Snapshot{snap}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if allowed, _ := checkDecideNamed(t, g); allowed == 0 {
+			t.Errorf("seed %d: no call allowed: the account tests no shortcut", seed)
+		}
+	}
+	f := fxNew(t, fxAcct)
+	for _, d := range []string{
+		doc(`{"Effect":"Allow","Action":["iam:CreateAccessKey","iam:PassRole","iam:UpdateAssumeRolePolicy"],"Resource":"*"}`,
+			`{"Effect":"Deny","Action":"iam:*","Resource":["arn:aws:iam::`+fxAcct+`:user/alice","arn:aws:iam::`+fxAcct+`:role/app-1"]}`),
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::` + fxAcct + `:user/${aws:username}"}`),
+		doc(`{"Effect":"Allow","Action":"iam:*","NotResource":["arn:aws:iam::` + fxAcct + `:user/bob","arn:aws:iam::` + fxAcct + `:role/app-2"]}`),
+		doc(`{"Effect":"Allow","Action":["iam:PassRole","iam:UpdateAssumeRolePolicy"],"Resource":"arn:aws:iam::`+fxAcct+`:role/app-*"}`,
+			`{"Effect":"Deny","Action":"iam:PassRole","NotResource":"arn:aws:iam::`+fxAcct+`:role/app-1"}`),
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::` + fxAcct + `:role/${aws:username}-*"}`),
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::` + fxAcct + `:user/${aws:PrincipalTag/buddy, 'alice'}"}`),
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::`+fxAcct+`:user/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`,
+			`{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::`+fxAcct+`:user/c*"}`),
+	} {
+		f.user(fmt.Sprintf("caller%d", len(f.s.Users)), nil, d)
+	}
+	for _, u := range []string{"alice", "bob", "carol"} {
+		f.user(u, nil, fxS3Read)
+	}
+	for _, r := range []string{"app-1", "app-2", "caller4-ops", "other"} {
+		f.role(r, fxTrust("arn:aws:iam::222222222222:root"), fxS3Read)
+	}
+	if allowed, split := checkDecideNamed(t, fxBuild(t, f)); allowed == 0 || split == 0 {
+		t.Errorf("scoped callers: %d calls allowed, %d callers deciding targets differently: the fixture tests no shortcut", allowed, split)
+	}
+}
+
+// checkDecideNamed compares decideNamed with the evaluator on every call;
+// it counts the calls allowed and the (caller, action) pairs whose targets
+// are decided differently.
+func checkDecideNamed(t *testing.T, g *Graph) (allowed, split int) {
+	t.Helper()
+	x := newEscalator(g)
+	type perm struct {
+		action  string
+		service string
+	}
+	seen := map[perm]bool{}
+	var perms []perm
+	for _, m := range escalation.Methods() {
+		for _, p := range m.Permissions {
+			q := perm{action: p.Action}
+			switch p.On {
+			case escalation.OnPassedRole:
+				q.service = m.Service
+			case escalation.OnTarget:
+			default:
+				continue
+			}
+			if !seen[q] {
+				seen[q] = true
+				perms = append(perms, q)
+			}
+		}
+	}
+	for _, caller := range g.actors {
+		for _, p := range perms {
+			var first *bool
+			for _, target := range g.actors {
+				for _, noMFA := range []bool{false, true} {
+					c := call{caller: caller, action: p.action, resource: target.ARN, noMFA: noMFA}
+					if p.service != "" {
+						c.ctx = policy.Context{"iam:passedtoservice": {p.service}}
+					}
+					got := x.decideNamed(c)
+					want := resultOf(x.decide(c, false), c.resource)
+					if got.ok != want.ok || got.conditional != want.conditional || !slices.Equal(got.missing, want.missing) {
+						t.Fatalf("%s %s on %s (noMFA %v): decideNamed %+v, evaluator %+v", caller.Label(), p.action, target.Label(), noMFA, got, want)
+					}
+					if want.ok {
+						allowed++
+					}
+					switch {
+					case first == nil:
+						first = &want.ok
+					case *first != want.ok:
+						split++
+						first = &want.ok
+					}
+				}
+			}
+		}
+	}
+	return allowed, split
 }

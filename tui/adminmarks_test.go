@@ -9,8 +9,9 @@ import (
 
 // slowAdminMark is the admin mark worked out the obvious way: admin on its
 // own policies (users and roles), else "via role" when any role it reaches
-// is admin-equivalent.
-func slowAdminMark(g *graph.Graph, n *graph.Node) string {
+// is admin-equivalent, else "via escalation" when a run of the privesc
+// analysis of its own finds a path to admin.
+func slowAdminMark(g *graph.Graph, pv *graph.Privesc, n *graph.Node) string {
 	if (n.Kind == graph.KindUser || n.Kind == graph.KindRole) && g.IsAdmin(n) {
 		return "admin"
 	}
@@ -18,6 +19,9 @@ func slowAdminMark(g *graph.Graph, n *graph.Node) string {
 		if r.Kind == graph.KindRole && g.IsAdmin(r) {
 			return "via role"
 		}
+	}
+	if pv.Hops(n) > 0 {
+		return "via escalation"
 	}
 	return ""
 }
@@ -44,7 +48,8 @@ func tableMarks[T any](t *testing.T, tb *Table[T], principal func(T) *graph.Node
 // Every view that marks admins marks every principal of the demo the same
 // way, and as the obvious answer does: the users and roles lists, who-can,
 // the group page, the Overview and the Chains tab. ci-deployer (admin via
-// DeployRole → ProdAdminRole) is marked in the users list.
+// DeployRole → ProdAdminRole) is marked in the users list, and so is
+// mallory (admin via escalation: CreateAccessKey for ci-deployer).
 //
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html
 func TestAdminMarksAgreeEverywhere(t *testing.T) {
@@ -81,12 +86,13 @@ func TestAdminMarksAgreeEverywhere(t *testing.T) {
 			}
 		}
 	}
+	pv := g.Privesc()
 	for view, marks := range views {
 		if len(marks) == 0 {
 			t.Errorf("%s: no principal seen", view)
 		}
 		for n, got := range marks {
-			if want := slowAdminMark(g, n); got != want {
+			if want := slowAdminMark(g, pv, n); got != want {
 				t.Errorf("%s marks %s %q, want %q", view, n.Label(), got, want)
 			}
 		}
@@ -97,6 +103,11 @@ func TestAdminMarksAgreeEverywhere(t *testing.T) {
 	}
 	if got := views["overview"][ci]; got != "via role" {
 		t.Errorf("overview marks ci-deployer %q, want via role", got)
+	}
+	// Issue 13: mallory may mint a key for ci-deployer.
+	mallory := detailNode(t, c, "mallory")
+	if got := views["users list"][mallory]; got != "via escalation" {
+		t.Errorf("users list marks mallory %q, want via escalation", got)
 	}
 }
 

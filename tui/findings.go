@@ -26,7 +26,7 @@ func (c *Common) findings() answer.Findings {
 		c.findingsCache = &findingsOnce{}
 	}
 	fc := c.findingsCache
-	fc.once.Do(func() { fc.f = answer.FindingsOf(c.Graph, c.Graph.Privesc()) })
+	fc.once.Do(func() { fc.f = answer.FindingsOf(c.Graph, c.Graph.Escalation()) })
 	return fc.f
 }
 
