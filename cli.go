@@ -126,9 +126,19 @@ var synopses = map[string]string{
 	"snapshot": "iamx snapshot [SOURCE] -o FILE|-            write SOURCE as an iamx snapshot (.gz → gzip, - stdout)",
 	"can": "iamx can PRINCIPAL ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]\n" +
 		"  iamx can --batch FILE.jsonl [SOURCE]        one request per line, one JSON answer per line",
-	"who-can": "iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]",
-	"perms":   "iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [--reach] [SOURCE]",
-	"chains":  "iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [--assume-only] [SOURCE]",
+	"who-can":  "iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]",
+	"perms":    "iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [--all] [SOURCE]",
+	"chains":   "iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [--max-paths N] [SOURCE]",
+	"privesc":  "iamx privesc [PRINCIPAL] [--max-paths N] [SOURCE]",
+	"findings": "iamx findings [SOURCE] [--severity LEVEL] [--fail-on LEVEL]",
+	"diff":     "iamx diff OLD NEW",
+}
+
+// exitStatuses says what each command's exit status means, by flag set
+// name; the rest exit 0 on success.
+var exitStatuses = map[string]string{
+	"can":      "0 allowed, 1 denied, 2 usage or input error",
+	"findings": "0 success, 1 a finding at or above --fail-on, 2 usage or input error",
 }
 
 func (h *helpRequest) print(w io.Writer) {
@@ -146,7 +156,11 @@ func (h *helpRequest) print(w io.Writer) {
 	h.fs.PrintDefaults()
 	h.fs.SetOutput(io.Discard)
 	fmt.Fprintf(w, "  -debug\n    \ton failure, also print an internal error's stack and a live error's raw AWS SDK detail\n")
-	fmt.Fprintf(w, "\nExit status: 0 success (can: allowed), 1 can: denied, 2 usage or input error.\n")
+	status, ok := exitStatuses[name]
+	if !ok {
+		status = "0 success, 2 usage or input error"
+	}
+	fmt.Fprintf(w, "\nExit status: %s.\n", status)
 }
 
 // maxErrorLine bounds an error line: a hostile file or argument (a name of
