@@ -69,12 +69,18 @@ func checkPermsRows(t *testing.T, g *Graph, n *Node) int {
 	checked := 0
 	for i := 0; i < len(p.Actions); i++ {
 		a := &p.Actions[i]
-		if i%step != 0 && !requiresResourcePolicy(a.Action) {
+		act, _ := cat.Lookup(a.Action)
+		if i%step != 0 && requirementOf(act) == requiresNone {
 			continue
 		}
-		act, _ := cat.Lookup(a.Action)
 		check := func(pattern string, conditional bool) {
-			r, ok := concreteResource(act, pattern)
+			// A conditional pattern's witness is looked for outside the
+			// unconditional ones, which decide the resources they cover.
+			var avoid []string
+			if conditional && !a.Conditional {
+				avoid = a.Resources
+			}
+			r, ok := concreteResource(act, pattern, n.Account, avoid)
 			if !ok {
 				t.Errorf("%s %s: perms lists %q, which names no resource of the action's types", n.Label(), a.Action, pattern)
 				return
@@ -114,10 +120,21 @@ func checkPermsRows(t *testing.T, g *Graph, n *Node) int {
 }
 
 // concreteResource returns a resource of one of the action's types that the
-// pattern names: "*" for an action with no type.
-func concreteResource(act *actions.Action, pattern string) (string, bool) {
+// pattern names: "*" for an action with no type. It prefers a plausible ARN
+// (partition aws, a region, the given account) when the pattern names one,
+// as a request would, and not covered by avoid: the shortest witness
+// fitWitness builds has empty partition and account, which names no
+// resource AWS has.
+func concreteResource(act *actions.Action, pattern, account string, avoid []string) (string, bool) {
 	if act == nil || len(act.Resources) == 0 {
 		return "*", coversAll(pattern)
+	}
+	for _, rt := range act.Resources {
+		w := sampleARN(rt.ARN, account)
+		segs := strings.SplitN(w, ":", 6)
+		if len(segs) == 6 && (segs[4] == account || segs[4] == "") && policy.CompileResource(pattern).Match(w) && !covers(avoid, w) {
+			return w, true
+		}
 	}
 	for _, rt := range act.Resources {
 		if w, ok := fitWitness(pattern, rt.ARN); ok {
@@ -222,10 +239,15 @@ func covers(patterns []string, r string) bool {
 	return false
 }
 
-// sampleARN fills a catalogue ARN format with plausible values.
+// sampleARN fills a catalogue ARN format with plausible values: the
+// account segment's variable (${Account}, ${AccountId} …) with account.
 func sampleARN(format, account string) string {
-	r := strings.NewReplacer("${Partition}", "aws", "${Account}", account, "${Region}", "us-east-1")
+	r := strings.NewReplacer("${Partition}", "aws", "${Region}", "us-east-1")
 	s := r.Replace(format)
+	if segs := strings.SplitN(s, ":", 6); len(segs) == 6 && strings.HasPrefix(segs[4], "${") && strings.HasSuffix(segs[4], "}") {
+		segs[4] = account
+		s = strings.Join(segs, ":")
+	}
 	for {
 		i := strings.Index(s, "${")
 		if i < 0 {
