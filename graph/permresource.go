@@ -404,8 +404,8 @@ type merged struct {
 	assumed bool        // a pattern rests on the default key policy
 }
 
-// mergeRow returns row with the resource grants added, in new slices (a
-// row's slices are shared with its class).
+// mergeRow returns row with the resource grants added, in new slices where
+// it changes them (a row's slices are shared with its class).
 func (ps *permSet) mergeRow(row ActionPerm, act *actions.Action, grants []resourceGrant) merged {
 	var m merged
 	req := requirementOf(act)
@@ -430,9 +430,12 @@ func (ps *permSet) mergeRow(row ActionPerm, act *actions.Action, grants []resour
 		row.NotResources = append(slices.Clone(row.NotResources), denied...)
 		fallthrough
 	default:
-		keys = slices.Clone(row.ConditionKeys)
-		sources = slices.Clone(row.Sources)
+		// Shared with the class (answers intern them by array) until a
+		// grant adds to them: clipped, an append copies.
+		keys = slices.Clip(row.ConditionKeys)
+		sources = slices.Clip(row.Sources)
 	}
+	addedKeys := false
 	// Each resource has one grant per action: only the identity side's
 	// patterns can already cover it (a key they cover whose policy says
 	// otherwise is among denied).
@@ -452,6 +455,7 @@ func (ps *permSet) mergeRow(row ActionPerm, act *actions.Action, grants []resour
 			for _, k := range gr.res.MissingContext {
 				if !slices.ContainsFunc(keys, func(x string) bool { return strings.EqualFold(x, k) }) {
 					keys = append(keys, k)
+					addedKeys = true
 				}
 			}
 		}
@@ -466,7 +470,9 @@ func (ps *permSet) mergeRow(row ActionPerm, act *actions.Action, grants []resour
 	if row.Conditional {
 		res, cond = cond, nil
 	}
-	sort.Strings(keys)
+	if addedKeys {
+		sort.Strings(keys)
+	}
 	row.Resources, row.ConditionalResources, row.ConditionKeys, row.Sources = res, cond, keys, sources
 	m.row = &row
 	return m

@@ -1,0 +1,119 @@
+package graph
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/model/policy"
+)
+
+// Perms with KMS key policies and other resource-based policies. A key
+// policy is required: "no AWS principal has any permissions to a KMS key
+// unless that permission is explicitly allowed in the key policy", directly
+// or by delegating to the account's IAM policies; a key iamx has not read
+// is taken to have the default key policy (delegation), and the answer says
+// so; a key of another account is never "allowed" from the identity side
+// alone. Other resource policies that name the principal grant on their
+// own in the same account, and naming the account only hands the decision
+// to its IAM policies.
+//
+// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+// https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html
+func TestPermissionsKeyAndResourcePolicies(t *testing.T) {
+	const other = "999988887777"
+	acct := newPermsAccount(t)
+	key := func(account, id string) string { return "arn:aws:kms:us-east-1:" + account + ":key/" + id }
+	allow := func(principal, action, resource string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"` + action + `","Resource":"` + resource + `"}]}`
+	}
+	resource := func(a, typ, account, doc string) *model.Resource {
+		r := &model.Resource{ARN: a, Type: typ, Account: account}
+		if doc != "" {
+			d := acct.doc(doc)
+			r.Policy = &d
+		}
+		return r
+	}
+	user := func(name string) string { return "arn:aws:iam::" + permsAcct + ":user/" + name }
+	acct.user("kmsall", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]}`)
+	acct.user("ownkeys", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:`+permsAcct+`:key/*"}]}`)
+	acct.user("keyuser", "")
+	acct.user("nopolicy", "")
+	unreadable := resource(key(permsAcct, "unreadable"), model.TypeKMSKey, permsAcct, "")
+	unreadable.Error = "AccessDeniedException"
+	acct.s.Resources = []*model.Resource{
+		resource(key(permsAcct, "delegate"), model.TypeKMSKey, permsAcct, allow("arn:aws:iam::"+permsAcct+":root", "kms:*", "*")),
+		resource(key(permsAcct, "named"), model.TypeKMSKey, permsAcct, allow(user("keyuser"), "kms:*", "*")),
+		unreadable,
+		resource(key(other, "shared"), model.TypeKMSKey, other, allow("arn:aws:iam::"+permsAcct+":root", "kms:Decrypt", "*")),
+		resource("arn:aws:s3:::data", model.TypeS3Bucket, permsAcct, allow(user("nopolicy"), "s3:GetObject", "arn:aws:s3:::data/*")),
+		resource("arn:aws:sqs:us-east-1:"+permsAcct+":jobs", model.TypeSQSQueue, permsAcct, allow(permsAcct, "sqs:SendMessage", "*")),
+	}
+	g := acct.build()
+	ownKeys := "arn:*:kms:*:" + permsAcct + ":key/*"
+	cases := []struct {
+		name, principal, action string
+		resources               []string // unconditional; nil: not listed
+		notResources            []string
+		unknown                 []string
+		assumed                 bool   // the answer says it assumed the default key policy (for some row)
+		source                  string // a resource policy among the row's sources
+	}{
+		{name: "IAM allow applies to keys delegating to the account, not to a key naming someone else; unknown beyond the loaded accounts",
+			principal: "kmsall", action: "kms:Decrypt", resources: []string{ownKeys, key(other, "shared")},
+			notResources: []string{key(permsAcct, "named")}, unknown: []string{"*"}, assumed: true, source: "key policy of " + key(other, "shared")},
+		{name: "a key policy that cannot be read is taken as the default one: not excepted",
+			principal: "kmsall", action: "kms:DescribeKey", resources: []string{ownKeys},
+			notResources: []string{key(permsAcct, "named")}, unknown: []string{"*"}, assumed: true},
+		{name: "an identity pattern inside the account leaves nothing unknown",
+			principal: "ownkeys", action: "kms:Decrypt", resources: []string{"arn:aws:kms:us-east-1:" + permsAcct + ":key/*"},
+			notResources: []string{key(permsAcct, "named")}, assumed: true},
+		{name: "a key policy naming the user grants with no identity allow",
+			principal: "keyuser", action: "kms:Encrypt", resources: []string{key(permsAcct, "named")}, source: "key policy of " + key(permsAcct, "named")},
+		{name: "aliases are decided by identity policies; keys by their key policy",
+			principal: "kmsall", action: "kms:CreateAlias", resources: []string{"arn:*:kms:*:*:alias/*", ownKeys},
+			notResources: []string{key(permsAcct, "named")}, unknown: []string{"*"}, assumed: true},
+		{name: "an action on no resource type needs no key policy",
+			principal: "kmsall", action: "kms:ListKeys", resources: []string{"*"}, assumed: true},
+		{name: "a bucket policy naming the user grants its objects with no identity allow",
+			principal: "nopolicy", action: "s3:GetObject", resources: []string{"arn:aws:s3:::data/*"}, source: "bucket policy of arn:aws:s3:::data"},
+		{name: "a queue policy naming the account hands the decision to IAM policies: nothing without an identity allow",
+			principal: "nopolicy", action: "sqs:SendMessage"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			n := resolvePerms(t, g, tc.principal)
+			p := g.Permissions(n, PermFilter{})
+			a := findAction(p, tc.action)
+			switch {
+			case tc.resources == nil && a != nil:
+				t.Fatalf("%s listed: %+v", tc.action, a)
+			case tc.resources == nil:
+			case a == nil || a.Conditional || !slices.Equal(a.Resources, tc.resources):
+				t.Fatalf("%s = %+v, want unconditional on %v", tc.action, a, tc.resources)
+			case !slices.Equal(a.NotResources, tc.notResources):
+				t.Errorf("not resources %v, want %v", a.NotResources, tc.notResources)
+			}
+			if tc.source != "" && a != nil && !slices.ContainsFunc(a.Sources, func(r StatementRef) bool {
+				return r.PolicyName == tc.source && r.PolicyType == policy.ResourcePolicy
+			}) {
+				t.Errorf("sources %+v do not name %s", a.Sources, tc.source)
+			}
+			var unknown []string
+			for _, u := range p.Unknown {
+				if u.Action == tc.action {
+					unknown = u.Resources
+				}
+			}
+			if !slices.Equal(unknown, tc.unknown) {
+				t.Errorf("unknown %v, want %v", unknown, tc.unknown)
+			}
+			if got := slices.Contains(p.Assumptions, DefaultKeyPolicyAssumption(permsAcct)); got != tc.assumed {
+				t.Errorf("default key policy assumed = %v, want %v (%v)", got, tc.assumed, p.Assumptions)
+			}
+		})
+	}
+}
