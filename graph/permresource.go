@@ -4,6 +4,7 @@ import (
 	"github.com/iamx/iamx/model"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/iamx/iamx/model/actions"
@@ -36,13 +37,13 @@ type resourcePolicy struct {
 	label   string // for people: "trust policy of role/Deploy"
 	src     *policy.Source
 	actions []int // catalogue IDs of the actions the policy decides on arn
-	// open: an Allow statement names "*" or uses NotPrincipal. direct: the
-	// accounts whose users, roles or sessions an Allow statement names by
-	// ARN. A policy naming an account only (its ID or root) hands the
-	// decision to that account's IAM policies, so it grants nothing their
-	// identity policies do not allow.
-	open   bool
-	direct []string
+	// open: an Allow statement names "*" or uses NotPrincipal. named: the
+	// loaded users and roles an Allow statement names by ARN (a session
+	// names its role). A policy naming an account only (its ID or root)
+	// hands the decision to that account's IAM policies, so it grants a
+	// principal it does not name nothing its identity policies do not allow.
+	open  bool
+	named []*Node
 }
 
 // grantIndex finds the resource policies that may name a principal:
@@ -115,7 +116,7 @@ func (g *Graph) resourcePolicies() *grantIndex {
 		}
 		for _, r := range g.roles {
 			if src := trustSource(r); src != nil {
-				idx.add(resourcePolicy{arn: r.ARN, label: "trust policy of " + r.Label(), src: src, actions: assume})
+				g.addGrant(idx, resourcePolicy{arn: r.ARN, label: "trust policy of " + r.Label(), src: src, actions: assume})
 			}
 		}
 		arns := make([]string, 0, len(g.res.byARN))
@@ -141,7 +142,7 @@ func (g *Graph) resourcePolicies() *grantIndex {
 					acts = actionsTaking(cat, c)
 					taken[k] = acts
 				}
-				idx.add(resourcePolicy{arn: c, label: e.src.Name + " of " + a, src: e.src, actions: acts})
+				g.addGrant(idx, resourcePolicy{arn: c, label: e.src.Name + " of " + a, src: e.src, actions: acts})
 			}
 		}
 		g.perm.res = idx
@@ -190,6 +191,21 @@ func actionsTaking(cat *actions.Catalogue, resource string) []int {
 	return out
 }
 
+func (g *Graph) addGrant(idx *grantIndex, rp resourcePolicy) {
+	for j := range rp.src.Policy.Statements {
+		st := &rp.src.Policy.Statements[j]
+		if st.Effect != policy.Allow || st.Principal == nil {
+			continue
+		}
+		for _, p := range namedPrincipals(st.Principal) {
+			if n := g.loadedNamed(p); n != nil && !slices.Contains(rp.named, n) {
+				rp.named = append(rp.named, n)
+			}
+		}
+	}
+	idx.add(rp)
+}
+
 func (idx *grantIndex) add(rp resourcePolicy) {
 	i := len(idx.list)
 	var accounts []string
@@ -214,9 +230,6 @@ func (idx *grantIndex) add(rp resourcePolicy) {
 			acct := id
 			if !arn.IsAccountID(id) {
 				acct = arn.AccountOf(id)
-				if !strings.HasSuffix(id, ":root") {
-					rp.direct = appendUnique(rp.direct, acct)
-				}
 			}
 			if acct != "" && !slices.Contains(accounts, acct) {
 				accounts = append(accounts, acct)
@@ -257,42 +270,128 @@ type resourceGrant struct {
 // a resource policy naming n may grant, on that resource. Refused requests
 // are left out.
 func (ps *permSet) resourceGrants(cat *actions.Catalogue, filter actions.Bitset) map[int][]resourceGrant {
+	return ps.resourceGrantsBy(cat, filter, true)
+}
+
+// resourceGrantsBy is resourceGrants; with classes false it asks about
+// every action on its own (the slow obvious way, for tests).
+func (ps *permSet) resourceGrantsBy(cat *actions.Catalogue, filter actions.Bitset, classes bool) map[int][]resourceGrant {
 	type job struct {
 		rp  *resourcePolicy
 		act *actions.Action
 	}
 	// A policy that names the principal's account only grants what the
 	// identity side allows: the actions no identity statement allows are
-	// not asked about.
+	// not asked about, and where AWS does not require the resource's
+	// policy it adds no resource the identity side's patterns do not
+	// already cover (same account: the union; another account: both must
+	// allow).
 	identity := ps.candidates(cat, nil)
 	var jobs []job
 	for _, rp := range ps.g.resourcePolicies().naming(ps.n) {
-		direct := rp.open || slices.Contains(rp.direct, ps.n.Account)
+		direct := rp.open || slices.Contains(rp.named, ps.n)
 		for _, id := range rp.actions {
 			act := cat.Action(id)
 			// The resource is of the type its policy governs (a trust
 			// policy, a role; a key; a bucket and its objects): the
 			// actions were chosen by ActionTakes.
-			if (filter != nil && !filter.Has(id)) || (!direct && !identity.Has(id)) || !mayAllow(rp.src.Policy, act.String(), "") {
+			if (filter != nil && !filter.Has(id)) || !mayAllow(rp.src.Policy, act.String(), "") {
+				continue
+			}
+			if !direct && (!identity.Has(id) || requirementOf(act) == requiresNone) {
 				continue
 			}
 			jobs = append(jobs, job{rp, act})
 		}
 	}
+	// Actions matched by the same statements of every policy in play, none
+	// with a condition, get the same answer on one resource: one evaluation
+	// per such class and resource (keys × kms actions is most of the work).
+	type classKey struct {
+		rp  *resourcePolicy
+		sig string
+	}
+	idSig := map[int]string{}
+	rep := make([]int, len(jobs))
+	first := map[classKey]int{}
+	for i, j := range jobs {
+		sig, ok := idSig[j.act.ID]
+		if !ok {
+			sig = ps.actionSignature(j.act)
+			idSig[j.act.ID] = sig
+		}
+		rep[i] = i
+		if !classes || sig == "" {
+			continue
+		}
+		rs := resourceSignature(j.rp.src.Policy, j.act.String())
+		if rs == "" {
+			continue
+		}
+		k := classKey{j.rp, sig + "|" + rs}
+		if f, ok := first[k]; ok {
+			rep[i] = f
+		} else {
+			first[k] = i
+		}
+	}
+	var asked []int
+	for i := range jobs {
+		if rep[i] == i {
+			asked = append(asked, i)
+		}
+	}
 	results := make([]policy.Result, len(jobs))
-	parallelFor(len(jobs), func(i int) {
-		j := jobs[i]
+	parallelFor(len(asked), func(k int) {
+		j := jobs[asked[k]]
 		req := ps.g.requestShared(ps.n, j.act.String(), j.rp.arn, nil)
 		in := ps.g.Input(ps.n, &req)
-		results[i] = policy.Evaluate(&req, &in)
+		results[asked[k]] = policy.Evaluate(&req, &in)
 	})
 	out := map[int][]resourceGrant{}
 	for i, j := range jobs {
-		if r := results[i]; r.Decision == policy.Allowed || r.Conditional {
+		if r := results[rep[i]]; r.Decision == policy.Allowed || r.Conditional {
 			out[j.act.ID] = append(out[j.act.ID], resourceGrant{rp: j.rp, res: r})
 		}
 	}
 	return out
+}
+
+// actionSignature names the principal's statements (identity, boundary,
+// SCPs) that match act, or "" when one of them has a condition (the keys an
+// action carries differ) or resource control policies are loaded (not among
+// them): then act is asked about on its own.
+func (ps *permSet) actionSignature(act *actions.Action) string {
+	if len(ps.g.res.rcps) > 0 {
+		return ""
+	}
+	var b strings.Builder
+	for si := range ps.stmts {
+		if ps.stmts[si].acts.Has(act.ID) {
+			if len(ps.stmts[si].st.Conditions) > 0 {
+				return ""
+			}
+			b.WriteString(strconv.Itoa(si))
+			b.WriteByte(',')
+		}
+	}
+	return "s" + b.String()
+}
+
+// resourceSignature names the statements of a resource policy that match
+// action, or "" when one has a condition.
+func resourceSignature(p *policy.Policy, action string) string {
+	var b strings.Builder
+	for i := range p.Statements {
+		if st := &p.Statements[i]; mayMatchAction(st, action) {
+			if len(st.Conditions) > 0 {
+				return ""
+			}
+			b.WriteString(strconv.Itoa(i))
+			b.WriteByte(',')
+		}
+	}
+	return "r" + b.String()
 }
 
 // mergeResourceGrants folds the resource-side answers into out.Actions.
