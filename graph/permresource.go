@@ -270,12 +270,14 @@ type resourceGrant struct {
 // a resource policy naming n may grant, on that resource. Refused requests
 // are left out.
 func (ps *permSet) resourceGrants(cat *actions.Catalogue, filter actions.Bitset) map[int][]resourceGrant {
-	return ps.resourceGrantsBy(cat, filter, true)
+	out, _ := ps.resourceGrantsBy(cat, filter, true)
+	return out
 }
 
 // resourceGrantsBy is resourceGrants; with classes false it asks about
-// every action on its own (the slow obvious way, for tests).
-func (ps *permSet) resourceGrantsBy(cat *actions.Catalogue, filter actions.Bitset, classes bool) map[int][]resourceGrant {
+// every action on its own (the slow obvious way, for tests). It also
+// returns how many requests it evaluated.
+func (ps *permSet) resourceGrantsBy(cat *actions.Catalogue, filter actions.Bitset, classes bool) (map[int][]resourceGrant, int) {
 	type job struct {
 		rp  *resourcePolicy
 		act *actions.Action
@@ -354,7 +356,7 @@ func (ps *permSet) resourceGrantsBy(cat *actions.Catalogue, filter actions.Bitse
 			out[j.act.ID] = append(out[j.act.ID], resourceGrant{rp: j.rp, res: r})
 		}
 	}
-	return out
+	return out, len(asked)
 }
 
 // actionSignature names the principal's statements (identity, boundary,
