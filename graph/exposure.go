@@ -136,3 +136,54 @@ func statementLabel(st *policy.Statement) string {
 	}
 	return "#" + strconv.Itoa(st.Index)
 }
+
+// LoadedResource returns the loaded resource of that ARN, or nil.
+func (g *Graph) LoadedResource(resource string) *model.Resource {
+	if e := g.res.byARN[resource]; e != nil {
+		return e.r
+	}
+	return nil
+}
+
+// RepresentativeAction is the action the explorer asks who-can about for a
+// resource of this type, with the resource to ask on (a bucket's objects).
+func RepresentativeAction(r *model.Resource) (action, resource string) {
+	switch r.Type {
+	case model.TypeS3Bucket:
+		return "s3:GetObject", r.ARN + "/*"
+	case model.TypeKMSKey:
+		return "kms:Decrypt", r.ARN
+	case model.TypeSQSQueue:
+		return "sqs:SendMessage", r.ARN
+	case model.TypeSNSTopic:
+		return "sns:Publish", r.ARN
+	case model.TypeLambdaFunction:
+		return "lambda:InvokeFunction", r.ARN
+	case model.TypeSecret:
+		return "secretsmanager:GetSecretValue", r.ARN
+	case model.TypeECRRepository:
+		return "ecr:BatchGetImage", r.ARN
+	}
+	return "", ""
+}
+
+// ResourceKind names a resource type for people: "bucket", "key" ….
+func ResourceKind(typ string) string {
+	switch typ {
+	case model.TypeS3Bucket:
+		return "bucket"
+	case model.TypeKMSKey:
+		return "key"
+	case model.TypeSQSQueue:
+		return "queue"
+	case model.TypeSNSTopic:
+		return "topic"
+	case model.TypeLambdaFunction:
+		return "function"
+	case model.TypeSecret:
+		return "secret"
+	case model.TypeECRRepository:
+		return "repository"
+	}
+	return "resource"
+}

@@ -3,6 +3,8 @@ package answer
 import (
 	"strings"
 
+	"github.com/iamx/iamx/graph"
+
 	"github.com/iamx/iamx/model"
 )
 
@@ -23,7 +25,7 @@ func (c *checker) resources() {
 			continue
 		}
 		x, _ := c.g.ResourceExposure(r.ARN)
-		what := resourceKind(r.Type)
+		what := graph.ResourceKind(r.Type)
 		policyRef := r.ARN + "#" + what + " policy"
 		evidence := func() []Evidence {
 			var ev []Evidence
@@ -60,25 +62,4 @@ func (c *checker) resources() {
 				Reference: refKeyDelegation})
 		}
 	}
-}
-
-// resourceKind names a resource type for people: "bucket", "key" ….
-func resourceKind(typ string) string {
-	switch typ {
-	case model.TypeS3Bucket:
-		return "bucket"
-	case model.TypeKMSKey:
-		return "key"
-	case model.TypeSQSQueue:
-		return "queue"
-	case model.TypeSNSTopic:
-		return "topic"
-	case model.TypeLambdaFunction:
-		return "function"
-	case model.TypeSecret:
-		return "secret"
-	case model.TypeECRRepository:
-		return "repository"
-	}
-	return "resource"
 }
