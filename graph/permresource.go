@@ -603,7 +603,7 @@ func (ps *permSet) keyPatterns(act *actions.Action, res, cond []string, grants [
 				}
 			}
 		}
-		if !patternFitsFormat(p, keyFmt) {
+		if !coversAll(p) && !patternFitsFormat(p, keyFmt) {
 			return
 		}
 		if q, ok := narrow(p, keyFmt, ps.n.Account); ok && !slices.Contains(loaded, q) {
@@ -686,6 +686,9 @@ func narrow(p, format, account string) (string, bool) {
 		return "", false
 	}
 	q := strings.Join(out, ":")
+	if coversAll(p) && account == "" {
+		return q, true // the format itself, its variables "*"
+	}
 	return q, patternFitsFormat(q, format)
 }
 

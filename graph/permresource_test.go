@@ -184,3 +184,45 @@ func TestResourceGrantClassesAgreeWithEachAction(t *testing.T) {
 		})
 	}
 }
+
+// narrow writes the part of a policy pattern that names resources of one
+// type (in one account) as a pattern: never more than the pattern names
+// (the evaluator's segment matching), and for "*" the type's whole format.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+func TestNarrowPattern(t *testing.T) {
+	const keyFmt = "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"
+	const aliasFmt = "arn:${Partition}:kms:${Region}:${Account}:alias/${Alias}"
+	cases := []struct {
+		name, pattern, format, account, want string
+	}{
+		{"* names every key", "*", keyFmt, "", "arn:*:kms:*:*:key/*"},
+		{"* names every key of the account", "*", keyFmt, "111122223333", "arn:*:kms:*:111122223333:key/*"},
+		{"* names every alias", "*", aliasFmt, "", "arn:*:kms:*:*:alias/*"},
+		{"a service-wide pattern keeps its partition", "arn:aws:kms:*", keyFmt, "111122223333", "arn:aws:kms:*:111122223333:key/*"},
+		{"a region's keys keep the region", "arn:aws:kms:eu-west-1:*:key/*", keyFmt, "111122223333", "arn:aws:kms:eu-west-1:111122223333:key/*"},
+		{"a key pattern names no alias", "arn:aws:kms:*:*:key/*", aliasFmt, "", ""},
+		{"another account's keys are none of this one's", "arn:aws:kms:*:999988887777:key/*", keyFmt, "111122223333", ""},
+		{"another service names no key", "arn:aws:s3:::*", keyFmt, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := narrow(tc.pattern, tc.format, tc.account)
+			if !ok {
+				got = ""
+			}
+			if got != tc.want {
+				t.Fatalf("narrow(%q) = %q, want %q", tc.pattern, got, tc.want)
+			}
+			if got == "" {
+				return
+			}
+			// The slow obvious checks: it fits the format, and a witness
+			// of it is one the pattern names.
+			w, fits := fitWitness(got, tc.format)
+			if !fits || !policy.CompileResource(tc.pattern).Match(w) {
+				t.Errorf("%q: witness %q (fits %v) is not named by %q", got, w, fits, tc.pattern)
+			}
+		})
+	}
+}
