@@ -40,7 +40,8 @@ type permsAnswer struct {
 	Statements         []permsStatement   `json:"statements"`
 	Restrictions       []permsRestriction `json:"restrictions"`
 	Note               string             `json:"note,omitempty"`
-	AccessKey          *accessKeyAnswer   `json:"access_key,omitempty"` // PRINCIPAL was an access key ID
+	Assumptions        []string           `json:"assumptions,omitempty"` // what rows rest on that the snapshot lacks (the default key policy)
+	AccessKey          *accessKeyAnswer   `json:"access_key,omitempty"`  // PRINCIPAL was an access key ID
 }
 
 type permsAction struct {
@@ -174,6 +175,7 @@ func newPermsAnswer(p *graph.Permissions, via []*graph.Node) permsAnswer {
 		Removed:            make([]permsRemoved, 0, len(p.Removed)),
 		Unknown:            make([]permsUnknown, 0, len(p.Unknown)),
 		Note:               p.Note,
+		Assumptions:        p.Assumptions,
 	}
 	if p.Filter.Level != 0 {
 		ans.Level = p.Filter.Level.String()
@@ -387,6 +389,10 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 	printRestrictions(w, p, l)
 	printRemoved(w, p, l)
 	printUnknown(w, p, l)
+	if len(p.Assumptions) > 0 {
+		fmt.Fprintln(w)
+		printGaps(w, p.Assumptions, nil)
+	}
 	l.print(w)
 }
 
@@ -640,7 +646,7 @@ func printUnknown(w io.Writer, p *graph.Permissions, l *legend) {
 	if len(p.Unknown) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nUnknown (identity policies allow; the trust policy of a role outside the loaded accounts decides):\n")
+	fmt.Fprintf(w, "\nUnknown (identity policies allow; the resource's own policy decides and the snapshot lacks it: the trust policy of a role, the key policy of a key, outside the loaded ones):\n")
 	for i := range p.Unknown {
 		u := &p.Unknown[i]
 		line := termsafe.Sprintf("  %-40s %s", u.Action, l.list(u.Resources))

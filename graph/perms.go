@@ -147,9 +147,13 @@ type Permissions struct {
 	// Unknown are actions the identity policies allow on patterns that can
 	// name resources outside the loaded accounts, where AWS requires the
 	// resource's own policy to allow too (sts:AssumeRole*: the role's trust
-	// policy) and the snapshot does not hold it. Never counted as allowed.
+	// policy; kms actions on keys: the key policy) and the snapshot does not
+	// hold it. Never counted as allowed.
 	Unknown []UnknownAction // sorted by action name
-	Note    string          // why the list is empty or partial, for people
+	// Assumptions say what rows rest on that the snapshot lacks: the
+	// default key policy of the account's keys it does not hold.
+	Assumptions []string
+	Note        string // why the list is empty or partial, for people
 }
 
 // Counts returns the number of allowed actions per service prefix and level.

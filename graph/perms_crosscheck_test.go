@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -41,6 +42,7 @@ func TestPermsAgreeWithCanAndWhoCan(t *testing.T) {
 		}
 		graphs[fmt.Sprintf("generated seed %d", seed)] = g
 	}
+	graphs["generated seed 33 with keys and buckets"] = permsResourcesGraph(t, 33)
 	for name, g := range graphs {
 		t.Run(name, func(t *testing.T) {
 			checked := 0
@@ -53,6 +55,57 @@ func TestPermsAgreeWithCanAndWhoCan(t *testing.T) {
 			}
 		})
 	}
+}
+
+// permsResourcesGraph is a generated account with loaded resource
+// policies: keys that delegate to the account, name one role only, name
+// one user for some actions, could not be read, or belong to another
+// account and delegate to this one; buckets, a queue and a secret whose
+// policies name users, roles, the account or anyone.
+//
+// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html
+func permsResourcesGraph(t *testing.T, seed uint64) *Graph {
+	t.Helper()
+	acct, err := gen.Account(gen.Options{Users: 20, Roles: 25, Groups: 5, Policies: 20, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g0, err := Build([]*model.Snapshot{acct}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const own, other = "123456789012", "999988887777"
+	users, roles := g0.Users(), g0.Roles()
+	doc := func(stmts ...string) *model.Document {
+		d := fxDoc(t, `{"Version":"2012-10-17","Statement":[`+strings.Join(stmts, ",")+`]}`)
+		return &d
+	}
+	allow := func(principal, action, resource string) string {
+		return `{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"` + action + `","Resource":"` + resource + `"}`
+	}
+	key := func(account, id string) string { return "arn:aws:kms:us-east-1:" + account + ":key/" + id }
+	res := []*model.Resource{
+		{ARN: key(own, "delegate"), Type: model.TypeKMSKey, Account: own, Policy: doc(allow("arn:aws:iam::"+own+":root", "kms:*", "*"))},
+		{ARN: key(own, "one-role"), Type: model.TypeKMSKey, Account: own, Policy: doc(allow(roles[0].ARN, "kms:*", "*"))},
+		{ARN: key(own, "user-decrypt"), Type: model.TypeKMSKey, Account: own, Policy: doc(allow(users[1].ARN, "kms:Decrypt", "*"),
+			allow(own, "kms:Describe*", "*"))},
+		{ARN: key(own, "unreadable"), Type: model.TypeKMSKey, Account: own, Error: "AccessDeniedException"},
+		{ARN: key(other, "shared"), Type: model.TypeKMSKey, Account: other, Policy: doc(allow("arn:aws:iam::"+own+":root", "kms:Decrypt", "*"),
+			allow(roles[2].ARN, "kms:Encrypt", "*"))},
+		{ARN: "arn:aws:s3:::data", Type: model.TypeS3Bucket, Account: own, Policy: doc(allow(users[2].ARN, "s3:GetObject", "arn:aws:s3:::data/reports/*"),
+			allow(roles[3].ARN, "s3:ListBucket", "arn:aws:s3:::data"))},
+		{ARN: "arn:aws:s3:::public", Type: model.TypeS3Bucket, Account: own, Policy: doc(allow("*", "s3:GetObject", "arn:aws:s3:::public/*"))},
+		{ARN: "arn:aws:sqs:us-east-1:" + own + ":jobs", Type: model.TypeSQSQueue, Account: own, Policy: doc(allow(own, "sqs:SendMessage", "*"),
+			allow(users[3].ARN, "sqs:ReceiveMessage", "*"))},
+		{ARN: "arn:aws:secretsmanager:us-east-1:" + own + ":secret:db-AbCdEf", Type: model.TypeSecret, Account: own,
+			Policy: doc(allow(roles[4].ARN, "secretsmanager:GetSecretValue", "*"))},
+	}
+	g, err := Build([]*model.Snapshot{acct}, Options{Resources: res})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
 
 // checkPermsRows checks every row of n's perms (a sample of an admin's)
@@ -69,12 +122,18 @@ func checkPermsRows(t *testing.T, g *Graph, n *Node) int {
 	checked := 0
 	for i := 0; i < len(p.Actions); i++ {
 		a := &p.Actions[i]
-		if i%step != 0 && !requiresResourcePolicy(a.Action) {
+		act, _ := cat.Lookup(a.Action)
+		if i%step != 0 && requirementOf(act) == requiresNone {
 			continue
 		}
-		act, _ := cat.Lookup(a.Action)
 		check := func(pattern string, conditional bool) {
-			r, ok := concreteResource(act, pattern)
+			// A conditional pattern's witness is looked for outside the
+			// unconditional ones, which decide the resources they cover.
+			var avoid []string
+			if conditional && !a.Conditional {
+				avoid = a.Resources
+			}
+			r, ok := concreteResource(act, pattern, n.Account, avoid)
 			if !ok {
 				t.Errorf("%s %s: perms lists %q, which names no resource of the action's types", n.Label(), a.Action, pattern)
 				return
@@ -109,15 +168,64 @@ func checkPermsRows(t *testing.T, g *Graph, n *Node) int {
 		for _, r := range a.ConditionalResources {
 			check(r, true)
 		}
+		// Where the resource's own policy is required (a key), a pattern
+		// must hold for every loaded resource it covers, not only a
+		// witness: those whose policy says otherwise are left out.
+		if requirementOf(act) != requiresKey {
+			continue
+		}
+		for _, r := range loadedResources(g) {
+			if !ActionTakes(act, r) || restricted(a, r) {
+				continue
+			}
+			uncond := !a.Conditional && covers(a.Resources, r)
+			if !uncond && !covers(a.Resources, r) && !covers(a.ConditionalResources, r) {
+				continue
+			}
+			checked++
+			res := g.Can(n, a.Action, r, nil, false)
+			switch {
+			case uncond && (res.Decision != policy.Allowed || res.Conditional):
+				t.Errorf("%s %s on loaded %s: perms says allowed unconditionally, can says %v (conditional %v, layer %v)",
+					n.Label(), a.Action, r, res.Decision, res.Conditional, res.Layer)
+			case !uncond && res.Decision != policy.Allowed && !res.Conditional:
+				t.Errorf("%s %s on loaded %s: perms says conditional, can says %v", n.Label(), a.Action, r, res.Decision)
+			}
+		}
 	}
 	return checked
 }
 
+// loadedResources returns the ARNs of the loaded resources, and an object
+// of each bucket.
+func loadedResources(g *Graph) []string {
+	var out []string
+	for a, e := range g.res.byARN {
+		out = append(out, a)
+		if e.r.Type == model.TypeS3Bucket {
+			out = append(out, a+"/reports/x.csv")
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // concreteResource returns a resource of one of the action's types that the
-// pattern names: "*" for an action with no type.
-func concreteResource(act *actions.Action, pattern string) (string, bool) {
+// pattern names: "*" for an action with no type. It prefers a plausible ARN
+// (partition aws, a region, the given account) when the pattern names one,
+// as a request would, and not covered by avoid: the shortest witness
+// fitWitness builds has empty partition and account, which names no
+// resource AWS has.
+func concreteResource(act *actions.Action, pattern, account string, avoid []string) (string, bool) {
 	if act == nil || len(act.Resources) == 0 {
 		return "*", coversAll(pattern)
+	}
+	for _, rt := range act.Resources {
+		w := sampleARN(rt.ARN, account)
+		segs := strings.SplitN(w, ":", 6)
+		if len(segs) == 6 && (segs[4] == account || segs[4] == "") && policy.CompileResource(pattern).Match(w) && !covers(avoid, w) {
+			return w, true
+		}
 	}
 	for _, rt := range act.Resources {
 		if w, ok := fitWitness(pattern, rt.ARN); ok {
@@ -163,7 +271,9 @@ func checkCanCovered(t *testing.T, g *Graph, n *Node) {
 		sample = append(sample, cat.Action(id))
 	}
 	for _, name := range []string{"s3:GetObject", "s3:ListBucket", "iam:PassRole", "iam:CreateUser", "iam:ListUsers",
-		"ec2:RunInstances", "sts:AssumeRole", "iam:CreateAccessKey", "lambda:InvokeFunction"} {
+		"ec2:RunInstances", "sts:AssumeRole", "iam:CreateAccessKey", "lambda:InvokeFunction",
+		"kms:Decrypt", "kms:Encrypt", "kms:DescribeKey", "kms:CreateAlias", "kms:ListKeys", "sqs:SendMessage", "sqs:ReceiveMessage",
+		"secretsmanager:GetSecretValue"} {
 		a, _ := cat.Lookup(name)
 		sample = append(sample, a)
 	}
@@ -171,6 +281,7 @@ func checkCanCovered(t *testing.T, g *Graph, n *Node) {
 	for _, m := range append(append([]*Node{}, g.Users()...), g.Roles()...) {
 		loaded = append(loaded, m.ARN)
 	}
+	loaded = append(loaded, loadedResources(g)...)
 	for _, act := range sample {
 		resources := []string{"*"}
 		if len(act.Resources) > 0 {
@@ -222,10 +333,15 @@ func covers(patterns []string, r string) bool {
 	return false
 }
 
-// sampleARN fills a catalogue ARN format with plausible values.
+// sampleARN fills a catalogue ARN format with plausible values: the
+// account segment's variable (${Account}, ${AccountId} …) with account.
 func sampleARN(format, account string) string {
-	r := strings.NewReplacer("${Partition}", "aws", "${Account}", account, "${Region}", "us-east-1")
+	r := strings.NewReplacer("${Partition}", "aws", "${Region}", "us-east-1")
 	s := r.Replace(format)
+	if segs := strings.SplitN(s, ":", 6); len(segs) == 6 && strings.HasPrefix(segs[4], "${") && strings.HasSuffix(segs[4], "}") {
+		segs[4] = account
+		s = strings.Join(segs, ":")
+	}
 	for {
 		i := strings.Index(s, "${")
 		if i < 0 {

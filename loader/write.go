@@ -40,7 +40,15 @@ func WriteFileContext(ctx context.Context, path string, s *model.Snapshot) error
 		// /dev/stdout and its kin name a descriptor this process already
 		// has open (a pipe, a terminal, a file opened for appending):
 		// write to it as it is, never to whatever its link points at.
-		if err := EncodeTo(ctx, os.NewFile(fd, path), gz, s); err != nil {
+		f, err := openDescriptor(fd, path)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
+		}
+		err = EncodeTo(ctx, f, gz, s)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			return fmt.Errorf("write %s: %w", path, unwrapPathErr(err))
 		}
 		return nil

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -340,6 +341,26 @@ func TestWriteFileToADescriptor(t *testing.T) {
 		data, _ := os.ReadFile(path)
 		if !bytes.HasPrefix(data, []byte("before\n{")) {
 			t.Fatalf("file starts %q", data[:min(len(data), 20)])
+		}
+	})
+	// The caller's descriptor is the caller's: writing through its name
+	// must not leave a file whose finalizer closes it at the next garbage
+	// collection (it used to, and closed whatever reused the number).
+	t.Run("the descriptor stays open after a garbage collection", func(t *testing.T) {
+		f, err := os.OpenFile(filepath.Join(t.TempDir(), "out"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := WriteFile(dir+strconv.Itoa(int(f.Fd())), s); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			runtime.GC()
+			time.Sleep(10 * time.Millisecond) // finalizers run on their own goroutine
+		}
+		if _, err := f.Write([]byte("\n")); err != nil {
+			t.Fatalf("the caller's descriptor was closed: %v", err)
 		}
 	})
 }

@@ -151,6 +151,8 @@ func (m *Model) list(name string) Page {
 		p = NewFindingsPage(m.c)
 	case "changes":
 		p = NewChangesPage(m.c)
+	case "resources", "buckets", "keys", "queues":
+		p = NewResourcesPage(m.c, strings.ToUpper(name[:1])+name[1:], resourceTypes[name])
 	default:
 		return nil
 	}
@@ -342,6 +344,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case OpenARNMsg:
 		m.openARN(msg.ARN)
+		return m, nil
+	case pushPageMsg:
+		m.push(msg.page)
 		return m, nil
 	case ExplainMsg:
 		m.open(msg.Access.Principal)
@@ -576,6 +581,10 @@ func (m *Model) open(n *graph.Node) {
 func (m *Model) openARN(a string) {
 	if n := m.c.Graph.Node(a); n != nil {
 		m.open(n)
+		return
+	}
+	if r := m.c.Graph.LoadedResource(a); r != nil {
+		m.push(NewResourcePage(m.c, r))
 		return
 	}
 	n, err := m.c.Graph.Resolve(a)

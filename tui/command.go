@@ -42,6 +42,10 @@ func commandSpecs() []commandSpec {
 		{name: "open", args: "NAME|ARN", help: "open a user, role, group or policy by name or ARN", run: runOpen},
 		{name: "warnings", aliases: []string{"warn"}, help: "list the load warnings", run: listCmd("warnings")},
 		{name: "findings", aliases: []string{"find", "f"}, help: "list what is risky, most severe first", run: listCmd("findings")},
+		{name: "resources", aliases: []string{"res"}, help: "list loaded resources: PUBLIC, CROSS-ACCOUNT, SERVICE", run: listCmd("resources")},
+		{name: "buckets", aliases: []string{"bucket"}, help: "list loaded S3 buckets with their exposure", run: listCmd("buckets")},
+		{name: "keys", aliases: []string{"key"}, help: "list loaded KMS keys with their exposure", run: listCmd("keys")},
+		{name: "queues", aliases: []string{"queue"}, help: "list loaded SQS queues with their exposure", run: listCmd("queues")},
 		{name: "changes", aliases: []string{"diff"}, help: "what changed since --baseline, and what it means", run: func(m *Model, _ []string) tea.Cmd {
 			if m.c.Changes == nil {
 				m.setStatus("no baseline: open the explorer with --baseline OLD to see changes", true)

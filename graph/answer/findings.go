@@ -139,6 +139,7 @@ func FindingsAbout(g *graph.Graph, pv *graph.Privesc, only map[string]bool) Find
 	}
 	c.policies()
 	c.boundaries()
+	c.resources() // findings_resources.go
 	SortFindings(c.out)
 	if c.out == nil {
 		c.out = []Finding{}
