@@ -63,8 +63,9 @@ func (g *Graph) ReachabilityAll() *Reachability {
 		if o < 0 {
 			return
 		}
-		for ei, e := range dl.equivs {
-			if ci := e.classOf[o]; ci < 0 || g.outcome(dl.classes[ci]) == nil {
+		for _, ei := range dl.equivsOf[dl.acct[o]] {
+			e := dl.equivs[ei]
+			if ci := dl.classOf(e, o); ci < 0 || g.outcome(dl.classes[ci]) == nil {
 				continue
 			}
 			if namedIn[ei][node] {
@@ -75,7 +76,7 @@ func (g *Graph) ReachabilityAll() *Reachability {
 				}
 				continue
 			}
-			f(n + ei)
+			f(n + int(ei))
 		}
 	}
 

@@ -270,12 +270,9 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func
 				// Delegated edges into r, a whole role class at a time.
 				if dr := g.deleg.byRole[r]; !pairwise && dr != nil && !doneEquiv[dr.equiv] {
 					complete := true
-					classOf := g.deleg.equivs[dr.equiv].classOf
-					g.decideAll(g.classesOfUnfound(classOf, found))
-					for ai, ci := range classOf {
-						if ci < 0 {
-							continue
-						}
+					e := g.deleg.equivs[dr.equiv]
+					g.decideAll(g.classesOfUnfound(e, found))
+					for ai, ci := range g.deleg.members(e) {
 						m := g.actors[ai]
 						if found[m.ID] {
 							continue
@@ -330,13 +327,13 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func
 }
 
 // classesOfUnfound lists, once each, the undecided classes (of a role
-// class's classOf) that hold a principal not found yet (found may be nil:
-// none is): the ones a scan must decide.
-func (g *Graph) classesOfUnfound(classOf []int32, found []bool) []*actorClass {
+// class) that hold a principal not found yet (found may be nil: none is):
+// the ones a scan must decide.
+func (g *Graph) classesOfUnfound(e *roleEquiv, found []bool) []*actorClass {
 	var out []*actorClass
 	seen := map[int32]bool{}
-	for ai, ci := range classOf {
-		if ci < 0 || (found != nil && found[g.actors[ai].ID]) || seen[ci] {
+	for ai, ci := range g.deleg.members(e) {
+		if (found != nil && found[g.actors[ai].ID]) || seen[ci] {
 			continue
 		}
 		seen[ci] = true
