@@ -718,7 +718,7 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 		seg := equivSeg{acct: k, class: make([]int32, len(dl.acctActors[k]))}
 		live := false
 		for i, o := range dl.acctActors[k] {
-			seg.class[i] = ec.place(o, wildcardOnly && k == roleAcct)
+			seg.class[i] = ec.place(o, k == roleAcct, wildcardOnly && k == roleAcct)
 			live = live || seg.class[i] >= 0
 		}
 		if live {
@@ -770,9 +770,10 @@ type equivClasses struct {
 
 // place puts the actor with ordinal ai in a class, adding one when none
 // fits, and returns its index, or -1 when it has no edge for sure.
-// skipAllows: the role's trust admits "*" alone and ai is of the role's
-// account, so identity allows do not bear on the decision.
-func (ec *equivClasses) place(ai int32, skipAllows bool) int32 {
+// sameAccount: ai is of the role's account. skipAllows: the role's trust
+// admits "*" alone and ai is of the role's account, so identity allows do
+// not bear on the decision.
+func (ec *equivClasses) place(ai int32, sameAccount, skipAllows bool) int32 {
 	cl, e := ec.cl, ec.e
 	a := cl.g.actors[ai]
 	matched := ec.matched[:0]
@@ -785,9 +786,11 @@ func (ec *equivClasses) place(ai int32, skipAllows bool) int32 {
 			relevant = true
 		}
 	}
-	if !relevant && !e.all {
-		// Delegation by account root needs an identity allow, and no
-		// statement of a's could give one: no edge.
+	if !relevant && (!e.all || !sameAccount) {
+		// Delegation by account root needs an identity allow, and so
+		// does any request from another account, whatever the trust
+		// admits; no statement of a's could give one: no edge.
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_evaluation-logic-cross-account.html
 		return -1
 	}
 	// The class key: what the evaluator sees of a for these roles — its
