@@ -105,7 +105,8 @@ type roleEquiv struct {
 // an index in delegation.classes, or -1 when it has no edge for sure.
 type equivSeg struct {
 	acct  int32
-	class []int32
+	base  int32   // added to class's entries: they count from 0 in each segment
+	class []int32 // may be shared with the same account's segment of other role classes
 }
 
 // classOf returns the principal class of the actor with ordinal o for role
@@ -116,7 +117,10 @@ func (dl *delegation) classOf(e *roleEquiv, o int32) int32 {
 	if !ok {
 		return -1
 	}
-	return e.segs[i].class[dl.pos[o]]
+	if ci := e.segs[i].class[dl.pos[o]]; ci >= 0 {
+		return e.segs[i].base + ci
+	}
+	return -1
 }
 
 // members yields the ordinal and class of every actor that has a class for
@@ -125,7 +129,7 @@ func (dl *delegation) members(e *roleEquiv) iter.Seq2[int32, int32] {
 	return func(yield func(int32, int32) bool) {
 		for _, s := range e.segs {
 			for i, ci := range s.class {
-				if ci >= 0 && !yield(dl.acctActors[s.acct][i], ci) {
+				if ci >= 0 && !yield(dl.acctActors[s.acct][i], s.base+ci) {
 					return
 				}
 			}
@@ -477,13 +481,9 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	for ei, e := range dl.equivs {
 		base := int32(len(dl.classes))
 		dl.classes = append(dl.classes, local[ei]...)
-		for _, s := range e.segs {
-			for i, ci := range s.class {
-				if ci >= 0 {
-					s.class[i] = base + ci
-				}
-			}
-			dl.equivsOf[s.acct] = append(dl.equivsOf[s.acct], int32(ei))
+		for i := range e.segs {
+			e.segs[i].base += base
+			dl.equivsOf[e.segs[i].acct] = append(dl.equivsOf[e.segs[i].acct], int32(ei))
 		}
 	}
 }
@@ -491,18 +491,37 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 // classifier sorts the loaded users and roles into the principal classes
 // of one role class at a time; it only reads what buildDelegation prepared.
 type classifier struct {
-	g       *Graph
-	nStmts  int
-	idInfos [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
-	bdInfos [][]*stmtInfo // per actor: the same of its boundary
-	inputOf func(*policy.Policy, *policy.Statement) classInput
-	static  []uint64         // per actor: the hash of its kind, account, service-linked flag and what SCPs read of it
-	req     []policy.Request // per actor: its sts:AssumeRole request, for the keys it knows
-	idHash  [][]uint64       // per actor, parallel to idInfos: the hash of what each statement reads of it
-	bdHash  [][]uint64       // the same for bdInfos
-	seed    maphash.Seed
-	trust   sync.Map    // trust policy text → *trustReads
-	stmts   []*stmtInfo // every statement that could match sts:AssumeRole
+	g         *Graph
+	nStmts    int
+	idInfos   [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
+	bdInfos   [][]*stmtInfo // per actor: the same of its boundary
+	inputOf   func(*policy.Policy, *policy.Statement) classInput
+	static    []uint64         // per actor: the hash of its kind, account, service-linked flag and what SCPs read of it
+	req       []policy.Request // per actor: its sts:AssumeRole request, for the keys it knows
+	idHash    [][]uint64       // per actor, parallel to idInfos: the hash of what each statement reads of it
+	bdHash    [][]uint64       // the same for bdInfos
+	seed      maphash.Seed
+	trust     sync.Map    // trust policy text → *trustReads
+	stmts     []*stmtInfo // every statement that could match sts:AssumeRole
+	acctStmts [][]int     // per account index: the statements of its actors, each once
+	foreign   sync.Map    // foreignKey → *foreignSeg
+}
+
+// foreignKey names the classes of one account's actors for role classes of
+// other accounts: they depend only on which of the account's statements
+// match the roles and on the trust policy's text (what it reads of them).
+type foreignKey struct {
+	acct  int32
+	trust string
+	match uint64 // hash of the matches of acctStmts[acct]
+}
+
+// foreignSeg is the classes of one account's actors shared by the role
+// classes of a foreignKey: local class numbers and each class's first member.
+type foreignSeg struct {
+	once  sync.Once
+	class []int32
+	first []int32 // per local class: its first member's ordinal
 }
 
 // boundaryMark stands for "has a permissions boundary" in a class key.
@@ -530,7 +549,19 @@ func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, inputOf
 		}
 	}
 	seenStmt := make([]bool, nStmts)
+	dl := &g.deleg
+	cl.acctStmts = make([][]int, len(dl.accounts))
+	inAcct := make([]int32, nStmts) // the last account (index+1) a statement was listed for
 	for ai := range g.actors {
+		k := dl.acct[ai]
+		for _, list := range [2][]*stmtInfo{idInfos[ai], bdInfos[ai]} {
+			for _, in := range list {
+				if inAcct[in.id] != k+1 {
+					inAcct[in.id] = k + 1
+					cl.acctStmts[k] = append(cl.acctStmts[k], in.id)
+				}
+			}
+		}
 		for _, list := range [2][]*stmtInfo{idInfos[ai], bdInfos[ai]} {
 			for _, in := range list {
 				if !seenStmt[in.id] {
@@ -713,13 +744,56 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 	if !ok {
 		roleAcct = -1
 	}
-	ec := &equivClasses{cl: cl, e: e, match: match, trustHash: trustHash, index: map[uint64]int32{}}
+	ec := &equivClasses{cl: cl, e: e, match: match, trustHash: trustHash}
+	trustKey := string(rep.role.Role.TrustPolicy.JSON)
+	if trustKey == "" {
+		trustKey = rep.role.ARN
+	}
 	for _, k := range admitted {
-		seg := equivSeg{acct: k, class: make([]int32, len(dl.acctActors[k]))}
+		seg := equivSeg{acct: k, base: int32(len(ec.classes))}
+		if k != roleAcct && !cl.namesIn(e, k) {
+			// Another account's actors, none named by the roles: their
+			// classes are those of every role class that matches the
+			// same of their statements under the same trust text.
+			fk := foreignKey{acct: k, trust: trustKey}
+			for _, id := range cl.acctStmts[k] {
+				if match[id] {
+					fk.match = mix(fk.match, uint64(id))
+				}
+			}
+			v, _ := cl.foreign.LoadOrStore(fk, &foreignSeg{})
+			fs := v.(*foreignSeg)
+			fs.once.Do(func() {
+				sub := &equivClasses{cl: cl, e: e, match: match, trustHash: trustHash, index: map[uint64]int32{}}
+				fs.class = make([]int32, len(dl.acctActors[k]))
+				for i, o := range dl.acctActors[k] {
+					fs.class[i] = sub.place(o, false, false)
+					if ci := fs.class[i]; ci >= 0 && int(ci) == len(fs.first) {
+						fs.first = append(fs.first, o)
+					}
+				}
+			})
+			for _, o := range fs.first {
+				c := &actorClass{}
+				c.p, c.d = representative(cl.g.actors[o], e)
+				ec.classes = append(ec.classes, c)
+				ec.needs = append(ec.needs, true)
+			}
+			seg.class = fs.class
+			if len(fs.first) > 0 {
+				e.segs = append(e.segs, seg)
+			}
+			continue
+		}
+		ec.index = map[uint64]int32{}
+		seg.class = make([]int32, len(dl.acctActors[k]))
 		live := false
 		for i, o := range dl.acctActors[k] {
 			seg.class[i] = ec.place(o, k == roleAcct, wildcardOnly && k == roleAcct)
-			live = live || seg.class[i] >= 0
+			if seg.class[i] >= 0 {
+				seg.class[i] -= seg.base
+				live = true
+			}
 		}
 		if live {
 			e.segs = append(e.segs, seg)
@@ -741,7 +815,9 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 		for _, s := range e.segs {
 			any := false
 			for i, ci := range s.class {
-				if ci >= 0 && classes[ci].p == nil {
+				// A dead class is never of a shared segment: its
+				// classes all have a member and a representative.
+				if ci >= 0 && classes[s.base+ci].p == nil {
 					s.class[i] = -1
 				}
 				any = any || s.class[i] >= 0
@@ -753,6 +829,19 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 		e.segs = live
 	}
 	return classes
+}
+
+// namesIn reports whether a role of e names an actor of account k (those
+// pairs are decided explicitly, so the account's classes are e's own).
+func (cl *classifier) namesIn(e *roleEquiv, k int32) bool {
+	for _, d := range e.roles {
+		for m := range d.named {
+			if o := cl.g.deleg.ordinal[m.ID]; o >= 0 && cl.g.deleg.acct[o] == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // equivClasses is the principal classes of one role class as classify

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/iamx/iamx/loader"
@@ -13,7 +14,9 @@ import (
 // deploy role in every workload account. Delegated edges are kept per
 // admitted account; every pair is checked against the evaluator, who-can
 // against pairwise evaluation plus reachability, and the runner must reach
-// every deploy role.
+// every deploy role. A partner account's principals target some roles of
+// some accounts only, so that role classes of different accounts sharing a
+// trust text see its principals differently.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_evaluation-logic-cross-account.html
 func TestOrganizationAgreesWithPairwiseEvaluation(t *testing.T) {
 	for _, seed := range []uint64{5, 6} {
@@ -30,6 +33,7 @@ func TestOrganizationAgreesWithPairwiseEvaluation(t *testing.T) {
 			}
 			snaps = append(snaps, s)
 		}
+		snaps = append(snaps, partnerAccount(t).s)
 		build := func() *Graph {
 			g, err := Build(snaps, Options{})
 			if err != nil {
@@ -57,4 +61,26 @@ func TestOrganizationAgreesWithPairwiseEvaluation(t *testing.T) {
 			}
 		}
 	}
+}
+
+// partnerAccount is an account whose users and roles may assume some of a
+// generated organization's roles, by name and account pattern, with a deny
+// and a NotResource among them.
+func partnerAccount(t *testing.T) *fxAccount {
+	f := fxNew(t, "300000000003")
+	assume := func(effect, elem string, res ...string) string {
+		return `{"Effect":"` + effect + `","Action":"sts:AssumeRole","` + elem + `":["` + strings.Join(res, `","`) + `"]}`
+	}
+	doc := func(stmts ...string) string {
+		return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
+	}
+	w0, w1 := gen.WorkloadAccount(0), gen.WorkloadAccount(1)
+	f.user("any-open", nil, doc(assume("Allow", "Resource", "arn:aws:iam::*:role/open-org-role-*")))
+	f.user("w0-open", nil, doc(assume("Allow", "Resource", "arn:aws:iam::"+w0+":role/open-org-role-*")))
+	f.user("w1-some", nil, doc(assume("Allow", "Resource", "arn:aws:iam::"+w1+":role/open-org-role-0001*")))
+	f.user("all-but-w0", nil, doc(assume("Allow", "Resource", "*"), assume("Deny", "Resource", "arn:aws:iam::"+w0+":role/*")))
+	f.user("not-w1", nil, doc(assume("Allow", "NotResource", "arn:aws:iam::"+w1+":role/*")))
+	f.user("nothing", nil, doc(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`))
+	f.role("partner-ops", fxTrust("arn:aws:iam::"+f.s.AccountID+":root"), doc(assume("Allow", "Resource", "arn:aws:iam::*:role/open-org-role-000*")))
+	return f
 }
