@@ -66,24 +66,41 @@ type actorClass struct {
 	// p → d.role is the representative pair, decided on first use (see
 	// outcome): a query reads the classes of the principals it has not
 	// placed yet, a fraction of them.
-	p    *Node
-	d    *delegRole
-	once sync.Once
-	done atomic.Bool   // once has run
-	out  *delegOutcome // the representative edge; nil when there is none
+	//
+	// An organization holds tens of millions of classes (a role class
+	// that admits "*" has classes in every account): three words each.
+	p   *Node
+	d   *delegRole
+	out atomic.Pointer[delegOutcome] // the representative edge; nil: undecided; noEdge: there is none
 }
+
+// noEdge marks a decided class whose members have no edge.
+var noEdge = &delegOutcome{}
+
+// decided reports whether the class's representative pair is decided.
+func (c *actorClass) decided() bool { return c.out.Load() != nil }
 
 // outcome returns the class's decided edge, or nil when its members have
 // none, evaluating the representative pair on first use. Safe for
-// concurrent use.
+// concurrent use: two callers may both evaluate the pair (the evaluation is
+// a pure read of the graph), and the first answer stored is the one kept.
 func (g *Graph) outcome(c *actorClass) *delegOutcome {
-	c.once.Do(func() {
+	o := c.out.Load()
+	if o == nil {
+		o = noEdge
 		if c.p != nil {
-			c.out = g.decideDelegated(c.p, c.d)
+			if d := g.decideDelegated(c.p, c.d); d != nil {
+				o = d
+			}
 		}
-		c.done.Store(true)
-	})
-	return c.out
+		if !c.out.CompareAndSwap(nil, o) {
+			o = c.out.Load()
+		}
+	}
+	if o == noEdge {
+		return nil
+	}
+	return o
 }
 
 // roleEquiv is a set of delegating roles the evaluator treats alike.
@@ -773,8 +790,9 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 					}
 				}
 			})
-			for _, o := range fs.first {
-				c := &actorClass{}
+			chunk := make([]actorClass, len(fs.first))
+			for i, o := range fs.first {
+				c := &chunk[i]
 				c.p, c.d = representative(cl.g.actors[o], e)
 				ec.classes = append(ec.classes, c)
 				ec.needs = append(ec.needs, true)
@@ -946,7 +964,7 @@ func (g *Graph) delegatedEdges() int {
 	for _, e := range dl.equivs {
 		members := 0
 		for _, ci := range dl.members(e) {
-			if dl.classes[ci].out != nil {
+			if g.outcome(dl.classes[ci]) != nil {
 				members++
 			}
 		}
@@ -956,7 +974,7 @@ func (g *Graph) delegatedEdges() int {
 				return false
 			}
 			ci := dl.classOf(e, o)
-			return ci >= 0 && dl.classes[ci].out != nil
+			return ci >= 0 && g.outcome(dl.classes[ci]) != nil
 		}
 		for _, d := range e.roles {
 			n := members

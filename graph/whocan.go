@@ -337,7 +337,7 @@ func (g *Graph) classesOfUnfound(e *roleEquiv, found []bool) []*actorClass {
 			continue
 		}
 		seen[ci] = true
-		if c := g.deleg.classes[ci]; !c.done.Load() {
+		if c := g.deleg.classes[ci]; !c.decided() {
 			out = append(out, c)
 		}
 	}
