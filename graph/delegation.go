@@ -130,12 +130,23 @@ type equivSeg struct {
 // class e, or -1 when it has no edge for sure.
 func (dl *delegation) classOf(e *roleEquiv, o int32) int32 {
 	a := dl.acct[o]
-	i, ok := slices.BinarySearchFunc(e.segs, a, func(s equivSeg, a int32) int { return cmp.Compare(s.acct, a) })
-	if !ok {
+	var s *equivSeg
+	switch len(e.segs) {
+	case 0:
 		return -1
+	case 1: // most role classes admit one account
+		if s = &e.segs[0]; s.acct != a {
+			return -1
+		}
+	default:
+		i, ok := slices.BinarySearchFunc(e.segs, a, func(s equivSeg, a int32) int { return cmp.Compare(s.acct, a) })
+		if !ok {
+			return -1
+		}
+		s = &e.segs[i]
 	}
-	if ci := e.segs[i].class[dl.pos[o]]; ci >= 0 {
-		return e.segs[i].base + ci
+	if ci := s.class[dl.pos[o]]; ci >= 0 {
+		return s.base + ci
 	}
 	return -1
 }
