@@ -87,18 +87,26 @@ func (c *actorClass) decided() bool { return c.out.Load() != nil }
 func (g *Graph) outcome(c *actorClass) *delegOutcome {
 	o := c.out.Load()
 	if o == nil {
-		o = noEdge
-		if c.p != nil {
-			if d := g.decideDelegated(c.p, c.d); d != nil {
-				o = d
-			}
-		}
-		if !c.out.CompareAndSwap(nil, o) {
-			o = c.out.Load()
-		}
+		o = g.decideClass(c)
 	}
 	if o == noEdge {
 		return nil
+	}
+	return o
+}
+
+// decideClass evaluates c's representative pair and stores the answer
+// (noEdge for none) unless another caller stored one first; it returns the
+// stored answer.
+func (g *Graph) decideClass(c *actorClass) *delegOutcome {
+	o := noEdge
+	if c.p != nil {
+		if d := g.decideDelegated(c.p, c.d); d != nil {
+			o = d
+		}
+	}
+	if !c.out.CompareAndSwap(nil, o) {
+		o = c.out.Load()
 	}
 	return o
 }
@@ -129,7 +137,11 @@ type equivSeg struct {
 // classOf returns the principal class of the actor with ordinal o for role
 // class e, or -1 when it has no edge for sure.
 func (dl *delegation) classOf(e *roleEquiv, o int32) int32 {
-	a := dl.acct[o]
+	return e.classAt(dl.acct[o], dl.pos[o])
+}
+
+// classAt is classOf for the actor at position pos of account a.
+func (e *roleEquiv) classAt(a, pos int32) int32 {
 	var s *equivSeg
 	switch len(e.segs) {
 	case 0:
@@ -145,7 +157,7 @@ func (dl *delegation) classOf(e *roleEquiv, o int32) int32 {
 		}
 		s = &e.segs[i]
 	}
-	if ci := s.class[dl.pos[o]]; ci >= 0 {
+	if ci := s.class[pos]; ci >= 0 {
 		return s.base + ci
 	}
 	return -1
@@ -1138,9 +1150,10 @@ func (g *Graph) delegatedOutPairs(p *Node, f func(*delegRole, *delegOutcome) boo
 		return true
 	}
 	o := dl.ordinal[p.ID]
-	for _, ei := range dl.equivsOf[dl.acct[o]] {
+	a, pos := dl.acct[o], dl.pos[o]
+	for _, ei := range dl.equivsOf[a] {
 		e := dl.equivs[ei]
-		ci := dl.classOf(e, o)
+		ci := e.classAt(a, pos)
 		if ci < 0 {
 			continue
 		}

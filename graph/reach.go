@@ -63,9 +63,10 @@ func (g *Graph) ReachabilityAll() *Reachability {
 		if o < 0 {
 			return
 		}
-		for _, ei := range dl.equivsOf[dl.acct[o]] {
+		a, pos := dl.acct[o], dl.pos[o]
+		for _, ei := range dl.equivsOf[a] {
 			e := dl.equivs[ei]
-			if ci := dl.classOf(e, o); ci < 0 || g.outcome(dl.classes[ci]) == nil {
+			if ci := e.classAt(a, pos); ci < 0 || g.outcome(dl.classes[ci]) == nil {
 				continue
 			}
 			if namedIn[ei][node] {

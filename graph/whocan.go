@@ -272,27 +272,33 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func
 					complete := true
 					e := g.deleg.equivs[dr.equiv]
 					g.decideAll(g.classesOfUnfound(e, found))
-					for ai, ci := range g.deleg.members(e) {
-						m := g.actors[ai]
-						if found[m.ID] {
-							continue
+					for _, sg := range e.segs {
+						for i, lci := range sg.class {
+							if lci < 0 {
+								continue
+							}
+							ai, ci := g.deleg.acctActors[sg.acct][i], sg.base+lci
+							m := g.actors[ai]
+							if found[m.ID] {
+								continue
+							}
+							out := g.outcome(g.deleg.classes[ci])
+							if out == nil {
+								continue // no edge, for the whole class
+							}
+							st := stateOf(m, dr, out)
+							if !st.usable || (st.conditional && !conditionalOK) {
+								// Decided for the whole class, whatever the role.
+								continue
+							}
+							if !dr.admits(m) {
+								complete = complete && m == r
+								continue
+							}
+							h := wayHop{d: dr, o: out, conditional: st.conditional, missing: st.missing}
+							found[m.ID], dist[m.ID], next[m.ID] = true, int32(d+1), h
+							push(m, int32(d+1))
 						}
-						out := g.outcome(g.deleg.classes[ci])
-						if out == nil {
-							continue // no edge, for the whole class
-						}
-						st := stateOf(m, dr, out)
-						if !st.usable || (st.conditional && !conditionalOK) {
-							// Decided for the whole class, whatever the role.
-							continue
-						}
-						if !dr.admits(m) {
-							complete = complete && m == r
-							continue
-						}
-						h := wayHop{d: dr, o: out, conditional: st.conditional, missing: st.missing}
-						found[m.ID], dist[m.ID], next[m.ID] = true, int32(d+1), h
-						push(m, int32(d+1))
 					}
 					doneEquiv[dr.equiv] = complete
 				}
@@ -332,13 +338,19 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func
 func (g *Graph) classesOfUnfound(e *roleEquiv, found []bool) []*actorClass {
 	var out []*actorClass
 	seen := map[int32]bool{}
-	for ai, ci := range g.deleg.members(e) {
-		if (found != nil && found[g.actors[ai].ID]) || seen[ci] {
-			continue
-		}
-		seen[ci] = true
-		if c := g.deleg.classes[ci]; !c.decided() {
-			out = append(out, c)
+	for _, sg := range e.segs {
+		for i, lci := range sg.class {
+			if lci < 0 {
+				continue
+			}
+			ai, ci := g.deleg.acctActors[sg.acct][i], sg.base+lci
+			if (found != nil && found[g.actors[ai].ID]) || seen[ci] {
+				continue
+			}
+			seen[ci] = true
+			if c := g.deleg.classes[ci]; !c.decided() {
+				out = append(out, c)
+			}
 		}
 	}
 	return out
