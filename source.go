@@ -200,11 +200,12 @@ func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, e
 // collection at the default pace (GOGC=100: whenever the heap doubles)
 // scans a growing heap to free little: on the reference account that is a
 // fifth of the CPU of a who-can. At 400 the heap may grow fivefold between
-// collections; the peak grows by a tenth. A GOGC the user set wins.
+// collections; the peak grows by a tenth. An organization's live heap is
+// gigabytes, so the pace eases toward the default as it grows (paceGC).
+// A GOGC the user set wins.
 func loadingGC() (restore func()) {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
 	}
-	prev := debug.SetGCPercent(400)
-	return func() { debug.SetGCPercent(prev) }
+	return paceGC(debug.SetGCPercent(400))
 }

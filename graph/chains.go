@@ -552,12 +552,9 @@ func (s *scanner) in(r *Node, f func(*delegOutcome, *Node)) {
 		return
 	}
 	complete := true
-	classOf := dl.equivs[d.equiv].classOf
-	s.g.decideAll(s.g.classesOfUnfound(classOf, nil)) // all at once, on every core
-	for ai, ci := range classOf {
-		if ci < 0 {
-			continue
-		}
+	e := dl.equivs[d.equiv]
+	s.g.decideAll(s.g.classesOfUnfound(e, nil)) // all at once, on every core
+	for ai, ci := range dl.members(e) {
 		if m := s.g.actors[ai]; d.admits(m) {
 			if out := s.g.outcome(dl.classes[ci]); out != nil {
 				f(out, m)
@@ -577,11 +574,16 @@ func (s *scanner) out(p *Node, f func(*delegOutcome, *delegRole)) {
 		return
 	}
 	o := dl.ordinal[p.ID]
-	for ei, e := range dl.equivs {
-		if s.doneOut[ei] || e.classOf[o] < 0 {
+	for _, ei := range dl.equivsOf[dl.acct[o]] {
+		e := dl.equivs[ei]
+		if s.doneOut[ei] {
 			continue
 		}
-		out := s.g.outcome(dl.classes[e.classOf[o]])
+		ci := dl.classOf(e, o)
+		if ci < 0 {
+			continue
+		}
+		out := s.g.outcome(dl.classes[ci])
 		if out == nil {
 			continue
 		}

@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"cmp"
 	"hash/maphash"
+	"iter"
 	"runtime"
 	"slices"
 	"sort"
@@ -59,37 +61,120 @@ func (d *delegRole) admits(p *Node) bool {
 
 // actorClass is a set of users and roles the evaluator treats alike when
 // they ask to assume the roles of one role class. Its members are the actors
-// whose roleEquiv.classOf entry names it.
+// whose entry in the role class's segments names it.
 type actorClass struct {
 	// p → d.role is the representative pair, decided on first use (see
 	// outcome): a query reads the classes of the principals it has not
 	// placed yet, a fraction of them.
-	p    *Node
-	d    *delegRole
-	once sync.Once
-	done atomic.Bool   // once has run
-	out  *delegOutcome // the representative edge; nil when there is none
+	//
+	// An organization holds tens of millions of classes (a role class
+	// that admits "*" has classes in every account): three words each.
+	p   *Node
+	d   *delegRole
+	out atomic.Pointer[delegOutcome] // the representative edge; nil: undecided; noEdge: there is none
 }
+
+// noEdge marks a decided class whose members have no edge.
+var noEdge = &delegOutcome{}
+
+// decided reports whether the class's representative pair is decided.
+func (c *actorClass) decided() bool { return c.out.Load() != nil }
 
 // outcome returns the class's decided edge, or nil when its members have
 // none, evaluating the representative pair on first use. Safe for
-// concurrent use.
+// concurrent use: two callers may both evaluate the pair (the evaluation is
+// a pure read of the graph), and the first answer stored is the one kept.
 func (g *Graph) outcome(c *actorClass) *delegOutcome {
-	c.once.Do(func() {
-		if c.p != nil {
-			c.out = g.decideDelegated(c.p, c.d)
+	o := c.out.Load()
+	if o == nil {
+		o = g.decideClass(c)
+	}
+	if o == noEdge {
+		return nil
+	}
+	return o
+}
+
+// decideClass evaluates c's representative pair and stores the answer
+// (noEdge for none) unless another caller stored one first; it returns the
+// stored answer.
+func (g *Graph) decideClass(c *actorClass) *delegOutcome {
+	o := noEdge
+	if c.p != nil {
+		if d := g.decideDelegated(c.p, c.d); d != nil {
+			o = d
 		}
-		c.done.Store(true)
-	})
-	return c.out
+	}
+	if !c.out.CompareAndSwap(nil, o) {
+		o = c.out.Load()
+	}
+	return o
 }
 
 // roleEquiv is a set of delegating roles the evaluator treats alike.
 type roleEquiv struct {
-	roles   []*delegRole
-	all     bool    // the trust admits "*" (no identity allow needed in the same account)
-	rsig    []uint8 // per resource pattern: 0 no match, 1 match, 2 depends on the principal
-	classOf []int32 // by actor ordinal: the principal class (in delegation.classes), or -1 when it has no edge for sure
+	roles []*delegRole
+	all   bool    // the trust admits "*" (no identity allow needed in the same account)
+	rsig  []uint8 // per resource pattern: 0 no match, 1 match, 2 depends on the principal
+	// segs holds the principal classes of the actors of the accounts the
+	// trust admits, one segment per account, by account index: an
+	// organization's role classes each admit one or two accounts of
+	// hundreds, and a table over every loaded actor per role class would
+	// grow with the square of the accounts. Accounts whose actors have no
+	// edge for sure have no segment.
+	segs []equivSeg
+}
+
+// equivSeg is the principal classes of one account's actors for a role
+// class: class[i] is that of the account's i-th actor (delegation.pos),
+// an index in delegation.classes, or -1 when it has no edge for sure.
+type equivSeg struct {
+	acct  int32
+	base  int32   // added to class's entries: they count from 0 in each segment
+	class []int32 // may be shared with the same account's segment of other role classes
+}
+
+// classOf returns the principal class of the actor with ordinal o for role
+// class e, or -1 when it has no edge for sure.
+func (dl *delegation) classOf(e *roleEquiv, o int32) int32 {
+	return e.classAt(dl.acct[o], dl.pos[o])
+}
+
+// classAt is classOf for the actor at position pos of account a.
+func (e *roleEquiv) classAt(a, pos int32) int32 {
+	var s *equivSeg
+	switch len(e.segs) {
+	case 0:
+		return -1
+	case 1: // most role classes admit one account
+		if s = &e.segs[0]; s.acct != a {
+			return -1
+		}
+	default:
+		i, ok := slices.BinarySearchFunc(e.segs, a, func(s equivSeg, a int32) int { return cmp.Compare(s.acct, a) })
+		if !ok {
+			return -1
+		}
+		s = &e.segs[i]
+	}
+	if ci := s.class[pos]; ci >= 0 {
+		return s.base + ci
+	}
+	return -1
+}
+
+// members yields the ordinal and class of every actor that has a class for
+// role class e, in ordinal order within each account.
+func (dl *delegation) members(e *roleEquiv) iter.Seq2[int32, int32] {
+	return func(yield func(int32, int32) bool) {
+		for _, s := range e.segs {
+			for i, ci := range s.class {
+				if ci >= 0 && !yield(dl.acctActors[s.acct][i], s.base+ci) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // delegOutcome is the evaluator's answer for a representative pair, kept in
@@ -128,8 +213,15 @@ type delegation struct {
 	roles   []*delegRole
 	byRole  map[*Node]*delegRole
 	ordinal []int32 // by node ID: index in Graph.actors, or -1
-	classes []*actorClass
-	equivs  []*roleEquiv
+	// The actors by account: accounts in order of first appearance.
+	accounts   []string
+	acctIdx    map[string]int32
+	acct       []int32   // by actor ordinal: its account's index
+	pos        []int32   // by actor ordinal: its index in acctActors[acct]
+	acctActors [][]int32 // by account index: its actors' ordinals, in order
+	equivsOf   [][]int32 // by account index: the role classes with a segment for it, in order
+	classes    []*actorClass
+	equivs     []*roleEquiv
 	// relevant holds the documents with a statement that could match
 	// sts:AssumeRole; only they are given to the evaluator.
 	relevant map[*policy.Policy]bool
@@ -221,9 +313,23 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	for i := range dl.ordinal {
 		dl.ordinal[i] = -1
 	}
+	dl.acctIdx = map[string]int32{}
+	dl.acct = make([]int32, len(g.actors))
+	dl.pos = make([]int32, len(g.actors))
 	for i, a := range g.actors {
 		dl.ordinal[a.ID] = int32(i)
+		k, ok := dl.acctIdx[a.Account]
+		if !ok {
+			k = int32(len(dl.accounts))
+			dl.acctIdx[a.Account] = k
+			dl.accounts = append(dl.accounts, a.Account)
+			dl.acctActors = append(dl.acctActors, nil)
+		}
+		dl.acct[i] = k
+		dl.pos[i] = int32(len(dl.acctActors[k]))
+		dl.acctActors[k] = append(dl.acctActors[k], int32(i))
 	}
+	dl.equivsOf = make([][]int32, len(dl.accounts))
 	if len(roles) == 0 {
 		return
 	}
@@ -415,10 +521,9 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	for ei, e := range dl.equivs {
 		base := int32(len(dl.classes))
 		dl.classes = append(dl.classes, local[ei]...)
-		for ai, ci := range e.classOf {
-			if ci >= 0 {
-				e.classOf[ai] = base + ci
-			}
+		for i := range e.segs {
+			e.segs[i].base += base
+			dl.equivsOf[e.segs[i].acct] = append(dl.equivsOf[e.segs[i].acct], int32(ei))
 		}
 	}
 }
@@ -426,20 +531,37 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 // classifier sorts the loaded users and roles into the principal classes
 // of one role class at a time; it only reads what buildDelegation prepared.
 type classifier struct {
-	g        *Graph
-	nStmts   int
-	idInfos  [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
-	bdInfos  [][]*stmtInfo // per actor: the same of its boundary
-	inputOf  func(*policy.Policy, *policy.Statement) classInput
-	static   []uint64         // per actor: the hash of its kind, account, service-linked flag and what SCPs read of it
-	req      []policy.Request // per actor: its sts:AssumeRole request, for the keys it knows
-	idHash   [][]uint64       // per actor, parallel to idInfos: the hash of what each statement reads of it
-	bdHash   [][]uint64       // the same for bdInfos
-	seed     maphash.Seed
-	trust    sync.Map    // trust policy text → *trustReads
-	stmts    []*stmtInfo // every statement that could match sts:AssumeRole
-	accounts []string    // the actors' accounts, each once
-	acct     []int32     // per actor: its index in accounts
+	g         *Graph
+	nStmts    int
+	idInfos   [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
+	bdInfos   [][]*stmtInfo // per actor: the same of its boundary
+	inputOf   func(*policy.Policy, *policy.Statement) classInput
+	static    []uint64         // per actor: the hash of its kind, account, service-linked flag and what SCPs read of it
+	req       []policy.Request // per actor: its sts:AssumeRole request, for the keys it knows
+	idHash    [][]uint64       // per actor, parallel to idInfos: the hash of what each statement reads of it
+	bdHash    [][]uint64       // the same for bdInfos
+	seed      maphash.Seed
+	trust     sync.Map    // trust policy text → *trustReads
+	stmts     []*stmtInfo // every statement that could match sts:AssumeRole
+	acctStmts [][]int     // per account index: the statements of its actors, each once
+	foreign   sync.Map    // foreignKey → *foreignSeg
+}
+
+// foreignKey names the classes of one account's actors for role classes of
+// other accounts: they depend only on which of the account's statements
+// match the roles and on the trust policy's text (what it reads of them).
+type foreignKey struct {
+	acct  int32
+	trust string
+	match uint64 // hash of the matches of acctStmts[acct]
+}
+
+// foreignSeg is the classes of one account's actors shared by the role
+// classes of a foreignKey: local class numbers and each class's first member.
+type foreignSeg struct {
+	once  sync.Once
+	class []int32
+	first []int32 // per local class: its first member's ordinal
 }
 
 // boundaryMark stands for "has a permissions boundary" in a class key.
@@ -451,7 +573,6 @@ func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, inputOf
 	cl := &classifier{g: g, nStmts: nStmts, idInfos: idInfos, bdInfos: bdInfos, inputOf: inputOf,
 		static: make([]uint64, len(g.actors)), seed: maphash.MakeSeed(),
 		idHash: make([][]uint64, len(g.actors)), bdHash: make([][]uint64, len(g.actors)), req: make([]policy.Request, len(g.actors))}
-	cl.acct = make([]int32, len(g.actors))
 	// SCP statements bind every principal of the loaded accounts alike,
 	// except for what they read of principals (the common "deny unless
 	// aws:PrincipalArn is the break-glass role"): that splits classes for
@@ -468,13 +589,19 @@ func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, inputOf
 		}
 	}
 	seenStmt := make([]bool, nStmts)
-	for ai, a := range g.actors {
-		k := slices.Index(cl.accounts, a.Account)
-		if k < 0 {
-			k = len(cl.accounts)
-			cl.accounts = append(cl.accounts, a.Account)
+	dl := &g.deleg
+	cl.acctStmts = make([][]int, len(dl.accounts))
+	inAcct := make([]int32, nStmts) // the last account (index+1) a statement was listed for
+	for ai := range g.actors {
+		k := dl.acct[ai]
+		for _, list := range [2][]*stmtInfo{idInfos[ai], bdInfos[ai]} {
+			for _, in := range list {
+				if inAcct[in.id] != k+1 {
+					inAcct[in.id] = k + 1
+					cl.acctStmts[k] = append(cl.acctStmts[k], in.id)
+				}
+			}
 		}
-		cl.acct[ai] = int32(k)
 		for _, list := range [2][]*stmtInfo{idInfos[ai], bdInfos[ai]} {
 			for _, in := range list {
 				if !seenStmt[in.id] {
@@ -602,11 +729,11 @@ func mix(h, x uint64) uint64 {
 	return h ^ h>>33
 }
 
-// classify fills e.classOf with indexes into the classes it returns (-1:
-// no edge for sure). Each class has its representative pair, evaluated when
+// classify fills e.segs with indexes into the classes it returns (-1:
+// no edge for sure), visiting only the actors of the accounts the trust
+// admits. Each class has its representative pair, evaluated when
 // a query first needs it.
 func (cl *classifier) classify(e *roleEquiv) []*actorClass {
-	g := cl.g
 	rep := e.roles[0]
 	trustHash := cl.trustHashes(rep)
 	// A trust policy that admits "*" and no account root allows a
@@ -638,90 +765,197 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 	for _, in := range cl.stmts {
 		match[in.id] = matchesRole(in)
 	}
-	// Per account: whether the trust admits it; and the role's own.
-	admitted := make([]bool, len(cl.accounts))
-	for i, acct := range cl.accounts {
-		admitted[i] = rep.all || rep.accounts[acct]
-	}
-	roleAcct := int32(slices.Index(cl.accounts, rep.role.Account))
-	var classes []*actorClass
-	var needs []bool // per class: it has a statement that could allow
-	e.classOf = make([]int32, len(g.actors))
-	index := map[uint64]int32{} // class key hash → index in classes
-	var matched []uint64        // what the matching statements read of a
-	for ai, a := range g.actors {
-		e.classOf[ai] = -1
-		if !admitted[cl.acct[ai]] {
-			continue
+	// The accounts the trust admits, in index order; and the role's own.
+	dl := &cl.g.deleg
+	var admitted []int32
+	if rep.all {
+		for k := range dl.accounts {
+			admitted = append(admitted, int32(k))
 		}
-		matched = matched[:0]
-		relevant := false
-		skipAllows := wildcardOnly && cl.acct[ai] == roleAcct
-		h := cl.static[ai]
-		for j, in := range cl.idInfos[ai] {
-			if (!skipAllows || !in.allow) && match[in.id] {
-				h = mix(h, uint64(in.id))
-				matched = append(matched, cl.idHash[ai][j])
-				relevant = true
+	} else {
+		for acct := range rep.accounts {
+			if k, ok := dl.acctIdx[acct]; ok {
+				admitted = append(admitted, k)
 			}
 		}
-		if !relevant && !e.all {
-			// Delegation by account root needs an identity allow, and no
-			// statement of a's could give one: no edge.
-			continue
-		}
-		// The class key: what the evaluator sees of a for these roles —
-		// its matching statements, and what they and the trust policy
-		// read of it.
-		if a.boundary != nil {
-			h = mix(h, boundaryMark)
-			for j, in := range cl.bdInfos[ai] {
-				if match[in.id] {
-					matched = append(matched, cl.bdHash[ai][j])
-					h = mix(h, uint64(cl.nStmts+in.id))
+		slices.Sort(admitted)
+	}
+	roleAcct, ok := dl.acctIdx[rep.role.Account]
+	if !ok {
+		roleAcct = -1
+	}
+	ec := &equivClasses{cl: cl, e: e, match: match, trustHash: trustHash}
+	trustKey := string(rep.role.Role.TrustPolicy.JSON)
+	if trustKey == "" {
+		trustKey = rep.role.ARN
+	}
+	for _, k := range admitted {
+		seg := equivSeg{acct: k, base: int32(len(ec.classes))}
+		if k != roleAcct && !cl.namesIn(e, k) {
+			// Another account's actors, none named by the roles: their
+			// classes are those of every role class that matches the
+			// same of their statements under the same trust text.
+			fk := foreignKey{acct: k, trust: trustKey}
+			for _, id := range cl.acctStmts[k] {
+				if match[id] {
+					fk.match = mix(fk.match, uint64(id))
 				}
 			}
+			v, _ := cl.foreign.LoadOrStore(fk, &foreignSeg{})
+			fs := v.(*foreignSeg)
+			fs.once.Do(func() {
+				sub := &equivClasses{cl: cl, e: e, match: match, trustHash: trustHash, index: map[uint64]int32{}}
+				fs.class = make([]int32, len(dl.acctActors[k]))
+				for i, o := range dl.acctActors[k] {
+					fs.class[i] = sub.place(o, false, false)
+					if ci := fs.class[i]; ci >= 0 && int(ci) == len(fs.first) {
+						fs.first = append(fs.first, o)
+					}
+				}
+			})
+			chunk := make([]actorClass, len(fs.first))
+			for i, o := range fs.first {
+				c := &chunk[i]
+				c.p, c.d = representative(cl.g.actors[o], e)
+				ec.classes = append(ec.classes, c)
+				ec.needs = append(ec.needs, true)
+			}
+			seg.class = fs.class
+			if len(fs.first) > 0 {
+				e.segs = append(e.segs, seg)
+			}
+			continue
 		}
-		for _, x := range matched {
-			h = mix(h, x)
+		ec.index = map[uint64]int32{}
+		seg.class = make([]int32, len(dl.acctActors[k]))
+		live := false
+		for i, o := range dl.acctActors[k] {
+			seg.class[i] = ec.place(o, k == roleAcct, wildcardOnly && k == roleAcct)
+			if seg.class[i] >= 0 {
+				seg.class[i] -= seg.base
+				live = true
+			}
 		}
-		if trustHash != nil {
-			h = mix(h, trustHash[ai])
-		}
-		ci, ok := index[h]
-		if !ok {
-			ci = int32(len(classes))
-			index[h] = ci
-			classes = append(classes, &actorClass{})
-			needs = append(needs, false)
-		}
-		needs[ci] = needs[ci] || relevant
-		e.classOf[ai] = ci
-		if c := classes[ci]; c.p == nil {
-			// The first member some role of the class admits: the
-			// first members may all be named by the roles (decided
-			// explicitly) or be the role itself.
-			c.p, c.d = representative(a, e)
+		if live {
+			e.segs = append(e.segs, seg)
 		}
 	}
 	// Delegation by account root needs an identity allow; a class with no
 	// statement that could give one has no edge, nor does a class with no
 	// pair to decide.
+	classes := ec.classes
 	dead := false
 	for ci, c := range classes {
-		if !needs[ci] && !e.all {
+		if !ec.needs[ci] && !e.all {
 			c.p, c.d = nil, nil
 		}
 		dead = dead || c.p == nil
 	}
 	if dead {
-		for ai, ci := range e.classOf {
-			if ci >= 0 && classes[ci].p == nil {
-				e.classOf[ai] = -1
+		live := e.segs[:0]
+		for _, s := range e.segs {
+			any := false
+			for i, ci := range s.class {
+				// A dead class is never of a shared segment: its
+				// classes all have a member and a representative.
+				if ci >= 0 && classes[s.base+ci].p == nil {
+					s.class[i] = -1
+				}
+				any = any || s.class[i] >= 0
+			}
+			if any {
+				live = append(live, s)
+			}
+		}
+		e.segs = live
+	}
+	return classes
+}
+
+// namesIn reports whether a role of e names an actor of account k (those
+// pairs are decided explicitly, so the account's classes are e's own).
+func (cl *classifier) namesIn(e *roleEquiv, k int32) bool {
+	for _, d := range e.roles {
+		for m := range d.named {
+			if o := cl.g.deleg.ordinal[m.ID]; o >= 0 && cl.g.deleg.acct[o] == k {
+				return true
 			}
 		}
 	}
-	return classes
+	return false
+}
+
+// equivClasses is the principal classes of one role class as classify
+// builds them.
+type equivClasses struct {
+	cl        *classifier
+	e         *roleEquiv
+	match     []bool           // per statement: it matches the role class
+	trustHash []uint64         // per actor: what the trust policy reads of it; nil when nothing
+	index     map[uint64]int32 // class key hash → index in classes
+	classes   []*actorClass
+	needs     []bool   // per class: it has a statement that could allow
+	matched   []uint64 // scratch: what the matching statements read of an actor
+}
+
+// place puts the actor with ordinal ai in a class, adding one when none
+// fits, and returns its index, or -1 when it has no edge for sure.
+// sameAccount: ai is of the role's account. skipAllows: the role's trust
+// admits "*" alone and ai is of the role's account, so identity allows do
+// not bear on the decision.
+func (ec *equivClasses) place(ai int32, sameAccount, skipAllows bool) int32 {
+	cl, e := ec.cl, ec.e
+	a := cl.g.actors[ai]
+	matched := ec.matched[:0]
+	relevant := false
+	h := cl.static[ai]
+	for j, in := range cl.idInfos[ai] {
+		if (!skipAllows || !in.allow) && ec.match[in.id] {
+			h = mix(h, uint64(in.id))
+			matched = append(matched, cl.idHash[ai][j])
+			relevant = true
+		}
+	}
+	if !relevant && (!e.all || !sameAccount) {
+		// Delegation by account root needs an identity allow, and so
+		// does any request from another account, whatever the trust
+		// admits; no statement of a's could give one: no edge.
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_evaluation-logic-cross-account.html
+		return -1
+	}
+	// The class key: what the evaluator sees of a for these roles — its
+	// matching statements, and what they and the trust policy read of it.
+	if a.boundary != nil {
+		h = mix(h, boundaryMark)
+		for j, in := range cl.bdInfos[ai] {
+			if ec.match[in.id] {
+				matched = append(matched, cl.bdHash[ai][j])
+				h = mix(h, uint64(cl.nStmts+in.id))
+			}
+		}
+	}
+	for _, x := range matched {
+		h = mix(h, x)
+	}
+	ec.matched = matched
+	if ec.trustHash != nil {
+		h = mix(h, ec.trustHash[ai])
+	}
+	ci, ok := ec.index[h]
+	if !ok {
+		ci = int32(len(ec.classes))
+		ec.index[h] = ci
+		ec.classes = append(ec.classes, &actorClass{})
+		ec.needs = append(ec.needs, false)
+	}
+	ec.needs[ci] = ec.needs[ci] || relevant
+	if c := ec.classes[ci]; c.p == nil {
+		// The first member some role of the class admits: the first
+		// members may all be named by the roles (decided explicitly) or
+		// be the role itself.
+		c.p, c.d = representative(a, e)
+	}
+	return ci
 }
 
 // parallelFor calls f(0) … f(n-1) spread over GOMAXPROCS workers. The calls
@@ -752,14 +986,18 @@ func (g *Graph) delegatedEdges() int {
 	total := 0
 	for _, e := range dl.equivs {
 		members := 0
-		for _, ci := range e.classOf {
-			if ci >= 0 && dl.classes[ci].out != nil {
+		for _, ci := range dl.members(e) {
+			if g.outcome(dl.classes[ci]) != nil {
 				members++
 			}
 		}
 		has := func(m *Node) bool {
 			o := dl.ordinal[m.ID]
-			return o >= 0 && e.classOf[o] >= 0 && dl.classes[e.classOf[o]].out != nil
+			if o < 0 {
+				return false
+			}
+			ci := dl.classOf(e, o)
+			return ci >= 0 && g.outcome(dl.classes[ci]) != nil
 		}
 		for _, d := range e.roles {
 			n := members
@@ -912,8 +1150,10 @@ func (g *Graph) delegatedOutPairs(p *Node, f func(*delegRole, *delegOutcome) boo
 		return true
 	}
 	o := dl.ordinal[p.ID]
-	for _, e := range dl.equivs {
-		ci := e.classOf[o]
+	a, pos := dl.acct[o], dl.pos[o]
+	for _, ei := range dl.equivsOf[a] {
+		e := dl.equivs[ei]
+		ci := e.classAt(a, pos)
 		if ci < 0 {
 			continue
 		}
@@ -943,10 +1183,7 @@ func (g *Graph) delegatedInPairs(r *Node, f func(*Node, *delegRole, *delegOutcom
 		return true
 	}
 	dl := &g.deleg
-	for ai, ci := range dl.equivs[d.equiv].classOf {
-		if ci < 0 {
-			continue
-		}
+	for ai, ci := range dl.members(dl.equivs[d.equiv]) {
 		m := g.actors[ai]
 		if !d.admits(m) {
 			continue

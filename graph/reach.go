@@ -63,8 +63,10 @@ func (g *Graph) ReachabilityAll() *Reachability {
 		if o < 0 {
 			return
 		}
-		for ei, e := range dl.equivs {
-			if ci := e.classOf[o]; ci < 0 || g.outcome(dl.classes[ci]) == nil {
+		a, pos := dl.acct[o], dl.pos[o]
+		for _, ei := range dl.equivsOf[a] {
+			e := dl.equivs[ei]
+			if ci := e.classAt(a, pos); ci < 0 || g.outcome(dl.classes[ci]) == nil {
 				continue
 			}
 			if namedIn[ei][node] {
@@ -75,7 +77,7 @@ func (g *Graph) ReachabilityAll() *Reachability {
 				}
 				continue
 			}
-			f(n + ei)
+			f(n + int(ei))
 		}
 	}
 

@@ -270,32 +270,35 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func
 				// Delegated edges into r, a whole role class at a time.
 				if dr := g.deleg.byRole[r]; !pairwise && dr != nil && !doneEquiv[dr.equiv] {
 					complete := true
-					classOf := g.deleg.equivs[dr.equiv].classOf
-					g.decideAll(g.classesOfUnfound(classOf, found))
-					for ai, ci := range classOf {
-						if ci < 0 {
-							continue
+					e := g.deleg.equivs[dr.equiv]
+					g.decideAll(g.classesOfUnfound(e, found))
+					for _, sg := range e.segs {
+						for i, lci := range sg.class {
+							if lci < 0 {
+								continue
+							}
+							ai, ci := g.deleg.acctActors[sg.acct][i], sg.base+lci
+							m := g.actors[ai]
+							if found[m.ID] {
+								continue
+							}
+							out := g.outcome(g.deleg.classes[ci])
+							if out == nil {
+								continue // no edge, for the whole class
+							}
+							st := stateOf(m, dr, out)
+							if !st.usable || (st.conditional && !conditionalOK) {
+								// Decided for the whole class, whatever the role.
+								continue
+							}
+							if !dr.admits(m) {
+								complete = complete && m == r
+								continue
+							}
+							h := wayHop{d: dr, o: out, conditional: st.conditional, missing: st.missing}
+							found[m.ID], dist[m.ID], next[m.ID] = true, int32(d+1), h
+							push(m, int32(d+1))
 						}
-						m := g.actors[ai]
-						if found[m.ID] {
-							continue
-						}
-						out := g.outcome(g.deleg.classes[ci])
-						if out == nil {
-							continue // no edge, for the whole class
-						}
-						st := stateOf(m, dr, out)
-						if !st.usable || (st.conditional && !conditionalOK) {
-							// Decided for the whole class, whatever the role.
-							continue
-						}
-						if !dr.admits(m) {
-							complete = complete && m == r
-							continue
-						}
-						h := wayHop{d: dr, o: out, conditional: st.conditional, missing: st.missing}
-						found[m.ID], dist[m.ID], next[m.ID] = true, int32(d+1), h
-						push(m, int32(d+1))
 					}
 					doneEquiv[dr.equiv] = complete
 				}
@@ -330,18 +333,24 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func
 }
 
 // classesOfUnfound lists, once each, the undecided classes (of a role
-// class's classOf) that hold a principal not found yet (found may be nil:
-// none is): the ones a scan must decide.
-func (g *Graph) classesOfUnfound(classOf []int32, found []bool) []*actorClass {
+// class) that hold a principal not found yet (found may be nil: none is):
+// the ones a scan must decide.
+func (g *Graph) classesOfUnfound(e *roleEquiv, found []bool) []*actorClass {
 	var out []*actorClass
 	seen := map[int32]bool{}
-	for ai, ci := range classOf {
-		if ci < 0 || (found != nil && found[g.actors[ai].ID]) || seen[ci] {
-			continue
-		}
-		seen[ci] = true
-		if c := g.deleg.classes[ci]; !c.done.Load() {
-			out = append(out, c)
+	for _, sg := range e.segs {
+		for i, lci := range sg.class {
+			if lci < 0 {
+				continue
+			}
+			ai, ci := g.deleg.acctActors[sg.acct][i], sg.base+lci
+			if (found != nil && found[g.actors[ai].ID]) || seen[ci] {
+				continue
+			}
+			seen[ci] = true
+			if c := g.deleg.classes[ci]; !c.decided() {
+				out = append(out, c)
+			}
 		}
 	}
 	return out
