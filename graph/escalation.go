@@ -424,34 +424,31 @@ func (x *escalator) serviceEdge(role *Node, service string) *Edge {
 // depends on the target alone (an instance profile the caller would have to
 // create does not count).
 func (x *escalator) targetMeets(m *escalation.Method, target *Node) bool {
-	if !fits(m.Target, target) {
-		return false
-	}
-	var h Hop
-	for _, p := range m.Requires {
-		if p == escalation.InstanceProfile {
-			if target.Role == nil || len(target.Role.InstanceProfiles) == 0 {
-				return false
-			}
-			continue
-		}
-		if !x.prereq(p, m, nil, target, &h) {
-			return false
-		}
-	}
-	return true
+	return x.targetPrereqs(m, target, true)
 }
 
 // targetMayMeet reports whether target meets every prerequisite of m that
 // depends on the target alone, an instance profile aside (a caller may be
 // able to create one): when it does not, no caller can use m on it.
 func (x *escalator) targetMayMeet(m *escalation.Method, target *Node) bool {
+	return x.targetPrereqs(m, target, false)
+}
+
+// targetPrereqs checks m's prerequisites on target alone; profile says
+// whether an existing instance profile is required.
+func (x *escalator) targetPrereqs(m *escalation.Method, target *Node, profile bool) bool {
 	if !fits(m.Target, target) {
 		return false
 	}
 	var h Hop
 	for _, p := range m.Requires {
-		if p != escalation.InstanceProfile && !x.prereq(p, m, nil, target, &h) {
+		if p == escalation.InstanceProfile {
+			if profile && (target.Role == nil || len(target.Role.InstanceProfiles) == 0) {
+				return false
+			}
+			continue
+		}
+		if !x.prereq(p, m, nil, target, &h) {
 			return false
 		}
 	}
