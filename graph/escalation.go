@@ -634,20 +634,7 @@ func classPattern(p string, vars bool, ctx policy.Context) (string, bool) {
 	if !vars || !strings.Contains(p, "${") {
 		return p, true
 	}
-	var b strings.Builder
-	for {
-		i := strings.Index(p, "${")
-		if i < 0 {
-			b.WriteString(p)
-			return b.String(), true
-		}
-		end := strings.IndexByte(p[i+2:], '}')
-		if end < 0 {
-			return "", false
-		}
-		b.WriteString(p[:i])
-		inner := p[i+2 : i+2+end]
-		p = p[i+3+end:]
+	return policy.ExpandVariables(p, func(inner string) (string, bool) {
 		if inner == "*" || inner == "?" || inner == "$" || strings.Contains(inner, ",") {
 			return "", false
 		}
@@ -658,13 +645,12 @@ func classPattern(p string, vars bool, ctx policy.Context) (string, bool) {
 		vals, ok := ctx.Get(key)
 		switch {
 		case ok && len(vals) == 1 && !strings.ContainsAny(vals[0], "*?"):
-			b.WriteString(vals[0])
+			return vals[0], true
 		case ok && len(vals) == 1:
 			return "", false
-		default:
-			b.WriteByte('*')
 		}
-	}
+		return "*", true
+	})
 }
 
 type uniformKey struct {
@@ -828,32 +814,18 @@ statements:
 // pattern then matches more, never less, as a prefilter must.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 func resolvedPattern(p string, ctx policy.Context) (string, bool) {
-	var b strings.Builder
-	for {
-		i := strings.Index(p, "${")
-		if i < 0 {
-			b.WriteString(p)
-			return b.String(), true
-		}
-		end := strings.IndexByte(p[i+2:], '}')
-		if end < 0 {
-			return "", false
-		}
-		b.WriteString(p[:i])
-		inner := p[i+2 : i+2+end]
-		p = p[i+3+end:]
+	return policy.ExpandVariables(p, func(inner string) (string, bool) {
 		switch inner {
 		case "*", "?", "$":
-			b.WriteString(inner)
-			continue
+			return inner, true
 		}
 		key := strings.ToLower(strings.TrimSpace(inner))
 		vals, ok := ctx.Get(key)
 		if strings.Contains(inner, ",") || !strings.HasPrefix(key, "aws:") || !ok || len(vals) != 1 {
 			return "", false
 		}
-		b.WriteString(vals[0])
-	}
+		return vals[0], true
+	})
 }
 
 // policyARNContext sets iam:PolicyARN to the policy an attacker attaches.

@@ -75,3 +75,31 @@ func (e *evaluator) resolveVar(p *piece) (text string, ok, unknown bool) {
 	}
 	return "", false, false
 }
+
+// ExpandVariables rewrites each ${…} of pattern p with what sub returns for
+// its inner text, keeping the text around it; ok is false when a variable
+// is unterminated or sub refuses one. It is the one reader of the variable
+// syntax for callers outside this package that substitute by their own rule
+// (a prefilter that resolves some keys and widens the rest).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+func ExpandVariables(p string, sub func(inner string) (string, bool)) (string, bool) {
+	var b strings.Builder
+	for {
+		i := strings.Index(p, "${")
+		if i < 0 {
+			b.WriteString(p)
+			return b.String(), true
+		}
+		end := strings.IndexByte(p[i+2:], '}')
+		if end < 0 {
+			return "", false
+		}
+		b.WriteString(p[:i])
+		text, ok := sub(p[i+2 : i+2+end])
+		if !ok {
+			return "", false
+		}
+		b.WriteString(text)
+		p = p[i+3+end:]
+	}
+}
