@@ -106,13 +106,10 @@ func TestCompleteCandidates(t *testing.T) {
 	}
 }
 
-// The bash script, sourced into a real bash, completes an action across
-// bash's split at ":" and a principal from the snapshot on the line.
-func TestBashCompletionScript(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash")
-	}
+// iamxOnPath returns a directory holding an "iamx" that runs this test
+// binary's main, for a shell's PATH.
+func iamxOnPath(t *testing.T) string {
+	t.Helper()
 	bin := t.TempDir()
 	self, err := os.Executable()
 	if err != nil {
@@ -122,6 +119,17 @@ func TestBashCompletionScript(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(bin, "iamx"), []byte(wrapper), 0o700); err != nil {
 		t.Fatal(err)
 	}
+	return bin
+}
+
+// The bash script, sourced into a real bash, completes an action across
+// bash's split at ":" and a principal from the snapshot on the line.
+func TestBashCompletionScript(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	bin := iamxOnPath(t)
 	script, _, _ := runCLI(t, "", "completion", "bash")
 	tests := []struct {
 		line  string
@@ -236,15 +244,7 @@ func TestFishCompletionScript(t *testing.T) {
 	if err != nil {
 		t.Skip("no fish")
 	}
-	bin := t.TempDir()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	wrapper := "#!/bin/sh\nIAMX_TEST_MAIN=1 exec " + self + " \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(bin, "iamx"), []byte(wrapper), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	bin := iamxOnPath(t)
 	cmd := exec.Command(fish, "--no-config", "-c", `iamx completion fish | source; complete -C "iamx can --demo al"; complete -C "iamx who-can s3:GetObjectAc"`)
 	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	out, err := cmd.CombinedOutput()
