@@ -230,11 +230,3 @@ func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Acc
 	printAccessNotes(w, g, ans, list)
 	printGaps(w, nil, ans.Coverage)
 }
-
-func isAssumeRoleAction(action string) bool {
-	switch strings.ToLower(action) {
-	case "sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml":
-		return true
-	}
-	return false
-}

@@ -4,7 +4,6 @@ import (
 	"sort"
 
 	"github.com/iamx/iamx/model/actions"
-	"strings"
 
 	"github.com/iamx/iamx/model/escalation"
 	"github.com/iamx/iamx/model/policy"
@@ -284,16 +283,6 @@ func (x *escalator) attachedCustomer(target *Node) []*Node {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ARN < out[j].ARN })
 	return out
-}
-
-// methodIndex returns the catalogue index of a method ID.
-func methodIndex(id string) int {
-	for i, m := range escalation.Methods() {
-		if strings.EqualFold(m.ID, id) {
-			return i
-		}
-	}
-	return -1
 }
 
 func hasDeny(srcs []policy.Source) bool {
