@@ -13,10 +13,14 @@ import (
 
 // rcpsFor returns the RCP levels that bind a request: those of the
 // resource's account when it is a member account and the service is one
-// RCPs cover. Service-linked roles and AWS managed keys are exempt.
-// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+// RCPs cover. Service-linked roles, AWS managed keys and kms:RetireGrant
+// are exempt ("Resources and entities not restricted by RCPs").
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#actions-not-restricted-by-rcps
 func (g *Graph) rcpsFor(n *Node, req *policy.Request, e *resourceEntry) []policy.Source {
 	if len(g.res.rcps) == 0 || n.IsServiceLinked() || !model.RCPApplies(serviceOf(req.Action)) {
+		return nil
+	}
+	if strings.EqualFold(req.Action, "kms:RetireGrant") {
 		return nil
 	}
 	if e != nil && e.r.KMS != nil && e.r.KMS.KeyManager == "AWS" {

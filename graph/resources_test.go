@@ -329,3 +329,38 @@ func TestWhoCanResourcesMatchesEveryPrincipal(t *testing.T) {
 		}
 	}
 }
+
+// RCPs bind the actions of the services the RCP page lists, and not
+// kms:RetireGrant; a service it does not list is not bound.
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#actions-not-restricted-by-rcps
+func TestRCPSupportedServices(t *testing.T) {
+	w := rxNew(t)
+	deny := fxDoc(t, rxPolicy(`{"Effect":"Deny","Principal":"*","Action":["dynamodb:*","logs:*","lambda:*","kms:RetireGrant","kms:Decrypt"],"Resource":"*"}`))
+	full := fxDoc(t, rxPolicy(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}`))
+	org := &model.Organization{ManagementAccountID: rxB,
+		Roots: []model.OrgUnit{{ID: "r-1"}}, Accounts: []model.OrgAccount{{ID: rxA, ParentID: "r-1"}, {ID: rxB, ParentID: "r-1"}},
+		Policies: []model.OrgPolicy{
+			{ID: "p-full", Name: "RCPFullAWSAccess", Type: model.RCPType, Document: full, Targets: []string{"r-1", rxA, rxB}},
+			{ID: "p-deny", Name: "Deny", Type: model.RCPType, Document: deny, Targets: []string{rxA}},
+		}}
+	g := w.build(Options{Organization: org})
+	tests := []struct {
+		name, action, resource string
+		want                   policy.Decision
+	}{
+		{"DynamoDB is listed: its RCP binds", "dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:" + rxA + ":table/Orders", policy.ExplicitDeny},
+		{"CloudWatch Logs is listed: its RCP binds", "logs:GetLogEvents", "arn:aws:logs:us-east-1:" + rxA + ":log-group:app:log-stream:s", policy.ExplicitDeny},
+		{"KMS is listed: its RCP binds kms:Decrypt", "kms:Decrypt", rxKey, policy.ExplicitDeny},
+		{"kms:RetireGrant is not restricted by RCPs", "kms:RetireGrant", rxKey, policy.Allowed},
+		{"Lambda is not listed: no RCP binds it", "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:" + rxA + ":function:f", policy.Allowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := g.Can(fxNode(t, g, "role/App"), tt.action, tt.resource, nil, false)
+			if res.Decision != tt.want {
+				t.Errorf("%s (%s), want %s; reasons %+v", res.Decision, res.Layer, tt.want, res.Reasons)
+			}
+		})
+	}
+}
