@@ -306,3 +306,115 @@ func policyHolder(resource string) string {
 	}
 	return resource
 }
+
+// Naming is an Allow statement of a loaded resource's policy that names a
+// principal: directly, through its role (a session or the role ARN), through
+// its account (the root ARN or the ID: the account's IAM policies decide),
+// or as anyone ("*" or NotPrincipal).
+type Naming struct {
+	Resource  *model.Resource
+	Statement string   // Sid, or #index
+	How       string   // NamedDirectly, NamedRole, NamedAccount or NamedAnyone
+	Actions   []string // the statement's Action (or NotAction, prefixed "not ")
+	// Conditional: the statement has a Condition, so it grants only when
+	// the request satisfies it.
+	Conditional bool
+}
+
+// How a statement names a principal.
+const (
+	NamedDirectly = "principal"
+	NamedRole     = "role"
+	NamedAccount  = "account"
+	NamedAnyone   = "anyone"
+)
+
+// ResourcesNaming lists the Allow statements of loaded resources' policies
+// that name n (a user or role of a loaded account), by resource ARN, then
+// statement order. Role trust policies are left out (they are n's chains).
+func (g *Graph) ResourcesNaming(n *Node) []Naming {
+	if n == nil || (n.Kind != KindUser && n.Kind != KindRole) {
+		return nil
+	}
+	var out []Naming
+	for _, r := range g.LoadedResources() {
+		e := g.res.byARN[r.ARN]
+		if e.src == nil {
+			continue
+		}
+		for i := range e.src.Policy.Statements {
+			st := &e.src.Policy.Statements[i]
+			if st.Effect != policy.Allow {
+				continue
+			}
+			how := g.howNamed(st, n)
+			if how == "" {
+				continue
+			}
+			acts := st.Action
+			if st.NotAction != nil {
+				acts = make([]string, len(st.NotAction))
+				for j, a := range st.NotAction {
+					acts[j] = "not " + a
+				}
+			}
+			out = append(out, Naming{Resource: r, Statement: st.Label(), How: how, Actions: acts, Conditional: len(st.Conditions) > 0})
+		}
+	}
+	return out
+}
+
+// howNamed says how an Allow statement's principal names n, or "".
+func (g *Graph) howNamed(st *policy.Statement, n *Node) string {
+	if st.NotPrincipal != nil {
+		// AWS checks the account, then the user or role, then the session:
+		// only a user listed with its account is left out; a role's other
+		// sessions never are.
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+		self, account := false, false
+		for _, p := range namedPrincipals(st.NotPrincipal) {
+			self = self || (n.Kind == KindUser && p.Kind == principal.User && g.loadedNamed(p) == n)
+			account = account || (p.Kind == principal.Account && p.Account == n.Account)
+		}
+		if self && account {
+			return ""
+		}
+		return NamedAnyone
+	}
+	if st.Principal == nil {
+		return ""
+	}
+	best := ""
+	for _, p := range namedPrincipals(st.Principal) {
+		how := ""
+		switch {
+		case p.Kind == principal.Anyone:
+			how = NamedAnyone
+		case p.Kind == principal.Account && p.Account == n.Account:
+			how = NamedAccount
+		case (p.Kind == principal.User || p.Kind == principal.Role) && g.loadedNamed(p) == n:
+			how = NamedDirectly
+		case p.Kind == principal.AssumedRole && g.loadedNamed(p) == n:
+			how = NamedRole // one session of the role
+		}
+		if namedRank(how) > namedRank(best) {
+			best = how
+		}
+	}
+	return best
+}
+
+// namedRank orders the ways of naming, the most specific highest.
+func namedRank(how string) int {
+	switch how {
+	case NamedDirectly:
+		return 4
+	case NamedRole:
+		return 3
+	case NamedAccount:
+		return 2
+	case NamedAnyone:
+		return 1
+	}
+	return 0
+}
