@@ -59,6 +59,14 @@ type ResourceGrant struct {
 	Conditional bool     `json:"conditional"` // the statement has conditions
 }
 
+// How a statement names the principal (ResourceGrant.Named).
+const (
+	NamedPrincipal = graph.NamedDirectly
+	NamedRole      = graph.NamedRole
+	NamedAccount   = graph.NamedAccount
+	NamedAnyone    = graph.NamedAnyone
+)
+
 // ResourceGrants are the resource policies that name a principal.
 type ResourceGrants struct {
 	Principal string          `json:"principal"`
@@ -66,6 +74,8 @@ type ResourceGrants struct {
 	// Unknown are loaded resources whose policy could not be read: any of
 	// them may name the principal too.
 	Unknown []string `json:"unknown,omitempty"`
+	// Loaded counts the loaded resources: none means nothing was looked at.
+	Loaded int `json:"resources_loaded"`
 }
 
 // GrantsOf returns the loaded resources' Allow statements naming n (a user
@@ -76,7 +86,9 @@ func GrantsOf(g *graph.Graph, n *graph.Node) ResourceGrants {
 		out.Grants = append(out.Grants, ResourceGrant{Resource: nm.Resource.ARN, Type: nm.Resource.Type, Statement: nm.Statement,
 			Named: nm.How, Actions: nm.Actions, Conditional: nm.Conditional})
 	}
-	for _, r := range g.LoadedResources() {
+	loaded := g.LoadedResources()
+	out.Loaded = len(loaded)
+	for _, r := range loaded {
 		if x, _ := g.ResourceExposure(r.ARN); x.Unknown != "" {
 			out.Unknown = append(out.Unknown, r.ARN)
 		}
