@@ -81,6 +81,8 @@ func resourcePolicyName(typ string) string {
 		return "secret policy"
 	case model.TypeECRRepository:
 		return "repository policy"
+	case model.TypeECRRegistry:
+		return "registry policy"
 	}
 	return "resource policy"
 }

@@ -51,6 +51,12 @@ type Options struct {
 	// Deny answers these operations ("iam:ListAccountAliases") with
 	// AccessDenied.
 	Deny []string
+
+	// DenyRequest, when set, answers the requests it picks with
+	// AccessDenied; it sees the operation (as Operations names it) and
+	// the request, for the REST services whose parameters are in the
+	// path and query (a Lambda GetPolicy of one alias).
+	DenyRequest func(op string, r *http.Request) bool
 }
 
 // Faults injects failures deterministically: whether a request fails, and
@@ -96,7 +102,10 @@ func Start(t testing.TB, target string, opts Options) *Proxy {
 }
 
 // Operations returns every operation that reached the proxy, as
-// "service:Action" (service from the SigV4 credential scope), in arrival order.
+// "service:Action" (service from the SigV4 credential scope), in arrival
+// order. Action is the query protocol's Action, the JSON protocol's
+// X-Amz-Target operation, or for REST services (S3, Lambda) the method and
+// path ("lambda:GET /2015-03-31/functions/f/policy").
 func (p *Proxy) Operations() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -133,9 +142,15 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	if m := scopeService.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 		service = m[1]
 	}
-	op := service + ":" + form.Get("Action")
+	op := service + ":" + operationOf(r, form)
 
 	f := p.decide(op, body)
+	if f == none && p.opts.DenyRequest != nil && p.opts.DenyRequest(op, r) {
+		p.mu.Lock()
+		p.injected.denials++
+		p.mu.Unlock()
+		f = deny
+	}
 	if p.opts.Latency > 0 {
 		select {
 		case <-time.After(p.opts.Latency):
@@ -145,10 +160,10 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch f {
 	case throttle:
-		writeError(w, http.StatusBadRequest, "Throttling", "Rate exceeded")
+		writeErrorFor(w, r, service, http.StatusBadRequest, "Throttling", "Rate exceeded")
 		return
 	case deny:
-		writeError(w, http.StatusForbidden, "AccessDenied", "User is not authorized to perform: "+op)
+		writeErrorFor(w, r, service, http.StatusForbidden, "AccessDenied", "User is not authorized to perform: "+op)
 		return
 	case drop:
 		// Close the connection without an answer, as a failing load
@@ -211,6 +226,44 @@ func (p *Proxy) decide(op string, body []byte) fault {
 	}
 	p.injected.drops++
 	return drop
+}
+
+// operationOf names a request's operation in any of the AWS protocols.
+func operationOf(r *http.Request, form url.Values) string {
+	if a := form.Get("Action"); a != "" {
+		return a
+	}
+	if t := r.Header.Get("X-Amz-Target"); t != "" {
+		_, op, _ := strings.Cut(t, ".")
+		return op
+	}
+	op := r.Method + " " + r.URL.Path
+	if r.URL.RawQuery != "" {
+		op += "?" + r.URL.RawQuery
+	}
+	return op
+}
+
+// writeErrorFor answers with an AWS error in the request's protocol: JSON
+// (X-Amz-Target, and Lambda's REST-JSON), S3's REST-XML, else the query
+// protocol's XML. SDKs read the code only from their own protocol's shape.
+func writeErrorFor(w http.ResponseWriter, r *http.Request, service string, status int, code, msg string) {
+	switch {
+	case r.Header.Get("X-Amz-Target") != "" || service == "lambda":
+		if code == "AccessDenied" {
+			code = "AccessDeniedException"
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("X-Amzn-ErrorType", code)
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"__type":%q,"message":%q}`, code, msg)
+	case service == "s3":
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<Error><Code>%s</Code><Message>%s</Message><RequestId>awsproxy</RequestId></Error>`, code, xmlEscape(msg))
+	default:
+		writeError(w, status, code, msg)
+	}
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
