@@ -57,6 +57,11 @@ type Options struct {
 	// the request, for the REST services whose parameters are in the
 	// path and query (a Lambda GetPolicy of one alias).
 	DenyRequest func(op string, r *http.Request) bool
+
+	// Handlers answer the requests of the services they are given for (by
+	// the SigV4 credential scope's service: "s3", "kms", "sqs") in place
+	// of the target, after the latency and faults.
+	Handlers map[string]http.Handler
 }
 
 // Faults injects failures deterministically: whether a request fails, and
@@ -84,6 +89,8 @@ type Proxy struct {
 	attempts map[string]int // by request body
 	injected struct{ throttles, drops, denials int }
 	pages    map[string][]string // GAAD members by filter set, from moto's one big page
+	inFlight map[string]int      // requests being served (latency included), per service
+	maxSeen  map[string]int      // the most at once, per service
 }
 
 // Start runs a proxy to target (moto's URL) on 127.0.0.1 until the test ends.
@@ -93,7 +100,7 @@ func Start(t testing.TB, target string, opts Options) *Proxy {
 	if err != nil {
 		t.Fatalf("awsproxy: target %q: %v", target, err)
 	}
-	p := &Proxy{opts: opts, target: u, attempts: map[string]int{}, pages: map[string][]string{}}
+	p := &Proxy{opts: opts, target: u, attempts: map[string]int{}, pages: map[string][]string{}, inFlight: map[string]int{}, maxSeen: map[string]int{}}
 	p.forward = httputil.NewSingleHostReverseProxy(u)
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(srv.Close)
@@ -110,6 +117,15 @@ func (p *Proxy) Operations() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.ops...)
+}
+
+// MaxInFlight returns the most requests of a service (the SigV4 scope's:
+// "s3", "kms") the proxy was serving at once, latency included: what a
+// client's concurrency bound is measured by.
+func (p *Proxy) MaxInFlight(service string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.maxSeen[service]
 }
 
 // Injected returns how many throttles, dropped connections and denials were sent.
@@ -143,6 +159,15 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		service = m[1]
 	}
 	op := service + ":" + operationOf(r, form)
+	p.mu.Lock()
+	p.inFlight[service]++
+	p.maxSeen[service] = max(p.maxSeen[service], p.inFlight[service])
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.inFlight[service]--
+		p.mu.Unlock()
+	}()
 
 	f := p.decide(op, body)
 	if f == none && p.opts.DenyRequest != nil && p.opts.DenyRequest(op, r) {
@@ -176,6 +201,10 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		if conn, _, err := hj.Hijack(); err == nil {
 			conn.Close()
 		}
+		return
+	}
+	if h := p.opts.Handlers[service]; h != nil {
+		h.ServeHTTP(w, r)
 		return
 	}
 	if p.opts.PageSize > 0 && op == "iam:GetAccountAuthorizationDetails" {
