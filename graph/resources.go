@@ -62,7 +62,40 @@ func (g *Graph) indexResources() {
 	if g.opts.Organization != nil {
 		ri.org = g.opts.Organization
 	}
+	g.mergeQualifiedLambda()
 	g.indexOrganization()
+}
+
+// mergeQualifiedLambda gives each loaded Lambda alias or version the
+// function's own policy as well: a permission added at the function level
+// applies to the whole function, one added with a qualifier to that version
+// or alias only ("You can apply the policy at the function level, or specify
+// a qualifier to restrict access to a single version or alias"). When
+// either policy is unknown, so is the merged one.
+// https://docs.aws.amazon.com/lambda/latest/dg/API_AddPermission.html
+func (g *Graph) mergeQualifiedLambda() {
+	for a, e := range g.res.byARN {
+		if e.r.Type != model.TypeLambdaFunction || strings.Count(a, ":") != 7 {
+			continue
+		}
+		fn := g.res.byARN[a[:strings.LastIndexByte(a, ':')]]
+		if fn == nil || fn.r.Type != model.TypeLambdaFunction {
+			continue
+		}
+		switch {
+		case e.unknown != "":
+		case fn.unknown != "":
+			e.unknown, e.src = "could not be read in full: its function's policy "+fn.unknown, nil
+		case fn.src == nil:
+		case e.src == nil:
+			e.src = fn.src
+		default:
+			merged := &policy.Policy{Version: e.src.Policy.Version,
+				Statements: append(append([]policy.Statement(nil), fn.src.Policy.Statements...), e.src.Policy.Statements...)}
+			e.src = &policy.Source{Type: policy.ResourcePolicy, Name: "function policy + alias or version policy", Owner: a, Policy: merged}
+		}
+		g.indexPrincipals(e)
+	}
 }
 
 func resourcePolicyName(typ string) string {
@@ -97,9 +130,18 @@ func (g *Graph) newResourceEntry(r *model.Resource) *resourceEntry {
 	case r.Policy != nil:
 		e.src = &policy.Source{Type: policy.ResourcePolicy, Name: resourcePolicyName(r.Type), Owner: r.ARN, Policy: r.Policy.Policy}
 	}
+	g.indexPrincipals(e)
+	return e
+}
+
+// indexPrincipals notes whom the entry's policy names (named, anyone) and
+// whether RestrictPublicBuckets cuts it.
+func (g *Graph) indexPrincipals(e *resourceEntry) {
+	e.named, e.anyone, e.restrict = nil, false, false
 	if e.src == nil {
-		return e
+		return
 	}
+	r := e.r
 	if s3 := r.S3; s3 != nil && e.src.Policy.IsPublic() {
 		for _, b := range []*model.PublicAccessBlock{s3.BlockPublicAccess, s3.AccountBlockPublicAccess} {
 			if b != nil && b.RestrictPublicBuckets {
@@ -133,7 +175,6 @@ func (g *Graph) newResourceEntry(r *model.Resource) *resourceEntry {
 			}
 		}
 	}
-	return e
 }
 
 // loadedNamed returns the loaded user or role a principal ARN names (a
@@ -341,11 +382,13 @@ func (g *Graph) ResourcesNaming(n *Node) []Naming {
 	var out []Naming
 	for _, r := range g.LoadedResources() {
 		e := g.res.byARN[r.ARN]
-		if e.src == nil {
+		if e.src == nil || r.Policy == nil || r.Policy.Policy == nil {
 			continue
 		}
-		for i := range e.src.Policy.Statements {
-			st := &e.src.Policy.Statements[i]
+		// The resource's own document (a Lambda alias's, not its
+		// function's too: that one is listed under the function).
+		for i := range r.Policy.Policy.Statements {
+			st := &r.Policy.Policy.Statements[i]
 			if st.Effect != policy.Allow {
 				continue
 			}

@@ -364,3 +364,45 @@ func TestRCPSupportedServices(t *testing.T) {
 		})
 	}
 }
+
+// A Lambda alias's own policy governs requests naming the alias's ARN, and
+// so does the function-level policy; neither grants the other's scope the
+// other way round: the alias's policy does not apply to the unqualified
+// function. An alias whose policy could not be read leaves the answer
+// unknown, and says so.
+// https://docs.aws.amazon.com/lambda/latest/dg/API_AddPermission.html
+// https://docs.aws.amazon.com/lambda/latest/dg/using-aliases.html
+func TestLambdaAliasPolicies(t *testing.T) {
+	w := rxNew(t)
+	fn := "arn:aws:lambda:us-east-1:" + rxA + ":function:worker"
+	invoke := func(sid, principal string) string {
+		return `{"Sid":"` + sid + `","Effect":"Allow","Principal":` + principal + `,"Action":"lambda:InvokeFunction","Resource":"*"}`
+	}
+	res := []*model.Resource{
+		rxResource(t, fn, model.TypeLambdaFunction, rxA, rxPolicy(invoke("Bob", `{"AWS":"arn:aws:iam::`+rxB+`:user/bob"}`))),
+		rxResource(t, fn+":live", model.TypeLambdaFunction, rxA, rxPolicy(invoke("Carol", `{"AWS":"arn:aws:iam::`+rxB+`:user/carol"}`))),
+		{ARN: fn + ":locked", Type: model.TypeLambdaFunction, Account: rxA, Error: "lambda:GetPolicy: AccessDeniedException"},
+	}
+	w.b.s.Users[1].InlinePolicies = w.b.inline([]string{rxPolicy(`{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}`)}) // carol
+	w.b.s.Users[0].InlinePolicies = w.b.inline([]string{rxPolicy(`{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}`)}) // bob
+	g := w.build(Options{Resources: res})
+	tests := []struct {
+		name, principal, resource string
+		want                      policy.Decision
+	}{
+		{"the function-level policy applies to an alias", "user/bob", fn + ":live", policy.Allowed},
+		{"the alias's own policy applies to the alias", "user/carol", fn + ":live", policy.Allowed},
+		{"the alias's policy does not apply to the unqualified function", "user/carol", fn, policy.ImplicitDeny},
+		{"the function-level policy applies to the function", "user/bob", fn, policy.Allowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if res := g.Can(fxNode(t, g, "arn:aws:iam::"+rxB+":"+tt.principal), "lambda:InvokeFunction", tt.resource, nil, false); res.Decision != tt.want {
+				t.Errorf("%s, want %s; reasons %+v", res.Decision, tt.want, res.Reasons)
+			}
+		})
+	}
+	if as := strings.Join(g.Assumptions(nil, "lambda:InvokeFunction", fn+":locked"), "; "); !strings.Contains(as, "could not be read") {
+		t.Errorf("an alias whose policy could not be read: assumptions %q", as)
+	}
+}
