@@ -149,7 +149,7 @@ func asList(v any) []any { l, _ := v.([]any); return l }
 func classify(s scenario, o outcome) string {
 	req := s["request"].(map[string]any)
 	ctx, _ := req["contextVariables"].(map[string]any)
-	prin := req["principal"].(string)
+	prin := principalOf(req)
 	account := ""
 	if parts := strings.Split(prin, ":"); len(parts) > 4 {
 		account = parts[4]

@@ -183,7 +183,7 @@ func signature(s scenario, o outcome) string {
 	parts = append(parts, fmt.Sprintf("ours=%s peer=%s", o.ours, o.peer))
 	req := s["request"].(map[string]any)
 	ctx, _ := req["contextVariables"].(map[string]any)
-	prin := req["principal"].(string)
+	prin := principalOf(req)
 	kind := "user"
 	switch {
 	case !strings.HasPrefix(prin, "arn:"):

@@ -42,6 +42,19 @@ var requesters = []requester{
 	{"arn:aws:iam::" + acctB + ":role/Ext", "role", acctB, "Ext", nil},
 	{"arn:aws:sts::" + acctB + ":assumed-role/Ext/sess1", "session", acctB, "Ext", nil},
 	{"cloudtrail.amazonaws.com", "service", "", "cloudtrail.amazonaws.com", nil},
+	{"*", "anonymous", "", "", nil}, // an unsigned request (S3 only)
+}
+
+// anonymousPrincipal is how the peer takes an unsigned request.
+var anonymousPrincipal = map[string]any{"type": "Anonymous"}
+
+// principalOf is a scenario request's principal as text: "*" for an
+// unsigned request.
+func principalOf(req map[string]any) string {
+	if s, ok := req["principal"].(string); ok {
+		return s
+	}
+	return "*"
 }
 
 var s3Actions = []struct{ name, target string }{
@@ -66,7 +79,7 @@ func generateResource(seed uint64, index int) scenario {
 	if g.chance(0.2) {
 		sc.owner = acctB
 	}
-	if g.chance(0.55) {
+	if g.chance(0.55) || sc.req.kind == "anonymous" {
 		sc.typ = typeBucket
 		a := pick(g, s3Actions)
 		sc.action = a.name
@@ -80,9 +93,13 @@ func generateResource(seed uint64, index int) scenario {
 		sc.resource = keyARN(sc.owner)
 	}
 
+	var principal any = sc.req.arn
+	if sc.req.kind == "anonymous" {
+		principal = anonymousPrincipal
+	}
 	s := scenario{
 		"request": map[string]any{
-			"principal":        sc.req.arn,
+			"principal":        principal,
 			"action":           sc.action,
 			"resource":         map[string]any{"resource": sc.resource, "accountId": sc.owner},
 			"contextVariables": g.resContext(sc),
@@ -98,7 +115,7 @@ func generateResource(seed uint64, index int) scenario {
 	meta := map[string]any{"type": sc.typ, "holder": holder}
 	s["iamx"] = meta
 
-	if sc.req.kind != "service" {
+	if sc.req.kind != "service" && sc.req.kind != "anonymous" {
 		ids := []any{}
 		for i := range g.intn(3) + 1 {
 			if i > 0 && g.chance(0.5) {
@@ -156,6 +173,7 @@ func (g *gen) resContext(sc *resScen) map[string]any {
 	ctx := map[string]any{}
 	r := sc.req
 	switch r.kind {
+	case "anonymous":
 	case "service":
 		ctx["aws:PrincipalIsAWSService"] = "true"
 		ctx["aws:PrincipalServiceName"] = r.arn
@@ -277,7 +295,7 @@ func (g *gen) resPrincipals(sc *resScen, not bool) any {
 		"arn:aws:iam::" + acctB + ":user/carol", "arn:aws:iam::" + acctB + ":role/Ext", "arn:aws:sts::" + acctB + ":assumed-role/Ext/sess1",
 		acctB, "arn:aws:iam::" + acctB + ":root",
 	}
-	if sc.req.kind != "service" && g.chance(0.35) {
+	if sc.req.kind != "service" && sc.req.kind != "anonymous" && g.chance(0.35) {
 		aws = []string{sc.req.arn} // name the requester itself often enough to matter
 	}
 	if !not && g.chance(0.15) {

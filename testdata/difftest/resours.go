@@ -38,6 +38,10 @@ type resSimulation struct {
 // boundary), the bucket or key as a loaded resource, the organization's RCP
 // levels, and graph.Input deciding what applies.
 func oursResource(s scenario, ignored []string) (policy.Decision, error) {
+	if req, ok := s["request"].(map[string]any); ok && principalOf(req) == "*" {
+		s = clone(s) // an unsigned request: the principal "*" (anyone)
+		s["request"].(map[string]any)["principal"] = "*"
+	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		return 0, err
@@ -51,6 +55,7 @@ func oursResource(s scenario, ignored []string) (policy.Decision, error) {
 	if err != nil {
 		return 0, err
 	}
+	anonymous := p.Kind == principal.Anyone
 	ctx, err := requestContext(req.ContextVariables, ignored)
 	if err != nil {
 		return 0, err
@@ -78,7 +83,7 @@ func oursResource(s scenario, ignored []string) (policy.Decision, error) {
 		}
 	}
 	// The requester's own policies.
-	if p.Kind != principal.Service {
+	if p.Kind != principal.Service && !anonymous {
 		owner := req.Principal
 		if p.Kind == principal.AssumedRole {
 			owner = "arn:aws:iam::" + p.Account + ":role/" + strings.Split(p.ID, "/")[1]
