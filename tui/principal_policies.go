@@ -110,6 +110,14 @@ func (p *principalPage) policyLines() []detailLine {
 	return out
 }
 
+// grantWording says how a resource policy statement names the principal.
+var grantWording = map[string]string{
+	answer.NamedPrincipal: "names it",
+	answer.NamedRole:      "names a session",
+	answer.NamedAccount:   "names its account (its own policies must allow too)",
+	answer.NamedAnyone:    "names anyone",
+}
+
 // grantLines is "granted by resource policies": each Allow statement of a
 // loaded resource's policy that names the principal; enter opens the
 // resource.
@@ -122,12 +130,7 @@ func grantLines(st *Styles, gr answer.ResourceGrants) []detailLine {
 		out = append(out, detailMuted(st, "no loaded resource policy names it, its account or anyone"))
 	}
 	for _, x := range gr.Grants {
-		named := map[string]string{
-			answer.NamedPrincipal: "names it",
-			answer.NamedRole:      "names a session",
-			answer.NamedAccount:   "names its account (its own policies must allow too)",
-			answer.NamedAnyone:    "names anyone",
-		}[x.Named]
+		named := grantWording[x.Named]
 		cond := ""
 		if x.Conditional {
 			cond = " · with conditions"
