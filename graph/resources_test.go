@@ -405,4 +405,10 @@ func TestLambdaAliasPolicies(t *testing.T) {
 	if as := strings.Join(g.Assumptions(nil, "lambda:InvokeFunction", fn+":locked"), "; "); !strings.Contains(as, "could not be read") {
 		t.Errorf("an alias whose policy could not be read: assumptions %q", as)
 	}
+	if as := strings.Join(g.Assumptions(nil, "lambda:InvokeFunction", fn+":7"), "; "); !strings.Contains(as, "only its function's policy was evaluated") {
+		t.Errorf("a version not in the snapshot: assumptions %q", as)
+	}
+	if as := g.Assumptions(nil, "lambda:InvokeFunction", fn+":live"); len(as) != 0 {
+		t.Errorf("a captured alias needs no assumption: %q", as)
+	}
 }
