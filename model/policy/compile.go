@@ -9,6 +9,7 @@ type compiledStatement struct {
 	notResource bool
 	hasResource bool // false when the statement has neither (trust policies)
 	conditions  []compiledCondition
+	assumeRole  bool // the actions cover one of the sts:AssumeRole* actions (MayAssumeRole)
 }
 
 // usesVariables reports whether a policy of this Version substitutes ${…}:
@@ -24,6 +25,12 @@ func compileStatement(s *Statement, vars bool) *compiledStatement {
 	c.actions = make([]pattern, len(acts))
 	for i, a := range acts {
 		c.actions[i] = compilePattern(a, true, false, true)
+	}
+	for _, a := range assumeRoleActions {
+		if c.matchAction(a) {
+			c.assumeRole = true
+			break
+		}
 	}
 	res := s.Resource
 	if s.NotResource != nil {
@@ -63,5 +70,5 @@ func (s *Statement) compiledFor(p *Policy) *compiledStatement {
 	if s.compiled != nil {
 		return s.compiled
 	}
-	return compileStatement(s, usesVariables(p.Version))
+	return compileStatement(s, p != nil && usesVariables(p.Version))
 }
