@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/principal"
 )
@@ -371,17 +372,17 @@ func (p *principalPage) adminVia() adminSource {
 }
 
 // warnings are the things about this principal that deserve a second look:
-// its findings (the answer layer's, the same as :findings and `iamx
-// findings`, judged at the snapshot's capture time) and the load warnings
-// about it, found by its ARN.
+// the answer layer's review of it — its findings (the same as :findings and
+// `iamx findings`, judged at the snapshot's capture time) and the load
+// warnings about it.
 func (p *principalPage) warnings() []string {
-	n := p.n
+	r := answer.ReviewOf(p.c.findings, p.c.warnings(), p.n)
 	var out []string
-	for _, f := range principalFindings(p.c, n) {
-		out = append(out, string(f.Severity)+": "+f.Title+" — "+f.Detail)
+	for i := range r.Findings {
+		out = append(out, r.Findings[i].Line())
 	}
 	var load []string
-	for _, w := range p.c.warnings().About(n.ARN) {
+	for _, w := range r.LoadWarnings {
 		load = append(load, "load: "+w.String())
 	}
 	sort.Strings(load)
