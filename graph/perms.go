@@ -156,21 +156,6 @@ type Permissions struct {
 	Note        string // why the list is empty or partial, for people
 }
 
-// Counts returns the number of allowed actions per service prefix and level.
-func (p *Permissions) Counts() map[string]map[actions.AccessLevel]int {
-	out := map[string]map[actions.AccessLevel]int{}
-	for i := range p.Actions {
-		a := &p.Actions[i]
-		m := out[a.Service]
-		if m == nil {
-			m = map[actions.AccessLevel]int{}
-			out[a.Service] = m
-		}
-		m[a.Level]++
-	}
-	return out
-}
-
 // Permissions returns what n may do: for users and roles, their identity
 // policies (a user's with its groups') within the permissions boundary and
 // SCPs, minus explicit denies; for a group, its own policies (each member's
