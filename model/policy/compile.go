@@ -9,7 +9,8 @@ type compiledStatement struct {
 	notResource bool
 	hasResource bool // false when the statement has neither (trust policies)
 	conditions  []compiledCondition
-	assumeRole  bool // the actions cover one of the sts:AssumeRole* actions (MayAssumeRole)
+	assumeRole  bool     // the actions cover one of the sts:AssumeRole* actions (MayAssumeRole)
+	contextKeys []string // the context keys the statement reads (ContextKeys)
 }
 
 // usesVariables reports whether a policy of this Version substitutes ${…}:
@@ -43,6 +44,7 @@ func compileStatement(s *Statement, vars bool) *compiledStatement {
 			c.resources[i] = compileARNPattern(r, vars)
 		}
 	}
+	c.contextKeys = contextKeys(s)
 	if len(s.Conditions) > 0 {
 		c.conditions = make([]compiledCondition, len(s.Conditions))
 		for i := range s.Conditions {
