@@ -38,7 +38,8 @@ type converter struct {
 	// on, so that every warning, a document's found late by the batch
 	// included, carries its entity's ARN. places maps an entity's place in
 	// the input ("roles[3] (Deploy)") to its ARN, for the warnings a
-	// snapshot file brought along (see placeEntity).
+	// snapshot file brought along (see placeEntity); nil when it brought
+	// none.
 	reading []entityFrom
 	places  map[string]string
 }
@@ -66,10 +67,7 @@ func (c *converter) at(place, arn string) {
 		c.reading = c.reading[:n-1] // nothing was read from the one before
 	}
 	c.reading = append(c.reading, entityFrom{c.seq + 1, arn})
-	if place != "" && arn != "" {
-		if c.places == nil {
-			c.places = map[string]string{}
-		}
+	if c.places != nil && place != "" && arn != "" {
 		c.places[place] = arn
 	}
 }
@@ -208,6 +206,9 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 	// captured and stay with it.
 	for _, w := range h.warnings {
 		c.warn(w.Where, "%s", w.Message)
+	}
+	if len(h.warnings) > 0 {
+		c.places = map[string]string{} // to find their entities (placeEntity)
 	}
 	s.CapturedAt = c.time(h.capturedAt, "captured_at", "")
 

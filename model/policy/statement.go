@@ -37,6 +37,9 @@ func (s *Statement) ContextKeys() []string {
 
 // contextKeys lists what s reads (see ContextKeys).
 func contextKeys(s *Statement) []string {
+	if len(s.Conditions) == 0 && !anyVariable(s.Resource) && !anyVariable(s.NotResource) {
+		return nil // most statements: nothing to collect
+	}
 	seen := map[string]bool{}
 	for i := range s.Conditions {
 		c := &s.Conditions[i]
@@ -126,4 +129,13 @@ func Substitute(s string, ctx Context) string {
 			}
 		}
 	}
+}
+
+func anyVariable(list []string) bool {
+	for _, x := range list {
+		if strings.Contains(x, "${") {
+			return true
+		}
+	}
+	return false
 }
