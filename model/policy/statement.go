@@ -139,3 +139,25 @@ func anyVariable(list []string) bool {
 	}
 	return false
 }
+
+// MayMatchResource reports whether the statement may apply to a request on
+// resource, by its Resource element as the evaluator matches it: a pattern
+// holding a ${…} variable counts as a possible match (its value comes with
+// the request), and so does a statement with NotResource or without
+// Resource (a trust policy's). A caller may skip the statements it says no
+// to and leave the others to evaluation.
+func (s *Statement) MayMatchResource(resource string) bool {
+	c := s.compiledFor(nil)
+	if !c.hasResource || c.notResource {
+		return true
+	}
+	for i, r := range s.Resource {
+		if strings.Contains(r, "${") {
+			return true
+		}
+		if ok, _ := c.resources[i].match(resource, nil); ok {
+			return true
+		}
+	}
+	return false
+}

@@ -83,3 +83,40 @@ func TestStatementLabel(t *testing.T) {
 		t.Errorf("without a Sid: %q", got)
 	}
 }
+
+// MayMatchResource says no only where evaluation would: checked against
+// Evaluate of the same statement on the same resource, with no context (a
+// variable then counts as a possible match, which evaluation cannot say).
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+func TestMayMatchResource(t *testing.T) {
+	tests := []struct {
+		name, resource, request string
+		want                    bool
+	}{
+		{"an exact ARN", `"Resource":"arn:aws:s3:::b/k"`, "arn:aws:s3:::b/k", true},
+		{"another ARN", `"Resource":"arn:aws:s3:::b/k"`, "arn:aws:s3:::b/j", false},
+		{"a wildcard", `"Resource":"arn:aws:s3:::b/*"`, "arn:aws:s3:::b/k", true},
+		{"resource ARNs are case-sensitive", `"Resource":"arn:aws:s3:::B/*"`, "arn:aws:s3:::b/k", false},
+		{"a * in the region does not reach the account", `"Resource":"arn:aws:sqs:*:111122223333:q"`, "arn:aws:sqs:us-east-1:444455556666:q", false},
+		{"one of several", `"Resource":["arn:aws:s3:::a/*","arn:aws:s3:::b/*"]`, "arn:aws:s3:::b/k", true},
+		{"a variable may match", `"Resource":"arn:aws:s3:::home/${aws:username}/*"`, "arn:aws:s3:::home/alice/x", true},
+		{"NotResource may match", `"NotResource":"arn:aws:s3:::b/*"`, "arn:aws:s3:::c/k", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",` + tt.resource + `}]}`
+			p := mustParse(t, doc)
+			got := p.Statements[0].MayMatchResource(tt.request)
+			if got != tt.want {
+				t.Errorf("MayMatchResource = %v, want %v", got, tt.want)
+			}
+			if !got {
+				req := &Request{Principal: mustPrincipal(t, alice()), Action: "s3:GetObject", Resource: tt.request, Context: Context{}}
+				if Evaluate(req, &Input{Identity: srcs(t, IdentityPolicy, doc)}).Decision == Allowed {
+					t.Error("said no where evaluation allows")
+				}
+			}
+		})
+	}
+}
