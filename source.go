@@ -215,15 +215,15 @@ func (p loadProgress) stepTo(name string, done bool, err error) {
 // its pace before the load (see loadingGC), for a caller that goes on
 // running.
 func loadGraph(ctx context.Context, e *env, src *sourceFlags, p loadProgress) (g *graph.Graph, restoreGC func(), err error) {
-	restoreGC = tuneForLoad()
 	warn := func(format string, a ...any) {
 		if p.warn != nil {
 			p.warn(fmt.Sprintf(format, a...))
 		}
 	}
 	if err := src.validate(); err != nil {
-		return nil, restoreGC, err
+		return nil, func() {}, err
 	}
+	restoreGC = tuneForLoad()
 	scps, err := src.loadSCPs()
 	if err != nil {
 		return nil, restoreGC, err
