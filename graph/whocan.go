@@ -54,7 +54,7 @@ func (g *Graph) WhoCanContext(cctx context.Context, action, resource string, ctx
 	}
 	direct := make([]*Access, len(g.nodes))
 	var trustRole *Node
-	if isAssumeAction(action) {
+	if policy.IsAssumeRoleAction(action) {
 		if r := g.byARN[resource]; r != nil && r.Kind == KindRole {
 			trustRole = r
 		}
