@@ -2,8 +2,10 @@ package graph
 
 import (
 	"cmp"
+	"encoding/binary"
 	"hash/maphash"
 	"iter"
+	"maps"
 	"runtime"
 	"slices"
 	"sort"
@@ -437,6 +439,20 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 			dl.relevant[p] = true
 		}
 	}
+	// SCP and RCP statements match the role's ARN as identity statements
+	// do (an SCP may deny sts:AssumeRole on one role by name): their
+	// patterns are part of every role's signature. They are numbered
+	// after the relevant identity documents are known, so they are never
+	// taken for identity policies.
+	orgDocs := g.orgDocuments()
+	var orgPats []int
+	for _, p := range orgDocs {
+		for _, in := range infosOf(p) {
+			orgPats = append(orgPats, in.patterns...)
+		}
+	}
+	slices.Sort(orgPats)
+	orgPats = slices.Compact(orgPats)
 
 	// Role classes. Each role's signature against the patterns is its own
 	// work: compute them on every core, then group.
@@ -515,17 +531,52 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 
 	// Per role class, the principal classes: independent of one another,
 	// so classified on every core, then numbered in role class order.
-	cl := newClassifier(g, nStmts, idInfos, bdInfos, inputOf)
-	local := make([][]*actorClass, len(dl.equivs))
+	cl := newClassifier(g, nStmts, idInfos, bdInfos, inputOf, orgDocs)
+	cl.orgPats = orgPats
+	local := make([]classified, len(dl.equivs))
 	parallelFor(len(dl.equivs), func(ei int) { local[ei] = cl.classify(dl.equivs[ei]) })
 	for ei, e := range dl.equivs {
 		base := int32(len(dl.classes))
-		dl.classes = append(dl.classes, local[ei]...)
+		dl.classes = append(dl.classes, local[ei].classes...)
 		for i := range e.segs {
-			e.segs[i].base += base
+			if sc := local[ei].shared[i]; sc != nil {
+				// The first role class to reach a shared segment numbers
+				// its classes; the others point at them.
+				if sc.base < 0 {
+					sc.base = int32(len(dl.classes))
+					for j := range sc.chunk {
+						dl.classes = append(dl.classes, &sc.chunk[j])
+					}
+				}
+				e.segs[i].base = sc.base
+			} else {
+				e.segs[i].base += base
+			}
 			dl.equivsOf[e.segs[i].acct] = append(dl.equivsOf[e.segs[i].acct], int32(ei))
 		}
 	}
+}
+
+// orgDocuments returns the SCP and RCP documents of every account, each
+// once, in a fixed order.
+func (g *Graph) orgDocuments() []*policy.Policy {
+	var out []*policy.Policy
+	seen := map[*policy.Policy]bool{}
+	add := func(list []policy.Source) {
+		for _, src := range list {
+			if src.Policy != nil && !seen[src.Policy] {
+				seen[src.Policy] = true
+				out = append(out, src.Policy)
+			}
+		}
+	}
+	add(g.opts.SCPs)
+	for _, m := range []map[string][]policy.Source{g.res.scps, g.res.rcps} {
+		for _, acct := range slices.Sorted(maps.Keys(m)) {
+			add(m[acct])
+		}
+	}
+	return out
 }
 
 // classifier sorts the loaded users and roles into the principal classes
@@ -545,6 +596,9 @@ type classifier struct {
 	stmts     []*stmtInfo // every statement that could match sts:AssumeRole
 	acctStmts [][]int     // per account index: the statements of its actors, each once
 	foreign   sync.Map    // foreignKey → *foreignSeg
+	orgPats   []int       // the patterns of SCP and RCP statements
+	rcpSet    []int32     // per account index: its RCP levels, numbered by equal lists; -1 none
+	decisions sync.Map    // decisionKey → *sharedClasses
 }
 
 // foreignKey names the classes of one account's actors for role classes of
@@ -553,7 +607,82 @@ type classifier struct {
 type foreignKey struct {
 	acct  int32
 	trust string
-	match uint64 // hash of the matches of acctStmts[acct]
+	match string // the ids of the statements of acctStmts[acct] that match, as varints
+}
+
+// decisionKey names the decisions of a foreign segment's classes that role
+// classes of different accounts share. Given the segment (the principals'
+// account, the trust text, the principals' statements that match), an
+// evaluation of p → role reads of the role only its ARN, against the
+// Resource patterns of those statements, of the SCPs and of the RCPs;
+// that the role is of another account than p; and the RCPs of the role's
+// account. The key holds each exactly, for role classes that are
+// portable (see classifier.portable).
+type decisionKey struct {
+	seg    *foreignSeg
+	rcps   int32  // classifier.rcpSet of the role's account
+	orgSig string // the role's signature on the SCP and RCP patterns
+}
+
+// sharedClasses is the principal classes of a foreign segment shared by
+// the role classes of one decisionKey: decided once for all of them.
+type sharedClasses struct {
+	once  sync.Once
+	chunk []actorClass
+	base  int32 // index of chunk[0] in delegation.classes; -1 until numbered
+}
+
+// classified is what classify returns: the role class's own classes, and
+// per segment the shared classes it points at (nil: its own).
+type classified struct {
+	classes []*actorClass
+	shared  []*sharedClasses
+}
+
+// rcpSets numbers the accounts' RCP levels: accounts with equal lists
+// (the same sources, level by level) get the same number; -1 none.
+func rcpSets(g *Graph) []int32 {
+	dl := &g.deleg
+	out := make([]int32, len(dl.accounts))
+	var lists [][]policy.Source
+	for k, acct := range dl.accounts {
+		l := g.res.rcps[acct]
+		if len(l) == 0 {
+			out[k] = -1
+			continue
+		}
+		i := slices.IndexFunc(lists, func(m []policy.Source) bool { return slices.Equal(m, l) })
+		if i < 0 {
+			i = len(lists)
+			lists = append(lists, l)
+		}
+		out[k] = int32(i)
+	}
+	return out
+}
+
+// portable reports whether e's decisions for the principals of other
+// accounts may be shared with role classes of other accounts (decisionKey):
+// the identity, boundary, SCP and RCP patterns match its roles without
+// depending on the principal (no "${…}" in play), and its trust policy
+// has no Resource element (which would match the role's own ARN). What
+// else an evaluation reads of the role — its tags, aws:ResourceAccount —
+// is never filled into the graph's own requests, so it is missing context
+// for every role alike.
+func (e *roleEquiv) portable() bool {
+	if slices.Contains(e.rsig, 2) {
+		return false
+	}
+	tp := e.roles[0].role.Role.TrustPolicy.Policy
+	if tp == nil {
+		return false
+	}
+	for i := range tp.Statements {
+		if tp.Statements[i].Resource != nil || tp.Statements[i].NotResource != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // foreignSeg is the classes of one account's actors shared by the role
@@ -569,25 +698,24 @@ const boundaryMark = 1 << 62
 
 // newClassifier prepares what classify reads: the per-actor statement
 // lists and the part of every class key that does not depend on the role.
-func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, inputOf func(*policy.Policy, *policy.Statement) classInput) *classifier {
+func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, inputOf func(*policy.Policy, *policy.Statement) classInput, orgDocs []*policy.Policy) *classifier {
 	cl := &classifier{g: g, nStmts: nStmts, idInfos: idInfos, bdInfos: bdInfos, inputOf: inputOf,
 		static: make([]uint64, len(g.actors)), seed: maphash.MakeSeed(),
 		idHash: make([][]uint64, len(g.actors)), bdHash: make([][]uint64, len(g.actors)), req: make([]policy.Request, len(g.actors))}
-	// SCP statements bind every principal of the loaded accounts alike,
-	// except for what they read of principals (the common "deny unless
-	// aws:PrincipalArn is the break-glass role"): that splits classes for
-	// every role class.
+	// SCP and RCP statements bind every principal of the loaded accounts
+	// alike, except for what they read of principals (the common "deny
+	// unless aws:PrincipalArn is the break-glass role"): that splits
+	// classes for every role class. The documents of every account are
+	// read for every actor: a finer split than needed, never a coarser one.
 	var scpReads []classInput
-	for _, src := range g.opts.SCPs {
-		if src.Policy == nil {
-			continue
-		}
-		for i := range src.Policy.Statements {
-			if st := &src.Policy.Statements[i]; mayMatchAction(st, actionAssumeRole) {
-				scpReads = append(scpReads, inputOf(src.Policy, st))
+	for _, p := range orgDocs {
+		for i := range p.Statements {
+			if st := &p.Statements[i]; mayMatchAction(st, actionAssumeRole) {
+				scpReads = append(scpReads, inputOf(p, st))
 			}
 		}
 	}
+	cl.rcpSet = rcpSets(g)
 	seenStmt := make([]bool, nStmts)
 	dl := &g.deleg
 	cl.acctStmts = make([][]int, len(dl.accounts))
@@ -733,7 +861,7 @@ func mix(h, x uint64) uint64 {
 // no edge for sure), visiting only the actors of the accounts the trust
 // admits. Each class has its representative pair, evaluated when
 // a query first needs it.
-func (cl *classifier) classify(e *roleEquiv) []*actorClass {
+func (cl *classifier) classify(e *roleEquiv) classified {
 	rep := e.roles[0]
 	trustHash := cl.trustHashes(rep)
 	// A trust policy that admits "*" and no account root allows a
@@ -785,6 +913,17 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 		roleAcct = -1
 	}
 	ec := &equivClasses{cl: cl, e: e, match: match, trustHash: trustHash}
+	var shared []*sharedClasses // per segment of e.segs
+	portable := e.portable()
+	rcps := int32(-1)
+	if roleAcct >= 0 {
+		rcps = cl.rcpSet[roleAcct]
+	}
+	sig := make([]byte, len(cl.orgPats))
+	for i, p := range cl.orgPats {
+		sig[i] = e.rsig[p]
+	}
+	orgSig := string(sig)
 	trustKey := string(rep.role.Role.TrustPolicy.JSON)
 	if trustKey == "" {
 		trustKey = rep.role.ARN
@@ -795,12 +934,13 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 			// Another account's actors, none named by the roles: their
 			// classes are those of every role class that matches the
 			// same of their statements under the same trust text.
-			fk := foreignKey{acct: k, trust: trustKey}
+			var mb []byte
 			for _, id := range cl.acctStmts[k] {
 				if match[id] {
-					fk.match = mix(fk.match, uint64(id))
+					mb = binary.AppendUvarint(mb, uint64(id))
 				}
 			}
+			fk := foreignKey{acct: k, trust: trustKey, match: string(mb)}
 			v, _ := cl.foreign.LoadOrStore(fk, &foreignSeg{})
 			fs := v.(*foreignSeg)
 			fs.once.Do(func() {
@@ -813,6 +953,26 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 					}
 				}
 			})
+			seg.class = fs.class
+			if len(fs.first) == 0 {
+				continue
+			}
+			if portable {
+				dk := decisionKey{seg: fs, rcps: rcps, orgSig: orgSig}
+				v, _ := cl.decisions.LoadOrStore(dk, &sharedClasses{base: -1})
+				sc := v.(*sharedClasses)
+				sc.once.Do(func() {
+					sc.chunk = make([]actorClass, len(fs.first))
+					for i, o := range fs.first {
+						c := &sc.chunk[i]
+						c.p, c.d = representative(cl.g.actors[o], e)
+					}
+				})
+				seg.base = 0
+				e.segs = append(e.segs, seg)
+				shared = append(shared, sc)
+				continue
+			}
 			chunk := make([]actorClass, len(fs.first))
 			for i, o := range fs.first {
 				c := &chunk[i]
@@ -820,10 +980,8 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 				ec.classes = append(ec.classes, c)
 				ec.needs = append(ec.needs, true)
 			}
-			seg.class = fs.class
-			if len(fs.first) > 0 {
-				e.segs = append(e.segs, seg)
-			}
+			e.segs = append(e.segs, seg)
+			shared = append(shared, nil)
 			continue
 		}
 		ec.index = map[uint64]int32{}
@@ -838,6 +996,7 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 		}
 		if live {
 			e.segs = append(e.segs, seg)
+			shared = append(shared, nil)
 		}
 	}
 	// Delegation by account root needs an identity allow; a class with no
@@ -853,7 +1012,15 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 	}
 	if dead {
 		live := e.segs[:0]
-		for _, s := range e.segs {
+		liveShared := shared[:0]
+		for si, s := range e.segs {
+			if shared[si] != nil {
+				// Shared classes are never dead: each has a member
+				// of another account and a representative.
+				live = append(live, s)
+				liveShared = append(liveShared, shared[si])
+				continue
+			}
 			any := false
 			for i, ci := range s.class {
 				// A dead class is never of a shared segment: its
@@ -865,11 +1032,12 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 			}
 			if any {
 				live = append(live, s)
+				liveShared = append(liveShared, nil)
 			}
 		}
-		e.segs = live
+		e.segs, shared = live, liveShared
 	}
-	return classes
+	return classified{classes: classes, shared: shared}
 }
 
 // namesIn reports whether a role of e names an actor of account k (those
