@@ -116,8 +116,8 @@ func (g *Graph) decideClass(c *actorClass) *delegOutcome {
 // roleEquiv is a set of delegating roles the evaluator treats alike.
 type roleEquiv struct {
 	roles []*delegRole
-	all   bool    // the trust admits "*" (no identity allow needed in the same account)
-	rsig  []uint8 // per resource pattern: 0 no match, 1 match, 2 depends on the principal
+	all   bool     // the trust admits "*" (no identity allow needed in the same account)
+	rsig  []patHit // the resource patterns that match its roles, in order
 	// segs holds the principal classes of the actors of the accounts the
 	// trust admits, one segment per account, by account index: an
 	// organization's role classes each admit one or two accounts of
@@ -125,6 +125,95 @@ type roleEquiv struct {
 	// grow with the square of the accounts. Accounts whose actors have no
 	// edge for sure have no segment.
 	segs []equivSeg
+}
+
+// patHit is a resource pattern that matches a role: v is 1 when it does,
+// 2 when that depends on the principal (the pattern has ${…}).
+type patHit struct {
+	pat int32
+	v   uint8
+}
+
+// sigAt returns e's signature at pattern p: 0 no match, 1 match, 2 depends
+// on the principal.
+func (e *roleEquiv) sigAt(p int32) uint8 {
+	if i, ok := slices.BinarySearchFunc(e.rsig, p, func(h patHit, p int32) int { return cmp.Compare(h.pat, p) }); ok {
+		return e.rsig[i].v
+	}
+	return 0
+}
+
+// hitsIn returns e's signature on the patterns pats (sorted).
+func (e *roleEquiv) hitsIn(pats []int32) []patHit {
+	var out []patHit
+	for _, h := range e.rsig {
+		if _, ok := slices.BinarySearch(pats, h.pat); ok {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// matches reports whether a statement could match the roles of e.
+func (e *roleEquiv) matches(in *stmtInfo) bool {
+	if in.any {
+		return true
+	}
+	hit, maybe := false, false
+	for _, p := range in.patterns {
+		switch e.sigAt(int32(p)) {
+		case 1:
+			hit = true
+		case 2:
+			maybe = true
+		}
+	}
+	if in.not {
+		return !hit || maybe
+	}
+	return hit || maybe
+}
+
+// unsure reports whether a signature has a pattern whose match depends on
+// the principal.
+func unsure(sig []patHit) bool {
+	return slices.ContainsFunc(sig, func(h patHit) bool { return h.v == 2 })
+}
+
+// appendHits appends an exact encoding of a signature.
+func appendHits(b []byte, sig []patHit) []byte {
+	for _, h := range sig {
+		b = binary.AppendUvarint(b, uint64(h.pat)<<2|uint64(h.v))
+	}
+	return b
+}
+
+// foreignPatterns lists, per account, the patterns of its actors'
+// statements that may match a role of another account: all but those
+// whose account segment is the account's own ID, literally. Matching is
+// segment by segment (model/policy), so such a pattern never matches an
+// ARN of another account: a role of another account has signature 0 on it.
+func foreignPatterns(cl *classifier, glob []string) [][]int32 {
+	dl := &cl.g.deleg
+	byID := make([]*stmtInfo, cl.nStmts)
+	for _, in := range cl.stmts {
+		byID[in.id] = in
+	}
+	out := make([][]int32, len(dl.accounts))
+	for k, acct := range dl.accounts {
+		var pats []int32
+		for _, id := range cl.acctStmts[k] {
+			for _, p := range byID[id].patterns {
+				if parts := strings.SplitN(glob[p], ":", 6); len(parts) == 6 && parts[4] == acct {
+					continue
+				}
+				pats = append(pats, int32(p))
+			}
+		}
+		slices.Sort(pats)
+		out[k] = slices.Compact(pats)
+	}
+	return out
 }
 
 // equivSeg is the principal classes of one account's actors for a role
@@ -445,10 +534,12 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	// after the relevant identity documents are known, so they are never
 	// taken for identity policies.
 	orgDocs := g.orgDocuments()
-	var orgPats []int
+	var orgPats []int32
 	for _, p := range orgDocs {
 		for _, in := range infosOf(p) {
-			orgPats = append(orgPats, in.patterns...)
+			for _, pat := range in.patterns {
+				orgPats = append(orgPats, int32(pat))
+			}
 		}
 	}
 	slices.Sort(orgPats)
@@ -456,7 +547,7 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 
 	// Role classes. Each role's signature against the patterns is its own
 	// work: compute them on every core, then group.
-	rsigs := make([][]uint8, len(roles))
+	rsigs := make([][]patHit, len(roles))
 	// A pattern can only match ARNs that start with its literal prefix (up
 	// to the first wildcard), so each role tests just the patterns filed
 	// under one of its own prefixes. Patterns with ${…} match as if each
@@ -484,19 +575,20 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	}
 	parallelFor(len(roles), func(k int) {
 		arn := roles[k].role.ARN
-		rsig := make([]uint8, len(patterns))
+		var rsig []patHit
 		for l := 0; l <= len(arn); l++ {
 			for _, i := range byPrefix[arn[:l]] {
 				switch {
 				case glob[i] != patterns[i]:
 					if globMatch(glob[i], arn, false) {
-						rsig[i] = 2
+						rsig = append(rsig, patHit{int32(i), 2})
 					}
 				case exact[i].Match(arn):
-					rsig[i] = 1
+					rsig = append(rsig, patHit{int32(i), 1})
 				}
 			}
 		}
+		slices.SortFunc(rsig, func(a, b patHit) int { return cmp.Compare(a.pat, b.pat) })
 		rsigs[k] = rsig
 	})
 	equivByKey := map[string]int32{}
@@ -511,10 +603,8 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 			b = strconv.AppendInt(b, int64(d.role.ID), 10)
 		}
 		b = append(b, '|')
-		for _, x := range rsig {
-			b = append(b, '0'+x)
-		}
-		if slices.Contains(rsig, 2) {
+		b = appendHits(b, rsig)
+		if unsure(rsig) {
 			// Whether a pattern matches depends on the principal: this
 			// role is its own class.
 			b = append(b, d.role.ARN...)
@@ -532,6 +622,7 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	// Per role class, the principal classes: independent of one another,
 	// so classified on every core, then numbered in role class order.
 	cl := newClassifier(g, nStmts, idInfos, bdInfos, inputOf, orgDocs)
+	cl.foreignPats = foreignPatterns(cl, glob)
 	cl.orgPats = orgPats
 	local := make([]classified, len(dl.equivs))
 	parallelFor(len(dl.equivs), func(ei int) { local[ei] = cl.classify(dl.equivs[ei]) })
@@ -582,32 +673,36 @@ func (g *Graph) orgDocuments() []*policy.Policy {
 // classifier sorts the loaded users and roles into the principal classes
 // of one role class at a time; it only reads what buildDelegation prepared.
 type classifier struct {
-	g         *Graph
-	nStmts    int
-	idInfos   [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
-	bdInfos   [][]*stmtInfo // per actor: the same of its boundary
-	inputOf   func(*policy.Policy, *policy.Statement) classInput
-	static    []uint64         // per actor: the hash of its kind, account, service-linked flag and what SCPs read of it
-	req       []policy.Request // per actor: its sts:AssumeRole request, for the keys it knows
-	idHash    [][]uint64       // per actor, parallel to idInfos: the hash of what each statement reads of it
-	bdHash    [][]uint64       // the same for bdInfos
-	seed      maphash.Seed
-	trust     sync.Map    // trust policy text → *trustReads
-	stmts     []*stmtInfo // every statement that could match sts:AssumeRole
-	acctStmts [][]int     // per account index: the statements of its actors, each once
-	foreign   sync.Map    // foreignKey → *foreignSeg
-	orgPats   []int       // the patterns of SCP and RCP statements
-	rcpSet    []int32     // per account index: its RCP levels, numbered by equal lists; -1 none
-	decisions sync.Map    // decisionKey → *sharedClasses
+	g           *Graph
+	nStmts      int
+	idInfos     [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
+	bdInfos     [][]*stmtInfo // per actor: the same of its boundary
+	inputOf     func(*policy.Policy, *policy.Statement) classInput
+	static      []uint64         // per actor: the hash of its kind, account, service-linked flag and what SCPs read of it
+	req         []policy.Request // per actor: its sts:AssumeRole request, for the keys it knows
+	idHash      [][]uint64       // per actor, parallel to idInfos: the hash of what each statement reads of it
+	bdHash      [][]uint64       // the same for bdInfos
+	seed        maphash.Seed
+	trust       sync.Map    // trust policy text → *trustReads
+	stmts       []*stmtInfo // every statement that could match sts:AssumeRole
+	acctStmts   [][]int     // per account index: the statements of its actors, each once
+	foreign     sync.Map    // foreignKey → *foreignSeg
+	orgPats     []int32     // the patterns of SCP and RCP statements, in order
+	foreignPats [][]int32   // per account index: its statements' patterns that may match another account's role, in order
+	rcpSet      []int32     // per account index: its RCP levels, numbered by equal lists; -1 none
+	decisions   sync.Map    // decisionKey → *sharedClasses
 }
 
 // foreignKey names the classes of one account's actors for role classes of
 // other accounts: they depend only on which of the account's statements
 // match the roles and on the trust policy's text (what it reads of them).
+// Which statements match is decided by the roles' signature on the
+// account's patterns, and of those only the ones that may match a role
+// of another account (foreignPatterns) can be anything but "no match".
 type foreignKey struct {
 	acct  int32
 	trust string
-	match string // the ids of the statements of acctStmts[acct] that match, as varints
+	hits  string // the role class's signature on foreignPats[acct] (appendHits)
 }
 
 // decisionKey names the decisions of a foreign segment's classes that role
@@ -670,7 +765,7 @@ func rcpSets(g *Graph) []int32 {
 // is never filled into the graph's own requests, so it is missing context
 // for every role alike.
 func (e *roleEquiv) portable() bool {
-	if slices.Contains(e.rsig, 2) {
+	if unsure(e.rsig) {
 		return false
 	}
 	tp := e.roles[0].role.Role.TrustPolicy.Policy
@@ -869,30 +964,6 @@ func (cl *classifier) classify(e *roleEquiv) classified {
 	// and the boundary: identity Allow statements cannot change the
 	// decision there, so they do not split classes.
 	wildcardOnly := rep.all && len(rep.accounts) == 0
-	matchesRole := func(in *stmtInfo) bool {
-		if in.any {
-			return true
-		}
-		hit, unsure := false, false
-		for _, p := range in.patterns {
-			switch e.rsig[p] {
-			case 1:
-				hit = true
-			case 2:
-				unsure = true
-			}
-		}
-		if in.not {
-			return !hit || unsure
-		}
-		return hit || unsure
-	}
-	// Per statement whether it matches the role class, every statement
-	// decided up front: the principals share most of them.
-	match := make([]bool, cl.nStmts)
-	for _, in := range cl.stmts {
-		match[in.id] = matchesRole(in)
-	}
 	// The accounts the trust admits, in index order; and the role's own.
 	dl := &cl.g.deleg
 	var admitted []int32
@@ -912,18 +983,14 @@ func (cl *classifier) classify(e *roleEquiv) classified {
 	if !ok {
 		roleAcct = -1
 	}
-	ec := &equivClasses{cl: cl, e: e, match: match, trustHash: trustHash}
+	ec := &equivClasses{cl: cl, e: e, trustHash: trustHash}
 	var shared []*sharedClasses // per segment of e.segs
 	portable := e.portable()
 	rcps := int32(-1)
 	if roleAcct >= 0 {
 		rcps = cl.rcpSet[roleAcct]
 	}
-	sig := make([]byte, len(cl.orgPats))
-	for i, p := range cl.orgPats {
-		sig[i] = e.rsig[p]
-	}
-	orgSig := string(sig)
+	orgSig := string(appendHits(nil, e.hitsIn(cl.orgPats)))
 	trustKey := string(rep.role.Role.TrustPolicy.JSON)
 	if trustKey == "" {
 		trustKey = rep.role.ARN
@@ -934,17 +1001,11 @@ func (cl *classifier) classify(e *roleEquiv) classified {
 			// Another account's actors, none named by the roles: their
 			// classes are those of every role class that matches the
 			// same of their statements under the same trust text.
-			var mb []byte
-			for _, id := range cl.acctStmts[k] {
-				if match[id] {
-					mb = binary.AppendUvarint(mb, uint64(id))
-				}
-			}
-			fk := foreignKey{acct: k, trust: trustKey, match: string(mb)}
+			fk := foreignKey{acct: k, trust: trustKey, hits: string(appendHits(nil, e.hitsIn(cl.foreignPats[k])))}
 			v, _ := cl.foreign.LoadOrStore(fk, &foreignSeg{})
 			fs := v.(*foreignSeg)
 			fs.once.Do(func() {
-				sub := &equivClasses{cl: cl, e: e, match: match, trustHash: trustHash, index: map[uint64]int32{}}
+				sub := &equivClasses{cl: cl, e: e, trustHash: trustHash, index: map[uint64]int32{}}
 				fs.class = make([]int32, len(dl.acctActors[k]))
 				for i, o := range dl.acctActors[k] {
 					fs.class[i] = sub.place(o, false, false)
@@ -1058,7 +1119,6 @@ func (cl *classifier) namesIn(e *roleEquiv, k int32) bool {
 type equivClasses struct {
 	cl        *classifier
 	e         *roleEquiv
-	match     []bool           // per statement: it matches the role class
 	trustHash []uint64         // per actor: what the trust policy reads of it; nil when nothing
 	index     map[uint64]int32 // class key hash → index in classes
 	classes   []*actorClass
@@ -1078,7 +1138,7 @@ func (ec *equivClasses) place(ai int32, sameAccount, skipAllows bool) int32 {
 	relevant := false
 	h := cl.static[ai]
 	for j, in := range cl.idInfos[ai] {
-		if (!skipAllows || !in.allow) && ec.match[in.id] {
+		if (!skipAllows || !in.allow) && e.matches(in) {
 			h = mix(h, uint64(in.id))
 			matched = append(matched, cl.idHash[ai][j])
 			relevant = true
@@ -1096,7 +1156,7 @@ func (ec *equivClasses) place(ai int32, sameAccount, skipAllows bool) int32 {
 	if a.boundary != nil {
 		h = mix(h, boundaryMark)
 		for j, in := range cl.bdInfos[ai] {
-			if ec.match[in.id] {
+			if e.matches(in) {
 				matched = append(matched, cl.bdHash[ai][j])
 				h = mix(h, uint64(cl.nStmts+in.id))
 			}
