@@ -220,9 +220,30 @@ func foreignPatterns(cl *classifier, glob []string) [][]int32 {
 // class: class[i] is that of the account's i-th actor (delegation.pos),
 // an index in delegation.classes, or -1 when it has no edge for sure.
 type equivSeg struct {
-	acct  int32
-	base  int32   // added to class's entries: they count from 0 in each segment
-	class []int32 // may be shared with the same account's segment of other role classes
+	acct   int32
+	base   int32   // added to class's entries: they count from 0 in each segment
+	class  []int32 // may be shared with the same account's segment of other role classes
+	shared bool    // its classes (from base) are those of other role classes' segments too
+}
+
+// segScan is what one breadth-first scan over delegated edges into roles
+// has offered already: a shared segment once offered in full need not be
+// offered again for another role class. Its members have the same class,
+// hence the same outcome, under every role class pointing at it, and every
+// role of those classes admits every one of them (it is of an account the
+// trust admits, none named, none the role).
+type segScan struct{ done map[int32]bool } // by base of a shared segment
+
+func newSegScan() *segScan { return &segScan{done: map[int32]bool{}} }
+
+// offered reports whether sg was offered already.
+func (s *segScan) offered(sg *equivSeg) bool { return s != nil && sg.shared && s.done[sg.base] }
+
+// offer records that sg is being offered in full.
+func (s *segScan) offer(sg *equivSeg) {
+	if s != nil && sg.shared {
+		s.done[sg.base] = true
+	}
 }
 
 // classOf returns the principal class of the actor with ordinal o for role
@@ -1029,7 +1050,7 @@ func (cl *classifier) classify(e *roleEquiv) classified {
 						c.p, c.d = representative(cl.g.actors[o], e)
 					}
 				})
-				seg.base = 0
+				seg.base, seg.shared = 0, true
 				e.segs = append(e.segs, seg)
 				shared = append(shared, sc)
 				continue
