@@ -756,7 +756,8 @@ type classified struct {
 }
 
 // rcpSets numbers the accounts' RCP levels: accounts with equal lists
-// (the same sources, level by level) get the same number; -1 none.
+// (the same sources, level by level: sameLevel) get the same number; -1
+// none.
 func rcpSets(g *Graph) []int32 {
 	dl := &g.deleg
 	out := make([]int32, len(dl.accounts))
@@ -767,7 +768,7 @@ func rcpSets(g *Graph) []int32 {
 			out[k] = -1
 			continue
 		}
-		i := slices.IndexFunc(lists, func(m []policy.Source) bool { return slices.Equal(m, l) })
+		i := slices.IndexFunc(lists, func(m []policy.Source) bool { return slices.EqualFunc(m, l, sameLevel) })
 		if i < 0 {
 			i = len(lists)
 			lists = append(lists, l)
@@ -775,6 +776,16 @@ func rcpSets(g *Graph) []int32 {
 		out[k] = int32(i)
 	}
 	return out
+}
+
+// sameLevel reports whether two organization levels evaluate alike and are
+// named alike in reasons: the same document, type and name, and the same
+// owner unless a policy ARN names the level (Source.ID). The account's own
+// level of two accounts with the same one policy attached (the usual
+// RCPFullAWSAccess) is the same level.
+func sameLevel(a, b policy.Source) bool {
+	return a.Policy == b.Policy && a.Type == b.Type && a.ARN == b.ARN && a.Name == b.Name && a.Via == b.Via &&
+		(a.ARN != "" || a.Owner == b.Owner)
 }
 
 // portable reports whether e's decisions for the principals of other
