@@ -38,7 +38,7 @@ func NewWarningsPage(c *Common) Page {
 		rows = append(rows, warningRow{account: "-", w: w})
 	}
 	cols := []Column[warningRow]{
-		{Title: "ACCOUNT", Cell: func(r warningRow) string { return r.account }, Min: 12, Max: 12},
+		{Title: "ACCOUNT", Key: "account", Cell: func(r warningRow) string { return r.account }, Min: 12, Max: 12},
 		{Title: "WHERE", Cell: func(r warningRow) string { return r.w.Where }, Min: 16, Max: 60, Flex: true},
 		{Title: "PROBLEM", Cell: func(r warningRow) string { return r.w.Message }, Min: 20, Flex: true},
 	}
