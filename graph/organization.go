@@ -52,6 +52,10 @@ func (g *Graph) indexOrganization() {
 	}
 	g.res.scps, g.res.rcps, g.res.orgGaps = map[string][]policy.Source{}, map[string][]policy.Source{}, map[string][]string{}
 	hasSCP, hasRCP := o.HasPolicyType(model.SCPType), o.HasPolicyType(model.RCPType)
+	// One source per level, shared by every account below it: accounts
+	// whose levels are the same hold the same sources (delegation shares
+	// decisions between them).
+	levels := map[[2]string]policy.Source{}
 	for _, a := range o.Accounts {
 		if a.ID == o.ManagementAccountID {
 			continue // SCPs and RCPs do not affect the management account
@@ -62,17 +66,21 @@ func (g *Graph) indexOrganization() {
 			continue
 		}
 		if hasSCP {
-			g.res.scps[a.ID] = append(append([]policy.Source(nil), g.opts.SCPs...), g.orgLevels(o, path, model.SCPType, policy.SCPPolicy, a.ID)...)
+			g.res.scps[a.ID] = append(append([]policy.Source(nil), g.opts.SCPs...), g.orgLevels(o, path, model.SCPType, policy.SCPPolicy, a.ID, levels)...)
 		}
 		if hasRCP {
-			g.res.rcps[a.ID] = g.orgLevels(o, path, model.RCPType, policy.RCPPolicy, a.ID)
+			g.res.rcps[a.ID] = g.orgLevels(o, path, model.RCPType, policy.RCPPolicy, a.ID, levels)
 		}
 	}
 }
 
-func (g *Graph) orgLevels(o *model.Organization, path []string, typ string, pt policy.PolicyType, account string) []policy.Source {
+func (g *Graph) orgLevels(o *model.Organization, path []string, typ string, pt policy.PolicyType, account string, levels map[[2]string]policy.Source) []policy.Source {
 	var out []policy.Source
 	for _, target := range path {
+		if src, ok := levels[[2]string{typ, target}]; ok {
+			out = append(out, src)
+			continue
+		}
 		attached := o.Attached(target, typ)
 		var parsed []*model.OrgPolicy
 		for _, p := range attached {
@@ -88,7 +96,9 @@ func (g *Graph) orgLevels(o *model.Organization, path []string, typ string, pt p
 			g.res.orgGaps[account] = append(g.res.orgGaps[account], fmt.Sprintf("no readable %s is recorded at %s: that level was not applied", word, target))
 			continue
 		}
-		out = append(out, mergeLevel(parsed, pt, target))
+		src := mergeLevel(parsed, pt, target)
+		levels[[2]string{typ, target}] = src
+		out = append(out, src)
 	}
 	return out
 }

@@ -41,7 +41,7 @@ func NewResourcesPage(c *Common, title, typ string) Page {
 	cols := []Column[resourceRow]{
 		{Title: "TYPE", Min: 6, Max: 10, Cell: func(r resourceRow) string { return graph.ResourceKind(r.r.Type) }},
 		{Title: "RESOURCE", Min: 20, Flex: true, Cell: func(r resourceRow) string { return r.r.ARN }},
-		{Title: "ACCOUNT", Min: 12, Max: 12, Cell: func(r resourceRow) string { return r.r.Account }},
+		{Title: "ACCOUNT", Key: "account", Min: 12, Max: 12, Cell: func(r resourceRow) string { return r.r.Account }},
 		{Title: "EXPOSURE", Min: 8, Max: 30, Cell: func(r resourceRow) string { return exposureText(r) },
 			Style: func(r resourceRow, _ string) *lipgloss.Style {
 				if r.x.Public {

@@ -49,6 +49,19 @@ func TestResourcesList(t *testing.T) {
 			}
 		})
 	}
+	t.Run("account:ID keeps the resources of that account", func(t *testing.T) {
+		other := &model.Resource{ARN: "arn:aws:s3:::elsewhere-bucket", Type: model.TypeS3Bucket, Account: "999988887777"}
+		g2, err := graph.Build([]*model.Snapshot{testSnapshot(t)}, graph.Options{Resources: append(res[:len(res):len(res)], other)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := newTestModel(t, g2, 160, 30)
+		h.keys(":", "resources", "enter", "/", "account:9999", "enter")
+		sc := h.screen()
+		if !strings.Contains(sc, "elsewhere-bucket") || strings.Contains(sc, "open-bucket") {
+			t.Fatalf("account:9999 on the resources list:\n%s", sc)
+		}
+	})
 	t.Run("enter shows the key policy, w who can decrypt", func(t *testing.T) {
 		h := newTestModel(t, g, 160, 30)
 		h.keys(":", "keys", "enter", "enter")

@@ -52,7 +52,7 @@ func NewWarningsPage(c *Common) Page {
 		}
 	}
 	cols := []Column[warningRow]{
-		{Title: "ACCOUNT", Cell: func(r warningRow) string { return dashIfEmpty(r.w.Account) }, Min: 12, Max: 12},
+		{Title: "ACCOUNT", Key: "account", Cell: func(r warningRow) string { return dashIfEmpty(r.w.Account) }, Min: 12, Max: 12},
 		{Title: "WHERE", Cell: func(r warningRow) string { return r.w.Where }, Min: 16, Max: 60, Flex: true},
 		{Title: "PROBLEM", Cell: func(r warningRow) string { return r.w.Message }, Min: 20, Flex: true},
 	}
