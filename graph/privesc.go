@@ -39,6 +39,8 @@ type Privesc struct {
 	dist      []int32 // by state (2×node ID, +1 without MFA): hops to admin; -1 when out of reach
 	next      []*Hop  // by state: the first hop of a shortest path (nil for admin)
 	whole     [][]Hop // by state: a complete path, for grants made on a role reached later
+	// callableMemo[mi] is callableIn's answer by state: 0 unknown, 1 yes, 2 no.
+	callableMemo [][]uint8
 }
 
 func stateOf(n *Node, noMFA bool) int {
@@ -133,6 +135,10 @@ func (g *Graph) Privesc() *Privesc {
 	}
 	actAs := x.methodsBy(func(m *escalation.Method) bool { return m.Yields == escalation.ActAs && !m.Possible() })
 	pv.universal, pv.rest, pv.swept = make([][]*Node, len(x.holders)), make([][]*Node, len(x.holders)), make([][2]bool, len(x.holders))
+	pv.callableMemo = make([][]uint8, len(x.holders))
+	for _, mi := range actAs {
+		pv.callableMemo[mi] = make([]uint8, ns)
+	}
 	for _, mi := range actAs {
 		m := &escalation.Methods()[mi]
 		hs := x.holders[mi]
@@ -227,11 +233,11 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 		hops := make([]*Hop, 2*len(hs))
 		parallelFor(len(hs), func(i int) {
 			h := hs[i]
-			if h == t || !pv.x.mayCallOn(m, h, t) {
+			if h == t || !pv.callable(mi, h, from) || !pv.x.mayCallOn(m, h, t) {
 				return
 			}
 			for j, fm := range from {
-				if settled(h, fm) {
+				if settled(h, fm) || !pv.callableIn(mi, h, fm) {
 					continue
 				}
 				if hop, ok := pv.x.actAs(mi, h, t, fm); ok {
@@ -245,6 +251,40 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 			}
 		}
 	}
+}
+
+// callable reports whether h may make method mi's calls on some target in
+// one of the states of from (see callableIn).
+func (pv *Privesc) callable(mi int, h *Node, from []bool) bool {
+	for _, fm := range from {
+		if pv.callableIn(mi, h, fm) {
+			return true
+		}
+	}
+	return false
+}
+
+// callableIn reports whether h, in the state noMFA, may make the calls of
+// act-as method mi on some target: the state exists (a user without an MFA
+// device is never in the MFA state), its calls on a new resource, which do
+// not depend on the target, are allowed (decided as permit decides them),
+// and its policies do not refuse a call on the target everywhere. Worked
+// out once per holder and state; a holder it rules out is never offered a
+// target. Each holder is decided by one worker of relax's loop at a time.
+func (pv *Privesc) callableIn(mi int, h *Node, noMFA bool) bool {
+	memo := pv.callableMemo[mi]
+	if memo == nil {
+		memo = make([]uint8, len(pv.dist))
+		pv.callableMemo[mi] = memo
+	}
+	s := stateOf(h, noMFA)
+	if memo[s] == 0 {
+		memo[s] = 2
+		if pv.x.mayCallSomewhere(&escalation.Methods()[mi], h, noMFA) {
+			memo[s] = 1
+		}
+	}
+	return memo[s] == 1
 }
 
 // assumableBy is AssumableBy(role) restricted to the principals keep

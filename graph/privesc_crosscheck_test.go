@@ -152,7 +152,7 @@ func TestDecideNamedMatchesEvaluator(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if allowed, _ := checkDecideNamed(t, g); allowed == 0 {
+		if allowed, _, _ := checkDecideNamed(t, g); allowed == 0 {
 			t.Errorf("seed %d: no call allowed: the account tests no shortcut", seed)
 		}
 	}
@@ -171,21 +171,43 @@ func TestDecideNamedMatchesEvaluator(t *testing.T) {
 	} {
 		f.user(fmt.Sprintf("caller%d", len(f.s.Users)), nil, d)
 	}
+	// Refused everywhere, or not: a Deny without conditions on "*" (odd
+	// letter case, NotAction), one with a condition, and boundaries that
+	// allow the actions nowhere, only on the caller itself, or everywhere.
+	anyIAM := doc(`{"Effect":"Allow","Action":"iam:*","Resource":"*"}`)
+	for _, d := range []string{
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"*"}`, `{"Effect":"Deny","Action":"IAM:create*","Resource":["arn:aws:iam::`+fxAcct+`:user/x","*"]}`),
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"*"}`, `{"Effect":"Deny","NotAction":["s3:*","iam:PassRole"],"Resource":"*"}`),
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"*"}`, `{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}`),
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"*"}`, `{"Effect":"Deny","Action":"iam:*","NotResource":"arn:aws:iam::`+fxAcct+`:user/alice"}`),
+	} {
+		f.user(fmt.Sprintf("caller%d", len(f.s.Users)), nil, d)
+	}
+	for _, b := range []string{
+		doc(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`),
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::` + fxAcct + `:user/${aws:username}"}`),
+		doc(`{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}`),
+		doc(`{"Effect":"Allow","Action":"*","Resource":"*"}`, `{"Effect":"Deny","Action":"iam:PassRole","Resource":"*"}`),
+	} {
+		u := f.user(fmt.Sprintf("caller%d", len(f.s.Users)), nil, anyIAM)
+		u.PermissionsBoundary = f.managed(fmt.Sprintf("Boundary%d", len(f.s.Users)), b)
+	}
 	for _, u := range []string{"alice", "bob", "carol"} {
 		f.user(u, nil, fxS3Read)
 	}
 	for _, r := range []string{"app-1", "app-2", "caller4-ops", "other"} {
 		f.role(r, fxTrust("arn:aws:iam::222222222222:root"), fxS3Read)
 	}
-	if allowed, split := checkDecideNamed(t, fxBuild(t, f)); allowed == 0 || split == 0 {
-		t.Errorf("scoped callers: %d calls allowed, %d callers deciding targets differently: the fixture tests no shortcut", allowed, split)
+	if allowed, split, nowhere := checkDecideNamed(t, fxBuild(t, f)); allowed == 0 || split == 0 || nowhere == 0 {
+		t.Errorf("scoped callers: %d calls allowed, %d callers deciding targets differently, %d refused everywhere: the fixture tests no shortcut", allowed, split, nowhere)
 	}
 }
 
-// checkDecideNamed compares decideNamed with the evaluator on every call;
-// it counts the calls allowed and the (caller, action) pairs whose targets
-// are decided differently.
-func checkDecideNamed(t *testing.T, g *Graph) (allowed, split int) {
+// checkDecideNamed compares decideNamed with the evaluator on every call,
+// and mayAllowSomewhere's "refused everywhere" with the evaluator's
+// refusals; it counts the calls allowed and the (caller, action) pairs
+// whose targets are decided differently.
+func checkDecideNamed(t *testing.T, g *Graph) (allowed, split, nowhere int) {
 	t.Helper()
 	x := newEscalator(g)
 	type perm struct {
@@ -212,6 +234,10 @@ func checkDecideNamed(t *testing.T, g *Graph) (allowed, split int) {
 	}
 	for _, caller := range g.actors {
 		for _, p := range perms {
+			somewhere := x.mayAllowSomewhere(caller, p.action)
+			if !somewhere {
+				nowhere++
+			}
 			var first *bool
 			for _, target := range g.actors {
 				for _, noMFA := range []bool{false, true} {
@@ -226,6 +252,9 @@ func checkDecideNamed(t *testing.T, g *Graph) (allowed, split int) {
 					}
 					if want.ok {
 						allowed++
+						if !somewhere {
+							t.Fatalf("%s %s on %s (noMFA %v): allowed, but mayAllowSomewhere says it is refused everywhere", caller.Label(), p.action, target.Label(), noMFA)
+						}
 					}
 					switch {
 					case first == nil:
@@ -238,5 +267,5 @@ func checkDecideNamed(t *testing.T, g *Graph) (allowed, split int) {
 			}
 		}
 	}
-	return allowed, split
+	return allowed, split, nowhere
 }
