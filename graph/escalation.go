@@ -73,8 +73,11 @@ type escalator struct {
 	indepMemo  sync.Map // uniformKey → bool: the caller's decision on the action is the same on every resource of a kind
 	callMemo   sync.Map // callKey → callResult, for resource-independent calls
 	groupCover sync.Map // group node → actions.Bitset its policies allow on "*"
-	scopeMemo  sync.Map // scopeKey → *scope
-	classMemo  sync.Map // scopeKey → []string: resourceClass's patterns
+	// groupGrantsAll: group node → bool, whether its policies allow
+	// everything and deny nothing (joinChange)
+	groupGrantsAll sync.Map
+	scopeMemo      sync.Map // scopeKey → *scope
+	classMemo      sync.Map // scopeKey → []string: resourceClass's patterns
 	// plain turns the per-kind reuse of decideNamed off: every call is
 	// decided by the evaluator (the slow, obvious way tests compare with).
 	plain bool

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/iamx/iamx/model/actions"
@@ -139,7 +140,7 @@ func (x *escalator) grant(mi int, caller, target *Node, noMFA bool) (Hop, bool) 
 				}
 			case escalation.OnJoinGroup:
 				for _, gr := range x.joinable(target) {
-					consider(gr, change{extra: x.groupSources(gr)}, gr.Label()+"'s policies make "+target.Label()+" admin-equivalent")
+					consider(gr, x.joinChange(gr), gr.Label()+"'s policies make "+target.Label()+" admin-equivalent")
 				}
 			case escalation.OnTargetPolicy:
 				for _, pn := range x.attachedCustomer(target) {
@@ -225,6 +226,48 @@ func (x *escalator) joinable(target *Node) []*Node {
 		}
 	}
 	return out
+}
+
+// joinChange is what joining gr does to a user's policies: the group's
+// policies are added. When they hold an Allow of every action on "*"
+// without conditions and no Deny, every request the user makes afterwards
+// is allowed by its identity policies exactly as after an allow-all is
+// written for it, whatever else they say; adminAfter then decides the
+// change as that one, which it decides once per user instead of once per
+// user and group.
+func (x *escalator) joinChange(gr *Node) change {
+	v, ok := x.groupGrantsAll.Load(gr)
+	if !ok {
+		v = x.grantsAll(x.groupSources(gr))
+		x.groupGrantsAll.Store(gr, v)
+	}
+	if v.(bool) {
+		return change{extra: []policy.Source{x.written()}}
+	}
+	return change{extra: x.groupSources(gr)}
+}
+
+// grantsAll reports whether srcs hold an Allow of every action on "*"
+// without conditions, and no Deny.
+func (x *escalator) grantsAll(srcs []policy.Source) bool {
+	all := false
+	for i := range srcs {
+		p := srcs[i].Policy
+		if p == nil {
+			continue
+		}
+		for j := range p.Statements {
+			st := &p.Statements[j]
+			switch {
+			case st.Effect == policy.Deny:
+				return false
+			case len(st.Conditions) == 0 && st.NotResource == nil && slices.Contains(st.Resource, "*") &&
+				x.g.perm.statementActions(x.cat, st).Count() == x.cat.Len():
+				all = true
+			}
+		}
+	}
+	return all
 }
 
 // cover is the set of actions the Allow statements of srcs that could apply

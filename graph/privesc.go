@@ -354,6 +354,11 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 		if t == n || t.Kind != KindRole {
 			continue
 		}
+		if best != nil && !noMFA && o.conditional() {
+			// With MFA possible, the hop keeps the edge's verdict: a
+			// conditional edge cannot improve on a conditional best.
+			continue
+		}
 		for _, mi := range held {
 			h, ok := pv.x.grant(mi, n, t, noMFA)
 			if !ok {
@@ -382,6 +387,14 @@ type outEdge struct {
 	explicit *Edge
 	d        *delegRole
 	o        *delegOutcome
+}
+
+// conditional is the edge's verdict, read without materialising it.
+func (o *outEdge) conditional() bool {
+	if o.explicit != nil {
+		return o.explicit.Conditional
+	}
+	return o.o.conditional
 }
 
 func (o *outEdge) edge(g *Graph) Edge {

@@ -269,3 +269,65 @@ func checkDecideNamed(t *testing.T, g *Graph) (allowed, split, nowhere int) {
 	}
 	return allowed, split, nowhere
 }
+
+// joinChange decides joining a group whose policies allow everything and
+// deny nothing as an allow-all written for the user; the slow, obvious way
+// adds the group's policies as they are. They must agree for every user and
+// group, with and without MFA, with the boundary kept or removed: on
+// generated accounts and on groups that allow everything with a condition,
+// beside a Deny, through NotAction, or with "*" spelled out per service.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+func TestJoinChangeMatchesGroupPolicies(t *testing.T) {
+	var graphs []*Graph
+	for _, seed := range []uint64{1, 2, 3} {
+		snap, err := gen.Account(gen.Options{Users: 30, Roles: 5, Groups: 8, Policies: 20, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := Build([]*model.Snapshot{snap}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		graphs = append(graphs, g)
+	}
+	f := fxNew(t, fxAcct)
+	f.group("all", fxAdmin)
+	f.group("all-twice", fxAdmin, doc(`{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`))
+	f.group("all-but-denied", doc(`{"Effect":"Allow","Action":"*","Resource":"*"}`, `{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}`))
+	f.group("all-from-office", doc(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`))
+	f.group("all-but-iam", doc(`{"Effect":"Allow","NotAction":"IAM:*","Resource":"*"}`))
+	f.group("iam", doc(`{"Effect":"Allow","Action":"iam:*","Resource":"*"}`))
+	f.group("all-not-resource", doc(`{"Effect":"Allow","Action":"*","NotResource":"arn:aws:s3:::b"}`))
+	f.user("plain", nil, fxS3Read)
+	f.user("denied", nil, doc(`{"Effect":"Deny","Action":"ec2:*","Resource":"*"}`))
+	f.user("mfa-guarded", nil, doc(`{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}`))
+	f.user("powerish", nil, doc(`{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}`))
+	capped := f.user("capped", nil, fxS3Read)
+	capped.PermissionsBoundary = f.managed("Cap", doc(`{"Effect":"Allow","Action":["s3:*","iam:*"],"Resource":"*"}`))
+	graphs = append(graphs, fxBuild(t, f))
+	shortcuts := 0
+	for _, g := range graphs {
+		fast, slow := newEscalator(g), newEscalator(g)
+		for _, gr := range g.groups {
+			c := fast.joinChange(gr)
+			if c.extra[0].Policy == g.allowAll {
+				shortcuts++
+			}
+			for _, u := range g.users {
+				for _, noMFA := range []bool{false, true} {
+					for _, drop := range []bool{false, true} {
+						c.dropBoundary = drop
+						want := slow.adminAfter(u, change{extra: slow.groupSources(gr), dropBoundary: drop}, noMFA)
+						if got := fast.adminAfter(u, c, noMFA); got != want {
+							t.Errorf("%s joins %s (noMFA %v, boundary dropped %v): admin after = %v, with the group's policies %v", u.Label(), gr.Label(), noMFA, drop, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	if shortcuts < 2 {
+		t.Errorf("%d groups decided as an allow-all: the test tests no shortcut", shortcuts)
+	}
+}
