@@ -78,8 +78,10 @@ type escalator struct {
 	groupGrantsAll sync.Map
 	scopeMemo      sync.Map // scopeKey → *scope
 	classMemo      sync.Map // scopeKey → []string: resourceClass's patterns
-	// plain turns the per-kind reuse of decideNamed off: every call is
-	// decided by the evaluator (the slow, obvious way tests compare with).
+	// plain turns the per-kind reuse of decideNamed off, and adminAfter's
+	// and joinChange's shortcuts: every call is decided by the evaluator,
+	// every change on the policies as changed (the slow, obvious way tests
+	// compare with).
 	plain bool
 }
 

@@ -55,6 +55,14 @@ func (x *escalator) adminAfter(target *Node, c change, noMFA bool) bool {
 		x.adminMemo.Store(k, true)
 		return true
 	}
+	if c.replace == "" && !x.plain && !(len(c.extra) == 1 && c.extra[0].Policy == g.allowAll) &&
+		!x.adminAfter(target, change{extra: []policy.Source{x.written()}, dropBoundary: c.dropBoundary}, noMFA) {
+		// Policies added allow at most what an allow-all allows, and may
+		// deny more: when an allow-all written for target leaves it short
+		// of admin (its Denies, boundary or SCPs), so do they.
+		x.adminMemo.Store(k, false)
+		return false
+	}
 	ps := g.permSet(target)
 	if ps == nil {
 		return false
@@ -241,7 +249,7 @@ func (x *escalator) joinChange(gr *Node) change {
 		v = x.grantsAll(x.groupSources(gr))
 		x.groupGrantsAll.Store(gr, v)
 	}
-	if v.(bool) {
+	if v.(bool) && !x.plain {
 		return change{extra: []policy.Source{x.written()}}
 	}
 	return change{extra: x.groupSources(gr)}
