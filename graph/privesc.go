@@ -3,6 +3,7 @@ package graph
 import (
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/iamx/iamx/model/escalation"
 	"github.com/iamx/iamx/model/policy"
@@ -41,6 +42,7 @@ type Privesc struct {
 	whole     [][]Hop // by state: a complete path, for grants made on a role reached later
 	// callableMemo[mi] is callableIn's answer by state: 0 unknown, 1 yes, 2 no.
 	callableMemo [][]uint8
+	refusedNoMFA sync.Map // classEdge → true: refused without MFA (assumeOut)
 }
 
 func stateOf(n *Node, noMFA bool) int {
@@ -367,7 +369,7 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 			if best != nil && h.Conditional {
 				break // cannot improve on best
 			}
-			if ah, ok := pv.assumeHop(o.edge(pv.g), noMFA); ok && (best == nil || pathConditional(best) && !ah.Conditional && !h.Conditional) {
+			if ah, ok := pv.assumeOut(&o, noMFA); ok && (best == nil || pathConditional(best) && !ah.Conditional && !h.Conditional) {
 				best = []Hop{*ah, h}
 			}
 			break
@@ -402,6 +404,32 @@ func (o *outEdge) edge(g *Graph) Edge {
 		return *o.explicit
 	}
 	return g.edgeFor(o.from, o.d, o.o)
+}
+
+// assumeOut is assumeHop on an out edge. Without MFA, a delegated edge
+// that needs more context is decided again, and the decision is the same
+// for every member of the edge's principal class: its members are those the
+// evaluator cannot tell apart for the role, and the MFA keys added are
+// request keys, the same for all. A refusal is remembered per role and
+// class (see delegation.go).
+func (pv *Privesc) assumeOut(o *outEdge, noMFA bool) (*Hop, bool) {
+	if !noMFA || o.explicit != nil || !o.o.conditional {
+		return pv.assumeHop(o.edge(pv.g), noMFA)
+	}
+	k := classEdge{o.to, o.o}
+	if _, refused := pv.refusedNoMFA.Load(k); refused {
+		return nil, false
+	}
+	h, ok := pv.assumeHop(o.edge(pv.g), noMFA)
+	if !ok {
+		pv.refusedNoMFA.Store(k, true)
+	}
+	return h, ok
+}
+
+type classEdge struct {
+	role    *Node
+	outcome *delegOutcome
 }
 
 // assumesOf is Assumes(n) in the same order, each edge materialised only

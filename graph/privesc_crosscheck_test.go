@@ -333,3 +333,56 @@ func TestJoinChangeMatchesGroupPolicies(t *testing.T) {
 		t.Errorf("%d groups decided as an allow-all: the test tests no shortcut", shortcuts)
 	}
 }
+
+// assumeOut remembers, per role and principal class, a delegated edge
+// refused once MFA is known absent; the slow, obvious way decides every
+// edge again. They must agree on every out edge of every principal, on
+// generated accounts whose trusts require MFA (root-mfa roles) or admit an
+// organization.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
+func TestAssumeOutMatchesEdgeUnder(t *testing.T) {
+	var graphs []*Graph
+	for _, seed := range []uint64{1, 2, 3} {
+		snap, err := gen.Account(gen.Options{Users: 40, Roles: 60, Groups: 4, Policies: 20, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := Build([]*model.Snapshot{snap}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		graphs = append(graphs, g)
+	}
+	// One delegating role, three classes of callers: refused without MFA (two of them),
+	// conditional on the source address alone, and unconditional.
+	f := fxNew(t, fxAcct)
+	f.role("delegated", fxTrust("arn:aws:iam::"+fxAcct+":root"), fxS3Read)
+	withMFA := f.managed("AssumeWithMFA", doc(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}`))
+	for _, u := range []string{"a-needs-mfa", "a2-needs-mfa"} {
+		f.user(u, nil).AttachedPolicies = []model.AttachedPolicy{{Name: "AssumeWithMFA", ARN: withMFA}}
+	}
+	f.user("b-from-office", nil, doc(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`))
+	f.user("c-mfa-or-office", nil, doc(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}`,
+		`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`))
+	graphs = append(graphs, fxBuild(t, f))
+	for seed, g := range graphs {
+		pv := &Privesc{g: g, x: newEscalator(g)}
+		remembered := 0
+		for _, n := range g.actors {
+			for _, o := range pv.assumesOf(n) {
+				if _, ok := pv.refusedNoMFA.Load(classEdge{o.to, o.o}); ok && o.explicit == nil {
+					remembered++
+				}
+				got, gotOK := pv.assumeOut(&o, true)
+				want, wantOK := pv.assumeHop(o.edge(g), true)
+				if gotOK != wantOK || gotOK && (got.Conditional != want.Conditional || !slices.Equal(got.MissingContext, want.MissingContext)) {
+					t.Fatalf("seed %d: %s → %s without MFA: assumeOut %v %+v, EdgeUnder %v %+v", seed, n.Label(), o.to.Label(), gotOK, got, wantOK, want)
+				}
+			}
+		}
+		if remembered == 0 {
+			t.Errorf("seed %d: no refusal remembered: the account tests no shortcut", seed)
+		}
+	}
+}
