@@ -42,7 +42,7 @@ type Privesc struct {
 	whole     [][]Hop // by state: a complete path, for grants made on a role reached later
 	// callableMemo[mi] is callableIn's answer by state: 0 unknown, 1 yes, 2 no.
 	callableMemo [][]uint8
-	refusedNoMFA sync.Map // classEdge → true: refused without MFA (assumeOut)
+	verdictNoMFA sync.Map // classEdge → noMFAVerdict (assumeOut)
 }
 
 func stateOf(n *Node, noMFA bool) int {
@@ -356,10 +356,8 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 		if t == n || t.Kind != KindRole {
 			continue
 		}
-		if best != nil && !noMFA && o.conditional() {
-			// With MFA possible, the hop keeps the edge's verdict: a
-			// conditional edge cannot improve on a conditional best.
-			continue
+		if best != nil && !pv.mayImprove(&o, noMFA) {
+			continue // a conditional hop cannot improve on a conditional best
 		}
 		for _, mi := range held {
 			h, ok := pv.x.grant(mi, n, t, noMFA)
@@ -407,24 +405,54 @@ func (o *outEdge) edge(g *Graph) Edge {
 }
 
 // assumeOut is assumeHop on an out edge. Without MFA, a delegated edge
-// that needs more context is decided again, and the decision is the same
-// for every member of the edge's principal class: its members are those the
-// evaluator cannot tell apart for the role, and the MFA keys added are
-// request keys, the same for all. A refusal is remembered per role and
-// class (see delegation.go).
+// that needs more context is decided again, and the verdict (refused,
+// conditional, or not) is the same for every member of the edge's principal
+// class: its members are those the evaluator cannot tell apart for the
+// role, and the MFA keys added are request keys, the same for all. The
+// verdict is remembered per role and class (see delegation.go): a refusal
+// is not decided again, and verdictNoMFA tells grantElsewhere which edges
+// cannot improve on a path it has.
 func (pv *Privesc) assumeOut(o *outEdge, noMFA bool) (*Hop, bool) {
 	if !noMFA || o.explicit != nil || !o.o.conditional {
 		return pv.assumeHop(o.edge(pv.g), noMFA)
 	}
 	k := classEdge{o.to, o.o}
-	if _, refused := pv.refusedNoMFA.Load(k); refused {
+	if v, _ := pv.verdictNoMFA.Load(k); v == verdictRefused {
 		return nil, false
 	}
 	h, ok := pv.assumeHop(o.edge(pv.g), noMFA)
-	if !ok {
-		pv.refusedNoMFA.Store(k, true)
+	switch {
+	case !ok:
+		pv.verdictNoMFA.Store(k, verdictRefused)
+	case h.Conditional:
+		pv.verdictNoMFA.Store(k, verdictConditional)
+	default:
+		pv.verdictNoMFA.Store(k, verdictHolds)
 	}
 	return h, ok
+}
+
+// noMFAVerdict is a remembered decision of a delegated edge without MFA.
+type noMFAVerdict uint8
+
+const (
+	verdictRefused noMFAVerdict = iota + 1
+	verdictConditional
+	verdictHolds
+)
+
+// mayImprove reports whether the hop over o can be unconditional, as far as
+// is known without deciding it: with MFA possible the hop keeps the edge's
+// verdict; without, a delegated edge's class may have a verdict already.
+func (pv *Privesc) mayImprove(o *outEdge, noMFA bool) bool {
+	if !o.conditional() {
+		return true
+	}
+	if !noMFA || o.explicit != nil {
+		return noMFA
+	}
+	v, known := pv.verdictNoMFA.Load(classEdge{o.to, o.o})
+	return !known || v == verdictHolds
 }
 
 type classEdge struct {

@@ -334,9 +334,9 @@ func TestJoinChangeMatchesGroupPolicies(t *testing.T) {
 	}
 }
 
-// assumeOut remembers, per role and principal class, a delegated edge
-// refused once MFA is known absent; the slow, obvious way decides every
-// edge again. They must agree on every out edge of every principal, on
+// assumeOut remembers, per role and principal class, the verdict of a
+// delegated edge once MFA is known absent (refused, conditional, or not);
+// the slow, obvious way decides every edge again. They must agree on every out edge of every principal, on
 // generated accounts whose trusts require MFA (root-mfa roles) or admit an
 // organization.
 //
@@ -371,13 +371,17 @@ func TestAssumeOutMatchesEdgeUnder(t *testing.T) {
 		remembered := 0
 		for _, n := range g.actors {
 			for _, o := range pv.assumesOf(n) {
-				if _, ok := pv.refusedNoMFA.Load(classEdge{o.to, o.o}); ok && o.explicit == nil {
+				v, known := pv.verdictNoMFA.Load(classEdge{o.to, o.o})
+				if known && o.explicit == nil {
 					remembered++
 				}
 				got, gotOK := pv.assumeOut(&o, true)
 				want, wantOK := pv.assumeHop(o.edge(g), true)
 				if gotOK != wantOK || gotOK && (got.Conditional != want.Conditional || !slices.Equal(got.MissingContext, want.MissingContext)) {
 					t.Fatalf("seed %d: %s → %s without MFA: assumeOut %v %+v, EdgeUnder %v %+v", seed, n.Label(), o.to.Label(), gotOK, got, wantOK, want)
+				}
+				if known && o.explicit == nil && ((v == verdictRefused) != !wantOK || wantOK && (v == verdictHolds) != !want.Conditional) {
+					t.Fatalf("seed %d: %s → %s without MFA: class verdict %v, EdgeUnder %v %+v", seed, n.Label(), o.to.Label(), v, wantOK, want)
 				}
 			}
 		}
