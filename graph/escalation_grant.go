@@ -216,8 +216,14 @@ func (x *escalator) joinable(target *Node) []*Node {
 	if target.Kind != KindUser {
 		return nil
 	}
-	own := x.cover(target.identity)
+	// The actions its own policies leave out: a group must name them all.
+	missing := actions.NewBitset(x.cat.Len())
+	for id := range x.cat.Len() {
+		missing.Set(id)
+	}
+	missing.AndNot(x.cover(target.identity))
 	var out []*Node
+	left := actions.NewBitset(x.cat.Len())
 	for _, gr := range x.g.groups {
 		if gr.Account != target.Account || contains(target.groups, gr) {
 			continue
@@ -227,9 +233,9 @@ func (x *escalator) joinable(target *Node) []*Node {
 			gc = x.cover(x.groupSources(gr))
 			x.groupCover.Store(gr, gc)
 		}
-		all := own.Clone()
-		all.Or(gc.(actions.Bitset))
-		if all.Count() == x.cat.Len() {
+		left = append(left[:0], missing...)
+		left.AndNot(gc.(actions.Bitset))
+		if left.IsEmpty() {
 			out = append(out, gr)
 		}
 	}

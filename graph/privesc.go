@@ -308,9 +308,20 @@ func (pv *Privesc) assumableBy(role *Node, keep func(*Node) bool) []Edge {
 		return true
 	})
 	if delegated { // sorted exactly when AssumableBy sorts
-		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].From, out[j].From, out[i].Kind, out[j].Kind) })
+		slices.SortStableFunc(out, func(a, b Edge) int { return edgeOrder(a.From, b.From, a.Kind, b.Kind) })
 	}
 	return out
+}
+
+// edgeOrder is edgeLess as a comparison, for the generic stable sort.
+func edgeOrder(a, b *Node, ka, kb string) int {
+	switch {
+	case edgeLess(a, b, ka, kb):
+		return -1
+	case edgeLess(b, a, kb, ka):
+		return 1
+	}
+	return 0
 }
 
 func b2i(b bool) int {
@@ -475,7 +486,7 @@ func (pv *Privesc) assumesOf(n *Node) []outEdge {
 		return true
 	})
 	if delegated { // sorted exactly when Assumes sorts
-		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].to, out[j].to, out[i].kind, out[j].kind) })
+		slices.SortStableFunc(out, func(a, b outEdge) int { return edgeOrder(a.to, b.to, a.kind, b.kind) })
 	}
 	return out
 }
