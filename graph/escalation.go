@@ -73,11 +73,9 @@ type escalator struct {
 	indepMemo  sync.Map // uniformKey → bool: the caller's decision on the action is the same on every resource of a kind
 	callMemo   sync.Map // callKey → callResult, for resource-independent calls
 	groupCover sync.Map // group node → actions.Bitset its policies allow on "*"
-	// groupGrantsAll: group node → bool, whether its policies allow
-	// everything and deny nothing (joinChange)
-	groupGrantsAll sync.Map
-	scopeMemo      sync.Map // scopeKey → *scope
-	classMemo      sync.Map // scopeKey → []string: resourceClass's patterns
+	groupJoin  sync.Map // group node → *groupJoin (joinChange)
+	scopeMemo  sync.Map // scopeKey → *scope
+	classMemo  sync.Map // scopeKey → []string: resourceClass's patterns
 	// plain turns the per-kind reuse of decideNamed off, and adminAfter's
 	// and joinChange's shortcuts: every call is decided by the evaluator,
 	// every change on the policies as changed (the slow, obvious way tests

@@ -250,15 +250,24 @@ func (x *escalator) joinable(target *Node) []*Node {
 // change as that one, which it decides once per user instead of once per
 // user and group.
 func (x *escalator) joinChange(gr *Node) change {
-	v, ok := x.groupGrantsAll.Load(gr)
+	v, ok := x.groupJoin.Load(gr)
 	if !ok {
-		v = x.grantsAll(x.groupSources(gr))
-		x.groupGrantsAll.Store(gr, v)
+		j := &groupJoin{sources: x.groupSources(gr)}
+		j.all = x.grantsAll(j.sources)
+		v = j
+		x.groupJoin.Store(gr, j)
 	}
-	if v.(bool) && !x.plain {
+	j := v.(*groupJoin)
+	if j.all && !x.plain {
 		return change{extra: []policy.Source{x.written()}}
 	}
-	return change{extra: x.groupSources(gr)}
+	return change{extra: j.sources}
+}
+
+// groupJoin is what joinChange works out once per group.
+type groupJoin struct {
+	sources []policy.Source // the group's policies, as groupSources lists them
+	all     bool            // they allow everything and deny nothing
 }
 
 // grantsAll reports whether srcs hold an Allow of every action on "*"

@@ -144,12 +144,17 @@ func (g *Graph) Privesc() *Privesc {
 	for _, mi := range actAs {
 		m := &escalation.Methods()[mi]
 		hs := x.holders[mi]
-		uni := make([]bool, len(hs))
+		uni, live := make([]bool, len(hs)), make([]bool, len(hs))
 		kind := "user"
 		if m.Target == escalation.TargetRole {
 			kind = "role"
 		}
 		parallelFor(len(hs), func(i int) {
+			// A holder that cannot call the method anywhere is never
+			// offered a target.
+			if live[i] = pv.callableIn(mi, hs[i], false) || pv.callableIn(mi, hs[i], true); !live[i] {
+				return
+			}
 			// One account only: a uniform holder is uniform on its own
 			// account's principals.
 			uni[i] = m.ID != "iam:UpdateAssumeRolePolicy" && len(g.accounts) <= 1
@@ -158,9 +163,11 @@ func (g *Graph) Privesc() *Privesc {
 			}
 		})
 		for i, h := range hs {
-			if uni[i] {
+			switch {
+			case !live[i]:
+			case uni[i]:
 				pv.universal[mi] = append(pv.universal[mi], h)
-			} else {
+			default:
 				pv.rest[mi] = append(pv.rest[mi], h)
 			}
 		}
@@ -233,7 +240,11 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 			hs = append(slices.Clip(hs), pv.universal[mi]...)
 		}
 		hops := make([]*Hop, 2*len(hs))
-		parallelFor(len(hs), func(i int) {
+		each := parallelFor
+		if len(hs) < serialHolders {
+			each = serialFor
+		}
+		each(len(hs), func(i int) {
 			h := hs[i]
 			if h == t || !pv.callable(mi, h, from) || !pv.x.mayCallOn(m, h, t) {
 				return
@@ -252,6 +263,16 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 				better(hop)
 			}
 		}
+	}
+}
+
+// serialHolders is the number of holders below which relax decides them on
+// its own goroutine: starting workers costs more than a few decisions.
+const serialHolders = 32
+
+func serialFor(n int, f func(i int)) {
+	for i := range n {
+		f(i)
 	}
 }
 
