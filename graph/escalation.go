@@ -471,17 +471,18 @@ func (x *escalator) mayCallOn(m *escalation.Method, caller, target *Node) bool {
 
 // mayCallSomewhere reports whether caller, in the state noMFA, may make the
 // calls of m on some target: the state exists (a user without an MFA device
-// is never in the MFA state), the calls on a new resource are allowed
-// (decided as permit decides them: they do not depend on the target), and
-// the calls on the target pass the prefilter on some resource.
-func (x *escalator) mayCallSomewhere(m *escalation.Method, caller *Node, noMFA bool) bool {
+// is never in the MFA state), the calls on the target pass the prefilter on
+// some resource, and, with decideNew, the calls on a new resource are
+// allowed (decided as permit decides them: they do not depend on the
+// target).
+func (x *escalator) mayCallSomewhere(m *escalation.Method, caller *Node, noMFA, decideNew bool) bool {
 	if !noMFA && x.noMFA(caller) {
 		return false
 	}
 	for _, p := range m.Permissions {
 		switch p.On {
 		case escalation.OnNew:
-			if !x.allowNew(caller, noMFA, p.Action).ok {
+			if decideNew && !x.allowNew(caller, noMFA, p.Action).ok {
 				return false
 			}
 		case escalation.OnTarget, escalation.OnPassedRole:

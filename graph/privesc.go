@@ -150,9 +150,10 @@ func (g *Graph) Privesc() *Privesc {
 			kind = "role"
 		}
 		parallelFor(len(hs), func(i int) {
-			// A holder that cannot call the method anywhere is never
-			// offered a target.
-			if live[i] = pv.callableIn(mi, hs[i], false) || pv.callableIn(mi, hs[i], true); !live[i] {
+			// A holder whose policies refuse a call of the method
+			// everywhere is never offered a target (callableIn decides
+			// the rest when a target is offered).
+			if live[i] = x.mayCallSomewhere(m, hs[i], true, false) || x.mayCallSomewhere(m, hs[i], false, false); !live[i] {
 				return
 			}
 			// One account only: a uniform holder is uniform on its own
@@ -303,7 +304,7 @@ func (pv *Privesc) callableIn(mi int, h *Node, noMFA bool) bool {
 	s := stateOf(h, noMFA)
 	if memo[s] == 0 {
 		memo[s] = 2
-		if pv.x.mayCallSomewhere(&escalation.Methods()[mi], h, noMFA) {
+		if pv.x.mayCallSomewhere(&escalation.Methods()[mi], h, noMFA, true) {
 			memo[s] = 1
 		}
 	}
