@@ -174,11 +174,13 @@ func (g *Graph) Privesc() *Privesc {
 		}
 	}
 	for d := 0; d < len(buckets); d++ {
-		// Holders with a distance in every state they can be in need no
-		// more offers.
+		// Holders settled in every state they can be in need no more
+		// offers: a distance no greater than this layer's. A longer one,
+		// such as a grant on a role reached later, can still shrink.
+		settledBy := func(s int) bool { return pv.dist[s] >= 0 && pv.dist[s] <= int32(d)+1 }
 		for _, mi := range actAs {
 			pv.rest[mi] = slices.DeleteFunc(pv.rest[mi], func(h *Node) bool {
-				return pv.dist[stateOf(h, true)] >= 0 && (x.noMFA(h) || pv.dist[stateOf(h, false)] >= 0)
+				return settledBy(stateOf(h, true)) && (x.noMFA(h) || settledBy(stateOf(h, false)))
 			})
 		}
 		for _, s := range buckets[d] {

@@ -17,8 +17,8 @@ import (
 // and every method, each call decided by the evaluator. They must agree on
 // every principal's distance to admin.
 func TestPrivescMatchesBruteForce(t *testing.T) {
-	for _, seed := range []uint64{1, 2, 3} {
-		snap, err := gen.Account(gen.Options{Users: 40, Roles: 40, Groups: 6, Policies: 30, Seed: seed})
+	for _, seed := range []uint64{1, 2, 3, 4, 5} {
+		snap, err := gen.Account(gen.Options{Users: 40, Roles: 40, Groups: 6 + int(seed), Policies: 30, Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,6 +45,63 @@ func TestPrivescMatchesBruteForce(t *testing.T) {
 		if reachable == 0 {
 			t.Errorf("seed %d: no principal escalates: the account tests nothing", seed)
 		}
+	}
+}
+
+// The same comparison on an account built around the shortcuts: callers
+// whose boundary or Deny on "*" refuses a method everywhere (odd letter
+// case, NotAction), ${aws:username}, a group that allows everything to join
+// and one that allows everything with a Deny, roles delegated to the account
+// that need MFA, users with and without an MFA device.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+func TestPrivescMatchesBruteForceOnShortcuts(t *testing.T) {
+	f := fxNew(t, fxAcct)
+	f.group("admins", fxAdmin)
+	f.group("admins-but", fxAdmin, doc(`{"Effect":"Deny","Action":"ec2:*","Resource":"*"}`))
+	for i, d := range []string{
+		doc(`{"Effect":"Allow","Action":"iam:AddUserToGroup","Resource":"*"}`),
+		doc(`{"Effect":"Allow","Action":"iam:addusertogroup","Resource":"arn:aws:iam::` + fxAcct + `:group/admins-but"}`),
+		doc(`{"Effect":"Allow","Action":["iam:CreateAccessKey","iam:AttachRolePolicy"],"Resource":"*"}`, `{"Effect":"Deny","Action":"IAM:CREATEACCESSKEY","Resource":"*"}`),
+		doc(`{"Effect":"Allow","Action":"iam:*","Resource":"*"}`, `{"Effect":"Deny","NotAction":["iam:PassRole","lambda:*"],"Resource":"*"}`),
+		doc(`{"Effect":"Allow","Action":["iam:CreateAccessKey","iam:PutUserPolicy"],"Resource":"arn:aws:iam::` + fxAcct + `:user/${aws:username}"}`),
+		doc(`{"Effect":"Allow","Action":["sts:AssumeRole","iam:AttachRolePolicy","iam:CreateAccessKey"],"Resource":"*"}`),
+		doc(`{"Effect":"Allow","Action":["iam:PassRole","lambda:CreateFunction","lambda:InvokeFunction"],"Resource":"*"}`),
+	} {
+		u := f.user(fmt.Sprintf("caller%d", i), nil, d)
+		if i%3 == 2 {
+			u.PermissionsBoundary = f.managed(fmt.Sprintf("Cap%d", i), doc(`{"Effect":"Allow","Action":["iam:*","sts:*"],"Resource":"*"}`))
+		}
+	}
+	capped := f.user("capped", nil, doc(`{"Effect":"Allow","Action":"iam:*","Resource":"*"}`))
+	capped.PermissionsBoundary = f.managed("S3Only", doc(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`))
+	f.user("admin-user", nil, fxAdmin)
+	for i, u := range f.s.Users {
+		f.s.CredentialReport = append(f.s.CredentialReport, model.CredentialReportRow{User: u.Name, ARN: u.ARN,
+			PasswordEnabled: "true", MFAActive: fmt.Sprint(i%2 == 0), AccessKey1Active: "false", AccessKey1LastRotated: "N/A",
+			AccessKey2Active: "false", AccessKey2LastRotated: "N/A"})
+	}
+	mfaTrust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + fxAcct + `:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
+	f.role("mfa-ops", mfaTrust, fxS3Read)
+	f.role("mfa-admin", mfaTrust, fxAdmin)
+	f.role("open-ops", fxTrust("arn:aws:iam::"+fxAcct+":root"), fxS3Read)
+	f.role("fn", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`, fxAdmin)
+	g := fxBuild(t, f)
+	pv := g.Privesc()
+	slow := newEscalator(g)
+	slow.plain = true
+	reachable := 0
+	for _, n := range g.actors {
+		want := bruteHops(g, slow, n)
+		if got := pv.Hops(n); got != want {
+			t.Errorf("%s: Hops = %d, brute force %d; fast path %s", n.Label(), got, want, hopString(pv.Shortest(n)))
+		}
+		if want > 0 {
+			reachable++
+		}
+	}
+	if reachable < 3 {
+		t.Errorf("%d principals escalate: the account tests little", reachable)
 	}
 }
 
