@@ -73,10 +73,13 @@ type escalator struct {
 	indepMemo  sync.Map // uniformKey → bool: the caller's decision on the action is the same on every resource of a kind
 	callMemo   sync.Map // callKey → callResult, for resource-independent calls
 	groupCover sync.Map // group node → actions.Bitset its policies allow on "*"
+	groupJoin  sync.Map // group node → *groupJoin (joinChange)
 	scopeMemo  sync.Map // scopeKey → *scope
 	classMemo  sync.Map // scopeKey → []string: resourceClass's patterns
-	// plain turns the per-kind reuse of decideNamed off: every call is
-	// decided by the evaluator (the slow, obvious way tests compare with).
+	// plain turns the per-kind reuse of decideNamed off, and adminAfter's
+	// and joinChange's shortcuts: every call is decided by the evaluator,
+	// every change on the policies as changed (the slow, obvious way tests
+	// compare with).
 	plain bool
 }
 
@@ -466,6 +469,31 @@ func (x *escalator) mayCallOn(m *escalation.Method, caller, target *Node) bool {
 	return true
 }
 
+// mayCallSomewhere reports whether caller, in the state noMFA, may make the
+// calls of m on some target: the state exists (a user without an MFA device
+// is never in the MFA state), the calls on the target pass the prefilter on
+// some resource, and, with decideNew, the calls on a new resource are
+// allowed (decided as permit decides them: they do not depend on the
+// target).
+func (x *escalator) mayCallSomewhere(m *escalation.Method, caller *Node, noMFA, decideNew bool) bool {
+	if !noMFA && x.noMFA(caller) {
+		return false
+	}
+	for _, p := range m.Permissions {
+		switch p.On {
+		case escalation.OnNew:
+			if decideNew && !x.allowNew(caller, noMFA, p.Action).ok {
+				return false
+			}
+		case escalation.OnTarget, escalation.OnPassedRole:
+			if !x.mayAllowSomewhere(caller, p.Action) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // note records a decided call's conditionality on the hop.
 func (h *Hop) note(r callResult) {
 	if r.conditional {
@@ -736,20 +764,21 @@ func (x *escalator) uniform(caller *Node, action, kind string) bool {
 	return true
 }
 
-// mayAllowOn reports whether some identity Allow of the caller may match
-// action on resource (the prefilter's loose test), on the caller's resource
-// scope for the action, worked out once.
+// mayAllowOn reports whether the caller's policies may allow action on
+// resource (the prefilter's loose test), on the caller's resource scope for
+// the action, worked out once: some identity Allow may match it, so may
+// some Allow of the permissions boundary when there is one, and no Deny
+// refuses the action on every resource.
 func (x *escalator) mayAllowOn(caller *Node, action, resource string) bool {
 	sc := x.scopeOf(caller, action)
-	if sc.any {
-		return true
-	}
-	for _, p := range sc.patterns {
-		if globMatch(p, resource, false) {
-			return true
-		}
-	}
-	return false
+	return !sc.none && sc.identity.match(resource) && (!sc.bounded || sc.boundary.match(resource))
+}
+
+// mayAllowSomewhere is mayAllowOn for a resource not yet known: false when
+// the caller's policies refuse the action on every resource.
+func (x *escalator) mayAllowSomewhere(caller *Node, action string) bool {
+	sc := x.scopeOf(caller, action)
+	return !sc.none && sc.identity.some() && (!sc.bounded || sc.boundary.some())
 }
 
 type scopeKey struct {
@@ -757,14 +786,72 @@ type scopeKey struct {
 	action string
 }
 
-// scope is the Resource patterns of a caller's identity Allow statements
-// that may match an action, with the policy variables the snapshot knows
-// for the caller substituted; any is set when one of them may match every
-// resource for all the prefilter can tell (NotResource, a variable left
-// unresolved, a document where "${" is literal text).
+// scope is what the prefilter knows of the resources a caller may be
+// allowed an action on: the Resource patterns of its identity Allow
+// statements that may match the action and, when it has a permissions
+// boundary (bounded), those of the boundary's, which must allow too; none
+// when a Deny without conditions refuses the action on "*", which is every
+// resource.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
 type scope struct {
+	none               bool
+	bounded            bool
+	identity, boundary patternSet
+}
+
+// patternSet is the Resource patterns of Allow statements, with the policy
+// variables the snapshot knows for the caller substituted; any is set when
+// one of them may match every resource for all the prefilter can tell
+// (NotResource, a variable left unresolved, a document where "${" is
+// literal text).
+type patternSet struct {
 	any      bool
 	patterns []string
+}
+
+func (ps *patternSet) match(resource string) bool {
+	if ps.any {
+		return true
+	}
+	for _, p := range ps.patterns {
+		if globMatch(p, resource, false) {
+			return true
+		}
+	}
+	return false
+}
+
+// some reports whether the set may match any resource at all.
+func (ps *patternSet) some() bool { return ps.any || len(ps.patterns) > 0 }
+
+// add adds the patterns of src's Allow statements that may match action.
+func (ps *patternSet) add(src *policy.Source, action string, ctx policy.Context) {
+	if src == nil || src.Policy == nil || ps.any {
+		return
+	}
+	vars := src.Policy.Version == "2012-10-17"
+	for i := range src.Policy.Statements {
+		st := &src.Policy.Statements[i]
+		if st.Effect != policy.Allow || !mayMatchAction(st, action) {
+			continue
+		}
+		if st.Resource == nil {
+			ps.any = true
+			return
+		}
+		for _, p := range st.Resource {
+			if !strings.Contains(p, "${") {
+				ps.patterns = append(ps.patterns, p)
+				continue
+			}
+			q, ok := resolvedPattern(p, ctx)
+			if !vars || !ok {
+				ps.any = true
+				return
+			}
+			ps.patterns = append(ps.patterns, q)
+		}
+	}
 }
 
 func (x *escalator) scopeOf(caller *Node, action string) *scope {
@@ -774,34 +861,14 @@ func (x *escalator) scopeOf(caller *Node, action string) *scope {
 	}
 	sc := &scope{}
 	ctx := x.g.requestShared(caller, action, "", nil).Context // as the calls are decided, before their iam: keys
-statements:
-	for _, src := range caller.identity {
-		if src.Policy == nil {
-			continue
-		}
-		vars := src.Policy.Version == "2012-10-17"
-		for i := range src.Policy.Statements {
-			st := &src.Policy.Statements[i]
-			if st.Effect != policy.Allow || !mayMatchAction(st, action) {
-				continue
-			}
-			if st.Resource == nil {
-				sc.any = true
-				break statements
-			}
-			for _, p := range st.Resource {
-				if !strings.Contains(p, "${") {
-					sc.patterns = append(sc.patterns, p)
-					continue
-				}
-				q, ok := resolvedPattern(p, ctx)
-				if !vars || !ok {
-					sc.any = true
-					break statements
-				}
-				sc.patterns = append(sc.patterns, q)
-			}
-		}
+	for i := range caller.identity {
+		sc.identity.add(&caller.identity[i], action, ctx)
+		sc.none = sc.none || deniesEverywhere(&caller.identity[i], action)
+	}
+	if caller.boundary != nil {
+		sc.bounded = true
+		sc.boundary.add(caller.boundary, action, ctx)
+		sc.none = sc.none || deniesEverywhere(caller.boundary, action)
 	}
 	x.scopeMemo.Store(k, sc)
 	return sc

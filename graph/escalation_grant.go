@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/iamx/iamx/model/actions"
@@ -53,6 +54,14 @@ func (x *escalator) adminAfter(target *Node, c change, noMFA bool) bool {
 		// plainAdmin would find.
 		x.adminMemo.Store(k, true)
 		return true
+	}
+	if c.replace == "" && !x.plain && !(len(c.extra) == 1 && c.extra[0].Policy == g.allowAll) &&
+		!x.adminAfter(target, change{extra: []policy.Source{x.written()}, dropBoundary: c.dropBoundary}, noMFA) {
+		// Policies added allow at most what an allow-all allows, and may
+		// deny more: when an allow-all written for target leaves it short
+		// of admin (its Denies, boundary or SCPs), so do they.
+		x.adminMemo.Store(k, false)
+		return false
 	}
 	ps := g.permSet(target)
 	if ps == nil {
@@ -139,7 +148,7 @@ func (x *escalator) grant(mi int, caller, target *Node, noMFA bool) (Hop, bool) 
 				}
 			case escalation.OnJoinGroup:
 				for _, gr := range x.joinable(target) {
-					consider(gr, change{extra: x.groupSources(gr)}, gr.Label()+"'s policies make "+target.Label()+" admin-equivalent")
+					consider(gr, x.joinChange(gr), gr.Label()+"'s policies make "+target.Label()+" admin-equivalent")
 				}
 			case escalation.OnTargetPolicy:
 				for _, pn := range x.attachedCustomer(target) {
@@ -207,8 +216,14 @@ func (x *escalator) joinable(target *Node) []*Node {
 	if target.Kind != KindUser {
 		return nil
 	}
-	own := x.cover(target.identity)
+	// The actions its own policies leave out: a group must name them all.
+	missing := actions.NewBitset(x.cat.Len())
+	for id := range x.cat.Len() {
+		missing.Set(id)
+	}
+	missing.AndNot(x.cover(target.identity))
 	var out []*Node
+	left := actions.NewBitset(x.cat.Len())
 	for _, gr := range x.g.groups {
 		if gr.Account != target.Account || contains(target.groups, gr) {
 			continue
@@ -218,13 +233,64 @@ func (x *escalator) joinable(target *Node) []*Node {
 			gc = x.cover(x.groupSources(gr))
 			x.groupCover.Store(gr, gc)
 		}
-		all := own.Clone()
-		all.Or(gc.(actions.Bitset))
-		if all.Count() == x.cat.Len() {
+		left = append(left[:0], missing...)
+		left.AndNot(gc.(actions.Bitset))
+		if left.IsEmpty() {
 			out = append(out, gr)
 		}
 	}
 	return out
+}
+
+// joinChange is what joining gr does to a user's policies: the group's
+// policies are added. When they hold an Allow of every action on "*"
+// without conditions and no Deny, every request the user makes afterwards
+// is allowed by its identity policies exactly as after an allow-all is
+// written for it, whatever else they say; adminAfter then decides the
+// change as that one, which it decides once per user instead of once per
+// user and group.
+func (x *escalator) joinChange(gr *Node) change {
+	v, ok := x.groupJoin.Load(gr)
+	if !ok {
+		j := &groupJoin{sources: x.groupSources(gr)}
+		j.all = x.grantsAll(j.sources)
+		v = j
+		x.groupJoin.Store(gr, j)
+	}
+	j := v.(*groupJoin)
+	if j.all && !x.plain {
+		return change{extra: []policy.Source{x.written()}}
+	}
+	return change{extra: j.sources}
+}
+
+// groupJoin is what joinChange works out once per group.
+type groupJoin struct {
+	sources []policy.Source // the group's policies, as groupSources lists them
+	all     bool            // they allow everything and deny nothing
+}
+
+// grantsAll reports whether srcs hold an Allow of every action on "*"
+// without conditions, and no Deny.
+func (x *escalator) grantsAll(srcs []policy.Source) bool {
+	all := false
+	for i := range srcs {
+		p := srcs[i].Policy
+		if p == nil {
+			continue
+		}
+		for j := range p.Statements {
+			st := &p.Statements[j]
+			switch {
+			case st.Effect == policy.Deny:
+				return false
+			case len(st.Conditions) == 0 && st.NotResource == nil && slices.Contains(st.Resource, "*") &&
+				x.g.perm.statementActions(x.cat, st).Count() == x.cat.Len():
+				all = true
+			}
+		}
+	}
+	return all
 }
 
 // cover is the set of actions the Allow statements of srcs that could apply

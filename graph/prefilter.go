@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/iamx/iamx/model/policy"
@@ -57,6 +58,23 @@ func mayAllow(p *policy.Policy, action, resource string) bool {
 			continue
 		}
 		if resource == "" || mayMatchResource(st, resource) {
+			return true
+		}
+	}
+	return false
+}
+
+// deniesEverywhere reports whether a Deny statement of src refuses action on
+// every resource and in every context: no Condition, "*" among its
+// Resource patterns, and its Action / NotAction matching the action.
+func deniesEverywhere(src *policy.Source, action string) bool {
+	if src == nil || src.Policy == nil {
+		return false
+	}
+	for i := range src.Policy.Statements {
+		st := &src.Policy.Statements[i]
+		if st.Effect == policy.Deny && len(st.Conditions) == 0 && st.NotResource == nil &&
+			slices.Contains(st.Resource, "*") && mayMatchAction(st, action) {
 			return true
 		}
 	}

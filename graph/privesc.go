@@ -3,6 +3,7 @@ package graph
 import (
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/iamx/iamx/model/escalation"
 	"github.com/iamx/iamx/model/policy"
@@ -39,6 +40,9 @@ type Privesc struct {
 	dist      []int32 // by state (2×node ID, +1 without MFA): hops to admin; -1 when out of reach
 	next      []*Hop  // by state: the first hop of a shortest path (nil for admin)
 	whole     [][]Hop // by state: a complete path, for grants made on a role reached later
+	// callableMemo[mi] is callableIn's answer by state: 0 unknown, 1 yes, 2 no.
+	callableMemo [][]uint8
+	verdictNoMFA sync.Map // classEdge → noMFAVerdict (assumeOut)
 }
 
 func stateOf(n *Node, noMFA bool) int {
@@ -133,15 +137,25 @@ func (g *Graph) Privesc() *Privesc {
 	}
 	actAs := x.methodsBy(func(m *escalation.Method) bool { return m.Yields == escalation.ActAs && !m.Possible() })
 	pv.universal, pv.rest, pv.swept = make([][]*Node, len(x.holders)), make([][]*Node, len(x.holders)), make([][2]bool, len(x.holders))
+	pv.callableMemo = make([][]uint8, len(x.holders))
+	for _, mi := range actAs {
+		pv.callableMemo[mi] = make([]uint8, ns)
+	}
 	for _, mi := range actAs {
 		m := &escalation.Methods()[mi]
 		hs := x.holders[mi]
-		uni := make([]bool, len(hs))
+		uni, live := make([]bool, len(hs)), make([]bool, len(hs))
 		kind := "user"
 		if m.Target == escalation.TargetRole {
 			kind = "role"
 		}
 		parallelFor(len(hs), func(i int) {
+			// A holder whose policies refuse a call of the method
+			// everywhere is never offered a target (callableIn decides
+			// the rest when a target is offered).
+			if live[i] = x.mayCallSomewhere(m, hs[i], true, false) || x.mayCallSomewhere(m, hs[i], false, false); !live[i] {
+				return
+			}
 			// One account only: a uniform holder is uniform on its own
 			// account's principals.
 			uni[i] = m.ID != "iam:UpdateAssumeRolePolicy" && len(g.accounts) <= 1
@@ -150,19 +164,23 @@ func (g *Graph) Privesc() *Privesc {
 			}
 		})
 		for i, h := range hs {
-			if uni[i] {
+			switch {
+			case !live[i]:
+			case uni[i]:
 				pv.universal[mi] = append(pv.universal[mi], h)
-			} else {
+			default:
 				pv.rest[mi] = append(pv.rest[mi], h)
 			}
 		}
 	}
 	for d := 0; d < len(buckets); d++ {
-		// Holders with a distance in every state they can be in need no
-		// more offers.
+		// Holders settled in every state they can be in need no more
+		// offers: a distance no greater than this layer's. A longer one,
+		// such as a grant on a role reached later, can still shrink.
+		settledBy := func(s int) bool { return pv.dist[s] >= 0 && pv.dist[s] <= int32(d)+1 }
 		for _, mi := range actAs {
 			pv.rest[mi] = slices.DeleteFunc(pv.rest[mi], func(h *Node) bool {
-				return pv.dist[stateOf(h, true)] >= 0 && (x.noMFA(h) || pv.dist[stateOf(h, false)] >= 0)
+				return settledBy(stateOf(h, true)) && (x.noMFA(h) || settledBy(stateOf(h, false)))
 			})
 		}
 		for _, s := range buckets[d] {
@@ -225,13 +243,17 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 			hs = append(slices.Clip(hs), pv.universal[mi]...)
 		}
 		hops := make([]*Hop, 2*len(hs))
-		parallelFor(len(hs), func(i int) {
+		each := parallelFor
+		if len(hs) < serialHolders {
+			each = serialFor
+		}
+		each(len(hs), func(i int) {
 			h := hs[i]
-			if h == t || !pv.x.mayCallOn(m, h, t) {
+			if h == t || !pv.callable(mi, h, from) || !pv.x.mayCallOn(m, h, t) {
 				return
 			}
 			for j, fm := range from {
-				if settled(h, fm) {
+				if settled(h, fm) || !pv.callableIn(mi, h, fm) {
 					continue
 				}
 				if hop, ok := pv.x.actAs(mi, h, t, fm); ok {
@@ -245,6 +267,50 @@ func (pv *Privesc) relax(t *Node, noMFA bool, d int32, actAs []int, push func(in
 			}
 		}
 	}
+}
+
+// serialHolders is the number of holders below which relax decides them on
+// its own goroutine: starting workers costs more than a few decisions.
+const serialHolders = 32
+
+func serialFor(n int, f func(i int)) {
+	for i := range n {
+		f(i)
+	}
+}
+
+// callable reports whether h may make method mi's calls on some target in
+// one of the states of from (see callableIn).
+func (pv *Privesc) callable(mi int, h *Node, from []bool) bool {
+	for _, fm := range from {
+		if pv.callableIn(mi, h, fm) {
+			return true
+		}
+	}
+	return false
+}
+
+// callableIn reports whether h, in the state noMFA, may make the calls of
+// act-as method mi on some target: the state exists (a user without an MFA
+// device is never in the MFA state), its calls on a new resource, which do
+// not depend on the target, are allowed (decided as permit decides them),
+// and its policies do not refuse a call on the target everywhere. Worked
+// out once per holder and state; a holder it rules out is never offered a
+// target. Each holder is decided by one worker of relax's loop at a time.
+func (pv *Privesc) callableIn(mi int, h *Node, noMFA bool) bool {
+	memo := pv.callableMemo[mi]
+	if memo == nil {
+		memo = make([]uint8, len(pv.dist))
+		pv.callableMemo[mi] = memo
+	}
+	s := stateOf(h, noMFA)
+	if memo[s] == 0 {
+		memo[s] = 2
+		if pv.x.mayCallSomewhere(&escalation.Methods()[mi], h, noMFA, true) {
+			memo[s] = 1
+		}
+	}
+	return memo[s] == 1
 }
 
 // assumableBy is AssumableBy(role) restricted to the principals keep
@@ -266,9 +332,20 @@ func (pv *Privesc) assumableBy(role *Node, keep func(*Node) bool) []Edge {
 		return true
 	})
 	if delegated { // sorted exactly when AssumableBy sorts
-		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].From, out[j].From, out[i].Kind, out[j].Kind) })
+		slices.SortStableFunc(out, func(a, b Edge) int { return edgeOrder(a.From, b.From, a.Kind, b.Kind) })
 	}
 	return out
+}
+
+// edgeOrder is edgeLess as a comparison, for the generic stable sort.
+func edgeOrder(a, b *Node, ka, kb string) int {
+	switch {
+	case edgeLess(a, b, ka, kb):
+		return -1
+	case edgeLess(b, a, kb, ka):
+		return 1
+	}
+	return 0
 }
 
 func b2i(b bool) int {
@@ -314,6 +391,9 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 		if t == n || t.Kind != KindRole {
 			continue
 		}
+		if best != nil && !pv.mayImprove(&o, noMFA) {
+			continue // a conditional hop cannot improve on a conditional best
+		}
 		for _, mi := range held {
 			h, ok := pv.x.grant(mi, n, t, noMFA)
 			if !ok {
@@ -322,7 +402,7 @@ func (pv *Privesc) grantElsewhere(n *Node, noMFA bool, grants []int) []Hop {
 			if best != nil && h.Conditional {
 				break // cannot improve on best
 			}
-			if ah, ok := pv.assumeHop(o.edge(pv.g), noMFA); ok && (best == nil || pathConditional(best) && !ah.Conditional && !h.Conditional) {
+			if ah, ok := pv.assumeOut(&o, noMFA); ok && (best == nil || pathConditional(best) && !ah.Conditional && !h.Conditional) {
 				best = []Hop{*ah, h}
 			}
 			break
@@ -344,11 +424,75 @@ type outEdge struct {
 	o        *delegOutcome
 }
 
+// conditional is the edge's verdict, read without materialising it.
+func (o *outEdge) conditional() bool {
+	if o.explicit != nil {
+		return o.explicit.Conditional
+	}
+	return o.o.conditional
+}
+
 func (o *outEdge) edge(g *Graph) Edge {
 	if o.explicit != nil {
 		return *o.explicit
 	}
 	return g.edgeFor(o.from, o.d, o.o)
+}
+
+// assumeOut is assumeHop on an out edge. Without MFA, a delegated edge
+// that needs more context is decided again, and the verdict (refused,
+// conditional, or not) is the same for every member of the edge's principal
+// class: its members are those the evaluator cannot tell apart for the
+// role, and the MFA keys added are request keys, the same for all. The
+// verdict is remembered per role and class (see delegation.go): a refusal
+// is not decided again, and verdictNoMFA tells grantElsewhere which edges
+// cannot improve on a path it has.
+func (pv *Privesc) assumeOut(o *outEdge, noMFA bool) (*Hop, bool) {
+	if !noMFA || o.explicit != nil || !o.o.conditional {
+		return pv.assumeHop(o.edge(pv.g), noMFA)
+	}
+	k := classEdge{o.to, o.o}
+	if v, _ := pv.verdictNoMFA.Load(k); v == verdictRefused {
+		return nil, false
+	}
+	h, ok := pv.assumeHop(o.edge(pv.g), noMFA)
+	switch {
+	case !ok:
+		pv.verdictNoMFA.Store(k, verdictRefused)
+	case h.Conditional:
+		pv.verdictNoMFA.Store(k, verdictConditional)
+	default:
+		pv.verdictNoMFA.Store(k, verdictHolds)
+	}
+	return h, ok
+}
+
+// noMFAVerdict is a remembered decision of a delegated edge without MFA.
+type noMFAVerdict uint8
+
+const (
+	verdictRefused noMFAVerdict = iota + 1
+	verdictConditional
+	verdictHolds
+)
+
+// mayImprove reports whether the hop over o can be unconditional, as far as
+// is known without deciding it: with MFA possible the hop keeps the edge's
+// verdict; without, a delegated edge's class may have a verdict already.
+func (pv *Privesc) mayImprove(o *outEdge, noMFA bool) bool {
+	if !o.conditional() {
+		return true
+	}
+	if !noMFA || o.explicit != nil {
+		return noMFA
+	}
+	v, known := pv.verdictNoMFA.Load(classEdge{o.to, o.o})
+	return !known || v == verdictHolds
+}
+
+type classEdge struct {
+	role    *Node
+	outcome *delegOutcome
 }
 
 // assumesOf is Assumes(n) in the same order, each edge materialised only
@@ -366,7 +510,7 @@ func (pv *Privesc) assumesOf(n *Node) []outEdge {
 		return true
 	})
 	if delegated { // sorted exactly when Assumes sorts
-		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].to, out[j].to, out[i].kind, out[j].kind) })
+		slices.SortStableFunc(out, func(a, b outEdge) int { return edgeOrder(a.to, b.to, a.kind, b.kind) })
 	}
 	return out
 }
