@@ -1,0 +1,433 @@
+package graph
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/iamx/iamx/model/escalation"
+	"github.com/iamx/iamx/model/policy"
+)
+
+// Becoming someone else: through trust (sts:AssumeRole*) and through the
+// act-as methods of the escalation catalogue (minting a user's access key
+// or password, rewriting a role's trust, passing a role to a service), and
+// granting oneself, or a role one can assume, admin-equivalence. who-can,
+// chains and perms --reach read these searches, and the escalation
+// analysis (privesc.go) decides every method the same way, so "can reach"
+// means the same in every answer.
+//
+// A search runs over states, as the escalation analysis does: a principal
+// whose session may carry MFA (or whether it does is unknown), or cannot
+// (a user without an MFA device, credentials minted for another user, code
+// run by a service). Minted credentials carry no MFA, so an allow or a trust
+// that needs MFA does not hold for them.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
+
+// Way is how a principal becomes another: a shortest path of hops,
+// assume-role edges and escalation methods in any order.
+type Way struct {
+	To   *Node
+	Hops []Hop
+	// Admin: To is admin-equivalent in the session the way ends in, or a
+	// grant on the way leaves it so.
+	Admin bool
+}
+
+// Conditional reports whether some hop holds only with more context.
+func (w Way) Conditional() bool { return pathConditional(w.Hops) }
+
+// Escalates reports whether the way uses an escalation method (not only
+// assume-role edges).
+func (w Way) Escalates() bool {
+	for i := range w.Hops {
+		if w.Hops[i].Method != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// MissingContext is the union of the hops' missing keys, sorted.
+func (w Way) MissingContext() []string { return hopsMissing(w.Hops) }
+
+func hopsMissing(hops []Hop) []string {
+	var out []string
+	for i := range hops {
+		if hops[i].Conditional {
+			out = appendUnique(out, hops[i].MissingContext...)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Reach is what a principal can become: every principal reachable through
+// trust and escalation (one shortest way each) and, when it can become
+// admin-equivalent through a grant, a shortest such way.
+type Reach struct {
+	From  *Node
+	Ways  []Way // fewest hops first, then unconditional first, then by ARN
+	Grant *Way  // nil when no grant on the way makes anyone admin-equivalent
+}
+
+// noMFAContext is the context a session without MFA is decided in.
+var noMFAContext = policy.Context{"aws:multifactorauthpresent": {"false"}}
+
+// becoming is the escalation side of the searches: the escalation
+// analysis's method decisions, read through a few calls only.
+type becoming struct {
+	g      *Graph
+	x      *escalator
+	actAs  []int // act-as methods a snapshot can decide (not the possible ones)
+	grants []int // methods that leave their target admin-equivalent
+}
+
+// becomingOf returns the escalation side, sharing the escalation
+// analysis's decisions when it has run already.
+func (g *Graph) becomingOf() *becoming {
+	var x *escalator
+	if pv := g.EscalationDone(); pv != nil {
+		x = pv.x
+	} else {
+		x = newEscalator(g)
+	}
+	return &becoming{g: g, x: x,
+		actAs:  x.methodsBy(func(m *escalation.Method) bool { return m.Yields == escalation.ActAs && !m.Possible() }),
+		grants: x.methodsBy(func(m *escalation.Method) bool { return m.Yields != escalation.ActAs }),
+	}
+}
+
+// assumeHop is a can-assume edge as a hop, re-decided without MFA for a
+// session that cannot carry it; ok is false when that rules the edge out.
+func (b *becoming) assumeHop(e Edge, noMFA bool) (Hop, bool) {
+	if e.Conditional && noMFA {
+		ne, ok := b.g.EdgeUnder(e, noMFAContext)
+		if !ok {
+			return Hop{}, false
+		}
+		e = ne
+	}
+	return Hop{From: e.From, To: e.To, Kind: e.Kind, Edge: &e, Actions: []string{e.Action()},
+		Conditional: e.Conditional, MissingContext: e.MissingContext, Conditions: e.Conditions, Unless: e.Unless,
+		NoMFA: noMFA, ToNoMFA: noMFA}, true
+}
+
+// actAsFrom returns the act-as hops caller (in state noMFA) can make, on
+// every core; each target once, by its best hop (unconditional first).
+func (b *becoming) actAsFrom(caller *Node, noMFA bool) []Hop {
+	var out []Hop
+	for _, mi := range b.actAs {
+		if !b.x.holds(mi, caller) {
+			continue
+		}
+		m := &escalation.Methods()[mi]
+		ts := b.g.actors
+		hops := make([]*Hop, len(ts))
+		parallelFor(len(ts), func(i int) {
+			t := ts[i]
+			if t == caller || t.Dangling || !fits(m.Target, t) || !b.x.targetMayMeet(m, t) || !b.x.mayCallOn(m, caller, t) {
+				return
+			}
+			if h, ok := b.x.actAs(mi, caller, t, noMFA); ok {
+				hops[i] = &h
+			}
+		})
+		for _, h := range hops {
+			if h != nil {
+				out = append(out, *h)
+			}
+		}
+	}
+	return out
+}
+
+// actAsInto returns the act-as hops into (target, toNoMFA) from the
+// callers of each method (callers[mi]) not yet settled (skip), on every
+// core. A caller whose policies treat every target of the kind alike
+// (uniform) is decided once per method and session, on the first target
+// that meets every prerequisite: tried records that.
+func (b *becoming) actAsInto(target *Node, toNoMFA bool, callers [][]*Node, skip func(*Node, bool) bool, tried *triedCalls) []Hop {
+	if target.ID < 0 || target.Dangling || (target.Kind != KindUser && target.Kind != KindRole) {
+		return nil
+	}
+	var out []Hop
+	for _, mi := range b.actAs {
+		m := &escalation.Methods()[mi]
+		if !fits(m.Target, target) {
+			continue
+		}
+		// The session a method yields is without MFA, except a rewritten
+		// trust, which keeps the caller's.
+		from := []bool{false, true}
+		if m.ID == "iam:UpdateAssumeRolePolicy" {
+			from = []bool{toNoMFA}
+		} else if !toNoMFA {
+			continue
+		}
+		if !b.x.targetMayMeet(m, target) {
+			continue
+		}
+		meets := b.x.targetMeets(m, target)
+		hs := callers[mi]
+		hops := make([]*Hop, 2*len(hs))
+		parallelFor(len(hs), func(i int) {
+			c := hs[i]
+			if c == target || c.Dangling || skip(c, from[0]) && skip(c, from[len(from)-1]) {
+				return
+			}
+			uni := meets && tried.uniform(b, mi, c)
+			if !uni && !b.x.mayCallOn(m, c, target) {
+				return
+			}
+			for j, fm := range from {
+				if skip(c, fm) || uni && tried.done(mi, c, fm) {
+					continue
+				}
+				if uni {
+					tried.mark(mi, c, fm)
+				}
+				if h, ok := b.x.actAs(mi, c, target, fm); ok {
+					hops[2*i+j] = &h
+				}
+			}
+		})
+		for _, h := range hops {
+			if h != nil {
+				out = append(out, *h)
+			}
+		}
+	}
+	return out
+}
+
+// triedCalls records, per act-as method, which callers are uniform
+// (decided alike on every target of the kind) and in which sessions a
+// uniform caller has been decided. Each caller's entries are written only
+// by the worker that holds it.
+type triedCalls struct {
+	uni  [][]uint8 // by method, node ID: 0 unknown, 1 uniform, 2 not
+	seen [][]uint8 // by method, node ID: bit 1 decided with MFA possible, bit 2 without
+}
+
+func newTriedCalls(g *Graph) *triedCalls {
+	n := len(escalation.Methods())
+	t := &triedCalls{uni: make([][]uint8, n), seen: make([][]uint8, n)}
+	for i := range n {
+		t.uni[i] = make([]uint8, len(g.nodes))
+		t.seen[i] = make([]uint8, len(g.nodes))
+	}
+	return t
+}
+
+func (t *triedCalls) uniform(b *becoming, mi int, c *Node) bool {
+	if v := t.uni[mi][c.ID]; v != 0 {
+		return v == 1
+	}
+	u := b.uniformCaller(mi, c)
+	t.uni[mi][c.ID] = 2
+	if u {
+		t.uni[mi][c.ID] = 1
+	}
+	return u
+}
+
+func (t *triedCalls) done(mi int, c *Node, noMFA bool) bool {
+	return t.seen[mi][c.ID]&(1<<b2i(noMFA)) != 0
+}
+
+func (t *triedCalls) mark(mi int, c *Node, noMFA bool) {
+	t.seen[mi][c.ID] |= 1 << b2i(noMFA)
+}
+
+// uniformCaller reports whether c's policies decide every call of method
+// mi alike on every target of its kind, one account loaded (as the
+// escalation analysis reads it): one decision on a target that meets every
+// prerequisite then stands for all.
+func (b *becoming) uniformCaller(mi int, c *Node) bool {
+	m := &escalation.Methods()[mi]
+	if m.ID == "iam:UpdateAssumeRolePolicy" || len(b.g.accounts) > 1 {
+		return false
+	}
+	kind := "user"
+	if m.Target == escalation.TargetRole {
+		kind = "role"
+	}
+	for _, p := range m.Permissions {
+		if p.On != escalation.OnNew && !b.x.uniform(c, p.Action, kind) {
+			return false
+		}
+	}
+	return true
+}
+
+// grantWay returns the best way (unconditional first) for caller, in
+// state noMFA, to make itself admin-equivalent, or a role it can assume
+// and then use: [grant] or [assume, grant made by caller]. ok is false
+// when it cannot.
+func (b *becoming) grantWay(caller *Node, noMFA bool) ([]Hop, bool) {
+	var held []int
+	for _, mi := range b.grants {
+		if b.x.holds(mi, caller) {
+			held = append(held, mi)
+		}
+	}
+	if len(held) == 0 {
+		return nil, false
+	}
+	var best []Hop
+	better := func(w []Hop) {
+		if best == nil || betterWay(w, best) {
+			best = w
+		}
+	}
+	for _, mi := range held {
+		if h, ok := b.x.grant(mi, caller, caller, noMFA); ok {
+			better([]Hop{h})
+		}
+	}
+	if best != nil && !pathConditional(best) {
+		return best, true
+	}
+	for _, e := range b.g.Assumes(caller) {
+		if e.To == caller || e.To.ID < 0 || e.To.Kind != KindRole {
+			continue
+		}
+		ah, ok := b.assumeHop(e, noMFA)
+		if !ok {
+			continue
+		}
+		for _, mi := range held {
+			if h, ok := b.x.grant(mi, caller, e.To, noMFA); ok {
+				better([]Hop{ah, h})
+				break
+			}
+		}
+	}
+	return best, best != nil
+}
+
+// Becomes returns what from can become (see Reach): through trust alone
+// when assumeOnly, else through trust and the escalation catalogue.
+func (g *Graph) Becomes(from *Node, assumeOnly bool) Reach {
+	r := Reach{From: from}
+	if from == nil {
+		return r
+	}
+	b := g.becomingOf()
+	type state struct {
+		n     *Node
+		noMFA bool
+	}
+	key := func(n *Node, noMFA bool) state { return state{n, noMFA} }
+	way := map[state][]Hop{}
+	start := key(from, b.x.noMFA(from))
+	way[start] = []Hop{}
+	queue := []state{start}
+	var grant []Hop
+	offer := func(h Hop, prefix []Hop) {
+		s := key(h.To, h.ToNoMFA)
+		w := append(slices.Clip(prefix), h)
+		if cur, ok := way[s]; ok {
+			if betterWay(w, cur) {
+				way[s] = w
+			}
+			return
+		}
+		way[s] = w
+		queue = append(queue, s)
+	}
+	for qi := 0; qi < len(queue); qi++ {
+		s := queue[qi]
+		prefix := way[s]
+		for _, e := range g.Assumes(s.n) {
+			if e.To == from || e.To.Dangling {
+				continue
+			}
+			if h, ok := b.assumeHop(e, s.noMFA); ok {
+				offer(h, prefix)
+			}
+		}
+		if assumeOnly || s.n.Kind != KindUser && s.n.Kind != KindRole || s.n.ID < 0 || g.AdminIn(s.n, s.noMFA) {
+			// An admin-equivalent principal can become anyone: the ways
+			// end there.
+			continue
+		}
+		for _, h := range b.actAsFrom(s.n, s.noMFA) {
+			if h.To != from {
+				offer(h, prefix)
+			}
+		}
+		if gw, ok := b.grantWay(s.n, s.noMFA); ok {
+			w := append(slices.Clip(prefix), gw...)
+			if grant == nil || betterWay(w, grant) {
+				grant = w
+			}
+		}
+	}
+	// One way per principal: the better of its states.
+	best := map[*Node][]Hop{}
+	for s, w := range way {
+		if s.n == from {
+			continue
+		}
+		if cur, ok := best[s.n]; !ok || betterWay(w, cur) {
+			best[s.n] = w
+		}
+	}
+	for n, w := range best {
+		b.explain(w)
+		r.Ways = append(r.Ways, Way{To: n, Hops: w, Admin: g.AdminIn(n, w[len(w)-1].ToNoMFA)})
+	}
+	sortWays(r.Ways)
+	if grant != nil && !g.IsAdmin(from) {
+		b.explain(grant)
+		r.Grant = &Way{To: grant[len(grant)-1].To, Hops: grant, Admin: true}
+	}
+	return r
+}
+
+func sortWays(ws []Way) {
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := ws[i], ws[j]
+		if len(a.Hops) != len(b.Hops) {
+			return len(a.Hops) < len(b.Hops)
+		}
+		if ca, cb := a.Conditional(), b.Conditional(); ca != cb {
+			return !ca
+		}
+		return a.To.ARN < b.To.ARN
+	})
+}
+
+// AdminIn reports whether n is admin-equivalent in a session that may
+// carry MFA, or (noMFA) cannot: an admin whose Deny guards on MFA is not
+// admin with credentials minted for it.
+func (g *Graph) AdminIn(n *Node, noMFA bool) bool {
+	if !g.IsAdmin(n) {
+		return false
+	}
+	if !noMFA {
+		return true
+	}
+	return g.becomingOf().x.adminAfter(n, change{}, true)
+}
+
+// betterWay reports whether way a beats b: fewer hops, or as many and
+// unconditional where b is not.
+func betterWay(a, b []Hop) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return pathConditional(b) && !pathConditional(a)
+}
+
+// explain fills the hops' Conditions (see Privesc.Explain). The hops are
+// copies the search made: filling them changes no shared state.
+func (b *becoming) explain(hops []Hop) {
+	pv := &Privesc{g: b.g, x: b.x}
+	for i := range hops {
+		pv.Explain(&hops[i])
+	}
+}
