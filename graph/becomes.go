@@ -3,6 +3,7 @@ package graph
 import (
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/iamx/iamx/model/escalation"
 	"github.com/iamx/iamx/model/policy"
@@ -146,8 +147,9 @@ func (b *becoming) actAsFrom(caller *Node, noMFA bool) []Hop {
 // actAsInto returns the act-as hops into (target, toNoMFA) from the
 // callers of each method (callers[mi]) not yet settled (skip), on every
 // core. A caller whose policies treat every target of the kind alike
-// (uniform) is decided once per method and session, on the first target
-// that meets every prerequisite: tried records that.
+// (uniform) is decided once per method and session on the targets that
+// meet every prerequisite, and once on those that lack only an instance
+// profile (which the caller would create): tried records that.
 func (b *becoming) actAsInto(target *Node, toNoMFA bool, callers [][]*Node, skip func(*Node, bool) bool, tried *triedCalls) []Hop {
 	if target.ID < 0 || target.Dangling || (target.Kind != KindUser && target.Kind != KindRole) {
 		return nil
@@ -177,19 +179,33 @@ func (b *becoming) actAsInto(target *Node, toNoMFA bool, callers [][]*Node, skip
 			if c == target || c.Dangling || skip(c, from[0]) && skip(c, from[len(from)-1]) {
 				return
 			}
-			uni := meets && tried.uniform(b, mi, c)
+			uni := tried.uniform(b, mi, c)
 			if !uni && !b.x.mayCallOn(m, c, target) {
 				return
 			}
+			decided, okWith := false, false // the MFA-possible session's verdict, this call
 			for j, fm := range from {
-				if skip(c, fm) || uni && tried.done(mi, c, fm) {
+				if skip(c, fm) || uni && tried.done(mi, c, fm, meets) {
 					continue
 				}
 				if uni {
-					tried.mark(mi, c, fm)
+					tried.mark(mi, c, fm, meets)
 				}
-				if h, ok := b.x.actAs(mi, c, target, fm); ok {
+				if fm && decided && !tried.sensitive(b, c) {
+					// Nothing c holds reads MFA: the same verdict without it.
+					if okWith {
+						h := *hops[2*i]
+						h.NoMFA = true
+						hops[2*i+j] = &h
+					}
+					continue
+				}
+				h, ok := b.x.actAs(mi, c, target, fm)
+				if ok {
 					hops[2*i+j] = &h
+				}
+				if !fm {
+					decided, okWith = true, ok
 				}
 			}
 		})
@@ -207,13 +223,14 @@ func (b *becoming) actAsInto(target *Node, toNoMFA bool, callers [][]*Node, skip
 // uniform caller has been decided. Each caller's entries are written only
 // by the worker that holds it.
 type triedCalls struct {
+	mfa  []uint8   // by node ID: 0 unknown, 1 its policies read an MFA key, 2 not
 	uni  [][]uint8 // by method, node ID: 0 unknown, 1 uniform, 2 not
-	seen [][]uint8 // by method, node ID: bit 1 decided with MFA possible, bit 2 without
+	seen [][]uint8 // by method, node ID: a bit per session (MFA possible or not) and target class (meets every prerequisite or lacks an instance profile)
 }
 
 func newTriedCalls(g *Graph) *triedCalls {
 	n := len(escalation.Methods())
-	t := &triedCalls{uni: make([][]uint8, n), seen: make([][]uint8, n)}
+	t := &triedCalls{mfa: make([]uint8, len(g.nodes)), uni: make([][]uint8, n), seen: make([][]uint8, n)}
 	for i := range n {
 		t.uni[i] = make([]uint8, len(g.nodes))
 		t.seen[i] = make([]uint8, len(g.nodes))
@@ -233,33 +250,131 @@ func (t *triedCalls) uniform(b *becoming, mi int, c *Node) bool {
 	return u
 }
 
-func (t *triedCalls) done(mi int, c *Node, noMFA bool) bool {
-	return t.seen[mi][c.ID]&(1<<b2i(noMFA)) != 0
+// sensitive reports whether c's policies read an MFA key (memoised; a
+// caller's entry is written only by the worker that holds it).
+func (t *triedCalls) sensitive(b *becoming, c *Node) bool {
+	if v := t.mfa[c.ID]; v != 0 {
+		return v == 1
+	}
+	v := b.x.mfaSensitive(c)
+	t.mfa[c.ID] = 2
+	if v {
+		t.mfa[c.ID] = 1
+	}
+	return v
 }
 
-func (t *triedCalls) mark(mi int, c *Node, noMFA bool) {
-	t.seen[mi][c.ID] |= 1 << b2i(noMFA)
+func triedBit(noMFA, meets bool) uint8 { return 1 << (b2i(noMFA) + 2*b2i(meets)) }
+
+func (t *triedCalls) done(mi int, c *Node, noMFA, meets bool) bool {
+	return t.seen[mi][c.ID]&triedBit(noMFA, meets) != 0
+}
+
+func (t *triedCalls) mark(mi int, c *Node, noMFA, meets bool) {
+	t.seen[mi][c.ID] |= triedBit(noMFA, meets)
 }
 
 // uniformCaller reports whether c's policies decide every call of method
-// mi alike on every target of its kind, one account loaded (as the
-// escalation analysis reads it): one decision on a target that meets every
-// prerequisite then stands for all.
+// mi alike on every target of its kind but c itself, one account loaded:
+// one decision on a target that meets every prerequisite then stands for
+// all. Like the escalation analysis's test, it reads the resources of the
+// statements that may match each call (identity, boundary, SCPs); it also
+// sets aside the patterns that can name no target other than c (another
+// kind or service, user/${aws:username}). A rewritten trust is assumed
+// with sts:AssumeRole on the role, so that call counts too.
 func (b *becoming) uniformCaller(mi int, c *Node) bool {
 	m := &escalation.Methods()[mi]
-	if m.ID == "iam:UpdateAssumeRolePolicy" || len(b.g.accounts) > 1 {
+	if len(b.g.accounts) > 1 {
 		return false
 	}
 	kind := "user"
 	if m.Target == escalation.TargetRole {
 		kind = "role"
 	}
+	calls := []string{}
 	for _, p := range m.Permissions {
-		if p.On != escalation.OnNew && !b.x.uniform(c, p.Action, kind) {
+		if p.On != escalation.OnNew {
+			calls = append(calls, p.Action)
+		}
+	}
+	if m.ID == "iam:UpdateAssumeRolePolicy" {
+		calls = append(calls, "sts:AssumeRole")
+	}
+	for _, a := range calls {
+		// The rewritten trust names c: a same-account trust that names the
+		// caller needs no identity Allow, so only its Denies read the role.
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+		if !b.sameOnEveryTarget(c, a, kind, a == "sts:AssumeRole") {
 			return false
 		}
 	}
 	return true
+}
+
+func (b *becoming) sameOnEveryTarget(c *Node, action, kind string, identityDenies bool) bool {
+	check := func(src *policy.Source, deniesOnly bool) bool {
+		if src == nil || src.Policy == nil {
+			return true
+		}
+		for i := range src.Policy.Statements {
+			st := &src.Policy.Statements[i]
+			if !mayMatchAction(st, action) || deniesOnly && st.Effect != policy.Deny {
+				continue
+			}
+			if st.NotResource != nil || len(st.Resource) == 0 {
+				return false
+			}
+			for _, r := range st.Resource {
+				if !targetBlind(r, kind, c) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for i := range c.identity {
+		if !check(&c.identity[i], identityDenies) {
+			return false
+		}
+	}
+	if !check(c.boundary, false) {
+		return false
+	}
+	for i := range b.g.opts.SCPs {
+		if !check(&b.g.opts.SCPs[i], false) {
+			return false
+		}
+	}
+	return true
+}
+
+// targetBlind reports whether resource pattern r treats every principal
+// of kind in c's account but c alike: it names all of them, or none.
+func targetBlind(r, kind string, c *Node) bool {
+	if r == "*" {
+		return true
+	}
+	parts := strings.SplitN(r, ":", 6)
+	own := strings.SplitN(c.ARN, ":", 3)
+	if len(parts) != 6 || parts[0] != "arn" || len(own) != 3 {
+		return false
+	}
+	literal := func(s string) bool { return !strings.ContainsAny(s, "*?$") }
+	partition, service, acct, res := parts[1], parts[2], parts[4], parts[5]
+	switch {
+	case literal(partition) && partition != own[1],
+		literal(service) && service != "iam",
+		literal(acct) && acct != "" && acct != c.Account:
+		return true // names nothing in c's account
+	case service != "iam" || acct != "*" && acct != c.Account || partition != "*" && partition != own[1]:
+		return false
+	case res == kind+"/*":
+		return true
+	case kind == "user" && res == "user/${aws:username}":
+		return true // c itself, never a target
+	}
+	slash := strings.IndexByte(res, '/')
+	return slash > 0 && literal(res[:slash]) && res[:slash] != kind
 }
 
 // grantWay returns the best way (unconditional first) for caller, in

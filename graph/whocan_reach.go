@@ -174,12 +174,26 @@ func (r *reachSearch) seedGrants() {
 	results := make([][2]*policy.Result, len(holders))
 	parallelFor(len(holders), func(i int) {
 		h := holders[i]
+		sensitive := r.b.x.mfaSensitive(h)
+		var withMFA []Hop // the way decided in the MFA-possible state, before the request is asked
+		decided := false
 		for j, noMFA := range []bool{false, true} {
 			if r.base[state(h, noMFA)] != nil {
 				continue
 			}
-			w, ok := r.b.grantWay(h, noMFA)
-			if !ok {
+			var w []Hop
+			if noMFA && decided && !sensitive && (withMFA == nil || len(withMFA) == 1) {
+				// Nothing h holds reads MFA: its self-grant is made the
+				// same way without it (a role's may not be: its policies
+				// are the role's).
+				w = withoutMFA(withMFA)
+			} else {
+				w, _ = r.b.grantWay(h, noMFA)
+			}
+			if !noMFA {
+				withMFA, decided = w, true
+			}
+			if w == nil {
 				continue
 			}
 			if res, ok := r.afterGrant(w[len(w)-1], noMFA); ok {
@@ -330,4 +344,17 @@ func (r *reachSearch) access(n *Node) *Access {
 	}
 	sort.Strings(a.MissingContext)
 	return a
+}
+
+// withoutMFA is a way made in a session that cannot carry MFA, by a
+// principal none of whose policies read it; nil stays nil.
+func withoutMFA(w []Hop) []Hop {
+	if w == nil {
+		return nil
+	}
+	out := slices.Clone(w)
+	for i := range out {
+		out[i].NoMFA, out[i].ToNoMFA = true, true
+	}
+	return out
 }
