@@ -83,6 +83,8 @@ type becoming struct {
 	x      *escalator
 	actAs  []int // act-as methods a snapshot can decide (not the possible ones)
 	grants []int // methods that leave their target admin-equivalent
+	// plain turns the shortcuts of actAsInto off (see whoCanReach).
+	plain bool
 }
 
 // becomingOf returns the escalation side, sharing the escalation
@@ -239,6 +241,9 @@ func newTriedCalls(g *Graph) *triedCalls {
 }
 
 func (t *triedCalls) uniform(b *becoming, mi int, c *Node) bool {
+	if b.plain {
+		return false
+	}
 	if v := t.uni[mi][c.ID]; v != 0 {
 		return v == 1
 	}
@@ -253,6 +258,9 @@ func (t *triedCalls) uniform(b *becoming, mi int, c *Node) bool {
 // sensitive reports whether c's policies read an MFA key (memoised; a
 // caller's entry is written only by the worker that holds it).
 func (t *triedCalls) sensitive(b *becoming, c *Node) bool {
+	if b.plain {
+		return true
+	}
 	if v := t.mfa[c.ID]; v != 0 {
 		return v == 1
 	}

@@ -25,6 +25,13 @@ import (
 // applied to WhoCan's answer, not to escalation hops, which keep their own
 // missing keys.
 func (g *Graph) WhoCanReach(cctx context.Context, action, resource string, ctx policy.Context) ([]Access, error) {
+	return g.whoCanReach(cctx, action, resource, ctx, false)
+}
+
+// whoCanReach is WhoCanReach; plain turns its shortcuts off (uniform
+// callers decided once, sessions without MFA copied): every call is
+// decided on every target, the slow way tests compare with.
+func (g *Graph) whoCanReach(cctx context.Context, action, resource string, ctx policy.Context, plain bool) ([]Access, error) {
 	base, err := g.WhoCanContext(cctx, action, resource, ctx)
 	if err != nil {
 		return nil, err
@@ -48,6 +55,7 @@ func (g *Graph) WhoCanReach(cctx context.Context, action, resource string, ctx p
 		}
 	}
 	r := g.newReachSearch(action, resource, ctx)
+	r.b.plain = plain
 	r.seedBase(base, false)
 	r.seedBase(noMFABase, true)
 	r.seedGrants()
@@ -174,7 +182,7 @@ func (r *reachSearch) seedGrants() {
 	results := make([][2]*policy.Result, len(holders))
 	parallelFor(len(holders), func(i int) {
 		h := holders[i]
-		sensitive := r.b.x.mfaSensitive(h)
+		sensitive := r.b.plain || r.b.x.mfaSensitive(h)
 		var withMFA []Hop // the way decided in the MFA-possible state, before the request is asked
 		decided := false
 		for j, noMFA := range []bool{false, true} {

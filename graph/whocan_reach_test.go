@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/testdata/gen"
 )
 
 func stmtDoc(stmts ...string) string {
@@ -125,6 +126,10 @@ func TestWhoCanReachEscalationRules(t *testing.T) {
 		mintTeam   = `{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"ops"}}}`
 		selfEdit   = `{"Effect":"Allow","Action":"iam:PutUserPolicy","Resource":"arn:aws:iam::111122223333:user/${aws:username}"}`
 	)
+	const (
+		mintOnTarget = `{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::111122223333:user/target"}`
+		mintOnOther  = `{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::111122223333:user/other"}`
+	)
 	cases := []struct {
 		name        string
 		caller      []string // the caller's inline policy statements
@@ -136,6 +141,10 @@ func TestWhoCanReachEscalationRules(t *testing.T) {
 	}{
 		{"minting a key for a user who can: listed", []string{mintKey}, []string{read}, nil,
 			true, []string{"iam:CreateAccessKey"}, false},
+		{"the method scoped to the user who can: listed", []string{mintOnTarget}, []string{read}, nil,
+			true, []string{"iam:CreateAccessKey"}, false},
+		{"the method scoped to a user who cannot: not listed", []string{mintOnOther}, []string{read}, nil,
+			false, nil, false},
 		{"an explicit Deny on the method: not listed", []string{mintKey, denyMint}, []string{read}, nil,
 			false, nil, false},
 		{"a permissions boundary without the method: not listed", []string{mintKey}, []string{read}, func(f *fxAccount) {
@@ -158,7 +167,11 @@ func TestWhoCanReachEscalationRules(t *testing.T) {
 			f := fxNew(t, "111122223333")
 			f.user("caller", nil, stmtDoc(c.caller...))
 			f.user("target", nil, stmtDoc(c.target...))
-			for _, u := range []string{"caller", "target"} {
+			// Another user who can, earlier in every order: a caller
+			// scoped to target alone must not be decided on it for all.
+			f.user("a-reader", nil, stmtDoc(c.target...))
+			f.user("other", nil, stmtDoc(`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}`))
+			for _, u := range []string{"caller", "target", "a-reader", "other"} {
 				f.s.CredentialReport = append(f.s.CredentialReport, model.CredentialReportRow{User: u, ARN: f.userARN(u),
 					PasswordEnabled: "false", MFAActive: "false", AccessKey1Active: "false", AccessKey2Active: "false"})
 			}
@@ -203,5 +216,64 @@ func TestWhoCanReachChainsWithTrust(t *testing.T) {
 	}
 	if last := a.Via[len(a.Via)-1]; last.ARN != f.roleARN("Reader") {
 		t.Errorf("the way ends at %s, want Reader", last.ARN)
+	}
+}
+
+// The fast escalation search of who-can (a caller whose policies treat
+// every target alike decided once; a caller that reads no MFA decided once
+// for both sessions) against the plain one, every call decided on every
+// target: the same principals, each as conditional, through as many hops.
+func TestWhoCanReachMatchesPlain(t *testing.T) {
+	requests := [][2]string{{"s3:GetObject", "arn:aws:s3:::acme-data-7/key"}, {"iam:CreateUser", "*"}, {"lambda:InvokeFunction", "*"}}
+	escalated := 0
+	for _, seed := range []uint64{1, 2, 3} {
+		snap, err := gen.Account(gen.Options{Users: 40, Roles: 40, Groups: 6, Policies: 30, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := Build([]*model.Snapshot{snap}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rq := range requests {
+			fast, err := g.whoCanReach(context.Background(), rq[0], rq[1], nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slow, err := g.whoCanReach(context.Background(), rq[0], rq[1], nil, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			type row struct {
+				cond bool
+				hops int
+			}
+			rows := func(list []Access) map[string]row {
+				m := map[string]row{}
+				for _, a := range list {
+					m[a.Principal.ARN] = row{a.Conditional, len(a.Via)}
+				}
+				return m
+			}
+			f, s := rows(fast), rows(slow)
+			for a, r := range s {
+				if f[a] != r {
+					t.Errorf("seed %d %s: %s: fast %+v, plain %+v", seed, rq[0], a, f[a], r)
+				}
+			}
+			for a := range f {
+				if _, ok := s[a]; !ok {
+					t.Errorf("seed %d %s: %s listed by the fast search only", seed, rq[0], a)
+				}
+			}
+			for _, a := range slow {
+				if a.Escalation {
+					escalated++
+				}
+			}
+		}
+	}
+	if escalated == 0 {
+		t.Error("no principal is listed through escalation: the accounts test nothing")
 	}
 }
