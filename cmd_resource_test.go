@@ -50,7 +50,7 @@ func TestResourceResolvesAlikeEverywhere(t *testing.T) {
 					t.Errorf("can: stderr %q, want one line containing %q", errOut, c.stderr)
 				}
 			} else {
-				var ans canAnswer
+				var ans answer.Can
 				if err := json.Unmarshal([]byte(out), &ans); err != nil {
 					t.Fatal(err)
 				}

@@ -8,9 +8,6 @@ import (
 	"github.com/iamx/iamx/internal/termsafe"
 )
 
-// coverageRow is graph/answer's Coverage.
-type coverageRow = answer.Coverage
-
 // withAssumptions joins what resolving RESOURCE assumed (a trust policy the
 // snapshot lacks) with what the answer assumed (a default key policy), once
 // each, in that order.
@@ -28,7 +25,7 @@ func withAssumptions(resolved, answered []string) []string {
 }
 
 // printGaps writes the assumptions and coverage gaps under a text answer.
-func printGaps(w io.Writer, assumptions []string, cov []coverageRow) {
+func printGaps(w io.Writer, assumptions []string, cov []answer.Coverage) {
 	for _, a := range assumptions {
 		termsafe.Fprintf(w, "  assumed    %s\n", a)
 	}

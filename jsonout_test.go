@@ -21,7 +21,7 @@ func TestAppendIndented(t *testing.T) {
 		{"scalars", []any{1, 2.5, true, false, nil, "s"}},
 		{"strings with structure characters", map[string]any{"k{,}": `a"b\c:[1,2]{x}`, "u": "\u2028<&>\x01é"}},
 		{"deep", map[string]any{"a": map[string]any{"b": []any{map[string]any{"c": []any{1, []any{2, 3}}}}}}},
-		{"who-can row", answer.WhoCanRow{ARN: "arn:aws:iam::111122223333:role/x", Kind: "role", Via: []string{}, Hops: []answer.ChainHop{}, Reasons: []canReason{}, MissingContext: []string{"aws:MultiFactorAuthPresent"}}},
+		{"who-can row", answer.WhoCanRow{ARN: "arn:aws:iam::111122223333:role/x", Kind: "role", Via: []string{}, Hops: []answer.ChainHop{}, Reasons: []answer.Reason{}, MissingContext: []string{"aws:MultiFactorAuthPresent"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
