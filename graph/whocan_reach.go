@@ -22,8 +22,9 @@ import (
 // The search runs backward from the principals WhoCan finds, so act-as
 // methods are decided only on them, never on every pair of principals; a
 // principal WhoCan lists keeps WhoCan's answer. The caller's context is
-// applied to WhoCan's answer, not to escalation hops, which keep their own
-// missing keys.
+// applied to WhoCan's answer, and its aws:MultiFactorAuthPresent to the
+// session escalation starts from; other keys are not applied to escalation
+// hops, which keep their own missing keys.
 func (g *Graph) WhoCanReach(cctx context.Context, action, resource string, ctx policy.Context) ([]Access, error) {
 	return g.whoCanReach(cctx, action, resource, ctx, false)
 }
@@ -56,6 +57,12 @@ func (g *Graph) whoCanReach(cctx context.Context, action, resource string, ctx p
 	}
 	r := g.newReachSearch(action, resource, ctx)
 	r.b.plain = plain
+	// A caller who says its session has no MFA is in the state without it.
+	for k, v := range ctx {
+		if strings.EqualFold(k, "aws:MultiFactorAuthPresent") && len(v) == 1 && strings.EqualFold(v[0], "false") {
+			r.noMFA = true
+		}
+	}
 	r.seedBase(base, false)
 	r.seedBase(noMFABase, true)
 	r.seedGrants()
@@ -129,6 +136,7 @@ type reachSearch struct {
 	grant            [][]Hop   // a grant seed's way
 	granted          []*policy.Result
 	buckets          [][]int
+	noMFA            bool // the caller's context says aws:MultiFactorAuthPresent is false
 }
 
 func (g *Graph) newReachSearch(action, resource string, ctx policy.Context) *reachSearch {
@@ -302,7 +310,7 @@ func (r *reachSearch) run(cctx context.Context) error {
 // access builds n's answer from the state its own credentials are in, or
 // nil when that state reaches nobody that can.
 func (r *reachSearch) access(n *Node) *Access {
-	s := state(n, r.b.x.noMFA(n))
+	s := state(n, r.noMFA || r.b.x.noMFA(n))
 	if r.dist[s] < 0 {
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/model/policy"
 	"github.com/iamx/iamx/testdata/gen"
 )
 
@@ -275,5 +276,34 @@ func TestWhoCanReachMatchesPlain(t *testing.T) {
 	}
 	if escalated == 0 {
 		t.Error("no principal is listed through escalation: the accounts test nothing")
+	}
+}
+
+// A caller's context that says its session has no MFA holds for the
+// escalation search too: alice, admin only with MFA and able to mint keys
+// only with it, is not listed for -c aws:MultiFactorAuthPresent=false.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
+func TestWhoCanReachCallerWithoutMFA(t *testing.T) {
+	g := demoGraph(t)
+	const alice = "arn:aws:iam::111122223333:user/alice"
+	cases := []struct {
+		name   string
+		ctx    policy.Context
+		listed bool
+	}{
+		{"no context: listed, conditional on MFA", nil, true},
+		{"MFA said absent: not listed, not even through escalation", policy.Context{"aws:multifactorauthpresent": {"false"}}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			list, err := g.WhoCanReach(context.Background(), "iam:CreateUser", "*", c.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := slices.ContainsFunc(list, func(a Access) bool { return a.Principal.ARN == alice })
+			if found != c.listed {
+				t.Errorf("alice listed %v, want %v", found, c.listed)
+			}
+		})
 	}
 }
