@@ -187,7 +187,7 @@ func (b *becoming) actAsInto(target *Node, toNoMFA bool, callers [][]*Node, skip
 			}
 			decided, okWith := false, false // the MFA-possible session's verdict, this call
 			for j, fm := range from {
-				if skip(c, fm) || uni && tried.done(mi, c, fm, meets) {
+				if skip(c, fm) || uni && tried.done(mi, c, fm, meets) || tried.newRefused(b, mi, c, fm) {
 					continue
 				}
 				if uni {
@@ -226,14 +226,16 @@ func (b *becoming) actAsInto(target *Node, toNoMFA bool, callers [][]*Node, skip
 // by the worker that holds it.
 type triedCalls struct {
 	mfa  []uint8   // by node ID: 0 unknown, 1 its policies read an MFA key, 2 not
+	new  [][]uint8 // by method, node ID: per session, 1 its calls that create a resource are decided allowed, 2 refused
 	uni  [][]uint8 // by method, node ID: 0 unknown, 1 uniform, 2 not
 	seen [][]uint8 // by method, node ID: a bit per session (MFA possible or not) and target class (meets every prerequisite or lacks an instance profile)
 }
 
 func newTriedCalls(g *Graph) *triedCalls {
 	n := len(escalation.Methods())
-	t := &triedCalls{mfa: make([]uint8, len(g.nodes)), uni: make([][]uint8, n), seen: make([][]uint8, n)}
+	t := &triedCalls{mfa: make([]uint8, len(g.nodes)), new: make([][]uint8, n), uni: make([][]uint8, n), seen: make([][]uint8, n)}
 	for i := range n {
+		t.new[i] = make([]uint8, len(g.nodes))
 		t.uni[i] = make([]uint8, len(g.nodes))
 		t.seen[i] = make([]uint8, len(g.nodes))
 	}
@@ -270,6 +272,30 @@ func (t *triedCalls) sensitive(b *becoming, c *Node) bool {
 		t.mfa[c.ID] = 1
 	}
 	return v
+}
+
+// newRefused reports whether c may not make a call of method mi that
+// creates a resource (lambda:CreateFunction, ec2:RunInstances …) in the
+// session: those calls do not depend on the target, so the method then
+// fails on every target.
+func (t *triedCalls) newRefused(b *becoming, mi int, c *Node, noMFA bool) bool {
+	shift := 2 * b2i(noMFA)
+	if v := (t.new[mi][c.ID] >> shift) & 3; v != 0 {
+		return v == 2
+	}
+	refused := false
+	for _, p := range escalation.Methods()[mi].Permissions {
+		if p.On == escalation.OnNew && !b.x.allowNew(c, noMFA, p.Action).ok {
+			refused = true
+			break
+		}
+	}
+	v := uint8(1)
+	if refused {
+		v = 2
+	}
+	t.new[mi][c.ID] |= v << shift
+	return refused
 }
 
 func triedBit(noMFA, meets bool) uint8 { return 1 << (b2i(noMFA) + 2*b2i(meets)) }
