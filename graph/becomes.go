@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/iamx/iamx/model/escalation"
 	"github.com/iamx/iamx/model/policy"
@@ -185,9 +186,15 @@ func (b *becoming) actAsInto(target *Node, toNoMFA bool, callers [][]*Node, skip
 			if !uni && !b.x.mayCallOn(m, c, target) {
 				return
 			}
+			var class [2]string
+			classed := false
+			if !uni {
+				class, classed = tried.classOf(b, mi, c, target)
+			}
 			decided, okWith := false, false // the MFA-possible session's verdict, this call
 			for j, fm := range from {
-				if skip(c, fm) || uni && tried.done(mi, c, fm, meets) || tried.newRefused(b, mi, c, fm) {
+				if skip(c, fm) || uni && tried.done(mi, c, fm, meets) || tried.newRefused(b, mi, c, fm) ||
+					classed && tried.failed(mi, c, fm, meets, class) {
 					continue
 				}
 				if uni {
@@ -205,6 +212,8 @@ func (b *becoming) actAsInto(target *Node, toNoMFA bool, callers [][]*Node, skip
 				h, ok := b.x.actAs(mi, c, target, fm)
 				if ok {
 					hops[2*i+j] = &h
+				} else if classed {
+					tried.fail(mi, c, fm, meets, class)
 				}
 				if !fm {
 					decided, okWith = true, ok
@@ -225,10 +234,14 @@ func (b *becoming) actAsInto(target *Node, toNoMFA bool, callers [][]*Node, skip
 // uniform caller has been decided. Each caller's entries are written only
 // by the worker that holds it.
 type triedCalls struct {
-	mfa  []uint8   // by node ID: 0 unknown, 1 its policies read an MFA key, 2 not
-	new  [][]uint8 // by method, node ID: per session, 1 its calls that create a resource are decided allowed, 2 refused
-	uni  [][]uint8 // by method, node ID: 0 unknown, 1 uniform, 2 not
-	seen [][]uint8 // by method, node ID: a bit per session (MFA possible or not) and target class (meets every prerequisite or lacks an instance profile)
+	// fails holds the failed decisions of callers that are not uniform,
+	// by the class of the target: the targets their policies cannot tell
+	// apart for the method's calls are refused alike.
+	fails sync.Map  // failKey → true
+	mfa   []uint8   // by node ID: 0 unknown, 1 its policies read an MFA key, 2 not
+	new   [][]uint8 // by method, node ID: per session, 1 its calls that create a resource are decided allowed, 2 refused
+	uni   [][]uint8 // by method, node ID: 0 unknown, 1 uniform, 2 not
+	seen  [][]uint8 // by method, node ID: a bit per session (MFA possible or not) and target class (meets every prerequisite or lacks an instance profile)
 }
 
 func newTriedCalls(g *Graph) *triedCalls {
@@ -296,6 +309,52 @@ func (t *triedCalls) newRefused(b *becoming, mi int, c *Node, noMFA bool) bool {
 	}
 	t.new[mi][c.ID] |= v << shift
 	return refused
+}
+
+type failKey struct {
+	mi, caller   int
+	noMFA, meets bool
+	class        [2]string // the target's class for each call on it (at most two)
+}
+
+// classOf names the class of target for c's calls of method mi: the
+// escalation analysis's resource class of each call on a named target
+// (sts:AssumeRole too, for a rewritten trust). ok is false when a call's
+// class cannot be told, or the shortcut is off.
+func (t *triedCalls) classOf(b *becoming, mi int, c, target *Node) ([2]string, bool) {
+	var out [2]string
+	if b.plain || target.Account != c.Account {
+		return out, false
+	}
+	m := &escalation.Methods()[mi]
+	n := 0
+	add := func(action string) bool {
+		if n == len(out) {
+			return false
+		}
+		cl, ok := b.x.resourceClass(c, action, target.ARN)
+		out[n] = cl
+		n++
+		return ok
+	}
+	for _, p := range m.Permissions {
+		if (p.On == escalation.OnTarget || p.On == escalation.OnPassedRole) && !add(p.Action) {
+			return out, false
+		}
+	}
+	if m.ID == "iam:UpdateAssumeRolePolicy" && !add("sts:AssumeRole") {
+		return out, false
+	}
+	return out, true
+}
+
+func (t *triedCalls) failed(mi int, c *Node, noMFA, meets bool, class [2]string) bool {
+	_, ok := t.fails.Load(failKey{mi, c.ID, noMFA, meets, class})
+	return ok
+}
+
+func (t *triedCalls) fail(mi int, c *Node, noMFA, meets bool, class [2]string) {
+	t.fails.Store(failKey{mi, c.ID, noMFA, meets, class}, true)
 }
 
 func triedBit(noMFA, meets bool) uint8 { return 1 << (b2i(noMFA) + 2*b2i(meets)) }

@@ -307,3 +307,31 @@ func TestWhoCanReachCallerWithoutMFA(t *testing.T) {
 		})
 	}
 }
+
+// A refusal on one target stands only for the targets the caller's
+// policies cannot tell apart: rewriting the trust of a role a Deny keeps
+// the caller from assuming fails, rewriting another's succeeds.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-trust-policy.html
+func TestWhoCanReachRefusalPerClassOfTarget(t *testing.T) {
+	f := fxNew(t, "111122223333")
+	f.user("caller", nil, stmtDoc(`{"Effect":"Allow","Action":"iam:UpdateAssumeRolePolicy","Resource":"*"}`,
+		`{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/Guarded*"}`))
+	read := stmtDoc(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`)
+	f.role("GuardedReader", fxTrust("arn:aws:iam::111122223333:root"), read)
+	f.role("OpenReader", fxTrust("arn:aws:iam::111122223333:root"), read)
+	g := fxBuild(t, f)
+	for _, plain := range []bool{false, true} {
+		list, err := g.whoCanReach(context.Background(), "s3:GetObject", "arn:aws:s3:::b/k", nil, plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(list, func(a Access) bool { return a.Principal.ARN == f.userARN("caller") })
+		if i < 0 {
+			t.Fatalf("plain %v: caller not listed", plain)
+		}
+		a := list[i]
+		if got := hopKinds(a.Hops); !slices.Equal(got, []string{"iam:UpdateAssumeRolePolicy"}) || a.Via[0].ARN != f.roleARN("OpenReader") {
+			t.Errorf("plain %v: way %v via %v, want a rewritten trust into OpenReader", plain, got, a.Via)
+		}
+	}
+}
