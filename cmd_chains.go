@@ -87,6 +87,9 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	if from != nil {
 		printChainTree(out, g, admin, from, res, false, opts.To != nil)
 		printEscalationWays(out, g, ans)
+		if ans.EscalationTruncated {
+			fmt.Fprintln(out, "\nThe escalation search stopped at its bound of decisions: more principals may be reachable.")
+		}
 	} else {
 		printChainTree(out, g, admin, opts.To, res, true, true)
 	}

@@ -134,8 +134,15 @@ func printPerms(w io.Writer, g *graph.Graph, p *graph.Permissions, via []*graph.
 		}
 		termsafe.Fprintf(w, "admin via chain: can reach admin-equivalent %s (see: iamx chains %s --to %s)\n", r.Label(), n.Label(), r.Label())
 	}
-	for _, path := range ans.AdminPaths {
+	for i, path := range ans.AdminPaths {
+		if i == 5 {
+			termsafe.Fprintf(w, "admin via escalation: … and %d more paths (--json: admin_paths)\n", len(ans.AdminPaths)-i)
+			break
+		}
 		termsafe.Fprintf(w, "admin via escalation: %s (%s; see: iamx privesc %s)\n", wayText(label, path.Hops), waySummary(path), n.Label())
+	}
+	if ans.EscalationTruncated {
+		termsafe.Fprintf(w, "note: the escalation search stopped at its bound of decisions: more may be reachable\n")
 	}
 	if r := ans.Reach; r != nil {
 		printReachSummary(w, label, ans)

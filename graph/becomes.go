@@ -72,7 +72,16 @@ type Reach struct {
 	From  *Node
 	Ways  []Way // fewest hops first, then unconditional first, then by ARN
 	Grant *Way  // nil when no grant on the way makes anyone admin-equivalent
+	// Truncated: the search stopped at MaxBecomeWork decisions; Ways holds
+	// the principals reached so far, each by a shortest way found, and
+	// others may be reachable.
+	Truncated bool
 }
+
+// MaxBecomeWork bounds the escalation decisions of one forward search
+// (Becomes): a principal that can mint keys for thousands of users, each
+// of whom can do the same, would otherwise decide every pair.
+const MaxBecomeWork = 1 << 16
 
 // noMFAContext is the context a session without MFA is decided in.
 var noMFAContext = policy.Context{"aws:multifactorauthpresent": {"false"}}
@@ -118,20 +127,44 @@ func (b *becoming) assumeHop(e Edge, noMFA bool) (Hop, bool) {
 		NoMFA: noMFA, ToNoMFA: noMFA}, true
 }
 
-// actAsFrom returns the act-as hops caller (in state noMFA) can make, on
-// every core; each target once, by its best hop (unconditional first).
-func (b *becoming) actAsFrom(caller *Node, noMFA bool) []Hop {
+// actAsFrom returns the act-as hops caller (in state noMFA) can make into
+// principals not reached yet (reached: in the session the hop yields), on
+// every core; each target once. A caller whose policies treat every target
+// of the kind alike is decided on one target of each class (meets every
+// prerequisite, or lacks only an instance profile) first: a refusal there
+// stands for the class. work counts the decisions made.
+func (b *becoming) actAsFrom(caller *Node, noMFA bool, reached func(*Node, bool) bool, tried *triedCalls, work *int) []Hop {
 	var out []Hop
 	for _, mi := range b.actAs {
-		if !b.x.holds(mi, caller) {
+		if !b.x.holds(mi, caller) || tried.newRefused(b, mi, caller, noMFA) {
 			continue
 		}
 		m := &escalation.Methods()[mi]
-		ts := b.g.actors
+		toNoMFA := m.ID != "iam:UpdateAssumeRolePolicy" || noMFA
+		var ts []*Node
+		for _, t := range b.g.actors {
+			if t != caller && !t.Dangling && fits(m.Target, t) && !reached(t, toNoMFA) && b.x.targetMayMeet(m, t) {
+				ts = append(ts, t)
+			}
+		}
+		refused := [2]bool{} // by class, for a uniform caller
+		if tried.uniform(b, mi, caller) {
+			for k, meets := range []bool{false, true} {
+				for _, t := range ts {
+					if b.x.targetMeets(m, t) == meets {
+						*work++
+						_, ok := b.x.actAs(mi, caller, t, noMFA)
+						refused[k] = !ok
+						break
+					}
+				}
+			}
+		}
+		*work += len(ts)
 		hops := make([]*Hop, len(ts))
 		parallelFor(len(ts), func(i int) {
 			t := ts[i]
-			if t == caller || t.Dangling || !fits(m.Target, t) || !b.x.targetMayMeet(m, t) || !b.x.mayCallOn(m, caller, t) {
+			if refused[b2i(b.x.targetMeets(m, t))] || !b.x.mayCallOn(m, caller, t) {
 				return
 			}
 			if h, ok := b.x.actAs(mi, caller, t, noMFA); ok {
@@ -546,7 +579,14 @@ func (g *Graph) Becomes(from *Node, assumeOnly bool) Reach {
 		way[s] = w
 		queue = append(queue, s)
 	}
+	tried := newTriedCalls(g)
+	reached := func(n *Node, noMFA bool) bool { _, ok := way[key(n, noMFA)]; return ok }
+	work := 0
 	for qi := 0; qi < len(queue); qi++ {
+		if work > MaxBecomeWork {
+			r.Truncated = true
+			break
+		}
 		s := queue[qi]
 		prefix := way[s]
 		for _, e := range g.Assumes(s.n) {
@@ -562,7 +602,7 @@ func (g *Graph) Becomes(from *Node, assumeOnly bool) Reach {
 			// end there.
 			continue
 		}
-		for _, h := range b.actAsFrom(s.n, s.noMFA) {
+		for _, h := range b.actAsFrom(s.n, s.noMFA, reached, tried, &work) {
 			if h.To != from {
 				offer(h, prefix)
 			}

@@ -23,6 +23,9 @@ type Chains struct {
 	// hops.
 	CompleteHops int `json:"complete_hops"`
 	Work         int `json:"edges_examined"`
+	// EscalationTruncated: the escalation search stopped at its bound of
+	// decisions; more principals may be reachable than the paths show.
+	EscalationTruncated bool `json:"escalation_truncated,omitempty"`
 }
 
 // ChainPath is one path. Assume-role paths are every simple path up to
@@ -127,6 +130,7 @@ func NewChains(g *graph.Graph, o ChainsOptions, res graph.ChainResult, reach *gr
 	if reach == nil {
 		return ans
 	}
+	ans.EscalationTruncated = reach.Truncated
 	for _, w := range EscalationWays(reach, o.Graph.To) {
 		if o.Graph.MaxHops > 0 && len(w.Hops) > o.Graph.MaxHops {
 			continue

@@ -36,6 +36,9 @@ type Perms struct {
 	// AdminPaths are the ways to admin-equivalence through escalation
 	// (their ends are in admin_via too): each hop's kind is its method.
 	AdminPaths []ChainPath `json:"admin_paths"`
+	// EscalationTruncated: the escalation search stopped at its bound of
+	// decisions: admin_paths and reach may miss some.
+	EscalationTruncated bool `json:"escalation_truncated,omitempty"`
 	// Reach, with --reach: the principals the principal can become, each
 	// with its way; actions then hold the union of their permissions and
 	// its own, each row naming its holder and way.
@@ -150,6 +153,7 @@ func NewPerms(p *graph.Permissions, via []*graph.Node, reach *graph.Reach) Perms
 	}
 	ans.AdminPaths = []ChainPath{}
 	if reach != nil && !p.Admin {
+		ans.EscalationTruncated = reach.Truncated
 		for _, w := range AdminWays(reach) {
 			ans.AdminPaths = append(ans.AdminPaths, ChainPath{Hops: HopsOf(w.Hops), Conditional: w.Conditional(), Admin: true, Escalation: true})
 			if !slices.Contains(ans.AdminVia, w.To.ARN) {
