@@ -126,9 +126,9 @@ var synopses = map[string]string{
 	"snapshot": "iamx snapshot [SOURCE] -o FILE|-            write SOURCE as an iamx snapshot (.gz → gzip, - stdout)",
 	"can": "iamx can PRINCIPAL ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]\n" +
 		"  iamx can --batch FILE.jsonl [SOURCE]        one request per line, one JSON answer per line",
-	"who-can":  "iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [SOURCE]",
-	"perms":    "iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [--all] [SOURCE]",
-	"chains":   "iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [--max-paths N] [SOURCE]",
+	"who-can":  "iamx who-can ACTION [RESOURCE] [-c KEY=VALUE]... [--assume-only] [SOURCE]",
+	"perms":    "iamx perms PRINCIPAL [--service PREFIX] [--level LEVEL] [--all] [--reach] [--assume-only] [SOURCE]",
+	"chains":   "iamx chains PRINCIPAL [--to ROLE] [--max-hops N] [--max-paths N] [--assume-only] [SOURCE]",
 	"privesc":  "iamx privesc [PRINCIPAL] [--max-paths N] [SOURCE]",
 	"findings": "iamx findings [SOURCE] [--severity LEVEL] [--fail-on LEVEL]",
 	"diff":     "iamx diff OLD NEW",

@@ -13,14 +13,6 @@ import (
 	"github.com/iamx/iamx/model/policy"
 )
 
-// canAnswer and canReason are graph/answer's: the command line renders the
-// answer the explorer draws. (Aliases keep who-can's and chains' rows, which
-// embed reasons, unchanged until their answers move too.)
-type (
-	canAnswer = answer.Can
-	canReason = answer.Reason
-)
-
 // canError is a batch line that could not be answered.
 type canError struct {
 	Line  int    `json:"line"`

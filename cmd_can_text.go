@@ -16,7 +16,7 @@ import (
 
 // printCan writes the human form: the decision, the layer that made it, the
 // deciding statements, what context would change it, and a compact trace.
-func printCan(w io.Writer, g *graph.Graph, n *graph.Node, ctx policy.Context, ans canAnswer, res policy.Result) {
+func printCan(w io.Writer, g *graph.Graph, n *graph.Node, ctx policy.Context, ans answer.Can, res policy.Result) {
 	verdict := "ALLOWED"
 	switch res.Decision {
 	case policy.ExplicitDeny:

@@ -9,73 +9,13 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/policy"
 )
 
-// chainsAnswer is the JSON answer of `iamx chains`. from and
-// paths[].hops[].{from, to, kind, conditions} are the contract (DESIGN.md
-// section 2). from is null when only --to is given (who can get there).
-type chainsAnswer struct {
-	From      *string        `json:"from"`
-	To        string         `json:"to,omitempty"`
-	MaxHops   int            `json:"max_hops"`
-	Context   policy.Context `json:"context,omitempty"`
-	Paths     []chainPath    `json:"paths"`
-	Truncated bool           `json:"truncated"` // the search stopped early; the shortest paths are kept
-	// TruncatedReason says why: "max-paths" (--max-paths reached), "work"
-	// (the search looked at its bound of edges); absent when complete.
-	TruncatedReason string `json:"truncated_reason,omitempty"`
-	// CompleteHops: paths holds every path of up to this many hops.
-	CompleteHops int `json:"complete_hops"`
-	Work         int `json:"edges_examined"`
-}
-
-type chainPath struct {
-	Hops        []chainHop `json:"hops"`
-	Conditional bool       `json:"conditional"` // some hop holds only with more context
-	Admin       bool       `json:"admin"`       // the path ends at an admin-equivalent role
-}
-
-// chainHop is one can-assume edge. conditions lists the conditions of the
-// statements (trust and identity side) that allow the hop or decide it given
-// more context, each {"operator","key","values"}; missing_context the keys
-// the hop depends on that a snapshot cannot know (MFA, sts:ExternalId …).
-type chainHop struct {
-	From           string           `json:"from"`
-	To             string           `json:"to"`
-	Kind           string           `json:"kind"`
-	Conditional    bool             `json:"conditional"`
-	Conditions     []chainCondition `json:"conditions"`
-	Unless         []chainCondition `json:"unless"` // Deny conditions that would block the hop
-	MissingContext []string         `json:"missing_context"`
-	Reasons        []canReason      `json:"reasons"`
-}
-
-type chainCondition struct {
-	Operator string   `json:"operator"`
-	Key      string   `json:"key"`
-	Values   []string `json:"values"`
-}
-
-func chainConditions(conds []policy.Condition) []chainCondition {
-	out := make([]chainCondition, 0, len(conds))
-	for _, c := range conds {
-		out = append(out, chainCondition{Operator: c.Operator, Key: c.Key, Values: append([]string{}, c.Values...)})
-	}
-	return out
-}
-
-func newChainHop(e graph.Edge) chainHop {
-	h := chainHop{From: e.From.ARN, To: e.To.ARN, Kind: e.Kind, Conditional: e.Conditional,
-		Conditions: chainConditions(e.Conditions), Unless: chainConditions(e.Unless),
-		MissingContext: append([]string{}, e.MissingContext...), Reasons: []canReason{}}
-	for _, r := range e.Reasons {
-		h.Reasons = append(h.Reasons, canReason{Policy: r.Policy, PolicyType: r.PolicyType.String(),
-			Sid: r.Sid, Index: r.Index, Effect: r.Effect.String(), Via: r.Via})
-	}
-	return h
-}
+// The answer of chains is graph/answer's Chains: the command line keeps the
+// flags and the text rendering.
 
 func runChains(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet("chains")
@@ -86,6 +26,7 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	to := fs.String("to", "", "only paths ending at this `ROLE`; without PRINCIPAL: every path into it")
 	maxHops := fs.Int("max-hops", graph.DefaultMaxHops, fmt.Sprintf("longest path, in hops (1-%d)", graph.MaxHopsLimit))
 	maxPaths := fs.Int("max-paths", graph.DefaultMaxPaths, fmt.Sprintf("stop after this many paths (1-%d)", graph.MaxPathsLimit))
+	assumeOnly := fs.Bool("assume-only", false, "only assume-role hops (trust), not privilege escalation")
 	jsonOut := fs.Bool("json", false, "print the answer as JSON")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -126,22 +67,14 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	} else {
 		res = g.ChainsToResult(opts.To, opts)
 	}
-	ans := chainsAnswer{MaxHops: opts.MaxHops, Context: opts.Context, Paths: make([]chainPath, 0, len(res.Paths)),
-		Truncated: res.Truncated, TruncatedReason: res.Reason, CompleteHops: res.CompleteHops, Work: res.Work}
-	if from != nil {
-		ans.From = &from.ARN
+	// Escalation starts from a principal: the reverse search (--to alone)
+	// lists who can assume the role.
+	var reach *graph.Reach
+	if from != nil && !*assumeOnly {
+		r := g.Becomes(from, false)
+		reach = &r
 	}
-	if opts.To != nil {
-		ans.To = opts.To.ARN
-	}
-	admin := g.IsAdmin // memoised by the graph
-	for _, p := range res.Paths {
-		cp := chainPath{Hops: make([]chainHop, 0, len(p.Hops)), Conditional: p.Conditional(), Admin: admin(p.To())}
-		for _, h := range p.Hops {
-			cp.Hops = append(cp.Hops, newChainHop(h))
-		}
-		ans.Paths = append(ans.Paths, cp)
-	}
+	ans := answer.NewChains(g, answer.ChainsOptions{From: from, Graph: opts, AssumeOnly: *assumeOnly}, res, reach)
 	if *jsonOut {
 		if err := writeJSON(e.stdout, ans); err != nil {
 			return fail(e, err)
@@ -150,12 +83,81 @@ func runChains(ctx context.Context, e *env, args []string) int {
 	}
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
+	admin := g.IsAdmin // memoised by the graph
 	if from != nil {
 		printChainTree(out, g, admin, from, res, false, opts.To != nil)
+		printEscalationWays(out, g, ans)
+		if ans.EscalationTruncated {
+			fmt.Fprintln(out, "\nThe escalation search stopped at its bound of decisions: more principals may be reachable.")
+		}
 	} else {
 		printChainTree(out, g, admin, opts.To, res, true, true)
 	}
 	return exitOK
+}
+
+// printEscalationWays prints the paths that use an escalation method, one
+// per principal reached, a hop a line with what it needs.
+func printEscalationWays(w io.Writer, g *graph.Graph, ans answer.Chains) {
+	label := func(a string) string { return nodeLabel(g, g.Node(a)) }
+	first := true
+	for _, p := range ans.Paths {
+		if !p.Escalation {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w, "\nThrough privilege escalation (the shortest way to each principal; --assume-only leaves these out):")
+			first = false
+		}
+		last := p.Hops[len(p.Hops)-1]
+		head := label(last.To)
+		if p.Admin {
+			head += " [admin]"
+		}
+		termsafe.Fprintf(w, "\n%s  (%s)\n", head, waySummary(p))
+		printWayHops(w, label, p.Hops, "  ")
+	}
+}
+
+func waySummary(p answer.ChainPath) string {
+	s := countOf(len(p.Hops), "hop", "hops")
+	var missing []string
+	for _, h := range p.Hops {
+		if h.Conditional {
+			missing = appendUniqueStr(missing, h.MissingContext...)
+		}
+	}
+	if len(missing) > 0 {
+		s += "; conditional on " + strings.Join(missing, ", ")
+	}
+	return s
+}
+
+// printWayHops prints one hop a line, "FROM ─KIND→ TO", then what it
+// needs.
+func printWayHops(w io.Writer, label func(string) string, hops []answer.ChainHop, indent string) {
+	for _, h := range hops {
+		to := label(h.To)
+		if h.From == h.To {
+			to = "itself"
+		}
+		termsafe.Fprintf(w, "%s%s ─%s→ %s\n", indent, label(h.From), h.Kind, to)
+		if h.By != "" {
+			termsafe.Fprintf(w, "%s    made by %s\n", indent, label(h.By))
+		}
+		if len(h.Conditions) > 0 {
+			termsafe.Fprintf(w, "%s    if %s\n", indent, privescConditions(h.Conditions))
+		}
+		if len(h.Unless) > 0 {
+			termsafe.Fprintf(w, "%s    unless %s\n", indent, privescConditions(h.Unless))
+		}
+		if h.Conditional {
+			termsafe.Fprintf(w, "%s    conditional on %s\n", indent, strings.Join(h.MissingContext, ", "))
+		}
+		for _, r := range h.Requires {
+			termsafe.Fprintf(w, "%s    requires %s\n", indent, r)
+		}
+	}
 }
 
 // printChainTree prints paths as a tree: forward from the principal, or, for

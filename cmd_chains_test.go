@@ -190,3 +190,49 @@ func TestChainsCommandDenseAccount(t *testing.T) {
 		})
 	}
 }
+
+// Escalation hops in chains carry their method as kind; --assume-only keeps
+// the trust edges alone (issue 13: mallory mints a key for ci-deployer).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html
+func TestChainsEscalationAndAssumeOnly(t *testing.T) {
+	cases := []struct {
+		name       string
+		args       []string
+		escalation bool // a path through iam:CreateAccessKey into ci-deployer, then ProdAdminRole
+	}{
+		{"escalation hops are shown with their method", nil, true},
+		{"--assume-only drops escalation hops", []string{"--assume-only"}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := runQuery(t, append([]string{"chains", "mallory", "--demo", "--json"}, c.args...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var ans chainsJSON
+			if err := json.Unmarshal([]byte(out), &ans); err != nil {
+				t.Fatalf("JSON: %v\n%s", err, out)
+			}
+			minted, admin := false, false
+			for _, p := range ans.Paths {
+				for i, h := range p.Hops {
+					if !strings.HasPrefix(h.Kind, "sts:") && h.Kind != "service" {
+						if !c.escalation {
+							t.Errorf("--assume-only: hop %s ─%s→ %s", h.From, h.Kind, h.To)
+						}
+						if i == 0 && h.Kind == "iam:CreateAccessKey" && h.To == demoAcct+"user/automation/ci-deployer" {
+							minted = true
+						}
+					}
+				}
+				last := p.Hops[len(p.Hops)-1]
+				if last.To == demoAcct+"role/ProdAdminRole" && p.Hops[0].Kind == "iam:CreateAccessKey" {
+					admin = p.Conditional
+				}
+			}
+			if minted != c.escalation || admin != c.escalation {
+				t.Errorf("CreateAccessKey into ci-deployer %v, conditional way to ProdAdminRole %v; want %v", minted, admin, c.escalation)
+			}
+		})
+	}
+}

@@ -15,91 +15,6 @@ import (
 	"github.com/iamx/iamx/model/policy"
 )
 
-// permsAnswer is the JSON answer of `iamx perms`. principal, actions and
-// each action's action, access_level, resources and conditional are the
-// command-line contract (DESIGN.md section 2).
-//
-// What actions share is said once: a row's condition keys, the statements
-// that grant it and the restrictions on it are one entry of details, which
-// names statements and restrictions by their index in those tables. So the
-// answer grows with what is allowed, not with actions times statements or
-// condition keys (an action class of thousands of actions shares one
-// detail).
-type permsAnswer struct {
-	Principal          string             `json:"principal"`
-	Admin              bool               `json:"admin"`
-	AdminSources       []permsStatement   `json:"admin_sources,omitempty"`
-	AdminConditionKeys []string           `json:"admin_condition_keys,omitempty"`
-	AdminVia           []string           `json:"admin_via"`
-	Service            string             `json:"service,omitempty"`
-	Level              string             `json:"level,omitempty"`
-	Actions            []permsAction      `json:"actions"`
-	Removed            []permsRemoved     `json:"removed"`
-	Unknown            []permsUnknown     `json:"unknown"`
-	Details            []permsDetail      `json:"details"`
-	Statements         []permsStatement   `json:"statements"`
-	Restrictions       []permsRestriction `json:"restrictions"`
-	Note               string             `json:"note,omitempty"`
-	Assumptions        []string           `json:"assumptions,omitempty"` // what rows rest on that the snapshot lacks (the default key policy)
-	AccessKey          *accessKeyAnswer   `json:"access_key,omitempty"`  // PRINCIPAL was an access key ID
-}
-
-type permsAction struct {
-	Action               string   `json:"action"`
-	AccessLevel          string   `json:"access_level"`
-	Resources            []string `json:"resources"`
-	Conditional          bool     `json:"conditional"`
-	ConditionalResources []string `json:"conditional_resources,omitempty"`
-	NotResources         []string `json:"not_resources,omitempty"`
-	Always               bool     `json:"always,omitempty"`
-	Detail               int      `json:"detail"` // index into details
-}
-
-// permsDetail is what a group of rows shares: the condition keys their
-// allow depends on, the statements that grant them (sources) or took them
-// away (removed_by), and the restrictions on them, by index.
-type permsDetail struct {
-	ConditionKeys []string `json:"condition_keys"`
-	Sources       []int    `json:"sources"`
-	Restrictions  []int    `json:"restrictions,omitempty"`
-	RemovedBy     []int    `json:"removed_by,omitempty"`
-}
-
-type permsStatement struct {
-	Policy     string `json:"policy"`
-	PolicyName string `json:"policy_name,omitempty"`
-	PolicyType string `json:"policy_type"`
-	Sid        string `json:"sid"`
-	Index      int    `json:"index"`
-	Via        string `json:"via"`
-}
-
-type permsRestriction struct {
-	Statement     int      `json:"statement"` // index into statements
-	Effect        string   `json:"effect"`
-	Layer         string   `json:"layer"`
-	Resources     []string `json:"resources,omitempty"`
-	NotResource   bool     `json:"not_resource,omitempty"`
-	ConditionKeys []string `json:"condition_keys,omitempty"`
-}
-
-type permsRemoved struct {
-	Action      string `json:"action"`
-	AccessLevel string `json:"access_level"`
-	Layer       string `json:"layer"`
-	Detail      int    `json:"detail"`
-}
-
-// permsUnknown is an action the identity side allows on patterns whose
-// resource policy (a role's trust policy outside the loaded accounts) the
-// snapshot lacks.
-type permsUnknown struct {
-	Action      string   `json:"action"`
-	AccessLevel string   `json:"access_level"`
-	Resources   []string `json:"resources"`
-	Detail      int      `json:"detail"`
-}
-
 func runPerms(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet("perms")
 	var src sourceFlags
@@ -107,6 +22,8 @@ func runPerms(ctx context.Context, e *env, args []string) int {
 	service := fs.String("service", "", "only actions of this service `PREFIX` (s3, ec2 …)")
 	level := fs.String("level", "", "only actions of this access `LEVEL`: list, read, write, permissions or tagging")
 	all := fs.Bool("all", false, "list every action even for an admin-equivalent principal")
+	reachFlag := fs.Bool("reach", false, "blast radius: also the permissions of every principal PRINCIPAL can become, each row with its way")
+	assumeOnly := fs.Bool("assume-only", false, "become others through assume-role chains only, not privilege escalation")
 	jsonOut := fs.Bool("json", false, "print the answer as JSON")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -140,9 +57,34 @@ func runPerms(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, fmt.Errorf("perms: %w", err))
 	}
-	p := g.Permissions(n, f)
 	via := g.AdminVia(n)
 	key := accessKeyOf(g, pos[0])
+	var p *graph.Permissions
+	var ans answer.Perms
+	viaOf := map[string]string{} // --reach: action → the way to its holder, in words
+	if *reachFlag {
+		br := g.BlastRadius(n, f, *assumeOnly)
+		ans = answer.NewPermsReach(br, via, *assumeOnly)
+		// The text lists the blast radius as the principal's own rows.
+		own := *br.Own
+		own.Actions = make([]graph.ActionPerm, len(br.Actions))
+		label := func(a string) string { return nodeLabel(g, g.Node(a)) }
+		for i, a := range br.Actions {
+			own.Actions[i] = a.ActionPerm
+			if w := ans.Actions[i].Way; w != nil {
+				viaOf[a.Action] = wayText(label, ans.Reach.Ways[*w].Hops)
+			}
+		}
+		p = &own
+	} else {
+		p = g.Permissions(n, f)
+		var reach *graph.Reach
+		if !p.Admin && !*assumeOnly {
+			r := g.Becomes(n, false)
+			reach = &r
+		}
+		ans = answer.NewPerms(p, via, reach)
+	}
 
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
@@ -150,9 +92,7 @@ func runPerms(ctx context.Context, e *env, args []string) int {
 		// Compact: an admin's answer lists ~22,000 actions; indenting it
 		// triples the size for no reader (pipe it to jq).
 		enc := json.NewEncoder(out)
-		ans := newPermsAnswer(p, via)
-		ans.AccessKey = key
-		if err := enc.Encode(ans); err != nil {
+		if err := enc.Encode(permsOut{Perms: ans, AccessKey: key}); err != nil {
 			return fail(e, err)
 		}
 		return exitOK
@@ -160,161 +100,23 @@ func runPerms(ctx context.Context, e *env, args []string) int {
 	if key != nil {
 		printAccessKey(out, key)
 	}
-	printPerms(out, p, via, *all)
+	printPerms(out, g, p, via, ans, viaOf, *all)
 	return exitOK
 }
 
-func newPermsAnswer(p *graph.Permissions, via []*graph.Node) permsAnswer {
-	ans := permsAnswer{
-		Principal:          p.Principal.ARN,
-		Admin:              p.Admin,
-		AdminConditionKeys: p.AdminConditionKeys,
-		AdminVia:           []string{},
-		Service:            p.Filter.Service,
-		Actions:            make([]permsAction, 0, len(p.Actions)),
-		Removed:            make([]permsRemoved, 0, len(p.Removed)),
-		Unknown:            make([]permsUnknown, 0, len(p.Unknown)),
-		Note:               p.Note,
-		Assumptions:        p.Assumptions,
-	}
-	if p.Filter.Level != 0 {
-		ans.Level = p.Filter.Level.String()
-	}
-	for _, s := range p.AdminSources {
-		ans.AdminSources = append(ans.AdminSources, jsonStatement(s))
-	}
-	for _, r := range via {
-		ans.AdminVia = append(ans.AdminVia, r.ARN)
-	}
-	t := newPermsTables()
-	for i := range p.Actions {
-		a := &p.Actions[i]
-		ans.Actions = append(ans.Actions, permsAction{
-			Action:               a.Action,
-			AccessLevel:          a.Level.String(),
-			Resources:            nonNil(a.Resources),
-			Conditional:          a.Conditional,
-			ConditionalResources: a.ConditionalResources,
-			NotResources:         a.NotResources,
-			Always:               a.Always,
-			Detail:               t.detail(a.ConditionKeys, a.Sources, a.Restrictions, nil),
-		})
-	}
-	for i := range p.Removed {
-		r := &p.Removed[i]
-		ans.Removed = append(ans.Removed, permsRemoved{Action: r.Action, AccessLevel: r.Level.String(), Layer: r.Layer.String(),
-			Detail: t.detail(nil, nil, nil, r.By)})
-	}
-	for i := range p.Unknown {
-		u := &p.Unknown[i]
-		ans.Unknown = append(ans.Unknown, permsUnknown{Action: u.Action, AccessLevel: u.Level.String(), Resources: u.Resources,
-			Detail: t.detail(nil, u.Sources, nil, nil)})
-	}
-	ans.Details, ans.Statements, ans.Restrictions = t.details, t.statements, t.restrictions
-	return ans
-}
-
-// permsTables interns what rows share. Rows of one action class share the
-// backing arrays of their slices, so a detail is found by the identity of
-// those arrays in constant time; statements and restrictions by value.
-type permsTables struct {
-	details      []permsDetail
-	statements   []permsStatement
-	restrictions []permsRestriction
-	byArrays     map[detailArrays]int
-	byStatement  map[graph.StatementRef]int
-	byRestrict   map[restrictionKey]int
-}
-
-type detailArrays struct {
-	keys     *string
-	nKeys    int
-	sources  *graph.StatementRef
-	nSources int
-	restr    *graph.Restriction
-	nRestr   int
-	by       *graph.StatementRef
-	nBy      int
-}
-
-type restrictionKey struct {
-	graph.StatementRef
-	layer policy.Layer
-}
-
-func newPermsTables() *permsTables {
-	return &permsTables{details: []permsDetail{}, statements: []permsStatement{}, restrictions: []permsRestriction{},
-		byArrays: map[detailArrays]int{}, byStatement: map[graph.StatementRef]int{}, byRestrict: map[restrictionKey]int{}}
-}
-
-func first[T any](s []T) *T {
-	if len(s) == 0 {
-		return nil
-	}
-	return &s[0]
-}
-
-func (t *permsTables) detail(keys []string, sources []graph.StatementRef, restr []graph.Restriction, by []graph.StatementRef) int {
-	k := detailArrays{first(keys), len(keys), first(sources), len(sources), first(restr), len(restr), first(by), len(by)}
-	if i, ok := t.byArrays[k]; ok {
-		return i
-	}
-	d := permsDetail{ConditionKeys: nonNil(keys), Sources: []int{}}
-	for _, s := range sources {
-		d.Sources = append(d.Sources, t.statement(s))
-	}
-	for _, r := range restr {
-		d.Restrictions = append(d.Restrictions, t.restriction(r))
-	}
-	for _, s := range by {
-		d.RemovedBy = append(d.RemovedBy, t.statement(s))
-	}
-	i := len(t.details)
-	t.details = append(t.details, d)
-	t.byArrays[k] = i
-	return i
-}
-
-func (t *permsTables) statement(s graph.StatementRef) int {
-	if i, ok := t.byStatement[s]; ok {
-		return i
-	}
-	i := len(t.statements)
-	t.statements = append(t.statements, jsonStatement(s))
-	t.byStatement[s] = i
-	return i
-}
-
-func (t *permsTables) restriction(r graph.Restriction) int {
-	k := restrictionKey{r.StatementRef, r.Layer}
-	if i, ok := t.byRestrict[k]; ok {
-		return i
-	}
-	i := len(t.restrictions)
-	t.restrictions = append(t.restrictions, permsRestriction{
-		Statement: t.statement(r.StatementRef), Effect: r.Effect.String(), Layer: r.Layer.String(),
-		Resources: r.Resources, NotResource: r.NotResource, ConditionKeys: r.ConditionKeys,
-	})
-	t.byRestrict[k] = i
-	return i
-}
-
-func jsonStatement(s graph.StatementRef) permsStatement {
-	return permsStatement{Policy: s.Policy, PolicyName: s.PolicyName, PolicyType: s.PolicyType.String(), Sid: s.Sid, Index: s.Index, Via: s.Via}
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+// permsOut is the JSON of perms: graph/answer's Perms, and the access key
+// PRINCIPAL named, when it was one.
+type permsOut struct {
+	answer.Perms
+	AccessKey *accessKeyAnswer `json:"access_key,omitempty"`
 }
 
 // printPerms writes the human form: a summary (admin first), a table of
 // counts per service and access level, then service → level → actions.
-func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) {
+func printPerms(w io.Writer, g *graph.Graph, p *graph.Permissions, via []*graph.Node, ans answer.Perms, viaOf map[string]string, all bool) {
 	n := p.Principal
 	l := newLegend()
+	label := func(a string) string { return nodeLabel(g, g.Node(a)) }
 	termsafe.Fprintf(w, "%s  %s\n", n.Label(), n.ARN)
 	if p.Note != "" {
 		termsafe.Fprintf(w, "%s\n", p.Note)
@@ -330,6 +132,19 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 			break // already admin; the chains are in --json (admin_via)
 		}
 		termsafe.Fprintf(w, "admin via chain: can reach admin-equivalent %s (see: iamx chains %s --to %s)\n", r.Label(), n.Label(), r.Label())
+	}
+	for i, path := range ans.AdminPaths {
+		if i == 5 {
+			termsafe.Fprintf(w, "admin via escalation: … and %d more paths (--json: admin_paths)\n", len(ans.AdminPaths)-i)
+			break
+		}
+		termsafe.Fprintf(w, "admin via escalation: %s (%s; see: iamx privesc %s)\n", wayText(label, path.Hops), waySummary(path), n.Label())
+	}
+	if ans.EscalationTruncated {
+		termsafe.Fprintf(w, "note: the escalation search stopped at its bound of decisions: more may be reachable\n")
+	}
+	if r := ans.Reach; r != nil {
+		printReachSummary(w, label, ans)
 	}
 	filter := ""
 	if p.Filter.Service != "" || p.Filter.Level != 0 {
@@ -359,7 +174,8 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 	fmt.Fprintln(w)
 	printCountTable(w, groups)
 
-	if p.Admin && !all && p.Filter.Service == "" {
+	everything := p.Admin || ans.Reach != nil && ans.Reach.AdminReachable
+	if everything && !all && p.Filter.Service == "" {
 		termsafe.Fprintf(w, "\n(every action is allowed; list them with --service PREFIX, --level LEVEL, --all or --json)\n")
 	} else {
 		for _, s := range groups {
@@ -367,7 +183,7 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 			for _, lg := range s.Levels {
 				termsafe.Fprintf(w, "  %s (%d)\n", lg.Level, len(lg.Actions))
 				for _, i := range lg.Actions {
-					printActionLine(w, &p.Actions[i], l)
+					printActionLine(w, &p.Actions[i], l, viaOf[p.Actions[i].Action])
 				}
 			}
 		}
@@ -394,7 +210,7 @@ func printCountTable(w io.Writer, groups []answer.ServiceGroup) {
 	}
 }
 
-func printActionLine(w io.Writer, a *graph.ActionPerm, l *legend) {
+func printActionLine(w io.Writer, a *graph.ActionPerm, l *legend, via string) {
 	res := l.list(a.Resources)
 	if len(a.NotResources) > 0 {
 		res += " except " + l.list(a.NotResources)
@@ -410,6 +226,9 @@ func printActionLine(w io.Writer, a *graph.ActionPerm, l *legend) {
 		line += "  ← always allowed"
 	case len(a.Sources) > 0:
 		line += "  ← " + l.sources(a.Sources)
+	}
+	if via != "" {
+		line += "  via " + l.short(via)
 	}
 	termsafe.Fprintf(w, "%s\n", line)
 }
@@ -621,5 +440,28 @@ func printUnknown(w io.Writer, p *graph.Permissions, l *legend) {
 			line += "  ← " + termsafe.Escape(l.sources(u.Sources))
 		}
 		fmt.Fprintln(w, line)
+	}
+}
+
+// printReachSummary says, above a blast radius, whom the principal can
+// become and whether that makes it admin-equivalent.
+func printReachSummary(w io.Writer, label func(string) string, ans answer.Perms) {
+	r := ans.Reach
+	esc := 0
+	for _, way := range r.Ways {
+		if way.Escalation {
+			esc++
+		}
+	}
+	how := "through trust and privilege escalation"
+	if r.AssumeOnly {
+		how = "through trust alone"
+	}
+	termsafe.Fprintf(w, "blast radius: its own permissions and those of the %s it can become %s (%d through escalation)\n",
+		countOf(len(r.Ways), "principal", "principals"), how, esc)
+	if r.AdminWay != nil {
+		way := r.Ways[*r.AdminWay]
+		termsafe.Fprintf(w, "  admin-equivalent within reach: %s (%s): every action on every resource\n",
+			wayText(label, way.Hops), waySummary(answer.ChainPath{Hops: way.Hops}))
 	}
 }

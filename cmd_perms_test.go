@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -274,6 +275,93 @@ func TestPermsOutputGrowsWithWhatIsAllowed(t *testing.T) {
 			if !strings.Contains(out.buf.String(), "s3:GetObject") {
 				t.Errorf("output does not list s3:GetObject")
 			}
+		})
+	}
+}
+
+// perms says "admin" the way privesc does: admin_via lists the end of an
+// escalation path too, with the path in admin_paths (each hop's kind its
+// method); --reach lists the blast radius, each row reached through
+// another principal naming its holder and way.
+func TestPermsEscalationAndReach(t *testing.T) {
+	type permsJSON struct {
+		AdminVia   []string `json:"admin_via"`
+		AdminPaths []struct {
+			Hops []struct {
+				Kind string `json:"kind"`
+				To   string `json:"to"`
+			} `json:"hops"`
+			Conditional bool `json:"conditional"`
+		} `json:"admin_paths"`
+		Actions []struct {
+			Action string   `json:"action"`
+			Holder string   `json:"holder"`
+			Way    *int     `json:"way"`
+			Via    []string `json:"via"`
+		} `json:"actions"`
+		Reach *struct {
+			AdminReachable bool `json:"admin_reachable"`
+			Ways           []struct {
+				To   string `json:"to"`
+				Hops []struct {
+					Kind string `json:"kind"`
+				} `json:"hops"`
+			} `json:"ways"`
+		} `json:"reach"`
+	}
+	prodAdmin := demoAcct + "role/ProdAdminRole"
+	cases := []struct {
+		name  string
+		args  []string
+		check func(t *testing.T, ans permsJSON)
+	}{
+		{"admin_via lists the escalation path's end, admin_paths the path", nil, func(t *testing.T, ans permsJSON) {
+			if !slices.Contains(ans.AdminVia, prodAdmin) || len(ans.AdminPaths) == 0 {
+				t.Fatalf("admin_via %v, %d admin paths", ans.AdminVia, len(ans.AdminPaths))
+			}
+			p := ans.AdminPaths[0]
+			var kinds []string
+			for _, h := range p.Hops {
+				kinds = append(kinds, h.Kind)
+			}
+			if strings.Join(kinds, ",") != "iam:CreateAccessKey,sts:AssumeRole,sts:AssumeRole" || !p.Conditional || p.Hops[len(p.Hops)-1].To != prodAdmin {
+				t.Errorf("admin path %+v", p)
+			}
+			if ans.Reach != nil {
+				t.Error("reach without --reach")
+			}
+		}},
+		{"--reach: the blast radius with each row's holder and way", []string{"--reach", "--service", "ec2"}, func(t *testing.T, ans permsJSON) {
+			if ans.Reach == nil || !ans.Reach.AdminReachable {
+				t.Fatalf("reach %+v: ProdAdminRole is within reach", ans.Reach)
+			}
+			reached := 0
+			for _, a := range ans.Actions {
+				if a.Way == nil {
+					continue
+				}
+				reached++
+				w := ans.Reach.Ways[*a.Way]
+				if w.To != a.Holder || len(a.Via) != len(w.Hops) || a.Via[len(a.Via)-1] != a.Holder {
+					t.Errorf("%s: holder %s, way to %s, via %v", a.Action, a.Holder, w.To, a.Via)
+				}
+			}
+			if reached == 0 {
+				t.Error("no row reached through another principal")
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := runQuery(t, append([]string{"perms", "mallory", "--demo", "--json"}, c.args...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var ans permsJSON
+			if err := json.Unmarshal([]byte(out), &ans); err != nil {
+				t.Fatal(err)
+			}
+			c.check(t, ans)
 		})
 	}
 }

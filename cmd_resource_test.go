@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/iamx/iamx/graph/answer"
 )
 
 // RESOURCE resolves the same way in can, can --batch and who-can, and a role
@@ -48,7 +50,7 @@ func TestResourceResolvesAlikeEverywhere(t *testing.T) {
 					t.Errorf("can: stderr %q, want one line containing %q", errOut, c.stderr)
 				}
 			} else {
-				var ans canAnswer
+				var ans answer.Can
 				if err := json.Unmarshal([]byte(out), &ans); err != nil {
 					t.Fatal(err)
 				}
@@ -87,7 +89,7 @@ func TestResourceResolvesAlikeEverywhere(t *testing.T) {
 				}
 				return
 			}
-			var w whoCanAnswer
+			var w answer.WhoCan
 			if err := json.Unmarshal([]byte(out), &w); err != nil {
 				t.Fatalf("who-can: %v: %s", err, errOut)
 			}
@@ -115,7 +117,7 @@ func TestOpenTrustInTheDemo(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("who-can: exit %d: %s", code, errOut)
 	}
-	var w whoCanAnswer
+	var w answer.WhoCan
 	if err := json.Unmarshal([]byte(out), &w); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +137,7 @@ func TestOpenTrustInTheDemo(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("chains: exit %d: %s", code, errOut)
 		}
-		var c chainsAnswer
+		var c answer.Chains
 		if err := json.Unmarshal([]byte(out), &c); err != nil {
 			t.Fatal(err)
 		}

@@ -4,18 +4,9 @@ import (
 	"io"
 	"slices"
 
-	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
 )
-
-// coverageRow is graph/answer's Coverage.
-type coverageRow = answer.Coverage
-
-// answerGaps is answer.Gaps (who-can calls it by this name).
-func answerGaps(g *graph.Graph, n *graph.Node, action, resource string) ([]string, []coverageRow) {
-	return answer.Gaps(g, n, action, resource)
-}
 
 // withAssumptions joins what resolving RESOURCE assumed (a trust policy the
 // snapshot lacks) with what the answer assumed (a default key policy), once
@@ -34,7 +25,7 @@ func withAssumptions(resolved, answered []string) []string {
 }
 
 // printGaps writes the assumptions and coverage gaps under a text answer.
-func printGaps(w io.Writer, assumptions []string, cov []coverageRow) {
+func printGaps(w io.Writer, assumptions []string, cov []answer.Coverage) {
 	for _, a := range assumptions {
 		termsafe.Fprintf(w, "  assumed    %s\n", a)
 	}
@@ -56,10 +47,10 @@ func printGaps(w io.Writer, assumptions []string, cov []coverageRow) {
 
 // printAccessNotes writes, under a who-can table, what each principal a
 // resource policy names stands for.
-func printAccessNotes(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Access) {
-	for i := range list {
-		if note := ans.Principals[i].Note; note != "" {
-			termsafe.Fprintf(w, "  %s: %s\n", nodeLabel(g, list[i].Principal), note)
+func printAccessNotes(w io.Writer, label func(string) string, ans answer.WhoCan) {
+	for _, row := range ans.Principals {
+		if row.Note != "" {
+			termsafe.Fprintf(w, "  %s: %s\n", label(row.ARN), row.Note)
 		}
 	}
 }

@@ -9,42 +9,12 @@ import (
 	"text/tabwriter"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
-	"github.com/iamx/iamx/model/policy"
 )
 
-// whoCanAnswer is the JSON answer of `iamx who-can`. action, resource and
-// principals[].{arn, decision, conditional, via} are the contract (DESIGN.md
-// section 2); the rest helps people and scripts.
-type whoCanAnswer struct {
-	Action      string         `json:"action"`
-	Resource    string         `json:"resource"`
-	Context     policy.Context `json:"context,omitempty"`
-	Principals  []whoCanRow    `json:"principals"`
-	Count       int            `json:"count"`
-	Conditional int            `json:"conditional_count"`
-	Warnings    []string       `json:"warnings,omitempty"`
-	Assumptions []string       `json:"assumptions,omitempty"` // what the answer rests on that the snapshot lacks
-	Coverage    []coverageRow  `json:"coverage,omitempty"`
-}
-
-// whoCanRow is one principal that can. decision is always "allow";
-// conditional marks an allow that holds only for some values of
-// missing_context (a chain whose hop needs MFA counts too).
-type whoCanRow struct {
-	ARN            string      `json:"arn"`
-	Kind           string      `json:"kind"` // user, role, or the external principal's kind: account, service, federated, anyone, user, role
-	Account        string      `json:"account,omitempty"`
-	Decision       string      `json:"decision"`
-	Conditional    bool        `json:"conditional"`
-	MissingContext []string    `json:"missing_context"`
-	Via            []string    `json:"via"`            // role ARNs of the assume-role path; [] when direct
-	Hops           []chainHop  `json:"hops"`           // the path's edges with their kinds and conditions; [] when direct
-	Admin          bool        `json:"admin"`          // the principal itself is admin-equivalent (asked of direct principals)
-	ViaAdmin       bool        `json:"via_admin"`      // the path ends at an admin-equivalent role
-	Reasons        []canReason `json:"reasons"`        // statements that allowed the request, for whoever performs it
-	Note           string      `json:"note,omitempty"` // what a principal a resource policy names stands for
-}
+// The answer of who-can is graph/answer's WhoCan: the command line keeps
+// the flags and the text rendering.
 
 func runWhoCan(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet("who-can")
@@ -54,6 +24,7 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	fs.Var(&cflags, "c", "request context `KEY=VALUE` (repeat a key for several values)")
 	jsonOut := fs.Bool("json", false, "print the answer as JSON")
 	allowUnknown := fs.Bool("allow-unknown-action", false, allowUnknownUsage)
+	assumeOnly := fs.Bool("assume-only", false, "reach through assume-role chains only, not through privilege escalation")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return fail(e, err)
@@ -83,8 +54,14 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	for _, w := range warnings {
 		termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", w)
 	}
-	list := g.WhoCan(action, resource, reqCtx)
-	ans := newWhoCanAnswer(g, action, resource, reqCtx, list)
+	var list []graph.Access
+	if *assumeOnly {
+		list = g.WhoCan(action, resource, reqCtx)
+	} else if list, err = g.WhoCanReach(ctx, action, resource, reqCtx); err != nil {
+		return fail(e, err)
+	}
+	ans := answer.NewWhoCan(g, action, resource, reqCtx, list)
+	ans.AssumeOnly = *assumeOnly
 	ans.Assumptions = withAssumptions(target.Assumptions, ans.Assumptions)
 	ans.Warnings = warnings
 	if *jsonOut {
@@ -95,79 +72,9 @@ func runWhoCan(ctx context.Context, e *env, args []string) int {
 	}
 	// Thousands of rows: one write, not one per cell.
 	out := bufio.NewWriter(e.stdout)
-	printWhoCan(out, g, ans, list)
+	printWhoCan(out, g, ans)
 	out.Flush()
 	return exitOK
-}
-
-func newWhoCanAnswer(g *graph.Graph, action, resource string, ctx policy.Context, list []graph.Access) whoCanAnswer {
-	ans := whoCanAnswer{Action: action, Resource: resource, Principals: make([]whoCanRow, 0, len(list)), Count: len(list)}
-	if len(ctx) > 0 {
-		ans.Context = ctx
-	}
-	// Admin is asked of direct principals and of the role each path ends at:
-	// decide them all at once, on every core.
-	ask := make([]*graph.Node, 0, len(list))
-	for _, a := range list {
-		if len(a.Via) == 0 {
-			ask = append(ask, a.Principal)
-		} else {
-			ask = append(ask, a.Via[len(a.Via)-1])
-		}
-	}
-	g.WarmAdmin(ask)
-	isAdmin := g.IsAdmin // answers from the memo now
-	for _, a := range list {
-		n := a.Principal
-		row := whoCanRow{
-			ARN:            n.ARN,
-			Kind:           principalKind(n),
-			Account:        n.Account,
-			Decision:       a.Decision.String(),
-			Conditional:    a.Conditional,
-			MissingContext: append([]string{}, a.MissingContext...),
-			Via:            make([]string, 0, len(a.Via)),
-			Hops:           make([]chainHop, 0, len(a.Path)),
-			Reasons:        []canReason{},
-		}
-		// A principal that is admin-equivalent can act directly, so admin
-		// is asked of direct principals only (it costs an expansion of
-		// every statement); via_admin of the role a path ends at.
-		if len(a.Via) == 0 {
-			row.Admin = isAdmin(n)
-		} else {
-			row.ViaAdmin = isAdmin(a.Via[len(a.Via)-1])
-		}
-		for _, v := range a.Via {
-			row.Via = append(row.Via, v.ARN)
-		}
-		for _, h := range a.Path {
-			row.Hops = append(row.Hops, newChainHop(h))
-		}
-		for _, r := range a.Result.Reasons {
-			row.Reasons = append(row.Reasons, canReason{Policy: r.Policy, PolicyType: r.PolicyType.String(),
-				Sid: r.Sid, Index: r.Index, Effect: r.Effect.String(), Via: r.Via})
-		}
-		if a.Conditional {
-			ans.Conditional++
-		}
-		row.Note = g.AccessNote(&a)
-		ans.Principals = append(ans.Principals, row)
-	}
-	ans.Assumptions, ans.Coverage = answerGaps(g, nil, action, resource)
-	return ans
-}
-
-// principalKind names a node's kind for people: user and role, or for an
-// external principal its principal kind (account, service, federated, anyone …).
-func principalKind(n *graph.Node) string {
-	if n.Kind != graph.KindExternal {
-		return n.Kind.String()
-	}
-	if n.Dangling {
-		return "deleted"
-	}
-	return n.Principal.Kind.String()
 }
 
 // nodeLabel is how text output names a node: role/Name, with the account when
@@ -182,12 +89,12 @@ func nodeLabel(g *graph.Graph, n *graph.Node) string {
 	return n.Label() + " (" + n.Account + ")"
 }
 
-func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Access) {
+func printWhoCan(w io.Writer, g *graph.Graph, ans answer.WhoCan) {
 	what := ans.Action + " on " + ans.Resource
 	for _, a := range ans.Assumptions {
 		termsafe.Fprintf(w, "Note: %s.\n", a)
 	}
-	if len(list) == 0 {
+	if len(ans.Principals) == 0 {
 		termsafe.Fprintf(w, "Nobody can %s.\n", what)
 		printGaps(w, nil, ans.Coverage) // assumptions were the notes above
 		return
@@ -196,37 +103,69 @@ func printWhoCan(w io.Writer, g *graph.Graph, ans whoCanAnswer, list []graph.Acc
 	if ans.Conditional > 0 {
 		fmt.Fprintf(w, " (%d only with more context)", ans.Conditional)
 	}
+	if ans.Escalation > 0 {
+		fmt.Fprintf(w, " (%d through privilege escalation)", ans.Escalation)
+	}
 	fmt.Fprintln(w, ".")
 	fmt.Fprintln(w)
+	label := func(arn string) string { return nodeLabel(g, g.Node(arn)) }
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PRINCIPAL\tKIND\tDECISION\tCONDITIONAL ON\tVIA")
-	for i, a := range list {
-		row := ans.Principals[i]
-		name := nodeLabel(g, a.Principal)
-		if row.Admin {
+	for _, row := range ans.Principals {
+		name := label(row.ARN)
+		switch {
+		case row.Admin:
 			name += " [admin]"
-		}
-		if row.ViaAdmin {
+		case row.ViaAdmin && row.Escalation:
+			name += " [admin via escalation]"
+		case row.ViaAdmin:
 			name += " [admin via role]"
 		}
 		cond := "-"
-		if a.Conditional {
-			cond = strings.Join(a.MissingContext, ", ")
+		if row.Conditional {
+			cond = strings.Join(row.MissingContext, ", ")
 			if cond == "" {
 				cond = "yes"
 			}
 		}
 		via := "-"
-		if len(a.Via) > 0 {
-			parts := make([]string, len(a.Via))
-			for j, v := range a.Via {
-				parts[j] = nodeLabel(g, v)
-			}
-			via = strings.Join(parts, " → ")
+		if len(row.Hops) > 0 {
+			via = wayText(label, row.Hops)
 		}
 		termsafe.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, row.Kind, row.Decision, cond, via)
 	}
 	tw.Flush()
-	printAccessNotes(w, g, ans, list)
+	printAccessNotes(w, label, ans)
 	printGaps(w, nil, ans.Coverage)
+	if ans.Escalation > 0 {
+		fmt.Fprintln(w, "\n[method] marks an escalation hop: the principal acts as the next one through that method (see: iamx chains PRINCIPAL).")
+	}
+}
+
+// wayText writes a way as "role/A → [iam:CreateAccessKey] user/b → role/C":
+// each hop's target, an escalation hop's method before it ("itself" for a
+// self-escalation).
+func wayText(label func(string) string, hops []answer.ChainHop) string {
+	parts := make([]string, len(hops))
+	for i, h := range hops {
+		to := label(h.To)
+		if h.From == h.To {
+			to = "itself"
+		}
+		if isAssumeKind(h.Kind) {
+			parts[i] = to
+		} else {
+			parts[i] = "[" + h.Kind + "] " + to
+		}
+	}
+	return strings.Join(parts, " → ")
+}
+
+// isAssumeKind reports whether a hop's kind is a can-assume edge's.
+func isAssumeKind(kind string) bool {
+	switch kind {
+	case graph.EdgeAssumeRole, graph.EdgeWebIdentity, graph.EdgeSAML, graph.EdgeService:
+		return true
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -147,5 +148,67 @@ func TestWhoCanCommandAssumeRole(t *testing.T) {
 	_, errOut, code = runQuery(t, "who-can", "sts:AssumeRole", "NoSuchRole", "--demo")
 	if code != exitError || !strings.Contains(errOut, "no user, group, role or managed policy has that name") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// who-can lists principals that reach the permission through escalation,
+// with via holding the way and each hop's kind its method; --assume-only
+// leaves them out. The demo's mallory: CreateAccessKey → ci-deployer →
+// DeployRole → ProdAdminRole, conditional on the office network.
+func TestWhoCanEscalationDemo(t *testing.T) {
+	type row struct {
+		ARN            string   `json:"arn"`
+		Conditional    bool     `json:"conditional"`
+		MissingContext []string `json:"missing_context"`
+		Via            []string `json:"via"`
+		Hops           []struct {
+			Kind string `json:"kind"`
+		} `json:"hops"`
+		Escalation bool `json:"escalation"`
+	}
+	cases := []struct {
+		name   string
+		args   []string
+		listed bool
+	}{
+		{"an admin-only action lists mallory through escalation", nil, true},
+		{"--assume-only does not", []string{"--assume-only"}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := runQuery(t, append([]string{"who-can", "iam:CreateUser", "*", "--demo", "--json"}, c.args...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var ans struct {
+				Principals []row `json:"principals"`
+			}
+			if err := json.Unmarshal([]byte(out), &ans); err != nil {
+				t.Fatal(err)
+			}
+			var m *row
+			for i := range ans.Principals {
+				if ans.Principals[i].ARN == demoAcct+"user/mallory" {
+					m = &ans.Principals[i]
+				}
+			}
+			if (m != nil) != c.listed {
+				t.Fatalf("mallory listed %v, want %v", m != nil, c.listed)
+			}
+			if m == nil {
+				return
+			}
+			var kinds []string
+			for _, h := range m.Hops {
+				kinds = append(kinds, h.Kind)
+			}
+			wantVia := []string{demoAcct + "user/automation/ci-deployer", demoAcct + "role/DeployRole", demoAcct + "role/ProdAdminRole"}
+			if strings.Join(kinds, ",") != "iam:CreateAccessKey,sts:AssumeRole,sts:AssumeRole" || strings.Join(m.Via, ",") != strings.Join(wantVia, ",") || !m.Escalation {
+				t.Errorf("hops %v via %v escalation %v", kinds, m.Via, m.Escalation)
+			}
+			if !m.Conditional || !slices.Contains(m.MissingContext, "aws:SourceIp") {
+				t.Errorf("conditional %v on %v; want conditional on aws:SourceIp", m.Conditional, m.MissingContext)
+			}
+		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/iamx/iamx/graph/answer"
 )
 
 // appendIndented must lay out json.Marshal's output exactly as json.Indent
@@ -22,7 +24,7 @@ func TestAppendIndented(t *testing.T) {
 		{"strings with structure characters", map[string]any{"k{,}": `a"b\c:[1,2]{x}`, "u": "\u2028<&>\x01é"}},
 		{"deep", map[string]any{"a": map[string]any{"b": []any{map[string]any{"c": []any{1, []any{2, 3}}}}}}},
 		{"longer than one written piece (jsonChunk)", longAnswer()},
-		{"who-can row", whoCanRow{ARN: "arn:aws:iam::111122223333:role/x", Kind: "role", Via: []string{}, Hops: []chainHop{}, Reasons: []canReason{}, MissingContext: []string{"aws:MultiFactorAuthPresent"}}},
+		{"who-can row", answer.WhoCanRow{ARN: "arn:aws:iam::111122223333:role/x", Kind: "role", Via: []string{}, Hops: []answer.ChainHop{}, Reasons: []answer.Reason{}, MissingContext: []string{"aws:MultiFactorAuthPresent"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -26,6 +26,14 @@ type Access struct {
 	// the principal itself, or the last role of Via.
 	Result         policy.Result
 	MissingContext []string // keys the allow depends on, from the result and the path's edges
+	// Escalation: the principal gets there through the escalation
+	// catalogue (WhoCanReach); Hops is then the whole way, escalation
+	// methods and assume-role edges, and Via each hop's To.
+	Escalation bool
+	Hops       []Hop
+	// ViaAdmin, with Escalation: the way ends at a principal that is
+	// admin-equivalent in the session the way yields.
+	ViaAdmin bool
 }
 
 // WhoCan returns every principal that can perform action on resource given

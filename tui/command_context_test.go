@@ -12,7 +12,7 @@ import (
 // :whocan and :can take KEY=VALUE request context as the command line's -c
 // does (the same parser): alice's admin is denied without MFA, so who-can
 // lists her "allow if" without context and "allow" with
-// aws:MultiFactorAuthPresent=true, as graph.WhoCan answers for that
+// aws:MultiFactorAuthPresent=true, as graph.WhoCanReach answers for that
 // context; the context goes on to Explain.
 //
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
@@ -45,7 +45,7 @@ func TestQueriesTakeContextPairs(t *testing.T) {
 			if len(tc.ctx) == 0 {
 				reqCtx = nil
 			}
-			want, err := c.Graph.WhoCanContext(context.Background(), "iam:CreateUser", "*", reqCtx)
+			want, err := c.Graph.WhoCanReach(context.Background(), "iam:CreateUser", "*", reqCtx)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 )
 
 // The Chains and Permissions tabs ask the graph questions that can take a
@@ -17,6 +18,9 @@ import (
 // chainsData is what the Chains tab draws.
 type chainsData struct {
 	fwd, back graph.ChainResult
+	// ans is the answer `iamx chains` prints for the principal, escalation
+	// ways included: the tab draws its escalation paths.
+	ans answer.Chains
 	// reach counts every role the principal reaches (reachability is
 	// complete); set when fwd stopped early and its paths miss some.
 	reach int
@@ -52,8 +56,10 @@ func (p *principalPage) ensureTab() tea.Cmd {
 	case tab == tabChains && p.chains == nil:
 		n, g := p.n, p.c.Graph
 		run = func(ctx context.Context) tabDataMsg {
-			opts := graph.ChainOptions{MaxPaths: chainLimit, Cancel: ctx.Done()}
+			opts := graph.ChainOptions{MaxHops: graph.DefaultMaxHops, MaxPaths: chainLimit, Cancel: ctx.Done()}
 			d := &chainsData{fwd: g.ChainsResult(n, opts)}
+			reach := g.Becomes(n, false)
+			d.ans = answer.NewChains(g, answer.ChainsOptions{From: n, Graph: opts}, d.fwd, &reach)
 			if d.fwd.Truncated {
 				d.reach = len(g.Reachable(n))
 			}

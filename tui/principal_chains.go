@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 )
 
 // chainLimit bounds the paths one tab draws: enough to see every route in a
@@ -41,6 +42,8 @@ func (p *principalPage) chainLines() []detailLine {
 		out = append(out, treeLines(p.c, root, "  ", true)...)
 	}
 
+	out = append(out, escalationLines(p.c, p.chains.ans)...)
+
 	if p.n.Kind == graph.KindRole {
 		back := p.chains.back
 		rroot := graph.NewPathTree(p.n, back.Paths, true)
@@ -55,6 +58,61 @@ func (p *principalPage) chainLines() []detailLine {
 			out = append(out, detailMuted(st, "  nobody may assume "+p.n.Name))
 		} else {
 			out = append(out, treeLines(p.c, rroot, "  ", false)...)
+		}
+	}
+	return out
+}
+
+// escalationLines draws the escalation paths of the chains answer (the one
+// `iamx chains` prints): one per principal reached, its hops each with
+// its method ("mallory ─iam:CreateAccessKey→ ci-deployer").
+func escalationLines(c *Common, ans answer.Chains) []detailLine {
+	st := c.Styles
+	var paths []answer.ChainPath
+	for _, p := range ans.Paths {
+		if p.Escalation {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	g := c.Graph
+	label := func(a string) string {
+		if n := g.Node(a); n != nil {
+			return n.Label()
+		}
+		return a
+	}
+	out := []detailLine{detailBlank(), detailHeading(st, fmt.Sprintf("Through escalation: %s (the shortest way to each)", countOf(len(paths), "principal", "principals")))}
+	for _, p := range paths {
+		end := p.Hops[len(p.Hops)-1]
+		to := g.Node(end.To)
+		plain := "  " + label(end.To)
+		styled := "  " + st.Title.Render(label(end.To))
+		if p.Admin {
+			plain += "  admin"
+			styled += "  " + st.Accent.Render("admin")
+		}
+		if p.Conditional {
+			plain += "  conditional"
+			styled += "  " + st.Warning.Render("conditional")
+		}
+		out = append(out, detailLine{plain: plain, styled: styled, node: to})
+		for _, h := range p.Hops {
+			target := label(h.To)
+			if h.From == h.To {
+				target = "itself"
+			}
+			lead := "      " + label(h.From) + " ─"
+			plain := lead + h.Kind + "→ " + target
+			styled := st.Muted.Render(lead) + h.Kind + st.Muted.Render("→ ") + target
+			if h.Conditional {
+				keys := strings.Join(h.MissingContext, ", ")
+				plain += "  [" + keys + "]"
+				styled += "  " + st.Warning.Render("["+keys+"]")
+			}
+			out = append(out, detailLine{plain: plain, styled: styled, node: g.Node(h.To)})
 		}
 	}
 	return out

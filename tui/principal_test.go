@@ -28,6 +28,9 @@ func TestPrincipalTabs(t *testing.T) {
 		// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html (role chaining)
 		{"chains show a role reaching another role", "role/DeployRole", []string{"5"},
 			[]string{"Can reach", "role/DeployRole", "─▶ role/ProdAdminRole", "Reached by", "◀─ user/ci-deployer"}, "detail_role_chains"},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html (issue 13)
+		{"chains show escalation hops with their method", "user/mallory", []string{"5"},
+			[]string{"Can reach", "role/LegacyPartnerRole", "Through escalation", "user/ci-deployer", "user/mallory ─iam:CreateAccessKey→ user/ci-deployer"}, ""},
 		// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_attach-policy.html
 		{"policies show provenance through groups", "user/alice", []string{"2"},
 			[]string{"via group Admins", "inline", "RequireMFA", "via group Admins", "managed", "AdministratorAccess"}, "detail_user_policies"},

@@ -15,8 +15,9 @@ import (
 )
 
 // whoCanPage answers ":whocan ACTION [RESOURCE]": every principal that can
-// make the request, directly or through a chain of roles, and whether only
-// with more context. graph.WhoCan does the work; this is its table.
+// make the request, directly, through a chain of roles or through privilege
+// escalation, and whether only with more context. graph.WhoCanReach does
+// the work (the same list iamx who-can prints); this is its table.
 type whoCanPage struct {
 	c        *Common
 	action   string
@@ -49,7 +50,7 @@ func whoCanQueryContext(c *Common, action, resource string, reqCtx policy.Contex
 	}
 	return func(ctx context.Context) (Page, error) {
 		kept, _ := c.Graph.RequestContext(action, reqCtx)
-		rows, err := c.Graph.WhoCanContext(ctx, action, resource, kept)
+		rows, err := c.Graph.WhoCanReach(ctx, action, resource, kept)
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +99,9 @@ func whoCanAccess(a graph.Access) string {
 	return "allow"
 }
 
-// whoCanVia names the roles of the path: "direct", or "DeployRole → ProdAdmin".
+// whoCanVia names the principals of the way: "direct", "DeployRole →
+// ProdAdmin", or with an escalation method before the principal it leads
+// to: "[iam:CreateAccessKey] ci-deployer → DeployRole".
 func whoCanVia(a graph.Access) string {
 	if len(a.Via) == 0 {
 		return "direct"
@@ -106,6 +109,12 @@ func whoCanVia(a graph.Access) string {
 	names := make([]string, len(a.Via))
 	for i, n := range a.Via {
 		names[i] = n.Name
+		if a.Escalation && a.Hops[i].Method != nil {
+			if a.Hops[i].From == a.Hops[i].To {
+				names[i] = "itself"
+			}
+			names[i] = "[" + a.Hops[i].Kind + "] " + names[i]
+		}
 	}
 	return strings.Join(names, " → ")
 }
@@ -125,17 +134,24 @@ func (p *whoCanPage) SetSize(w, h int) {
 
 // summary is the line above the table: how many, how many conditional.
 func (p *whoCanPage) summary() string {
-	cond, chained := 0, 0
+	cond, chained, escalated := 0, 0, 0
 	for _, a := range p.rows {
 		if a.Conditional {
 			cond++
 		}
-		if len(a.Via) > 0 {
+		switch {
+		case a.Escalation:
+			escalated++
+		case len(a.Via) > 0:
 			chained++
 		}
 	}
-	return fmt.Sprintf("%s can %s on %s · %d conditional · %d through roles",
+	s := fmt.Sprintf("%s can %s on %s · %d conditional · %d through roles",
 		countOf(len(p.rows), "principal", "principals"), termsafe.Escape(p.action), termsafe.Escape(p.resource), cond, chained)
+	if escalated > 0 {
+		s += fmt.Sprintf(" · %d through escalation", escalated)
+	}
+	return s
 }
 
 func (p *whoCanPage) View() string {
