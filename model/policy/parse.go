@@ -26,7 +26,7 @@ func (e *ParseError) Error() string {
 func Parse(data []byte) (*Policy, error) {
 	v, err := decodeValue(data)
 	if err != nil {
-		return nil, &ParseError{Msg: "not valid JSON: " + err.Error()}
+		return nil, err
 	}
 	return parsePolicy(v)
 }
