@@ -16,7 +16,7 @@ import (
 
 // ReadFile maps the file and unmaps it once the snapshot is built, so no
 // string or byte slice in a snapshot may point into the bytes it was loaded
-// from: the fast decoder hands out sub-slices of the input, and anything
+// from: a decoder may hand out sub-slices of the input, and anything
 // that kept one would read unmapped memory later.
 func TestSnapshotDoesNotAliasInput(t *testing.T) {
 	inputs := map[string][]byte{"demo": demo.Bytes()}

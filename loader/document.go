@@ -37,8 +37,7 @@ type docBatch struct {
 	first   map[uint64]*docText // by hash: keying by text would copy every text again
 	seed    maphash.Seed
 	store   textStore
-	scratch []byte       // compacted text, reused until it is kept
-	slow    bytes.Buffer // json.Compact's output when the fast path declines
+	scratch []byte // compacted text, reused until it is kept
 
 	queue   chan *docText // distinct texts waiting to be parsed
 	closed  bool
@@ -80,37 +79,29 @@ func (b *docBatch) expect(n int) {
 	b.queue = make(chan *docText, n)
 }
 
-// add queues the document field raw for dst. raw is a value that came out
-// of a decoder that validated it (the fast wire decoder or encoding/json).
-// dst is filled in by run.
+// add queues the document field raw (a JSON value as found in the file)
+// for dst. dst is filled in by run.
 func (b *docBatch) add(raw json.RawMessage, dst *model.Document, where string, seq int, kind policy.Kind) {
-	text, validated, ok := documentText(raw)
+	text, ok := documentText(raw)
 	if !ok {
 		return // absent or null: no document
 	}
 	// Compacted, stored documents are canonical: a written snapshot reads
 	// back byte for byte.
-	compact, copied, ok := compactJSON(b.scratch[:0], text, validated)
-	if copied {
-		b.scratch = compact[:0] // keep the grown buffer for the next text
-	}
-	if !ok {
-		// Not JSON, or nothing the fast compaction handles: json.Compact
-		// decides and words the fault.
-		b.slow.Reset()
-		if err := json.Compact(&b.slow, text); err != nil {
-			// Not JSON: keep the text exactly as found so nothing is lost.
-			// The message depends only on the text, so reading a written
-			// snapshot again reports the same fault in the same words.
-			msg := "not valid JSON: " + err.Error()
-			if t := bytes.TrimSpace(text); len(t) > 0 && t[0] == '%' {
-				msg = "neither JSON nor URL-encoded JSON (a malformed %-escape)"
-			}
-			*dst = model.Document{JSON: bytes.Clone(text)}
-			b.faults = append(b.faults, docFault{seq: seq, where: where, err: &policy.ParseError{Msg: msg}})
-			return
+	compact, err := compactJSON(b.scratch[:0], text)
+	b.scratch = compact[:0] // keep the grown buffer for the next text
+	if err != nil {
+		// Not JSON: keep the text exactly as found so nothing is lost.
+		// The message depends only on the text, so reading a written
+		// snapshot again reports the same fault in the same words; the
+		// policy parser words it, as for any document.
+		var fault error = &policy.ParseError{Msg: "neither JSON nor URL-encoded JSON (a malformed %-escape)"}
+		if t := bytes.TrimSpace(text); len(t) == 0 || t[0] != '%' {
+			_, fault = policy.Parse(text)
 		}
-		compact = b.slow.Bytes()
+		*dst = model.Document{JSON: bytes.Clone(text)}
+		b.faults = append(b.faults, docFault{seq: seq, where: where, err: fault})
+		return
 	}
 	b.jobs = append(b.jobs, docJob{dst: dst, where: where, seq: seq, kind: kind, text: b.intern(compact)})
 }
@@ -248,27 +239,24 @@ func (s *textStore) keep(b []byte) []byte {
 // file. The field may be absent or null (no document: ok is false), a JSON
 // object (the CLI's form), or a string: RFC 3986 URL-encoded JSON (the raw
 // API form) or, from some producers, plain JSON text. Producers differ per
-// field, so each field is decided on its own. validated says the text is
-// the field's own JSON value, which its decoder has validated; text decoded
-// from a string may be anything.
+// field, so each field is decided on its own. Text decoded from a string
+// may be anything.
 //
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html
 // ("policy documents ... are URL-encoded compliant with RFC 3986")
-func documentText(raw json.RawMessage) (text []byte, validated, ok bool) {
+func documentText(raw json.RawMessage) (text []byte, ok bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil, false, false
+		return nil, false
 	}
 	if raw[0] != '"' {
-		return raw, true, true
+		return raw, true
 	}
-	var s string
-	if d := (wireDecoder{data: raw}); !d.str(&s) || !d.atEnd() {
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return raw, false, true // cannot happen: raw came from a valid file
-		}
+	s, err := stringValue(raw)
+	if err != nil {
+		return raw, true // cannot happen: raw came from a valid file
 	}
-	return []byte(decodeDocumentString(s)), false, true
+	return []byte(decodeDocumentString(s)), true
 }
 
 // decodeDocumentString decodes a document given as a JSON string. Text that

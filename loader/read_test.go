@@ -157,7 +157,7 @@ func TestBadDocumentsBecomeWarnings(t *testing.T) {
 	s := mustRead(t, filepath.Join(gaadDir, "bad-docs.json"))
 	want := []model.Warning{
 		{Where: "users[0] (jenkins).UserPolicyList[1] (bad-principal-in-identity).PolicyDocument.Statement[0].Condition.StringEqualz", Message: `unknown condition operator "StringEqualz"`},
-		{Where: "groups[0] (ops).GroupPolicyList[0] (describe).PolicyDocument", Message: "not valid JSON: unexpected end of JSON input"},
+		{Where: "groups[0] (ops).GroupPolicyList[0] (describe).PolicyDocument.Statement", Message: "not valid JSON: unexpected end of JSON input"},
 		{Where: "roles[1] (jenkins-deploy).AssumeRolePolicyDocument.Statement[0].Principal", Message: `expected "*" or an object, found string "arn:aws:iam::123456789012:root"`},
 		{Where: "policies[0] (LogReader).CreateDate", Message: `expected an ISO 8601 time, found "last tuesday"`},
 		{Where: "policies[0] (LogReader).PolicyVersionList[1] (v1).Document", Message: "neither JSON nor URL-encoded JSON (a malformed %-escape)"},
