@@ -252,11 +252,14 @@ func documentText(raw json.RawMessage) (text []byte, ok bool) {
 	if raw[0] != '"' {
 		return raw, true
 	}
-	s, err := stringValue(raw)
+	text, err := appendString(nil, raw)
 	if err != nil {
 		return raw, true // cannot happen: raw came from a valid file
 	}
-	return []byte(decodeDocumentString(s)), true
+	if bytes.IndexByte(text, '%') < 0 {
+		return text, true // nothing URL-encoded: decodeDocumentString would keep it
+	}
+	return []byte(decodeDocumentString(string(text))), true
 }
 
 // decodeDocumentString decodes a document given as a JSON string. Text that

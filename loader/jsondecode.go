@@ -35,11 +35,19 @@ func unmarshal(data []byte, v any) error {
 	return json.Unmarshal(data, v, decodeOptions)
 }
 
-// stringValue returns the value of raw, a JSON string.
-func stringValue(raw []byte) (string, error) {
-	var s string
-	err := unmarshal(raw, &s)
-	return s, err
+// appendString appends the value of raw, a JSON string, to dst.
+func appendString(dst, raw []byte) ([]byte, error) {
+	out, err := jsontext.AppendUnquote(dst, raw)
+	if err != nil {
+		// Invalid UTF-8 is an error to AppendUnquote; the decoder
+		// replaces it with U+FFFD, as encoding/json did.
+		var s string
+		if err := unmarshal(raw, &s); err != nil {
+			return dst, err
+		}
+		return append(dst, s...), nil
+	}
+	return out, nil
 }
 
 // syntaxFirst returns the first syntax error in data, if any. json v2
