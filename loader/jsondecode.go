@@ -212,8 +212,8 @@ func kindWord(me *json.SemanticError) string {
 	switch {
 	case errors.Is(me.Err, strconv.ErrRange):
 		w += " (out of range)"
-	case errors.Is(me.Err, strconv.ErrSyntax) && goTypeJSON(me.GoType) == "integer":
-		w += " (not an integer)"
+	case errors.Is(me.Err, strconv.ErrSyntax):
+		// a fraction or an exponent for an integer: "found number 1.5" says it
 	case me.Err != nil:
 		w += " (" + clip(me.Err.Error(), 60) + ")"
 	}

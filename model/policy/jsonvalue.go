@@ -159,7 +159,7 @@ func jsonError(err error) error {
 	}
 	msg := "not valid JSON: unexpected end of JSON input"
 	if !errors.Is(se.Err, io.ErrUnexpectedEOF) {
-		msg = fmt.Sprintf("not valid JSON: %v at offset %d", se.Err, se.ByteOffset)
+		msg = fmt.Sprintf("not valid JSON at offset %d: %v", se.ByteOffset, se.Err)
 	}
 	return &ParseError{Path: JSONPath(se.JSONPointer), Msg: msg}
 }

@@ -72,6 +72,31 @@ func FuzzDecodeValue(f *testing.F) {
 	})
 }
 
+// A document that is not JSON is reported at its place, as a document that
+// is not a policy is, so a warning names the statement to fix.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+func TestNotJSONNamesThePlace(t *testing.T) {
+	tests := []struct {
+		name, doc, path, msg string
+	}{
+		{"cut off inside a statement", `{"Statement":[{"Effect":"Allow"`, "Statement[0]", "not valid JSON: unexpected end of JSON input"},
+		{"a bare word as a value", `{"Statement":[{"Effect":"Allow","Resource":*}]}`, "Statement[0].Resource", "not valid JSON at offset 43: invalid character '*' at start of value"},
+		{"a condition key with a bad escape", `{"Statement":{"Condition":{"StringEquals":{"aws:x":"\q"}}}}`, "Statement.Condition.StringEquals.aws:x", "not valid JSON at offset 52: invalid escape sequence `\\q` in string"},
+		{"two documents", `{"Statement":[]} {}`, "", "not valid JSON: unexpected data after the document at offset 16"},
+		{"nesting past the bound", strings.Repeat(`{"a":`, 70) + "1" + strings.Repeat("}", 70), "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a", "nesting deeper than 64 levels"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.doc))
+			pe, ok := err.(*ParseError)
+			if !ok || pe.Path != tt.path || pe.Msg != tt.msg {
+				t.Errorf("Parse(%q) = %v, want %s: %s", tt.doc, err, tt.path, tt.msg)
+			}
+		})
+	}
+}
+
 func BenchmarkDecodeValue(b *testing.B) {
 	doc := []byte(`{"Version":"2012-10-17","Statement":[{"Sid":"ReadBuckets","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket","s3:GetBucketLocation"],"Resource":["arn:aws:s3:::acme-data","arn:aws:s3:::acme-data/${aws:username}/*"],"Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"},"Bool":{"aws:SecureTransport":"true"}}},{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1","us-east-1"]}}}]}`)
 	b.SetBytes(int64(len(doc)))
