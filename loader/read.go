@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
-	"runtime/debug"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -56,14 +55,6 @@ func ReadFileContext(ctx context.Context, path string) (*model.Snapshot, error) 
 			if size > maxFileSize {
 				return nil, tooLarge(path, maxFileSize)
 			}
-			if data, unmap, ok := mapFile(f, size); ok {
-				defer unmap()
-				changed := func() bool {
-					now, err := f.Stat()
-					return err != nil || now.Size() != st.Size() || !now.ModTime().Equal(st.ModTime())
-				}
-				return parseMapped(data, path, changed)
-			}
 		}
 	}
 	stop := context.AfterFunc(ctx, func() { f.Close() }) // unblocks a read from a FIFO
@@ -104,41 +95,6 @@ func openContext(ctx context.Context, path string) (*os.File, error) {
 		}()
 		return nil, context.Cause(ctx)
 	}
-}
-
-// parseMapped loads a snapshot from a file's mapped bytes. Nothing in the
-// snapshot refers to data (every string and document is copied out of it:
-// TestSnapshotDoesNotAliasInput), so the caller may unmap it afterwards.
-// The mapping shows other processes' writes: a file cut short faults on
-// access, and one rewritten under the decoder can trip the decoder's own
-// consistency checks. Either becomes an error
-// instead of a crash; changed reports whether the file's size or time moved.
-func parseMapped(data []byte, name string, changed func() bool) (s *model.Snapshot, err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			s, err = nil, changedUnderfoot(name, r, changed)
-		}
-	}()
-	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
-		unzipped, err := readLimited(context.Background(), bytes.NewReader(data), name, 0, maxFileSize)
-		if err != nil {
-			return nil, err
-		}
-		return ParseGAAD(unzipped, name)
-	}
-	return ParseGAAD(data, name)
-}
-
-// changedUnderfoot turns a panic recovered while decoding a mapped file
-// into the file's error when the file is to blame: a memory fault (the file
-// was cut short), or any panic after the file changed. Any other panic is a
-// bug and goes on.
-func changedUnderfoot(name string, r any, changed func() bool) error {
-	if _, fault := r.(interface{ Addr() uintptr }); !fault && !changed() {
-		panic(r)
-	}
-	return fileErr(name, "read: the file changed while it was being read")
 }
 
 func openErr(path string, err error) error {
