@@ -1,12 +1,12 @@
 package loader
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
 	"strconv"
-	"strings"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -60,7 +60,7 @@ func syntaxFirst(data []byte, err error) error {
 		return err
 	}
 	if !jsontext.Value(data).IsValid(decodeOptions) {
-		dec := jsontext.NewDecoder(strings.NewReader(string(data)), decodeOptions)
+		dec := jsontext.NewDecoder(bytes.NewReader(data), decodeOptions)
 		_, verr := dec.ReadValue()
 		if verr == nil {
 			_, verr = dec.ReadToken()
