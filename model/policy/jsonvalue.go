@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -91,6 +92,10 @@ func (d *docDecoder) release() {
 }
 
 func (d *docDecoder) value(depth int) (value, error) {
+	if d.dec.PeekKind() == '"' {
+		s, err := d.string()
+		return value{kind: kindString, str: s}, err
+	}
 	tok, err := d.dec.ReadToken()
 	if err != nil {
 		return value{}, err
@@ -102,8 +107,6 @@ func (d *docDecoder) value(depth int) (value, error) {
 		return value{kind: kindBool, str: "true"}, nil
 	case 'f':
 		return value{kind: kindBool, str: "false"}, nil
-	case '"':
-		return value{kind: kindString, str: tok.String()}, nil
 	case '0':
 		return value{kind: kindNumber, str: tok.String()}, nil // its JSON text
 	case '{':
@@ -112,11 +115,10 @@ func (d *docDecoder) value(depth int) (value, error) {
 		}
 		v := value{kind: kindObject}
 		for d.dec.PeekKind() == '"' {
-			name, err := d.dec.ReadToken()
+			key, err := d.string()
 			if err != nil {
 				return value{}, err
 			}
-			key := name.String() // a Token is valid only until the next read
 			item, err := d.value(depth + 1)
 			if err != nil {
 				return value{}, err
@@ -141,6 +143,65 @@ func (d *docDecoder) value(depth int) (value, error) {
 		return v, err
 	}
 	return value{}, fmt.Errorf("unexpected token %v", tok.Kind()) // jsontext returns no other kind
+}
+
+// string reads a string (a value or a member name). Policies repeat a few
+// words (the grammar's names, "Allow", the version) in every statement;
+// those share one copy instead of allocating their text each time.
+func (d *docDecoder) string() (string, error) {
+	raw, err := d.dec.ReadValue() // validated, still quoted
+	if err != nil {
+		return "", err
+	}
+	if text := raw[1 : len(raw)-1]; bytes.IndexByte(text, '\\') < 0 && utf8.Valid(text) {
+		return policyWord(text), nil
+	}
+	// Escapes, or invalid UTF-8 that becomes U+FFFD (the error says so; the
+	// decoder has accepted it).
+	b, _ := jsontext.AppendUnquote(nil, raw)
+	return string(b), nil
+}
+
+// policyWord returns text as a string, without a copy for the words every
+// policy repeats.
+func policyWord(text []byte) string {
+	switch string(text) { // compared in place: no allocation
+	case "Version":
+		return "Version"
+	case "2012-10-17":
+		return "2012-10-17"
+	case "Statement":
+		return "Statement"
+	case "Sid":
+		return "Sid"
+	case "Effect":
+		return "Effect"
+	case "Allow":
+		return "Allow"
+	case "Deny":
+		return "Deny"
+	case "Principal":
+		return "Principal"
+	case "AWS":
+		return "AWS"
+	case "Service":
+		return "Service"
+	case "Action":
+		return "Action"
+	case "NotAction":
+		return "NotAction"
+	case "Resource":
+		return "Resource"
+	case "NotResource":
+		return "NotResource"
+	case "Condition":
+		return "Condition"
+	case "*":
+		return "*"
+	case "sts:AssumeRole":
+		return "sts:AssumeRole"
+	}
+	return string(text)
 }
 
 type errTooDeep struct{ at jsontext.Pointer }
