@@ -53,24 +53,34 @@ func (k valueKind) String() string {
 // that is not JSON is reported at its place ("Statement[0]: not valid JSON:
 // …"), like a document that is not a policy. As encoding/json did, a
 // repeated member name is kept (the parser takes the first) and invalid
-// UTF-8 in a string becomes U+FFFD. FuzzDecodeValue checks it against
+// UTF-8 in a string becomes U+FFFD.
+//
+// As it reads, it writes the document's compact form (json.Compact's
+// output: whitespace dropped, every token as written), so that a loader
+// storing documents compacted needs no second pass; compact is nil when
+// data is not one JSON value. FuzzDecodeValue checks both against
 // encoding/json.
-func decodeValue(data []byte) (value, error) {
+func decodeValue(data []byte) (v value, compact []byte, err error) {
 	d := decoders.Get().(*docDecoder)
 	defer d.release()
 	d.buf = *bytes.NewBuffer(data)
 	d.dec.Reset(&d.buf, decodeOptions...)
-	v, err := d.value(0)
+	d.out = d.out[:0]
+	v, err = d.value(0)
 	if err == nil {
 		// A decoder reads a stream of values; a document is one.
 		end := d.dec.InputOffset()
 		if _, err = d.dec.ReadToken(); err == io.EOF {
-			return v, nil
+			// Its own allocation, of its exact length: a text stored in
+			// a snapshot cannot be grown into a neighbour's bytes.
+			compact = make([]byte, len(d.out))
+			copy(compact, d.out)
+			return v, compact, nil
 		} else if err == nil {
-			return value{}, &ParseError{Msg: fmt.Sprintf("not valid JSON: unexpected data after the document at offset %d", end)}
+			return value{}, nil, &ParseError{Msg: fmt.Sprintf("not valid JSON: unexpected data after the document at offset %d", end)}
 		}
 	}
-	return value{}, jsonError(err)
+	return value{}, nil, jsonError(err)
 }
 
 var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
@@ -80,12 +90,16 @@ var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsont
 type docDecoder struct {
 	buf bytes.Buffer
 	dec jsontext.Decoder
+	out []byte // the compact form so far
 }
 
 var decoders = sync.Pool{New: func() any { return new(docDecoder) }}
 
 // release returns d to the pool without keeping the document alive.
 func (d *docDecoder) release() {
+	if cap(d.out) > 1<<20 {
+		d.out = nil // a huge document's buffer is not kept for the next
+	}
 	d.buf = bytes.Buffer{}
 	d.dec.Reset(&d.buf)
 	decoders.Put(d)
@@ -102,23 +116,33 @@ func (d *docDecoder) value(depth int) (value, error) {
 	}
 	switch tok.Kind() {
 	case 'n':
+		d.out = append(d.out, "null"...)
 		return value{kind: kindNull}, nil
 	case 't':
+		d.out = append(d.out, "true"...)
 		return value{kind: kindBool, str: "true"}, nil
 	case 'f':
+		d.out = append(d.out, "false"...)
 		return value{kind: kindBool, str: "false"}, nil
 	case '0':
-		return value{kind: kindNumber, str: tok.String()}, nil // its JSON text
+		n := tok.String() // its JSON text
+		d.out = append(d.out, n...)
+		return value{kind: kindNumber, str: n}, nil
 	case '{':
 		if depth >= maxDepth {
 			return value{}, errTooDeep{d.dec.StackPointer()}
 		}
 		v := value{kind: kindObject}
+		d.out = append(d.out, '{')
 		for d.dec.PeekKind() == '"' {
+			if len(v.members) > 0 {
+				d.out = append(d.out, ',')
+			}
 			key, err := d.string()
 			if err != nil {
 				return value{}, err
 			}
+			d.out = append(d.out, ':')
 			item, err := d.value(depth + 1)
 			if err != nil {
 				return value{}, err
@@ -126,13 +150,18 @@ func (d *docDecoder) value(depth int) (value, error) {
 			v.members = append(v.members, member{key, item})
 		}
 		_, err := d.dec.ReadToken() // '}', or the fault
+		d.out = append(d.out, '}')
 		return v, err
 	case '[':
 		if depth >= maxDepth {
 			return value{}, errTooDeep{d.dec.StackPointer()}
 		}
 		v := value{kind: kindArray}
+		d.out = append(d.out, '[')
 		for d.dec.PeekKind() != ']' {
+			if len(v.items) > 0 {
+				d.out = append(d.out, ',')
+			}
 			item, err := d.value(depth + 1)
 			if err != nil {
 				return value{}, err
@@ -140,6 +169,7 @@ func (d *docDecoder) value(depth int) (value, error) {
 			v.items = append(v.items, item)
 		}
 		_, err := d.dec.ReadToken() // ']'
+		d.out = append(d.out, ']')
 		return v, err
 	}
 	return value{}, fmt.Errorf("unexpected token %v", tok.Kind()) // jsontext returns no other kind
@@ -153,6 +183,7 @@ func (d *docDecoder) string() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	d.out = append(d.out, raw...)
 	if text := raw[1 : len(raw)-1]; bytes.IndexByte(text, '\\') < 0 && utf8.Valid(text) {
 		return policyWord(text), nil
 	}

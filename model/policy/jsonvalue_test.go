@@ -58,7 +58,7 @@ func FuzzDecodeValue(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := decodeValue(data)
+		got, compact, err := decodeValue(data)
 		want, stdErr := stdDecode(data)
 		if err != nil && strings.Contains(err.Error(), "nesting deeper") {
 			return // encoding/json allows 10,000 levels; we stop much earlier on purpose
@@ -66,8 +66,16 @@ func FuzzDecodeValue(f *testing.F) {
 		if (err == nil) != (stdErr == nil) {
 			t.Fatalf("decodeValue err=%v, encoding/json err=%v for %q", err, stdErr, data)
 		}
-		if err == nil && !reflect.DeepEqual(toAny(got), want) {
+		if err != nil {
+			return
+		}
+		if !reflect.DeepEqual(toAny(got), want) {
 			t.Fatalf("decodeValue=%#v, encoding/json=%#v for %q", toAny(got), want, data)
+		}
+		// The compact form is json.Compact's, byte for byte.
+		var wantCompact bytes.Buffer
+		if err := json.Compact(&wantCompact, data); err != nil || !bytes.Equal(compact, wantCompact.Bytes()) {
+			t.Fatalf("compact form %q, json.Compact gives %q (%v) for %q", compact, wantCompact.Bytes(), err, data)
 		}
 	})
 }
@@ -102,7 +110,7 @@ func BenchmarkDecodeValue(b *testing.B) {
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := decodeValue(doc); err != nil {
+		if _, _, err := decodeValue(doc); err != nil {
 			b.Fatal(err)
 		}
 	}
