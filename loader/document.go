@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -26,18 +27,20 @@ type docJob struct {
 // docBatch parses a load's policy documents: each distinct text once
 // (accounts repeat documents heavily — every Lambda role has the same trust
 // policy — so identical texts share one parsed *policy.Policy, which is
-// read-only after loading), on every available CPU, since parsing documents
-// is most of a load's work. Parsing starts with the first distinct text, in
-// the background, while the loader goes on converting entities.
+// read-only after loading), on every available CPU, since compacting and
+// parsing documents is most of a load's work. Parsing starts with the first
+// distinct text, in the background, while the loader goes on converting
+// entities.
+//
+// Texts are told apart as found, before they are compacted (the parser
+// compacts as it reads, on the background CPUs); run then gives texts that
+// compact alike one policy and one stored text.
 type docBatch struct {
-	jobs   []docJob
-	faults []docFault // texts that are not JSON, found as they are added
+	jobs []docJob
 
-	texts   textTable
-	first   map[uint64]*docText // by hash: keying by text would copy every text again
-	seed    maphash.Seed
-	store   textStore
-	scratch []byte // compacted text, reused until it is kept
+	texts textTable
+	first map[uint64]*docText // by hash: keying by text would copy every text again
+	seed  maphash.Seed
 
 	queue   chan *docText // distinct texts waiting to be parsed
 	closed  bool
@@ -45,10 +48,12 @@ type docBatch struct {
 }
 
 type docText struct {
-	text   []byte
+	found  []byte // as found in the file (decoded from a string)
+	text   []byte // compacted, as stored; as found when it is not JSON
 	policy *policy.Policy
 	err    error
 	next   *docText // the next distinct text with the same hash
+	same   *docText // the first text that compacts alike (itself if none)
 
 	// The policy AWS would enforce per kind, and the statements it
 	// refuses, worked out once per distinct text and kind in run.
@@ -86,29 +91,12 @@ func (b *docBatch) add(raw json.RawMessage, dst *model.Document, where string, s
 	if !ok {
 		return // absent or null: no document
 	}
-	// Compacted, stored documents are canonical: a written snapshot reads
-	// back byte for byte.
-	compact, err := compactJSON(b.scratch[:0], text)
-	b.scratch = compact[:0] // keep the grown buffer for the next text
-	if err != nil {
-		// Not JSON: keep the text exactly as found so nothing is lost.
-		// The message depends only on the text, so reading a written
-		// snapshot again reports the same fault in the same words; the
-		// policy parser words it, as for any document.
-		var fault error = &policy.ParseError{Msg: "neither JSON nor URL-encoded JSON (a malformed %-escape)"}
-		if t := bytes.TrimSpace(text); len(t) == 0 || t[0] != '%' {
-			_, fault = policy.Parse(text)
-		}
-		*dst = model.Document{JSON: bytes.Clone(text)}
-		b.faults = append(b.faults, docFault{seq: seq, where: where, err: fault})
-		return
-	}
-	b.jobs = append(b.jobs, docJob{dst: dst, where: where, seq: seq, kind: kind, text: b.intern(compact)})
+	b.jobs = append(b.jobs, docJob{dst: dst, where: where, seq: seq, kind: kind, text: b.intern(text)})
 }
 
-// intern returns the distinct text equal to compact, keeping a copy and
-// queueing it for parsing when it is new.
-func (b *docBatch) intern(compact []byte) *docText {
+// intern returns the distinct text equal to found, queueing it for parsing
+// when it is new.
+func (b *docBatch) intern(found []byte) *docText {
 	if b.first == nil {
 		b.expect(64)
 	}
@@ -116,23 +104,45 @@ func (b *docBatch) intern(compact []byte) *docText {
 		b.seed = maphash.MakeSeed()
 		b.start()
 	}
-	h := maphash.Bytes(b.seed, compact)
+	h := maphash.Bytes(b.seed, found)
 	head := b.first[h]
 	for t := head; t != nil; t = t.next {
-		if bytes.Equal(t.text, compact) {
+		if bytes.Equal(t.found, found) {
 			return t
 		}
 	}
-	t := b.texts.add(docText{text: b.store.keep(compact), next: head})
+	t := b.texts.add(docText{found: found, next: head})
 	b.first[h] = t
 	select {
 	case b.queue <- t:
 	default:
 		// More texts than expected, and the parsers are behind (or
 		// there are none, on one CPU): parse this one here.
-		t.policy, t.err = policy.Parse(t.text)
+		t.parse()
 	}
 	return t
+}
+
+// parse compacts and parses t. Stored documents are compacted, so that
+// they are canonical and a written snapshot reads back byte for byte. A
+// text that is not JSON is kept exactly as found so nothing is lost; the
+// message depends only on the text, so reading a written snapshot again
+// reports the same fault in the same words.
+func (t *docText) parse() {
+	t.policy, t.text, t.err = policy.ParseCompact(t.found)
+	if t.text != nil {
+		return
+	}
+	// Not JSON, or JSON too deep to be a policy (which is still stored
+	// compacted).
+	if compact, err := compactJSON(nil, t.found); err == nil {
+		t.text = slices.Clip(compact)
+		return
+	}
+	t.text = t.found
+	if f := bytes.TrimSpace(t.found); len(f) > 0 && f[0] == '%' {
+		t.err = &policy.ParseError{Msg: "neither JSON nor URL-encoded JSON (a malformed %-escape)"}
+	}
 }
 
 // start runs the background parsers; the loader's own goroutine joins them
@@ -145,7 +155,7 @@ func (b *docBatch) start() {
 
 func (b *docBatch) parse() {
 	for t := range b.queue {
-		t.policy, t.err = policy.Parse(t.text)
+		t.parse()
 	}
 }
 
@@ -160,21 +170,45 @@ func (b *docBatch) run() []docFault {
 		b.parse()
 		b.workers.Wait()
 	}
-	faults := b.faults
+	b.share()
+	var faults []docFault
 	for i := range b.jobs {
 		j := &b.jobs[i]
-		*j.dst = model.Document{JSON: j.text.text, Policy: j.text.policy}
-		if j.text.err != nil {
-			faults = append(faults, docFault{seq: j.seq, where: j.where, err: j.text.err})
+		t := j.text.same
+		*j.dst = model.Document{JSON: t.text, Policy: t.policy}
+		if t.err != nil {
+			faults = append(faults, docFault{seq: j.seq, where: j.where, err: t.err})
 			continue
 		}
-		accepted, rejected := j.text.forKind(j.kind)
+		accepted, rejected := t.forKind(j.kind)
 		j.dst.Policy = accepted
 		for _, r := range rejected {
 			faults = append(faults, docFault{seq: j.seq, where: j.where, err: &policy.ParseError{Path: r.Path(), Msg: r.Message()}})
 		}
 	}
 	return faults
+}
+
+// share points each parsed text at the first one that compacts alike:
+// documents written differently (indented, compact, URL-encoded) share one
+// policy and one stored text, as identical ones do.
+func (b *docBatch) share() {
+	firstCompact := make(map[uint64]*docText, b.texts.len())
+	for _, block := range b.texts.blocks {
+		for i := range block {
+			t := &block[i]
+			t.same = t
+			if t.err != nil {
+				continue // a fault keeps its own text and message
+			}
+			h := maphash.Bytes(b.seed, t.text)
+			if c, ok := firstCompact[h]; ok && bytes.Equal(c.text, t.text) {
+				t.same = c
+				continue
+			}
+			firstCompact[h] = t
+		}
+	}
 }
 
 // stop tells the background parsers that no more texts come, so that they
@@ -211,28 +245,6 @@ func (t *textTable) add(d docText) *docText {
 	*last = append(*last, d)
 	t.n++
 	return &(*last)[len(*last)-1]
-}
-
-// textStore copies kept texts into shared chunks: one allocation per
-// quarter megabyte instead of one per distinct document. Each text's
-// capacity ends where it does, so appending to a Document's JSON copies
-// rather than overwriting its neighbour.
-type textStore struct {
-	chunk []byte
-}
-
-const textChunk = 256 << 10
-
-func (s *textStore) keep(b []byte) []byte {
-	if len(b) > textChunk/8 {
-		return bytes.Clone(b)
-	}
-	if cap(s.chunk)-len(s.chunk) < len(b) {
-		s.chunk = make([]byte, 0, textChunk)
-	}
-	start := len(s.chunk)
-	s.chunk = append(s.chunk, b...)
-	return s.chunk[start:len(s.chunk):len(s.chunk)]
 }
 
 // documentText returns the JSON text of a document field as found in a
