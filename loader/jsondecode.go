@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/iamx/iamx/model/policy"
 )
@@ -22,10 +23,13 @@ import (
 
 // decodeOptions keep what encoding/json accepted, so that every file that
 // loaded before still loads the same: GAAD names matched case-insensitively
-// (the exact name preferred), a repeated name taken in order (the last
-// wins), and invalid UTF-8 in a string replaced with U+FFFD.
+// as strings.EqualFold does (the exact name preferred; json v2 alone would
+// also ignore '_' and '-', and take "AccountID" for "account_id"), a
+// repeated name taken in order (the last wins), and invalid UTF-8 in a
+// string replaced with U+FFFD.
 var decodeOptions = json.JoinOptions(
 	json.MatchCaseInsensitiveNames(true),
+	jsonv1.MatchCaseSensitiveDelimiter(true),
 	jsontext.AllowDuplicateNames(true),
 	jsontext.AllowInvalidUTF8(true),
 )
