@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,6 +92,12 @@ type docDecoder struct {
 	buf bytes.Buffer
 	dec jsontext.Decoder
 	out []byte // the compact form so far
+
+	// Members and items of the open objects and arrays, gathered here
+	// and copied once into a slice of their exact length when each
+	// closes, instead of growing a slice per object element by element.
+	members []member
+	items   []value
 }
 
 var decoders = sync.Pool{New: func() any { return new(docDecoder) }}
@@ -100,6 +107,9 @@ func (d *docDecoder) release() {
 	if cap(d.out) > 1<<20 {
 		d.out = nil // a huge document's buffer is not kept for the next
 	}
+	clear(d.members[:cap(d.members)]) // nor its strings
+	clear(d.items[:cap(d.items)])
+	d.members, d.items = d.members[:0], d.items[:0]
 	d.buf = bytes.Buffer{}
 	d.dec.Reset(&d.buf)
 	decoders.Put(d)
@@ -134,8 +144,10 @@ func (d *docDecoder) value(depth int) (value, error) {
 		}
 		v := value{kind: kindObject}
 		d.out = append(d.out, '{')
+		base := len(d.members)
+		defer func() { d.members = d.members[:base] }()
 		for d.dec.PeekKind() == '"' {
-			if len(v.members) > 0 {
+			if len(d.members) > base {
 				d.out = append(d.out, ',')
 			}
 			key, err := d.string()
@@ -147,10 +159,13 @@ func (d *docDecoder) value(depth int) (value, error) {
 			if err != nil {
 				return value{}, err
 			}
-			v.members = append(v.members, member{key, item})
+			d.members = append(d.members, member{key, item})
 		}
 		_, err := d.dec.ReadToken() // '}', or the fault
 		d.out = append(d.out, '}')
+		if len(d.members) > base {
+			v.members = slices.Clone(d.members[base:])
+		}
 		return v, err
 	case '[':
 		if depth >= maxDepth {
@@ -158,18 +173,23 @@ func (d *docDecoder) value(depth int) (value, error) {
 		}
 		v := value{kind: kindArray}
 		d.out = append(d.out, '[')
+		base := len(d.items)
+		defer func() { d.items = d.items[:base] }()
 		for d.dec.PeekKind() != ']' {
-			if len(v.items) > 0 {
+			if len(d.items) > base {
 				d.out = append(d.out, ',')
 			}
 			item, err := d.value(depth + 1)
 			if err != nil {
 				return value{}, err
 			}
-			v.items = append(v.items, item)
+			d.items = append(d.items, item)
 		}
 		_, err := d.dec.ReadToken() // ']'
 		d.out = append(d.out, ']')
+		if len(d.items) > base {
+			v.items = slices.Clone(d.items[base:])
+		}
 		return v, err
 	}
 	return value{}, fmt.Errorf("unexpected token %v", tok.Kind()) // jsontext returns no other kind
