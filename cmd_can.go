@@ -93,6 +93,10 @@ func runCan(ctx context.Context, e *env, args []string) int {
 	ans, res := answer.Decide(g, n, action, target.ARN, reqCtx)
 	ans.Assumptions = withAssumptions(target.Assumptions, ans.Assumptions)
 	ans.Warnings = warnings
+	ans.LoadWarnings = answer.WarningsOf(g).Request(g, n, target.ARN)
+	for _, w := range ans.LoadWarnings {
+		termsafe.Fprintf(e.stderr, "iamx: warning: %s (a document that did not load is left out of the answer)\n", w.String())
+	}
 	if *jsonOut {
 		if err := writeJSON(e.stdout, ans); err != nil {
 			return fail(e, err)

@@ -49,6 +49,7 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader, allowUnknown bool) int {
 	var buf []byte
 	code := exitOK
 	warned := map[string]bool{}
+	loadWarnings := answer.WarningsOf(g)
 	line := 0
 	emitErr := func(msg string) {
 		enc.Encode(canError{Line: line, Error: fmt.Sprintf("line %d: %s", line, msg)})
@@ -115,6 +116,7 @@ func runCanBatch(e *env, g *graph.Graph, in io.Reader, allowUnknown bool) int {
 		ans.Line = line
 		ans.Assumptions = withAssumptions(target.Assumptions, ans.Assumptions)
 		ans.Warnings = ws
+		ans.LoadWarnings = loadWarnings.Request(g, n, resource)
 		if err := enc.Encode(ans); err != nil {
 			termsafe.Fprintf(e.stderr, "iamx: can --batch: %v\n", err)
 			return exitError

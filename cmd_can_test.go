@@ -285,3 +285,45 @@ func TestCanBatchOverlongLine(t *testing.T) {
 		}
 	}
 }
+
+// A can answer carries the load warnings of what it rests on — the
+// principal, its groups, its managed policies and boundary — as data with
+// the entity's ARN, and none of another entity's: a document that did not
+// parse is left out of evaluation, so the answer may miss what it said.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+func TestCanCarriesLoadWarnings(t *testing.T) {
+	const acct = "arn:aws:iam::123456789012:"
+	file := filepath.Join("testdata", "gaad", "bad-docs.json")
+	cases := []struct {
+		name, principal string
+		want            []string // entities of load_warnings: the principal, its policies, its groups
+	}{
+		{"a user's own, its group's and its managed policy's (attached and boundary)", "jenkins",
+			[]string{acct + "user/dev/jenkins", acct + "policy/LogReader", acct + "policy/LogReader", acct + "group/ops"}},
+		{"a user with clean documents has none", "root-like", nil},
+		{"a role's attached managed policy", "role/web", []string{acct + "policy/LogReader", acct + "policy/LogReader"}},
+		{"a role's own trust policy", "role/jenkins-deploy", []string{acct + "role/jenkins-deploy"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, _ := runCLI(t, "", "can", tc.principal, "s3:GetObject", "--snapshot", file, "--json")
+			var ans struct {
+				LoadWarnings []struct{ Entity, Path, Message string } `json:"load_warnings"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &ans); err != nil {
+				t.Fatalf("%v\n%s%s", err, stdout, stderr)
+			}
+			var got []string
+			for _, w := range ans.LoadWarnings {
+				got = append(got, w.Entity)
+				if w.Path == "" || w.Message == "" || !strings.Contains(stderr, w.Path+": "+w.Message) {
+					t.Errorf("warning %+v: want path and message, said on stderr too:\n%s", w, stderr)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("load_warnings entities %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

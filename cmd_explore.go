@@ -14,7 +14,6 @@ import (
 	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/loader"
 	"github.com/iamx/iamx/loader/live"
-	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/tui"
 )
 
@@ -93,45 +92,41 @@ func runExplorer(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-// exploreLoad loads SOURCE and builds the graph, reporting progress.
+// exploreLoad is the explorer's load: loadGraph with its steps and a live
+// capture's streams on the progress view (the load warnings are in the
+// header's count and :warnings), the collection pace restored once loaded.
 func exploreLoad(ctx context.Context, e *env, src *sourceFlags, report func(tui.Progress)) (*graph.Graph, error) {
-	defer loadingGC()()
-	adviseHugePages()
-	// SCP files first: a mistyped path should not cost a whole live capture.
-	scps, err := src.loadSCPs()
+	g, restoreGC, err := loadGraph(ctx, e, src, explorerProgress(report))
+	defer restoreGC()
 	if err != nil {
 		return nil, err
 	}
-	var snaps []*model.Snapshot
-	if src.isLive() {
-		snap, err := exploreCapture(ctx, src, report)
-		if err != nil {
-			return nil, err
-		}
-		snaps = []*model.Snapshot{snap}
-	} else {
-		step := "reading " + src.describe()
-		report(tui.Progress{Stream: step})
-		if snaps, err = src.loadFiles(ctx, e); err != nil {
-			report(tui.Progress{Stream: step, Done: true, Err: err})
-			return nil, err
-		}
-		report(tui.Progress{Stream: step, Done: true})
-	}
-	opts := graph.Options{SCPs: scps}
-	if err := src.addResourceOptions(snaps, &opts); err != nil {
-		return nil, err
-	}
-	report(tui.Progress{Stream: "indexing"})
-	g, err := graph.Build(snaps, opts)
-	if err != nil {
-		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
-	}
-	report(tui.Progress{Stream: "indexing", Done: true})
 	// Delegated trust is decided on first use; the Trust and Chains tabs
 	// read much of it, so decide it all now, behind the first screen.
 	go g.EdgeCount()
 	return g, nil
+}
+
+// explorerProgress turns the load pipeline's steps and a live capture's
+// events into the progress view's.
+func explorerProgress(report func(tui.Progress)) loadProgress {
+	return loadProgress{
+		step: func(name string, done bool, err error) {
+			report(tui.Progress{Stream: name, Done: done, Err: err})
+		},
+		capture: func(p live.Progress) {
+			label, ok := liveStreamLabels[p.Stream]
+			if !ok {
+				label = p.Stream
+			}
+			counted := true
+			switch p.Stream {
+			case live.StreamCaller, live.StreamAliases, live.StreamCredentialReport:
+				counted = false // single calls: only the outcome matters
+			}
+			report(tui.Progress{Stream: label, Items: p.Items, Pages: p.Pages, Counted: counted, Done: p.Done, Err: p.Err, Warning: p.Warning})
+		},
+	}
 }
 
 // liveStreamLabels names the live capture's streams for the progress view.
@@ -145,23 +140,6 @@ var liveStreamLabels = map[string]string{
 	live.StreamAll:              "authorization details",
 	live.StreamAliases:          "account alias",
 	live.StreamCredentialReport: "credential report",
-}
-
-// exploreCapture captures the account live, translating the capture's
-// progress events into the explorer's.
-func exploreCapture(ctx context.Context, src *sourceFlags, report func(tui.Progress)) (*model.Snapshot, error) {
-	return live.Capture(ctx, src.liveOptions(), func(p live.Progress) {
-		label, ok := liveStreamLabels[p.Stream]
-		if !ok {
-			label = p.Stream
-		}
-		counted := true
-		switch p.Stream {
-		case live.StreamCaller, live.StreamAliases, live.StreamCredentialReport:
-			counted = false // single calls: only the outcome matters
-		}
-		report(tui.Progress{Stream: label, Items: p.Items, Pages: p.Pages, Counted: counted, Done: p.Done, Err: p.Err, Warning: p.Warning})
-	})
 }
 
 // requireTerminal reports an error when there is no terminal to draw on. It

@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/model/actions"
 	"github.com/iamx/iamx/model/policy"
@@ -354,34 +354,20 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 		return
 	}
 
-	bySvc := groupByService(p.Actions)
-	services := make([]string, 0, len(bySvc))
-	for s := range bySvc {
-		services = append(services, s)
-	}
-	sort.Strings(services)
+	groups := answer.GroupAllowed(p)
 
 	fmt.Fprintln(w)
-	printCountTable(w, services, bySvc)
+	printCountTable(w, groups)
 
 	if p.Admin && !all && p.Filter.Service == "" {
 		termsafe.Fprintf(w, "\n(every action is allowed; list them with --service PREFIX, --level LEVEL, --all or --json)\n")
 	} else {
-		for _, s := range services {
-			termsafe.Fprintf(w, "\n%s (%d)\n", s, len(bySvc[s]))
-			for _, level := range actions.AccessLevels() {
-				var list []*graph.ActionPerm
-				for _, a := range bySvc[s] {
-					if a.Level == level {
-						list = append(list, a)
-					}
-				}
-				if len(list) == 0 {
-					continue
-				}
-				termsafe.Fprintf(w, "  %s (%d)\n", level, len(list))
-				for _, a := range list {
-					printActionLine(w, a, l)
+		for _, s := range groups {
+			termsafe.Fprintf(w, "\n%s (%d)\n", s.Service, len(s.Actions))
+			for _, lg := range s.Levels {
+				termsafe.Fprintf(w, "  %s (%d)\n", lg.Level, len(lg.Actions))
+				for _, i := range lg.Actions {
+					printActionLine(w, &p.Actions[i], l)
 				}
 			}
 		}
@@ -396,34 +382,15 @@ func printPerms(w io.Writer, p *graph.Permissions, via []*graph.Node, all bool) 
 	l.print(w)
 }
 
-func groupByService(as []graph.ActionPerm) map[string][]*graph.ActionPerm {
-	out := map[string][]*graph.ActionPerm{}
-	for i := range as {
-		a := &as[i]
-		out[a.Service] = append(out[a.Service], a)
-	}
-	return out
-}
-
-func printCountTable(w io.Writer, services []string, bySvc map[string][]*graph.ActionPerm) {
+func printCountTable(w io.Writer, groups []answer.ServiceGroup) {
 	width := len("SERVICE")
-	for _, s := range services {
-		width = max(width, len(s))
+	for _, s := range groups {
+		width = max(width, len(s.Service))
 	}
 	termsafe.Fprintf(w, "%-*s  %5s  %5s  %5s  %11s  %7s  %5s  %11s\n", width, "SERVICE", "LIST", "READ", "WRITE", "PERMISSIONS", "TAGGING", "TOTAL", "CONDITIONAL")
-	for _, s := range services {
-		var c [6]int
-		cond := 0
-		for _, a := range bySvc[s] {
-			if a.Level.Valid() {
-				c[a.Level]++
-			}
-			if a.Conditional {
-				cond++
-			}
-		}
-		termsafe.Fprintf(w, "%-*s  %5d  %5d  %5d  %11d  %7d  %5d  %11d\n", width, s,
-			c[actions.List], c[actions.Read], c[actions.Write], c[actions.PermissionsManagement], c[actions.Tagging], len(bySvc[s]), cond)
+	for _, s := range groups {
+		termsafe.Fprintf(w, "%-*s  %5d  %5d  %5d  %11d  %7d  %5d  %11d\n", width, s.Service,
+			s.Count(actions.List), s.Count(actions.Read), s.Count(actions.Write), s.Count(actions.PermissionsManagement), s.Count(actions.Tagging), len(s.Actions), s.Conditional)
 	}
 }
 

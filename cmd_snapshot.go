@@ -37,7 +37,7 @@ func runSnapshot(ctx context.Context, e *env, args []string) int {
 	case len(src.scps) > 0:
 		return fail(e, usagef("snapshot: --scp applies to queries, not to snapshot files"))
 	}
-	snaps, err := src.load(ctx, e)
+	snaps, err := src.loadSnapshots(ctx, e, commandProgress(e))
 	if err != nil {
 		return fail(e, err)
 	}

@@ -14,13 +14,19 @@ const gcHeadroom = 1 << 30
 
 // gcPercentFor returns the GOGC for a live heap of live bytes: 400 (rare
 // collections: nearly all that a load allocates stays live) while that
-// grows the heap by at most gcHeadroom, then less, down to the default 100.
+// grows the heap by at most gcHeadroom, then less, down to 25. Past the
+// default 100 a collection is more frequent but the peak is what a laptop
+// feels: an organization's two live gigabytes would otherwise double
+// before the next collection.
 func gcPercentFor(live uint64) int {
 	if live == 0 {
 		return 400
 	}
-	return int(min(400, max(100, gcHeadroom*100/live)))
+	return int(min(400, max(gcFloor, gcHeadroom*100/live)))
 }
+
+// gcFloor is the lowest GOGC the pace sets.
+const gcFloor = 25
 
 // paceGC sets GOGC after every collection from the live heap
 // (gcPercentFor), until the returned function is called, which restores

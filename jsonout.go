@@ -16,16 +16,36 @@ func writeJSON(w io.Writer, v any) error {
 	if err != nil {
 		return err
 	}
-	out := appendIndented(make([]byte, 0, len(compact)+len(compact)/2), compact, "  ")
-	_, err = w.Write(append(out, '\n'))
-	return err
+	// The indented text goes out in pieces as it is laid out: an
+	// organization's who-can answer is hundreds of megabytes, and a second
+	// copy of it would be the command's peak.
+	var werr error
+	flush := func(b []byte) []byte {
+		if werr == nil {
+			_, werr = w.Write(b)
+		}
+		return b[:0]
+	}
+	out := indentJSON(make([]byte, 0, min(len(compact)+len(compact)/2, jsonChunk+jsonChunk/2)), compact, "  ", flush)
+	flush(append(out, '\n'))
+	return werr
 }
+
+// jsonChunk is how much indented text writeJSON gathers before writing it.
+const jsonChunk = 1 << 20
 
 // appendIndented appends src, compact JSON as json.Marshal writes it, to dst
 // laid out as json.Indent(dst, src, "", indent) would: each element and
 // member on its own line, ": " after a name, empty objects and arrays kept
 // as {} and [].
 func appendIndented(dst, src []byte, indent string) []byte {
+	return indentJSON(dst, src, indent, nil)
+}
+
+// indentJSON is appendIndented that, when flush is not nil, hands dst to
+// flush whenever it holds jsonChunk bytes or more, and goes on with what
+// flush returns.
+func indentJSON(dst, src []byte, indent string, flush func([]byte) []byte) []byte {
 	depth := 0
 	newline := func() {
 		dst = append(dst, '\n')
@@ -64,6 +84,9 @@ func appendIndented(dst, src []byte, indent string) []byte {
 		case ',':
 			dst = append(dst, c)
 			newline()
+			if flush != nil && len(dst) >= jsonChunk {
+				dst = flush(dst)
+			}
 		case ':':
 			dst = append(dst, ':', ' ')
 		default:

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -19,6 +21,7 @@ func TestAppendIndented(t *testing.T) {
 		{"scalars", []any{1, 2.5, true, false, nil, "s"}},
 		{"strings with structure characters", map[string]any{"k{,}": `a"b\c:[1,2]{x}`, "u": "\u2028<&>\x01é"}},
 		{"deep", map[string]any{"a": map[string]any{"b": []any{map[string]any{"c": []any{1, []any{2, 3}}}}}}},
+		{"longer than one written piece (jsonChunk)", longAnswer()},
 		{"who-can row", whoCanRow{ARN: "arn:aws:iam::111122223333:role/x", Kind: "role", Via: []string{}, Hops: []chainHop{}, Reasons: []canReason{}, MissingContext: []string{"aws:MultiFactorAuthPresent"}}},
 	}
 	for _, c := range cases {
@@ -26,6 +29,38 @@ func TestAppendIndented(t *testing.T) {
 			checkIndented(t, c.v)
 		})
 	}
+}
+
+// longAnswer is an answer whose indented text is several times jsonChunk.
+func longAnswer() any {
+	rows := make([]map[string]any, 0, 40000)
+	for i := range cap(rows) {
+		rows = append(rows, map[string]any{"arn": fmt.Sprintf("arn:aws:iam::111122223333:user/u%06d", i), "via": []string{}})
+	}
+	return map[string]any{"principals": rows}
+}
+
+// A failed write is writeJSON's error, whichever piece it was.
+func TestWriteJSONReportsAFailedWrite(t *testing.T) {
+	for _, okPieces := range []int{0, 1, 2} {
+		w := &failingWriter{ok: okPieces}
+		if err := writeJSON(w, longAnswer()); !errors.Is(err, errWrite) {
+			t.Errorf("after %d pieces written: err = %v, want %v", okPieces, err, errWrite)
+		}
+	}
+}
+
+var errWrite = errors.New("disk full")
+
+// failingWriter accepts ok writes, then fails.
+type failingWriter struct{ ok int }
+
+func (w *failingWriter) Write(b []byte) (int, error) {
+	if w.ok == 0 {
+		return 0, errWrite
+	}
+	w.ok--
+	return len(b), nil
 }
 
 func checkIndented(t *testing.T, v any) {

@@ -98,32 +98,54 @@ func TestSignalsStopEveryCommand(t *testing.T) {
 // waitBlocked waits until process pid has stopped using CPU (it waits on
 // something), judged from /proc where there is one, else for a while: a
 // signal sent before the process installs its handlers would kill it
-// before iamx could answer it.
+// before iamx could answer it. On a loaded machine a process that waits for
+// a CPU uses none either, so "quiet" also needs every thread asleep (no
+// thread in state R).
 func waitBlocked(pid int) {
-	stat := filepath.Join("/proc", strconv.Itoa(pid), "stat")
-	cpu := func() string {
-		data, err := os.ReadFile(stat)
+	dir := filepath.Join("/proc", strconv.Itoa(pid))
+	cpu := func() (string, bool) {
+		data, err := os.ReadFile(filepath.Join(dir, "stat"))
 		if err != nil {
-			return ""
+			return "", false
 		}
 		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
 		if len(f) < 13 {
-			return ""
+			return "", false
 		}
-		return f[11] + " " + f[12] // utime, stime
+		return f[11] + " " + f[12], !anyThreadRunning(dir) // utime, stime
 	}
 	time.Sleep(200 * time.Millisecond)
-	if cpu() == "" {
+	if now, _ := cpu(); now == "" {
 		time.Sleep(800 * time.Millisecond)
 		return
 	}
-	last, same := cpu(), 0
+	last, _ := cpu()
+	same := 0
 	for deadline := time.Now().Add(20 * time.Second); same < 3 && time.Now().Before(deadline); {
 		time.Sleep(50 * time.Millisecond)
-		if now := cpu(); now == last {
+		if now, asleep := cpu(); now == last && asleep {
 			same++
 		} else {
 			last, same = now, 0
 		}
 	}
+}
+
+// anyThreadRunning reports whether a thread of the process in dir (a
+// /proc/PID directory) is running or waiting for a CPU (state R).
+func anyThreadRunning(dir string) bool {
+	tasks, err := os.ReadDir(filepath.Join(dir, "task"))
+	if err != nil {
+		return false
+	}
+	for _, t := range tasks {
+		data, err := os.ReadFile(filepath.Join(dir, "task", t.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		if f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:])); len(f) > 0 && f[0] == "R" {
+			return true
+		}
+	}
+	return false
 }

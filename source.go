@@ -10,6 +10,7 @@ import (
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/loader"
+	"github.com/iamx/iamx/loader/live"
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/policy"
 )
@@ -88,7 +89,7 @@ func (s *sourceFlags) describe() string {
 const stdinName = "standard input"
 
 // loadFiles loads the demo account or snapshot files; "-" is standard input.
-// Live capture is loadLive's job.
+// A live capture is loadSnapshots' job.
 func (s *sourceFlags) loadFiles(ctx context.Context, e *env) ([]*model.Snapshot, error) {
 	if s.demo {
 		snap, err := loader.Demo()
@@ -127,19 +128,32 @@ func (s *sourceFlags) loadFiles(ctx context.Context, e *env) ([]*model.Snapshot,
 	return out, nil
 }
 
-// load returns the snapshots SOURCE names, capturing live when no file is given.
-func (s *sourceFlags) load(ctx context.Context, e *env) ([]*model.Snapshot, error) {
+// loadSnapshots returns the snapshots SOURCE names: a live capture when no
+// file is given (its events go to p.capture), else the demo or the snapshot
+// files (a "reading" step).
+func (s *sourceFlags) loadSnapshots(ctx context.Context, e *env, p loadProgress) ([]*model.Snapshot, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
 	if s.isLive() {
-		snap, err := loadLive(ctx, s, e)
+		capture := p.capture
+		if capture == nil {
+			capture = func(live.Progress) {}
+		}
+		snap, err := live.Capture(ctx, s.liveOptions(), capture)
+		if p.captured != nil {
+			p.captured()
+		}
 		if err != nil {
 			return nil, err
 		}
 		return []*model.Snapshot{snap}, nil
 	}
-	return s.loadFiles(ctx, e)
+	name := "reading " + s.describe()
+	p.stepTo(name, false, nil)
+	snaps, err := s.loadFiles(ctx, e)
+	p.stepTo(name, true, err)
+	return snaps, err
 }
 
 // loadSCPs reads the --scp files, one organization level each.
@@ -155,42 +169,100 @@ func (s *sourceFlags) loadSCPs() ([]policy.Source, error) {
 	return out, nil
 }
 
-// sourceGraph loads SOURCE and builds the account graph with its SCPs. Load
-// warnings (a malformed policy, a denied optional call) are summarised on
-// stderr so a query never hides that its answer rests on an incomplete
-// snapshot; the full list is in the explorer's :warnings and in the file.
+// sourceGraph is the query commands' load: loadGraph with the load
+// warnings summarised on stderr, so a query never hides that its answer
+// rests on an incomplete snapshot (the full list is in the explorer's
+// :warnings and in the file), and a live capture's progress on one line of
+// a terminal. A query loads, answers and exits: garbage collection stays
+// rare until it does (restoring the default pace after the build would
+// start a collection of the whole fresh heap in the middle of the query).
 func sourceGraph(ctx context.Context, e *env, src *sourceFlags) (*graph.Graph, error) {
-	// A query command loads, answers and exits: collect rarely throughout.
-	// Restoring the default pace after the build would start a collection
-	// of the whole fresh heap in the middle of the query.
-	loadingGC()
-	adviseHugePages()
+	p := commandProgress(e)
+	p.warn = func(w string) { termsafe.Fprintf(e.stderr, "iamx: warning: %s\n", w) }
+	g, _, err := loadGraph(ctx, e, src, p)
+	return g, err
+}
+
+// commandProgress shows a live capture's progress on one line of stderr
+// when it is a terminal, cleared when the capture ends; pipes and files get
+// nothing, so scripts see only the answer and real errors.
+func commandProgress(e *env) loadProgress {
+	line := newProgressLine(e.stderr)
+	return loadProgress{capture: line.update, captured: line.clear}
+}
+
+// loadProgress is what the load pipeline tells its caller as it goes; a nil
+// function hears nothing.
+type loadProgress struct {
+	step     func(name string, done bool, err error) // "reading FILE", "indexing"
+	capture  func(live.Progress)                     // a live capture's events
+	captured func()                                  // the live capture has ended
+	warn     func(summary string)                    // a summary of load warnings
+}
+
+func (p loadProgress) stepTo(name string, done bool, err error) {
+	if p.step != nil {
+		p.step(name, done, err)
+	}
+}
+
+// loadGraph is the one load pipeline of the query commands and the
+// explorer: SCP files first (a mistyped path should not cost a whole live
+// capture), then SOURCE (live, or the demo and snapshot files), the
+// --resources and --org files, then the account graph. Load warnings are
+// summarised through p.warn: each snapshot's count and first one, then the
+// entities the build left out. restoreGC puts garbage collection back to
+// its pace before the load (see loadingGC), for a caller that goes on
+// running.
+func loadGraph(ctx context.Context, e *env, src *sourceFlags, p loadProgress) (g *graph.Graph, restoreGC func(), err error) {
+	warn := func(format string, a ...any) {
+		if p.warn != nil {
+			p.warn(fmt.Sprintf(format, a...))
+		}
+	}
+	if err := src.validate(); err != nil {
+		return nil, func() {}, err
+	}
+	restoreGC = tuneForLoad()
 	scps, err := src.loadSCPs()
 	if err != nil {
-		return nil, err
+		return nil, restoreGC, err
 	}
-	snaps, err := src.load(ctx, e)
+	snaps, err := src.loadSnapshots(ctx, e, p)
 	if err != nil {
-		return nil, err
+		return nil, restoreGC, err
 	}
 	opts := graph.Options{SCPs: scps}
 	if err := src.addResourceOptions(snaps, &opts); err != nil {
-		return nil, err
+		return nil, restoreGC, err
 	}
 	for _, s := range snaps {
 		if n := len(s.Warnings); n > 0 {
-			termsafe.Fprintf(e.stderr, "iamx: warning: %s (%s) loaded with %d warning(s); first: %s\n",
-				s.Source, s.AccountID, n, oneLine(s.Warnings[0].String()))
+			warn("%s (%s) loaded with %d warning(s); first: %s", s.Source, s.AccountID, n, oneLine(s.Warnings[0].String()))
 		}
 	}
-	g, err := graph.Build(snaps, opts)
+	p.stepTo("indexing", false, nil)
+	g, err = graph.Build(snaps, opts)
 	if err != nil {
-		return nil, fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
+		err = fmt.Errorf("build the account graph from %s: %w", src.describe(), err)
+		p.stepTo("indexing", true, err)
+		return nil, restoreGC, err
 	}
+	p.stepTo("indexing", true, nil)
 	if ws := g.Warnings(); len(ws) > 0 {
-		fmt.Fprintf(e.stderr, "iamx: warning: %d entities of accounts that are not loaded were left out; first: %s\n", len(ws), oneLine(ws[0].String()))
+		warn("%d entities of accounts that are not loaded were left out; first: %s", len(ws), oneLine(ws[0].String()))
 	}
-	return g, nil
+	return g, restoreGC, nil
+}
+
+// tuneForLoad is the process tuning for loading an account, in one place:
+// rare garbage collection (loadingGC) and huge pages for the heap
+// (adviseHugePages). It returns the function that restores the collection
+// pace. Only the load pipeline calls it: help and usage errors never pay.
+func tuneForLoad() (restoreGC func()) {
+	restore := loadingGC()
+	adviseHugePages()
+	return restore
 }
 
 // loadingGC makes garbage collection rarer while an account loads and its

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/iamx/iamx/internal/termsafe"
 	"github.com/iamx/iamx/loader/live"
-	"github.com/iamx/iamx/model"
 )
 
 // liveOptions turns the live SOURCE flags into capture options.
@@ -26,16 +24,6 @@ func (s *sourceFlags) liveOptions() live.Options {
 		Services:    splitList(s.services),
 		Regions:     splitList(s.regions),
 	}
-}
-
-// loadLive captures the account named by the live SOURCE flags. While it
-// runs, a terminal on stderr shows one updating progress line; pipes and
-// files get nothing, so scripts see only the answer and real errors.
-func loadLive(ctx context.Context, s *sourceFlags, e *env) (*model.Snapshot, error) {
-	line := newProgressLine(e.stderr)
-	snap, err := live.Capture(ctx, s.liveOptions(), line.update)
-	line.clear()
-	return snap, err
 }
 
 // progressLine redraws one line of capture progress on a terminal.

@@ -33,6 +33,10 @@ func (g *Graph) Assumptions(n *Node, action, resource string) []string {
 			out = append(out, "the key policy of "+e.r.ARN+" "+e.unknown+": AWS's default key policy is assumed")
 		case e.unknown != "":
 			out = append(out, "the policy of "+e.r.ARN+" "+e.unknown+": only identity policies were evaluated")
+		case e.r.ARN != resource && e.r.Type == model.TypeLambdaFunction:
+			// A version or alias the capture did not record (versions
+			// are not read): its own policy may grant more.
+			out = append(out, "the policy of "+resource+" (a version or alias) is not in the snapshot: only its function's policy was evaluated")
 		}
 		if e != nil {
 			out = append(out, e.attributeAssumptions()...)

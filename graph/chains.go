@@ -553,7 +553,7 @@ func (s *scanner) in(r *Node, f func(*delegOutcome, *Node)) {
 	}
 	complete := true
 	e := dl.equivs[d.equiv]
-	s.g.decideAll(s.g.classesOfUnfound(e, nil)) // all at once, on every core
+	s.g.decideAll(s.g.classesOfUnfound(e, nil, nil)) // all at once, on every core
 	for ai, ci := range dl.members(e) {
 		if m := s.g.actors[ai]; d.admits(m) {
 			if out := s.g.outcome(dl.classes[ci]); out != nil {

@@ -2,8 +2,10 @@ package graph
 
 import (
 	"cmp"
+	"encoding/binary"
 	"hash/maphash"
 	"iter"
+	"maps"
 	"runtime"
 	"slices"
 	"sort"
@@ -114,8 +116,8 @@ func (g *Graph) decideClass(c *actorClass) *delegOutcome {
 // roleEquiv is a set of delegating roles the evaluator treats alike.
 type roleEquiv struct {
 	roles []*delegRole
-	all   bool    // the trust admits "*" (no identity allow needed in the same account)
-	rsig  []uint8 // per resource pattern: 0 no match, 1 match, 2 depends on the principal
+	all   bool     // the trust admits "*" (no identity allow needed in the same account)
+	rsig  []patHit // the resource patterns that match its roles, in order
 	// segs holds the principal classes of the actors of the accounts the
 	// trust admits, one segment per account, by account index: an
 	// organization's role classes each admit one or two accounts of
@@ -125,13 +127,123 @@ type roleEquiv struct {
 	segs []equivSeg
 }
 
+// patHit is a resource pattern that matches a role: v is 1 when it does,
+// 2 when that depends on the principal (the pattern has ${…}).
+type patHit struct {
+	pat int32
+	v   uint8
+}
+
+// sigAt returns e's signature at pattern p: 0 no match, 1 match, 2 depends
+// on the principal.
+func (e *roleEquiv) sigAt(p int32) uint8 {
+	if i, ok := slices.BinarySearchFunc(e.rsig, p, func(h patHit, p int32) int { return cmp.Compare(h.pat, p) }); ok {
+		return e.rsig[i].v
+	}
+	return 0
+}
+
+// hitsIn returns e's signature on the patterns pats (sorted).
+func (e *roleEquiv) hitsIn(pats []int32) []patHit {
+	var out []patHit
+	for _, h := range e.rsig {
+		if _, ok := slices.BinarySearch(pats, h.pat); ok {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// matches reports whether a statement could match the roles of e.
+func (e *roleEquiv) matches(in *stmtInfo) bool {
+	if in.any {
+		return true
+	}
+	hit, maybe := false, false
+	for _, p := range in.patterns {
+		switch e.sigAt(int32(p)) {
+		case 1:
+			hit = true
+		case 2:
+			maybe = true
+		}
+	}
+	if in.not {
+		return !hit || maybe
+	}
+	return hit || maybe
+}
+
+// unsure reports whether a signature has a pattern whose match depends on
+// the principal.
+func unsure(sig []patHit) bool {
+	return slices.ContainsFunc(sig, func(h patHit) bool { return h.v == 2 })
+}
+
+// appendHits appends an exact encoding of a signature.
+func appendHits(b []byte, sig []patHit) []byte {
+	for _, h := range sig {
+		b = binary.AppendUvarint(b, uint64(h.pat)<<2|uint64(h.v))
+	}
+	return b
+}
+
+// foreignPatterns lists, per account, the patterns of its actors'
+// statements that may match a role of another account: all but those
+// whose account segment is the account's own ID, literally. Matching is
+// segment by segment (model/policy), so such a pattern never matches an
+// ARN of another account: a role of another account has signature 0 on it.
+func foreignPatterns(cl *classifier, glob []string) [][]int32 {
+	dl := &cl.g.deleg
+	byID := make([]*stmtInfo, cl.nStmts)
+	for _, in := range cl.stmts {
+		byID[in.id] = in
+	}
+	out := make([][]int32, len(dl.accounts))
+	for k, acct := range dl.accounts {
+		var pats []int32
+		for _, id := range cl.acctStmts[k] {
+			for _, p := range byID[id].patterns {
+				if parts := strings.SplitN(glob[p], ":", 6); len(parts) == 6 && parts[4] == acct {
+					continue
+				}
+				pats = append(pats, int32(p))
+			}
+		}
+		slices.Sort(pats)
+		out[k] = slices.Compact(pats)
+	}
+	return out
+}
+
 // equivSeg is the principal classes of one account's actors for a role
 // class: class[i] is that of the account's i-th actor (delegation.pos),
 // an index in delegation.classes, or -1 when it has no edge for sure.
 type equivSeg struct {
-	acct  int32
-	base  int32   // added to class's entries: they count from 0 in each segment
-	class []int32 // may be shared with the same account's segment of other role classes
+	acct   int32
+	base   int32   // added to class's entries: they count from 0 in each segment
+	class  []int32 // may be shared with the same account's segment of other role classes
+	shared bool    // its classes (from base) are those of other role classes' segments too
+}
+
+// segScan is what one breadth-first scan over delegated edges into roles
+// has offered already: a shared segment once offered in full need not be
+// offered again for another role class. Its members have the same class,
+// hence the same outcome, under every role class pointing at it, and every
+// role of those classes admits every one of them (it is of an account the
+// trust admits, none named, none the role).
+type segScan struct{ done map[int32]bool } // by base of a shared segment
+
+func newSegScan() *segScan { return &segScan{done: map[int32]bool{}} }
+
+// offered reports whether sg was offered already.
+func (s *segScan) offered(sg *equivSeg) bool { return s != nil && sg.shared && s.done[sg.base] }
+
+// offer records that sg is being offered in full.
+func (s *segScan) offer(sg *equivSeg) {
+	if s != nil && sg.shared {
+		s.done[sg.base] = true
+	}
 }
 
 // classOf returns the principal class of the actor with ordinal o for role
@@ -437,10 +549,26 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 			dl.relevant[p] = true
 		}
 	}
+	// SCP and RCP statements match the role's ARN as identity statements
+	// do (an SCP may deny sts:AssumeRole on one role by name): their
+	// patterns are part of every role's signature. They are numbered
+	// after the relevant identity documents are known, so they are never
+	// taken for identity policies.
+	orgDocs := g.orgDocuments()
+	var orgPats []int32
+	for _, p := range orgDocs {
+		for _, in := range infosOf(p) {
+			for _, pat := range in.patterns {
+				orgPats = append(orgPats, int32(pat))
+			}
+		}
+	}
+	slices.Sort(orgPats)
+	orgPats = slices.Compact(orgPats)
 
 	// Role classes. Each role's signature against the patterns is its own
 	// work: compute them on every core, then group.
-	rsigs := make([][]uint8, len(roles))
+	rsigs := make([][]patHit, len(roles))
 	// A pattern can only match ARNs that start with its literal prefix (up
 	// to the first wildcard), so each role tests just the patterns filed
 	// under one of its own prefixes. Patterns with ${…} match as if each
@@ -468,19 +596,20 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	}
 	parallelFor(len(roles), func(k int) {
 		arn := roles[k].role.ARN
-		rsig := make([]uint8, len(patterns))
+		var rsig []patHit
 		for l := 0; l <= len(arn); l++ {
 			for _, i := range byPrefix[arn[:l]] {
 				switch {
 				case glob[i] != patterns[i]:
 					if globMatch(glob[i], arn, false) {
-						rsig[i] = 2
+						rsig = append(rsig, patHit{int32(i), 2})
 					}
 				case exact[i].Match(arn):
-					rsig[i] = 1
+					rsig = append(rsig, patHit{int32(i), 1})
 				}
 			}
 		}
+		slices.SortFunc(rsig, func(a, b patHit) int { return cmp.Compare(a.pat, b.pat) })
 		rsigs[k] = rsig
 	})
 	equivByKey := map[string]int32{}
@@ -495,10 +624,8 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 			b = strconv.AppendInt(b, int64(d.role.ID), 10)
 		}
 		b = append(b, '|')
-		for _, x := range rsig {
-			b = append(b, '0'+x)
-		}
-		if slices.Contains(rsig, 2) {
+		b = appendHits(b, rsig)
+		if unsure(rsig) {
 			// Whether a pattern matches depends on the principal: this
 			// role is its own class.
 			b = append(b, d.role.ARN...)
@@ -515,45 +642,174 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 
 	// Per role class, the principal classes: independent of one another,
 	// so classified on every core, then numbered in role class order.
-	cl := newClassifier(g, nStmts, idInfos, bdInfos, inputOf)
-	local := make([][]*actorClass, len(dl.equivs))
+	cl := newClassifier(g, nStmts, idInfos, bdInfos, inputOf, orgDocs)
+	cl.foreignPats = foreignPatterns(cl, glob)
+	cl.orgPats = orgPats
+	local := make([]classified, len(dl.equivs))
 	parallelFor(len(dl.equivs), func(ei int) { local[ei] = cl.classify(dl.equivs[ei]) })
 	for ei, e := range dl.equivs {
 		base := int32(len(dl.classes))
-		dl.classes = append(dl.classes, local[ei]...)
+		dl.classes = append(dl.classes, local[ei].classes...)
 		for i := range e.segs {
-			e.segs[i].base += base
+			if sc := local[ei].shared[i]; sc != nil {
+				// The first role class to reach a shared segment numbers
+				// its classes; the others point at them.
+				if sc.base < 0 {
+					sc.base = int32(len(dl.classes))
+					for j := range sc.chunk {
+						dl.classes = append(dl.classes, &sc.chunk[j])
+					}
+				}
+				e.segs[i].base = sc.base
+			} else {
+				e.segs[i].base += base
+			}
 			dl.equivsOf[e.segs[i].acct] = append(dl.equivsOf[e.segs[i].acct], int32(ei))
 		}
 	}
 }
 
+// orgDocuments returns the SCP and RCP documents of every account, each
+// once, in a fixed order.
+func (g *Graph) orgDocuments() []*policy.Policy {
+	var out []*policy.Policy
+	seen := map[*policy.Policy]bool{}
+	add := func(list []policy.Source) {
+		for _, src := range list {
+			if src.Policy != nil && !seen[src.Policy] {
+				seen[src.Policy] = true
+				out = append(out, src.Policy)
+			}
+		}
+	}
+	add(g.opts.SCPs)
+	for _, m := range []map[string][]policy.Source{g.res.scps, g.res.rcps} {
+		for _, acct := range slices.Sorted(maps.Keys(m)) {
+			add(m[acct])
+		}
+	}
+	return out
+}
+
 // classifier sorts the loaded users and roles into the principal classes
 // of one role class at a time; it only reads what buildDelegation prepared.
 type classifier struct {
-	g         *Graph
-	nStmts    int
-	idInfos   [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
-	bdInfos   [][]*stmtInfo // per actor: the same of its boundary
-	inputOf   func(*policy.Policy, *policy.Statement) classInput
-	static    []uint64         // per actor: the hash of its kind, account, service-linked flag and what SCPs read of it
-	req       []policy.Request // per actor: its sts:AssumeRole request, for the keys it knows
-	idHash    [][]uint64       // per actor, parallel to idInfos: the hash of what each statement reads of it
-	bdHash    [][]uint64       // the same for bdInfos
-	seed      maphash.Seed
-	trust     sync.Map    // trust policy text → *trustReads
-	stmts     []*stmtInfo // every statement that could match sts:AssumeRole
-	acctStmts [][]int     // per account index: the statements of its actors, each once
-	foreign   sync.Map    // foreignKey → *foreignSeg
+	g           *Graph
+	nStmts      int
+	idInfos     [][]*stmtInfo // per actor: identity statements that could match sts:AssumeRole
+	bdInfos     [][]*stmtInfo // per actor: the same of its boundary
+	inputOf     func(*policy.Policy, *policy.Statement) classInput
+	static      []uint64         // per actor: the hash of its kind, account, service-linked flag and what SCPs read of it
+	req         []policy.Request // per actor: its sts:AssumeRole request, for the keys it knows
+	idHash      [][]uint64       // per actor, parallel to idInfos: the hash of what each statement reads of it
+	bdHash      [][]uint64       // the same for bdInfos
+	seed        maphash.Seed
+	trust       sync.Map    // trust policy text → *trustReads
+	stmts       []*stmtInfo // every statement that could match sts:AssumeRole
+	acctStmts   [][]int     // per account index: the statements of its actors, each once
+	foreign     sync.Map    // foreignKey → *foreignSeg
+	orgPats     []int32     // the patterns of SCP and RCP statements, in order
+	foreignPats [][]int32   // per account index: its statements' patterns that may match another account's role, in order
+	rcpSet      []int32     // per account index: its RCP levels, numbered by equal lists; -1 none
+	decisions   sync.Map    // decisionKey → *sharedClasses
 }
 
 // foreignKey names the classes of one account's actors for role classes of
 // other accounts: they depend only on which of the account's statements
 // match the roles and on the trust policy's text (what it reads of them).
+// Which statements match is decided by the roles' signature on the
+// account's patterns, and of those only the ones that may match a role
+// of another account (foreignPatterns) can be anything but "no match".
 type foreignKey struct {
 	acct  int32
 	trust string
-	match uint64 // hash of the matches of acctStmts[acct]
+	hits  string // the role class's signature on foreignPats[acct] (appendHits)
+}
+
+// decisionKey names the decisions of a foreign segment's classes that role
+// classes of different accounts share. Given the segment (the principals'
+// account, the trust text, the principals' statements that match), an
+// evaluation of p → role reads of the role only its ARN, against the
+// Resource patterns of those statements, of the SCPs and of the RCPs;
+// that the role is of another account than p; and the RCPs of the role's
+// account. The key holds each exactly, for role classes that are
+// portable (see classifier.portable).
+type decisionKey struct {
+	seg    *foreignSeg
+	rcps   int32  // classifier.rcpSet of the role's account
+	orgSig string // the role's signature on the SCP and RCP patterns
+}
+
+// sharedClasses is the principal classes of a foreign segment shared by
+// the role classes of one decisionKey: decided once for all of them.
+type sharedClasses struct {
+	once  sync.Once
+	chunk []actorClass
+	base  int32 // index of chunk[0] in delegation.classes; -1 until numbered
+}
+
+// classified is what classify returns: the role class's own classes, and
+// per segment the shared classes it points at (nil: its own).
+type classified struct {
+	classes []*actorClass
+	shared  []*sharedClasses
+}
+
+// rcpSets numbers the accounts' RCP levels: accounts with equal lists
+// (the same sources, level by level: sameLevel) get the same number; -1
+// none.
+func rcpSets(g *Graph) []int32 {
+	dl := &g.deleg
+	out := make([]int32, len(dl.accounts))
+	var lists [][]policy.Source
+	for k, acct := range dl.accounts {
+		l := g.res.rcps[acct]
+		if len(l) == 0 {
+			out[k] = -1
+			continue
+		}
+		i := slices.IndexFunc(lists, func(m []policy.Source) bool { return slices.EqualFunc(m, l, sameLevel) })
+		if i < 0 {
+			i = len(lists)
+			lists = append(lists, l)
+		}
+		out[k] = int32(i)
+	}
+	return out
+}
+
+// sameLevel reports whether two organization levels evaluate alike and are
+// named alike in reasons: the same document, type and name, and the same
+// owner unless a policy ARN names the level (Source.ID). The account's own
+// level of two accounts with the same one policy attached (the usual
+// RCPFullAWSAccess) is the same level.
+func sameLevel(a, b policy.Source) bool {
+	return a.Policy == b.Policy && a.Type == b.Type && a.ARN == b.ARN && a.Name == b.Name && a.Via == b.Via &&
+		(a.ARN != "" || a.Owner == b.Owner)
+}
+
+// portable reports whether e's decisions for the principals of other
+// accounts may be shared with role classes of other accounts (decisionKey):
+// the identity, boundary, SCP and RCP patterns match its roles without
+// depending on the principal (no "${…}" in play), and its trust policy
+// has no Resource element (which would match the role's own ARN). What
+// else an evaluation reads of the role — its tags, aws:ResourceAccount —
+// is never filled into the graph's own requests, so it is missing context
+// for every role alike.
+func (e *roleEquiv) portable() bool {
+	if unsure(e.rsig) {
+		return false
+	}
+	tp := e.roles[0].role.Role.TrustPolicy.Policy
+	if tp == nil {
+		return false
+	}
+	for i := range tp.Statements {
+		if tp.Statements[i].Resource != nil || tp.Statements[i].NotResource != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // foreignSeg is the classes of one account's actors shared by the role
@@ -569,25 +825,24 @@ const boundaryMark = 1 << 62
 
 // newClassifier prepares what classify reads: the per-actor statement
 // lists and the part of every class key that does not depend on the role.
-func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, inputOf func(*policy.Policy, *policy.Statement) classInput) *classifier {
+func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, inputOf func(*policy.Policy, *policy.Statement) classInput, orgDocs []*policy.Policy) *classifier {
 	cl := &classifier{g: g, nStmts: nStmts, idInfos: idInfos, bdInfos: bdInfos, inputOf: inputOf,
 		static: make([]uint64, len(g.actors)), seed: maphash.MakeSeed(),
 		idHash: make([][]uint64, len(g.actors)), bdHash: make([][]uint64, len(g.actors)), req: make([]policy.Request, len(g.actors))}
-	// SCP statements bind every principal of the loaded accounts alike,
-	// except for what they read of principals (the common "deny unless
-	// aws:PrincipalArn is the break-glass role"): that splits classes for
-	// every role class.
+	// SCP and RCP statements bind every principal of the loaded accounts
+	// alike, except for what they read of principals (the common "deny
+	// unless aws:PrincipalArn is the break-glass role"): that splits
+	// classes for every role class. The documents of every account are
+	// read for every actor: a finer split than needed, never a coarser one.
 	var scpReads []classInput
-	for _, src := range g.opts.SCPs {
-		if src.Policy == nil {
-			continue
-		}
-		for i := range src.Policy.Statements {
-			if st := &src.Policy.Statements[i]; mayMatchAction(st, actionAssumeRole) {
-				scpReads = append(scpReads, inputOf(src.Policy, st))
+	for _, p := range orgDocs {
+		for i := range p.Statements {
+			if st := &p.Statements[i]; mayMatchAction(st, actionAssumeRole) {
+				scpReads = append(scpReads, inputOf(p, st))
 			}
 		}
 	}
+	cl.rcpSet = rcpSets(g)
 	seenStmt := make([]bool, nStmts)
 	dl := &g.deleg
 	cl.acctStmts = make([][]int, len(dl.accounts))
@@ -733,7 +988,7 @@ func mix(h, x uint64) uint64 {
 // no edge for sure), visiting only the actors of the accounts the trust
 // admits. Each class has its representative pair, evaluated when
 // a query first needs it.
-func (cl *classifier) classify(e *roleEquiv) []*actorClass {
+func (cl *classifier) classify(e *roleEquiv) classified {
 	rep := e.roles[0]
 	trustHash := cl.trustHashes(rep)
 	// A trust policy that admits "*" and no account root allows a
@@ -741,30 +996,6 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 	// and the boundary: identity Allow statements cannot change the
 	// decision there, so they do not split classes.
 	wildcardOnly := rep.all && len(rep.accounts) == 0
-	matchesRole := func(in *stmtInfo) bool {
-		if in.any {
-			return true
-		}
-		hit, unsure := false, false
-		for _, p := range in.patterns {
-			switch e.rsig[p] {
-			case 1:
-				hit = true
-			case 2:
-				unsure = true
-			}
-		}
-		if in.not {
-			return !hit || unsure
-		}
-		return hit || unsure
-	}
-	// Per statement whether it matches the role class, every statement
-	// decided up front: the principals share most of them.
-	match := make([]bool, cl.nStmts)
-	for _, in := range cl.stmts {
-		match[in.id] = matchesRole(in)
-	}
 	// The accounts the trust admits, in index order; and the role's own.
 	dl := &cl.g.deleg
 	var admitted []int32
@@ -784,7 +1015,14 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 	if !ok {
 		roleAcct = -1
 	}
-	ec := &equivClasses{cl: cl, e: e, match: match, trustHash: trustHash}
+	ec := &equivClasses{cl: cl, e: e, trustHash: trustHash}
+	var shared []*sharedClasses // per segment of e.segs
+	portable := e.portable()
+	rcps := int32(-1)
+	if roleAcct >= 0 {
+		rcps = cl.rcpSet[roleAcct]
+	}
+	orgSig := string(appendHits(nil, e.hitsIn(cl.orgPats)))
 	trustKey := string(rep.role.Role.TrustPolicy.JSON)
 	if trustKey == "" {
 		trustKey = rep.role.ARN
@@ -795,16 +1033,11 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 			// Another account's actors, none named by the roles: their
 			// classes are those of every role class that matches the
 			// same of their statements under the same trust text.
-			fk := foreignKey{acct: k, trust: trustKey}
-			for _, id := range cl.acctStmts[k] {
-				if match[id] {
-					fk.match = mix(fk.match, uint64(id))
-				}
-			}
+			fk := foreignKey{acct: k, trust: trustKey, hits: string(appendHits(nil, e.hitsIn(cl.foreignPats[k])))}
 			v, _ := cl.foreign.LoadOrStore(fk, &foreignSeg{})
 			fs := v.(*foreignSeg)
 			fs.once.Do(func() {
-				sub := &equivClasses{cl: cl, e: e, match: match, trustHash: trustHash, index: map[uint64]int32{}}
+				sub := &equivClasses{cl: cl, e: e, trustHash: trustHash, index: map[uint64]int32{}}
 				fs.class = make([]int32, len(dl.acctActors[k]))
 				for i, o := range dl.acctActors[k] {
 					fs.class[i] = sub.place(o, false, false)
@@ -813,6 +1046,26 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 					}
 				}
 			})
+			seg.class = fs.class
+			if len(fs.first) == 0 {
+				continue
+			}
+			if portable {
+				dk := decisionKey{seg: fs, rcps: rcps, orgSig: orgSig}
+				v, _ := cl.decisions.LoadOrStore(dk, &sharedClasses{base: -1})
+				sc := v.(*sharedClasses)
+				sc.once.Do(func() {
+					sc.chunk = make([]actorClass, len(fs.first))
+					for i, o := range fs.first {
+						c := &sc.chunk[i]
+						c.p, c.d = representative(cl.g.actors[o], e)
+					}
+				})
+				seg.base, seg.shared = 0, true
+				e.segs = append(e.segs, seg)
+				shared = append(shared, sc)
+				continue
+			}
 			chunk := make([]actorClass, len(fs.first))
 			for i, o := range fs.first {
 				c := &chunk[i]
@@ -820,10 +1073,8 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 				ec.classes = append(ec.classes, c)
 				ec.needs = append(ec.needs, true)
 			}
-			seg.class = fs.class
-			if len(fs.first) > 0 {
-				e.segs = append(e.segs, seg)
-			}
+			e.segs = append(e.segs, seg)
+			shared = append(shared, nil)
 			continue
 		}
 		ec.index = map[uint64]int32{}
@@ -838,6 +1089,7 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 		}
 		if live {
 			e.segs = append(e.segs, seg)
+			shared = append(shared, nil)
 		}
 	}
 	// Delegation by account root needs an identity allow; a class with no
@@ -853,7 +1105,15 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 	}
 	if dead {
 		live := e.segs[:0]
-		for _, s := range e.segs {
+		liveShared := shared[:0]
+		for si, s := range e.segs {
+			if shared[si] != nil {
+				// Shared classes are never dead: each has a member
+				// of another account and a representative.
+				live = append(live, s)
+				liveShared = append(liveShared, shared[si])
+				continue
+			}
 			any := false
 			for i, ci := range s.class {
 				// A dead class is never of a shared segment: its
@@ -865,11 +1125,12 @@ func (cl *classifier) classify(e *roleEquiv) []*actorClass {
 			}
 			if any {
 				live = append(live, s)
+				liveShared = append(liveShared, nil)
 			}
 		}
-		e.segs = live
+		e.segs, shared = live, liveShared
 	}
-	return classes
+	return classified{classes: classes, shared: shared}
 }
 
 // namesIn reports whether a role of e names an actor of account k (those
@@ -890,7 +1151,6 @@ func (cl *classifier) namesIn(e *roleEquiv, k int32) bool {
 type equivClasses struct {
 	cl        *classifier
 	e         *roleEquiv
-	match     []bool           // per statement: it matches the role class
 	trustHash []uint64         // per actor: what the trust policy reads of it; nil when nothing
 	index     map[uint64]int32 // class key hash → index in classes
 	classes   []*actorClass
@@ -910,7 +1170,7 @@ func (ec *equivClasses) place(ai int32, sameAccount, skipAllows bool) int32 {
 	relevant := false
 	h := cl.static[ai]
 	for j, in := range cl.idInfos[ai] {
-		if (!skipAllows || !in.allow) && ec.match[in.id] {
+		if (!skipAllows || !in.allow) && e.matches(in) {
 			h = mix(h, uint64(in.id))
 			matched = append(matched, cl.idHash[ai][j])
 			relevant = true
@@ -928,7 +1188,7 @@ func (ec *equivClasses) place(ai int32, sameAccount, skipAllows bool) int32 {
 	if a.boundary != nil {
 		h = mix(h, boundaryMark)
 		for j, in := range cl.bdInfos[ai] {
-			if ec.match[in.id] {
+			if e.matches(in) {
 				matched = append(matched, cl.bdHash[ai][j])
 				h = mix(h, uint64(cl.nStmts+in.id))
 			}

@@ -184,6 +184,8 @@ func ResourceKind(typ string) string {
 		return "secret"
 	case model.TypeECRRepository:
 		return "repository"
+	case model.TypeECRRegistry:
+		return "registry"
 	}
 	return "resource"
 }

@@ -118,16 +118,6 @@ func arnName(a string) string {
 	return a
 }
 
-// isAssumeAction reports whether action is one of the STS actions whose
-// resource policy is the role's trust policy.
-func isAssumeAction(action string) bool {
-	switch strings.ToLower(action) {
-	case "sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml":
-		return true
-	}
-	return false
-}
-
 // Input returns every policy that applies to req made by n: its identity
 // policies (a user's include its groups'), its permissions boundary, the
 // SCPs (except for service-linked roles), and, when req is an
@@ -154,7 +144,7 @@ func (g *Graph) Input(n *Node, req *policy.Request) policy.Input {
 		// The root user of a loaded (member) account is bound by SCPs too.
 		in.SCPs = g.scpsFor(n.Account)
 	}
-	if isAssumeAction(req.Action) {
+	if policy.IsAssumeRoleAction(req.Action) {
 		if in.Resource = g.trustOf(req.Resource); in.Resource != nil {
 			if n.Kind == KindExternal {
 				in.Identity = []policy.Source{g.externalSide(n)}

@@ -74,7 +74,7 @@ func checkOwnership(snaps []*model.Snapshot, accounts map[string]*model.Snapshot
 			acct := arn.AccountOf(entityARN)
 			own := accounts[acct]
 			if own == nil {
-				warnings = append(warnings, model.Warning{Where: fmt.Sprintf("%s: %s %s", sourceName(s), kind, entityARN),
+				warnings = append(warnings, model.Warning{Entity: entityARN, Where: fmt.Sprintf("%s: %s %s", sourceName(s), kind, entityARN),
 					Message: fmt.Sprintf("belongs to account %s, which is not loaded: left out (load that account's own snapshot to include it)", acct)})
 				return nil
 			}

@@ -145,18 +145,8 @@ func adminSignature(ps *permSet) string {
 		}
 		fmt.Fprintf(&b, "%p", src.Policy)
 		for i := range src.Policy.Statements {
-			st := &src.Policy.Statements[i]
-			for _, c := range st.Conditions {
-				keys[strings.ToLower(c.Key)] = true
-				for _, v := range c.Values {
-					variableKeys(v, keys)
-				}
-			}
-			for _, r := range st.Resource {
-				variableKeys(r, keys)
-			}
-			for _, r := range st.NotResource {
-				variableKeys(r, keys)
+			for _, k := range src.Policy.Statements[i].ContextKeys() {
+				keys[k] = true
 			}
 		}
 	}
@@ -179,21 +169,13 @@ func adminSignature(ps *permSet) string {
 	return b.String()
 }
 
-// variableKeys adds the lower-cased keys of the ${…} variables in s,
-// without a default ("${aws:username, 'none'}" reads aws:username).
-func variableKeys(s string, keys map[string]bool) {
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			return
-		}
-		s = s[i+2:]
-		j := strings.IndexByte(s, '}')
-		if j < 0 {
-			return
-		}
-		key, _, _ := strings.Cut(s[:j], ",")
-		keys[strings.ToLower(strings.TrimSpace(key))] = true
-		s = s[j+1:]
+// substitute and variableKeys are the policy package's readers of ${…},
+// under the names escalation.go and delegation.go call them by.
+func substitute(s string, ctx policy.Context, vars bool) string {
+	if !vars {
+		return s
 	}
+	return policy.Substitute(s, ctx)
 }
+
+func variableKeys(s string, keys map[string]bool) { policy.VariableKeys(s, keys) }

@@ -70,7 +70,7 @@ const (
 // requiresResourcePolicy reports whether AWS requires the resource's own
 // policy to allow action, so that identity policies alone grant it on no
 // resource: sts:AssumeRole* and the role's trust policy.
-func requiresResourcePolicy(action string) bool { return isAssumeAction(action) }
+func requiresResourcePolicy(action string) bool { return policy.IsAssumeRoleAction(action) }
 
 // requirementOf says which resource policy AWS requires for act: a role's
 // trust policy for sts:AssumeRole*; for a kms action that takes a key, the

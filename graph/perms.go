@@ -3,7 +3,6 @@ package graph
 import (
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/iamx/iamx/model/actions"
@@ -55,12 +54,7 @@ type StatementRef struct {
 }
 
 // Label is "Sid" or "#index".
-func (r StatementRef) Label() string {
-	if r.Sid != "" {
-		return r.Sid
-	}
-	return "#" + strconv.Itoa(r.Index)
-}
+func (r StatementRef) Label() string { return policy.StatementLabel(r.Sid, r.Index) }
 
 // Restriction is what limits an action without removing it: a Deny on
 // specific resources or with conditions, or a boundary or SCP that allows
@@ -154,21 +148,6 @@ type Permissions struct {
 	// default key policy of the account's keys it does not hold.
 	Assumptions []string
 	Note        string // why the list is empty or partial, for people
-}
-
-// Counts returns the number of allowed actions per service prefix and level.
-func (p *Permissions) Counts() map[string]map[actions.AccessLevel]int {
-	out := map[string]map[actions.AccessLevel]int{}
-	for i := range p.Actions {
-		a := &p.Actions[i]
-		m := out[a.Service]
-		if m == nil {
-			m = map[actions.AccessLevel]int{}
-			out[a.Service] = m
-		}
-		m[a.Level]++
-	}
-	return out
 }
 
 // Permissions returns what n may do: for users and roles, their identity
@@ -306,7 +285,7 @@ func (ps *permSet) compile() *permSet {
 		if src == nil || src.Policy == nil {
 			return
 		}
-		vars := src.Policy.Version == "2012-10-17"
+		vars := src.Policy.UsesVariables()
 		for i := range src.Policy.Statements {
 			st := &src.Policy.Statements[i]
 			acts := ps.g.perm.statementActions(cat, st)
@@ -318,7 +297,10 @@ func (ps *permSet) compile() *permSet {
 			if res != nil {
 				s.resources = make([]string, len(res))
 				for j, r := range res {
-					s.resources[j] = substitute(r, ps.req.Context, vars)
+					s.resources[j] = r
+					if vars {
+						s.resources[j] = policy.Substitute(r, ps.req.Context)
+					}
 				}
 			}
 			if src.Type == policy.IdentityPolicy && st.Effect == policy.Allow {
@@ -822,53 +804,6 @@ func (ps *permSet) serviceKeyGroups(cat *actions.Catalogue, members []int, sig [
 		out[j] = append(out[j], id)
 	}
 	return out
-}
-
-// substitute replaces the policy variables whose value the request context
-// holds (one value), as the evaluator does; unknown ones stay as written,
-// so the evaluator reports their key as missing context.
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
-func substitute(s string, ctx policy.Context, vars bool) string {
-	if !vars || !strings.Contains(s, "${") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		end := strings.IndexByte(s[i+2:], '}')
-		if end < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:i])
-		inner := s[i+2 : i+2+end]
-		whole := s[i : i+3+end]
-		s = s[i+3+end:]
-		switch inner {
-		case "*", "?", "$":
-			// ${*}, ${?} and ${$} stand for the literal character.
-			b.WriteString(inner)
-			continue
-		}
-		key, def, hasDef := strings.Cut(inner, ",")
-		key = strings.TrimSpace(key)
-		if vals, ok := ctx.Get(key); ok && len(vals) == 1 {
-			b.WriteString(vals[0])
-			continue
-		}
-		if hasDef {
-			def = strings.TrimSpace(def)
-			if len(def) >= 2 && def[0] == '\'' && def[len(def)-1] == '\'' {
-				b.WriteString(def[1 : len(def)-1])
-				continue
-			}
-		}
-		b.WriteString(whole)
-	}
 }
 
 // coveredBy reports whether another pattern in list covers r.

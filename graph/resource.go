@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iamx/iamx/model/arn"
+	"github.com/iamx/iamx/model/policy"
 )
 
 // Target is a request's RESOURCE as ResolveResource read it.
@@ -48,7 +49,7 @@ func (g *Graph) ResolveResource(action, s string) (Target, error) {
 	if s == "" {
 		return Target{}, fmt.Errorf("RESOURCE is empty; leave it out for *")
 	}
-	assume := isAssumeAction(action)
+	assume := policy.IsAssumeRoleAction(action)
 	if strings.ContainsAny(s, "*?") {
 		if s != "*" && !strings.HasPrefix(s, "arn:") {
 			return Target{}, fmt.Errorf("RESOURCE %s: a pattern must be * or an ARN pattern", s)
@@ -109,7 +110,7 @@ func (g *Graph) ResolveResource(action, s string) (Target, error) {
 
 // target finishes the resolution of a loaded entity.
 func (g *Graph) target(action, given string, n *Node) (Target, error) {
-	if isAssumeAction(action) {
+	if policy.IsAssumeRoleAction(action) {
 		if n.Kind != KindRole {
 			return Target{}, fmt.Errorf("RESOURCE %s is a %s (%s), not a role; %s takes a role", given, n.Kind, n.ARN, action)
 		}

@@ -62,7 +62,40 @@ func (g *Graph) indexResources() {
 	if g.opts.Organization != nil {
 		ri.org = g.opts.Organization
 	}
+	g.mergeQualifiedLambda()
 	g.indexOrganization()
+}
+
+// mergeQualifiedLambda gives each loaded Lambda alias or version the
+// function's own policy as well: a permission added at the function level
+// applies to the whole function, one added with a qualifier to that version
+// or alias only ("You can apply the policy at the function level, or specify
+// a qualifier to restrict access to a single version or alias"). When
+// either policy is unknown, so is the merged one.
+// https://docs.aws.amazon.com/lambda/latest/dg/API_AddPermission.html
+func (g *Graph) mergeQualifiedLambda() {
+	for a, e := range g.res.byARN {
+		if e.r.Type != model.TypeLambdaFunction || strings.Count(a, ":") != 7 {
+			continue
+		}
+		fn := g.res.byARN[a[:strings.LastIndexByte(a, ':')]]
+		if fn == nil || fn.r.Type != model.TypeLambdaFunction {
+			continue
+		}
+		switch {
+		case e.unknown != "":
+		case fn.unknown != "":
+			e.unknown, e.src = "could not be read in full: its function's policy "+fn.unknown, nil
+		case fn.src == nil:
+		case e.src == nil:
+			e.src = fn.src
+		default:
+			merged := &policy.Policy{Version: e.src.Policy.Version,
+				Statements: append(append([]policy.Statement(nil), fn.src.Policy.Statements...), e.src.Policy.Statements...)}
+			e.src = &policy.Source{Type: policy.ResourcePolicy, Name: "function policy + alias or version policy", Owner: a, Policy: merged}
+		}
+		g.indexPrincipals(e)
+	}
 }
 
 func resourcePolicyName(typ string) string {
@@ -81,6 +114,8 @@ func resourcePolicyName(typ string) string {
 		return "secret policy"
 	case model.TypeECRRepository:
 		return "repository policy"
+	case model.TypeECRRegistry:
+		return "registry policy"
 	}
 	return "resource policy"
 }
@@ -95,9 +130,18 @@ func (g *Graph) newResourceEntry(r *model.Resource) *resourceEntry {
 	case r.Policy != nil:
 		e.src = &policy.Source{Type: policy.ResourcePolicy, Name: resourcePolicyName(r.Type), Owner: r.ARN, Policy: r.Policy.Policy}
 	}
+	g.indexPrincipals(e)
+	return e
+}
+
+// indexPrincipals notes whom the entry's policy names (named, anyone) and
+// whether RestrictPublicBuckets cuts it.
+func (g *Graph) indexPrincipals(e *resourceEntry) {
+	e.named, e.anyone, e.restrict = nil, false, false
 	if e.src == nil {
-		return e
+		return
 	}
+	r := e.r
 	if s3 := r.S3; s3 != nil && e.src.Policy.IsPublic() {
 		for _, b := range []*model.PublicAccessBlock{s3.BlockPublicAccess, s3.AccountBlockPublicAccess} {
 			if b != nil && b.RestrictPublicBuckets {
@@ -131,7 +175,6 @@ func (g *Graph) newResourceEntry(r *model.Resource) *resourceEntry {
 			}
 		}
 	}
-	return e
 }
 
 // loadedNamed returns the loaded user or role a principal ARN names (a
@@ -305,4 +348,118 @@ func policyHolder(resource string) string {
 		}
 	}
 	return resource
+}
+
+// Naming is an Allow statement of a loaded resource's policy that names a
+// principal: directly, through its role (a session or the role ARN), through
+// its account (the root ARN or the ID: the account's IAM policies decide),
+// or as anyone ("*" or NotPrincipal).
+type Naming struct {
+	Resource  *model.Resource
+	Statement string   // Sid, or #index
+	How       string   // NamedDirectly, NamedRole, NamedAccount or NamedAnyone
+	Actions   []string // the statement's Action (or NotAction, prefixed "not ")
+	// Conditional: the statement has a Condition, so it grants only when
+	// the request satisfies it.
+	Conditional bool
+}
+
+// How a statement names a principal.
+const (
+	NamedDirectly = "principal"
+	NamedRole     = "role"
+	NamedAccount  = "account"
+	NamedAnyone   = "anyone"
+)
+
+// ResourcesNaming lists the Allow statements of loaded resources' policies
+// that name n (a user or role of a loaded account), by resource ARN, then
+// statement order. Role trust policies are left out (they are n's chains).
+func (g *Graph) ResourcesNaming(n *Node) []Naming {
+	if n == nil || (n.Kind != KindUser && n.Kind != KindRole) {
+		return nil
+	}
+	var out []Naming
+	for _, r := range g.LoadedResources() {
+		e := g.res.byARN[r.ARN]
+		if e.src == nil || r.Policy == nil || r.Policy.Policy == nil {
+			continue
+		}
+		// The resource's own document (a Lambda alias's, not its
+		// function's too: that one is listed under the function).
+		for i := range r.Policy.Policy.Statements {
+			st := &r.Policy.Policy.Statements[i]
+			if st.Effect != policy.Allow {
+				continue
+			}
+			how := g.howNamed(st, n)
+			if how == "" {
+				continue
+			}
+			acts := st.Action
+			if st.NotAction != nil {
+				acts = make([]string, len(st.NotAction))
+				for j, a := range st.NotAction {
+					acts[j] = "not " + a
+				}
+			}
+			out = append(out, Naming{Resource: r, Statement: st.Label(), How: how, Actions: acts, Conditional: len(st.Conditions) > 0})
+		}
+	}
+	return out
+}
+
+// howNamed says how an Allow statement's principal names n, or "".
+func (g *Graph) howNamed(st *policy.Statement, n *Node) string {
+	if st.NotPrincipal != nil {
+		// AWS checks the account, then the user or role, then the session:
+		// only a user listed with its account is left out; a role's other
+		// sessions never are.
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+		self, account := false, false
+		for _, p := range namedPrincipals(st.NotPrincipal) {
+			self = self || (n.Kind == KindUser && p.Kind == principal.User && g.loadedNamed(p) == n)
+			account = account || (p.Kind == principal.Account && p.Account == n.Account)
+		}
+		if self && account {
+			return ""
+		}
+		return NamedAnyone
+	}
+	if st.Principal == nil {
+		return ""
+	}
+	best := ""
+	for _, p := range namedPrincipals(st.Principal) {
+		how := ""
+		switch {
+		case p.Kind == principal.Anyone:
+			how = NamedAnyone
+		case p.Kind == principal.Account && p.Account == n.Account:
+			how = NamedAccount
+		case (p.Kind == principal.User || p.Kind == principal.Role) && g.loadedNamed(p) == n:
+			how = NamedDirectly
+		case p.Kind == principal.AssumedRole && g.loadedNamed(p) == n:
+			how = NamedRole // one session of the role
+		}
+		if namedRank(how) > namedRank(best) {
+			best = how
+		}
+	}
+	return best
+}
+
+// namedRank orders the ways of naming, the most specific highest.
+func namedRank(how string) int {
+	switch how {
+	case NamedDirectly:
+		return 4
+	case NamedRole:
+		return 3
+	case NamedAccount:
+		return 2
+	case NamedAnyone:
+		return 1
+	}
+	return 0
 }

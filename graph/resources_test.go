@@ -329,3 +329,86 @@ func TestWhoCanResourcesMatchesEveryPrincipal(t *testing.T) {
 		}
 	}
 }
+
+// RCPs bind the actions of the services the RCP page lists, and not
+// kms:RetireGrant; a service it does not list is not bound.
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#actions-not-restricted-by-rcps
+func TestRCPSupportedServices(t *testing.T) {
+	w := rxNew(t)
+	deny := fxDoc(t, rxPolicy(`{"Effect":"Deny","Principal":"*","Action":["dynamodb:*","logs:*","lambda:*","kms:RetireGrant","kms:Decrypt"],"Resource":"*"}`))
+	full := fxDoc(t, rxPolicy(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}`))
+	org := &model.Organization{ManagementAccountID: rxB,
+		Roots: []model.OrgUnit{{ID: "r-1"}}, Accounts: []model.OrgAccount{{ID: rxA, ParentID: "r-1"}, {ID: rxB, ParentID: "r-1"}},
+		Policies: []model.OrgPolicy{
+			{ID: "p-full", Name: "RCPFullAWSAccess", Type: model.RCPType, Document: full, Targets: []string{"r-1", rxA, rxB}},
+			{ID: "p-deny", Name: "Deny", Type: model.RCPType, Document: deny, Targets: []string{rxA}},
+		}}
+	g := w.build(Options{Organization: org})
+	tests := []struct {
+		name, action, resource string
+		want                   policy.Decision
+	}{
+		{"DynamoDB is listed: its RCP binds", "dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:" + rxA + ":table/Orders", policy.ExplicitDeny},
+		{"CloudWatch Logs is listed: its RCP binds", "logs:GetLogEvents", "arn:aws:logs:us-east-1:" + rxA + ":log-group:app:log-stream:s", policy.ExplicitDeny},
+		{"KMS is listed: its RCP binds kms:Decrypt", "kms:Decrypt", rxKey, policy.ExplicitDeny},
+		{"kms:RetireGrant is not restricted by RCPs", "kms:RetireGrant", rxKey, policy.Allowed},
+		{"Lambda is not listed: no RCP binds it", "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:" + rxA + ":function:f", policy.Allowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := g.Can(fxNode(t, g, "role/App"), tt.action, tt.resource, nil, false)
+			if res.Decision != tt.want {
+				t.Errorf("%s (%s), want %s; reasons %+v", res.Decision, res.Layer, tt.want, res.Reasons)
+			}
+		})
+	}
+}
+
+// A Lambda alias's own policy governs requests naming the alias's ARN, and
+// so does the function-level policy; neither grants the other's scope the
+// other way round: the alias's policy does not apply to the unqualified
+// function. An alias whose policy could not be read leaves the answer
+// unknown, and says so.
+// https://docs.aws.amazon.com/lambda/latest/dg/API_AddPermission.html
+// https://docs.aws.amazon.com/lambda/latest/dg/using-aliases.html
+func TestLambdaAliasPolicies(t *testing.T) {
+	w := rxNew(t)
+	fn := "arn:aws:lambda:us-east-1:" + rxA + ":function:worker"
+	invoke := func(sid, principal string) string {
+		return `{"Sid":"` + sid + `","Effect":"Allow","Principal":` + principal + `,"Action":"lambda:InvokeFunction","Resource":"*"}`
+	}
+	res := []*model.Resource{
+		rxResource(t, fn, model.TypeLambdaFunction, rxA, rxPolicy(invoke("Bob", `{"AWS":"arn:aws:iam::`+rxB+`:user/bob"}`))),
+		rxResource(t, fn+":live", model.TypeLambdaFunction, rxA, rxPolicy(invoke("Carol", `{"AWS":"arn:aws:iam::`+rxB+`:user/carol"}`))),
+		{ARN: fn + ":locked", Type: model.TypeLambdaFunction, Account: rxA, Error: "lambda:GetPolicy: AccessDeniedException"},
+	}
+	w.b.s.Users[1].InlinePolicies = w.b.inline([]string{rxPolicy(`{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}`)}) // carol
+	w.b.s.Users[0].InlinePolicies = w.b.inline([]string{rxPolicy(`{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}`)}) // bob
+	g := w.build(Options{Resources: res})
+	tests := []struct {
+		name, principal, resource string
+		want                      policy.Decision
+	}{
+		{"the function-level policy applies to an alias", "user/bob", fn + ":live", policy.Allowed},
+		{"the alias's own policy applies to the alias", "user/carol", fn + ":live", policy.Allowed},
+		{"the alias's policy does not apply to the unqualified function", "user/carol", fn, policy.ImplicitDeny},
+		{"the function-level policy applies to the function", "user/bob", fn, policy.Allowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if res := g.Can(fxNode(t, g, "arn:aws:iam::"+rxB+":"+tt.principal), "lambda:InvokeFunction", tt.resource, nil, false); res.Decision != tt.want {
+				t.Errorf("%s, want %s; reasons %+v", res.Decision, tt.want, res.Reasons)
+			}
+		})
+	}
+	if as := strings.Join(g.Assumptions(nil, "lambda:InvokeFunction", fn+":locked"), "; "); !strings.Contains(as, "could not be read") {
+		t.Errorf("an alias whose policy could not be read: assumptions %q", as)
+	}
+	if as := strings.Join(g.Assumptions(nil, "lambda:InvokeFunction", fn+":7"), "; "); !strings.Contains(as, "only its function's policy was evaluated") {
+		t.Errorf("a version not in the snapshot: assumptions %q", as)
+	}
+	if as := g.Assumptions(nil, "lambda:InvokeFunction", fn+":live"); len(as) != 0 {
+		t.Errorf("a captured alias needs no assumption: %q", as)
+	}
+}

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/iamx/iamx/model/policy"
@@ -59,7 +58,7 @@ func (g *Graph) AssumableBy(role *Node) []Edge {
 	out := append([]Edge(nil), role.assumedBy...)
 	g.delegatedIn(role, func(e Edge) bool { out = append(out, e); return true })
 	if len(out) > len(role.assumedBy) {
-		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].From, out[j].From, out[i].Kind, out[j].Kind) })
+		sortEdges(out, func(e *Edge) *Node { return e.From })
 	}
 	return out
 }
@@ -73,7 +72,7 @@ func (g *Graph) Assumes(n *Node) []Edge {
 	out := append([]Edge(nil), n.assumes...)
 	g.delegatedOut(n, func(e Edge) bool { out = append(out, e); return true })
 	if len(out) > len(n.assumes) {
-		sort.SliceStable(out, func(i, j int) bool { return edgeLess(out[i].To, out[j].To, out[i].Kind, out[j].Kind) })
+		sortEdges(out, func(e *Edge) *Node { return e.To })
 	}
 	return out
 }
@@ -144,13 +143,41 @@ func (g *Graph) buildTrustEdges() {
 	}
 	g.buildDelegation(delegs)
 	for _, n := range g.nodes {
-		sort.SliceStable(n.assumes, func(i, j int) bool {
-			return edgeLess(n.assumes[i].To, n.assumes[j].To, n.assumes[i].Kind, n.assumes[j].Kind)
-		})
-		sort.SliceStable(n.assumedBy, func(i, j int) bool {
-			return edgeLess(n.assumedBy[i].From, n.assumedBy[j].From, n.assumedBy[i].Kind, n.assumedBy[j].Kind)
-		})
+		sortEdges(n.assumes, func(e *Edge) *Node { return e.To })
+		sortEdges(n.assumedBy, func(e *Edge) *Node { return e.From })
 	}
+}
+
+// sortEdges sorts edges stably by the node end names (edgeLess), then kind.
+// An organization's outside principals hold thousands of edges each: the
+// order is found on indexes and the edges moved once, not swapped about.
+func sortEdges(edges []Edge, end func(*Edge) *Node) {
+	less := func(a, b *Edge) bool { return edgeLess(end(a), end(b), a.Kind, b.Kind) }
+	sorted := true
+	for i := 1; i < len(edges) && sorted; i++ {
+		sorted = !less(&edges[i], &edges[i-1])
+	}
+	if sorted {
+		return
+	}
+	idx := make([]int32, len(edges))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int {
+		switch {
+		case less(&edges[i], &edges[j]):
+			return -1
+		case less(&edges[j], &edges[i]):
+			return 1
+		}
+		return 0
+	})
+	out := make([]Edge, len(edges))
+	for i, k := range idx {
+		out[i] = edges[k]
+	}
+	copy(edges, out)
 }
 
 func edgeLess(a, b *Node, ka, kb string) bool {

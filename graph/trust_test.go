@@ -1,6 +1,10 @@
 package graph
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -240,6 +244,38 @@ func TestDelegationSeparatesPrincipalsByResourceVariables(t *testing.T) {
 		can := g.Can(u, "sts:AssumeRole", role.ARN, nil, false).Decision == policy.Allowed
 		if has != tc.want || can != tc.want {
 			t.Errorf("user/%s → role/alice: edge %v, evaluator allows %v; want both %v", tc.user, has, can, tc.want)
+		}
+	}
+}
+
+// sortEdges orders edges as a stable sort by edgeLess does, ties (same
+// name and kind) kept in the order they came.
+func TestSortEdgesMatchesStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	nodes := []*Node{
+		{Kind: KindUser, Name: "a", ARN: "arn:aws:iam::1:user/a"}, {Kind: KindUser, Name: "a", ARN: "arn:aws:iam::2:user/a"},
+		{Kind: KindRole, Name: "a", ARN: "arn:aws:iam::1:role/a"}, {Kind: KindRole, Name: "b", ARN: "arn:aws:iam::1:role/b"},
+		{Kind: KindExternal, Name: "*", ARN: "*"},
+	}
+	kinds := []string{EdgeAssumeRole, EdgeService, "sts:AssumeRoleWithWebIdentity"}
+	for _, n := range []int{0, 1, 2, 5, 40, 300} {
+		for _, presorted := range []bool{false, true} {
+			edges := make([]Edge, n)
+			for i := range edges {
+				edges[i] = Edge{From: nodes[rng.IntN(len(nodes))], Kind: kinds[rng.IntN(len(kinds))], MissingContext: []string{fmt.Sprint(i)}}
+			}
+			want := slices.Clone(edges)
+			sort.SliceStable(want, func(i, j int) bool { return edgeLess(want[i].From, want[j].From, want[i].Kind, want[j].Kind) })
+			if presorted {
+				edges = slices.Clone(want)
+			}
+			sortEdges(edges, func(e *Edge) *Node { return e.From })
+			for i := range want {
+				if edges[i].From != want[i].From || edges[i].Kind != want[i].Kind || edges[i].MissingContext[0] != want[i].MissingContext[0] {
+					t.Fatalf("n=%d presorted=%v: edge %d is %s %s #%s, stable sort has %s %s #%s", n, presorted, i,
+						edges[i].From.ARN, edges[i].Kind, edges[i].MissingContext[0], want[i].From.ARN, want[i].Kind, want[i].MissingContext[0])
+				}
+			}
 		}
 	}
 }

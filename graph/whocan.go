@@ -54,7 +54,7 @@ func (g *Graph) WhoCanContext(cctx context.Context, action, resource string, ctx
 	}
 	direct := make([]*Access, len(g.nodes))
 	var trustRole *Node
-	if isAssumeAction(action) {
+	if policy.IsAssumeRoleAction(action) {
 		if r := g.byARN[resource]; r != nil && r.Kind == KindRole {
 			trustRole = r
 		}
@@ -249,6 +249,7 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func
 			}
 		}
 		doneEquiv := make([]bool, len(g.deleg.equivs))
+		scan := newSegScan()
 		for d := 0; d < len(buckets); d++ {
 			for _, r := range buckets[d] {
 				if stopped() {
@@ -271,8 +272,13 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func
 				if dr := g.deleg.byRole[r]; !pairwise && dr != nil && !doneEquiv[dr.equiv] {
 					complete := true
 					e := g.deleg.equivs[dr.equiv]
-					g.decideAll(g.classesOfUnfound(e, found))
-					for _, sg := range e.segs {
+					g.decideAll(g.classesOfUnfound(e, found, scan))
+					for si := range e.segs {
+						sg := &e.segs[si]
+						if scan.offered(sg) {
+							continue
+						}
+						scan.offer(sg)
 						for i, lci := range sg.class {
 							if lci < 0 {
 								continue
@@ -333,12 +339,17 @@ func (g *Graph) throughChains(direct []*Access, ctx policy.Context, stopped func
 }
 
 // classesOfUnfound lists, once each, the undecided classes (of a role
-// class) that hold a principal not found yet (found may be nil: none is):
-// the ones a scan must decide.
-func (g *Graph) classesOfUnfound(e *roleEquiv, found []bool) []*actorClass {
+// class) that hold a principal not found yet (found may be nil: none is),
+// outside the segments scan offered already (scan may be nil): the ones a
+// scan must decide.
+func (g *Graph) classesOfUnfound(e *roleEquiv, found []bool, scan *segScan) []*actorClass {
 	var out []*actorClass
 	seen := map[int32]bool{}
-	for _, sg := range e.segs {
+	for si := range e.segs {
+		sg := &e.segs[si]
+		if scan.offered(sg) {
+			continue
+		}
 		for i, lci := range sg.class {
 			if lci < 0 {
 				continue

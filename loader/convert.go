@@ -33,6 +33,15 @@ type converter struct {
 	docs     docBatch
 	warnings []seqWarning
 	seq      int // orders warnings as the entities are read
+
+	// reading says which entity the converter was reading from each seq
+	// on, so that every warning, a document's found late by the batch
+	// included, carries its entity's ARN. places maps an entity's place in
+	// the input ("roles[3] (Deploy)") to its ARN, for the warnings a
+	// snapshot file brought along (see placeEntity); nil when it brought
+	// none.
+	reading []entityFrom
+	places  map[string]string
 }
 
 type seqWarning struct {
@@ -40,10 +49,51 @@ type seqWarning struct {
 	w   model.Warning
 }
 
+type entityFrom struct {
+	seq int
+	arn string
+}
+
 func (c *converter) next() int { c.seq++; return c.seq }
 
 func (c *converter) warn(where, format string, a ...any) {
 	c.warnings = append(c.warnings, seqWarning{c.next(), model.Warning{Where: where, Message: fmt.Sprintf(format, a...)}})
+}
+
+// at says that what comes next is read from the entity arn (empty: from no
+// entity) found at place in the input.
+func (c *converter) at(place, arn string) {
+	if n := len(c.reading); n > 0 && c.reading[n-1].seq == c.seq+1 {
+		c.reading = c.reading[:n-1] // nothing was read from the one before
+	}
+	c.reading = append(c.reading, entityFrom{c.seq + 1, arn})
+	if c.places != nil && place != "" && arn != "" {
+		c.places[place] = arn
+	}
+}
+
+// entityOf is the ARN of the entity being read when seq was taken.
+func (c *converter) entityOf(seq int) string {
+	i, found := slices.BinarySearchFunc(c.reading, seq, func(e entityFrom, seq int) int { return e.seq - seq })
+	if !found {
+		i--
+	}
+	if i < 0 {
+		return ""
+	}
+	return c.reading[i].arn
+}
+
+// placeEntity finds the entity of a warning a snapshot file brought along:
+// its Where starts with the place the converter itself wrote when it
+// loaded the entity ("roles[3] (Deploy)", IAM names have no parentheses),
+// and the same entity is at the same place when the file is read.
+func (c *converter) placeEntity(where string) string {
+	i := strings.IndexByte(where, ')')
+	if i < 0 || c.places == nil {
+		return ""
+	}
+	return c.places[where[:i+1]]
 }
 
 // finish parses the queued documents and returns every warning in the order
@@ -58,6 +108,12 @@ func (c *converter) finish() []model.Warning {
 	var out []model.Warning
 	seen := make(map[model.Warning]bool, len(c.warnings))
 	for _, w := range c.warnings {
+		if w.w.Entity == "" {
+			w.w.Entity = c.entityOf(w.seq)
+		}
+		if w.w.Entity == "" {
+			w.w.Entity = c.placeEntity(w.w.Where)
+		}
 		if !seen[w.w] {
 			seen[w.w] = true
 			out = append(out, w.w)
@@ -151,6 +207,9 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 	for _, w := range h.warnings {
 		c.warn(w.Where, "%s", w.Message)
 	}
+	if len(h.warnings) > 0 {
+		c.places = map[string]string{} // to find their entities (placeEntity)
+	}
 	s.CapturedAt = c.time(h.capturedAt, "captured_at", "")
 
 	seen := make(map[string]string, len(g.UserDetailList)+len(g.RoleDetailList)+len(g.GroupDetailList)+len(g.Policies))
@@ -176,6 +235,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 	for i := range g.UserDetailList {
 		w := &g.UserDetailList[i]
 		where := fmt.Sprintf("users[%d] (%s)", i, w.UserName)
+		c.at(where, w.Arn)
 		if !unique(where, w.Arn) {
 			continue
 		}
@@ -198,6 +258,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 	for i := range g.GroupDetailList {
 		w := &g.GroupDetailList[i]
 		where := fmt.Sprintf("groups[%d] (%s)", i, w.GroupName)
+		c.at(where, w.Arn)
 		if !unique(where, w.Arn) {
 			continue
 		}
@@ -213,6 +274,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 	for i := range g.RoleDetailList {
 		w := &g.RoleDetailList[i]
 		where := fmt.Sprintf("roles[%d] (%s)", i, w.RoleName)
+		c.at(where, w.Arn)
 		if !unique(where, w.Arn) {
 			continue
 		}
@@ -260,6 +322,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 			w.PolicyName = policyNameOf(w.Arn) // moto leaves it out of GAAD
 		}
 		where := fmt.Sprintf("policies[%d] (%s)", i, w.PolicyName)
+		c.at(where, w.Arn)
 		if !unique(where, w.Arn) {
 			continue
 		}
@@ -295,6 +358,7 @@ func convert(g *wireGAAD, h *snapshotHeader, name string) (*model.Snapshot, erro
 		s.Policies = append(s.Policies, p)
 	}
 
+	c.at("", "")
 	if g.IsTruncated {
 		c.warn("", "the get-account-authorization-details output is marked IsTruncated: later pages are missing, so the account is incomplete")
 	}

@@ -163,6 +163,7 @@ func (c *converter) resource(w *wireResource, where string) (*model.Resource, er
 	if err != nil {
 		return nil, fmt.Errorf("%s.arn: %v", where, err)
 	}
+	c.at(where, w.ARN)
 	r := &model.Resource{ARN: w.ARN, Type: w.Type, Account: w.Account, Region: w.Region, Error: w.Error}
 	if r.Type == "" {
 		r.Type = model.ResourceTypeOf(w.ARN)
@@ -281,6 +282,7 @@ func (c *converter) organization(w *wireOrganization, where string) (*model.Orga
 			return nil, fmt.Errorf("%s.Content: missing (the policy document, as describe-policy prints it)", pw)
 		}
 		op := model.OrgPolicy{ID: sum.ID, ARN: sum.ARN, Name: sum.Name, Type: sum.Type, AWSManaged: sum.AWSManaged}
+		c.at(pw, sum.ARN)
 		targets := p.Targets
 		if targets == nil {
 			targets = inner.Targets
@@ -336,6 +338,7 @@ func (c *converter) sections(s *model.Snapshot, h *snapshotHeader, name string) 
 			s.Coverage = append(s.Coverage, model.Coverage(w))
 		}
 	}
+	c.at("", "")
 	return nil
 }
 

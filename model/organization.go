@@ -130,10 +130,22 @@ func (o *Organization) HasPolicyType(typ string) bool {
 	return false
 }
 
-// RCPServices are the services whose resources RCPs restrict, as the RCP
-// page lists them (IAM service prefixes). Kept as data: AWS adds services.
+// RCPServices are the services whose resources RCPs restrict (IAM service
+// prefixes), in the order of the Organizations User Guide's "List of AWS
+// services that support RCPs" as read on 2026-09-26. Kept as data: AWS adds
+// services, and a service missing here makes iamx skip RCPs it should apply.
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services
-var RCPServices = []string{"s3", "sts", "kms", "sqs", "secretsmanager", "ecr", "aoss", "cognito-identity", "logs", "dynamodb"}
+var RCPServices = []string{
+	"appstream", "dsql", "clouddirectory", "cloudfront", "cloudsearch", "logs", "networkmonitor",
+	"cognito-identity", "cognito-idp", "comprehend", "comprehendmedical", "firehose", "dynamodb", "dax",
+	"autoscaling", "ecr", "ecr-public", "gamelift", "inspector-scan", "kendra", "kinesisvideo", "memorydb",
+	"aoss", "personalize", "polly", "s3", "swf", "sqs", "textract", "timestream-influxdb", "transcribe",
+	"translate", "workspaces", "appconfig", "autoscaling-plans", "budgets", "servicediscovery",
+	"cloudtrail-data", "codeartifact", "codebuild", "codecommit", "codepipeline", "compute-optimizer",
+	"cost-optimization-hub", "events", "fms", "fis", "health", "rolesanywhere", "kms", "opensearch",
+	"pricing", "pca-connector-ad", "resource-groups", "secretsmanager", "sts", "signin", "support",
+	"transfer", "notifications", "wafv2", "xray",
+}
 
 // RCPApplies reports whether RCPs restrict actions of service (a prefix such
 // as "s3").

@@ -37,6 +37,11 @@ const (
 	TypeLambdaFunction = "AWS::Lambda::Function"
 	TypeSecret         = "AWS::SecretsManager::Secret"
 	TypeECRRepository  = "AWS::ECR::Repository"
+	// TypeECRRegistry is an ECR registry's policy (replication and
+	// pull-through cache permissions), one per account and region; its ARN
+	// is arn:PARTITION:ecr:REGION:ACCOUNT:registry, a name iamx gives it
+	// (AWS has no ARN for a registry).
+	TypeECRRegistry = "AWS::ECR::RegistryPolicy"
 )
 
 // ResourceTypeOf infers the CloudFormation type of a resource ARN; "" when

@@ -36,10 +36,14 @@ type Snapshot struct {
 }
 
 // Warning is a fault that did not stop a load: a malformed policy document, a
-// denied optional call. Where names the entity and the place in the document.
+// denied optional call. Entity is the ARN of the user, group, role, managed
+// policy or resource it is about (empty when it is about the account or a
+// file as a whole), so that readers find an entity's warnings by ARN, never
+// by reading Where back. Where is the place in the input, for people.
 type Warning struct {
-	Where   string // e.g. "roles[12] (Deploy).AssumeRolePolicyDocument.Statement[0].Principal"
-	Message string
+	Entity  string `json:"entity"`
+	Where   string `json:"path"` // e.g. "roles[12] (Deploy).AssumeRolePolicyDocument.Statement[0].Principal"
+	Message string `json:"message"`
 }
 
 func (w Warning) String() string {

@@ -145,6 +145,8 @@ func (m *Model) list(name string) Page {
 		p = NewRolesPage(m.c)
 	case "policies":
 		p = NewPoliciesPage(m.c)
+	case "accounts":
+		p = NewAccountsPage(m.c)
 	case "warnings":
 		p = NewWarningsPage(m.c)
 	case "findings":
@@ -261,6 +263,18 @@ func (m *Model) push(p Page) {
 	m.stack = append(m.stack, p)
 }
 
+// scopeToAccount filters the users, groups, roles and policies lists to
+// one account and shows the users.
+func (m *Model) scopeToAccount(id string) {
+	for _, name := range []string{"users", "groups", "roles", "policies"} {
+		if f, ok := m.list(name).(Filterable); ok {
+			f.SetFilter("account:" + id)
+		}
+	}
+	m.reset(m.list("users"))
+	m.setStatus("lists show account "+id+" (esc clears a list's filter)", false)
+}
+
 // reset makes p the only page (switching lists, as k9s does).
 func (m *Model) reset(p Page) {
 	if p == nil {
@@ -341,6 +355,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.updateTop(msg)
 	case OpenNodeMsg:
 		m.open(msg.Node)
+		return m, nil
+	case AccountFilterMsg:
+		m.scopeToAccount(msg.Account)
 		return m, nil
 	case OpenARNMsg:
 		m.openARN(msg.ARN)

@@ -297,7 +297,7 @@ func TestCopySelectedARN(t *testing.T) {
 }
 
 func TestHelpIsGeneratedFromKeyMaps(t *testing.T) {
-	h := newTestModel(t, testGraph(t), 100, 40)
+	h := newTestModel(t, testGraph(t), 100, 44) // tall enough for every command
 	h.keys("?")
 	s := h.screen()
 	for _, b := range h.m.helpBindings(h.m.stack[0]) {

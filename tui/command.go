@@ -37,6 +37,7 @@ func commandSpecs() []commandSpec {
 		{name: "groups", aliases: []string{"group", "g"}, help: "list groups", run: listCmd("groups")},
 		{name: "roles", aliases: []string{"role", "r"}, help: "list roles", run: listCmd("roles")},
 		{name: "policies", aliases: []string{"policy", "pol", "p"}, help: "list managed policies", run: listCmd("policies")},
+		{name: "accounts", aliases: []string{"account", "acct"}, help: "list loaded accounts with admins and outside trust", run: listCmd("accounts")},
 		{name: "whocan", aliases: []string{"who-can", "wc"}, args: "ACTION [RESOURCE] [K=V…]", help: "who can perform ACTION on RESOURCE (default *)", run: runWhoCan},
 		{name: "can", args: "PRINCIPAL ACTION [RESOURCE] [K=V…]", help: "may PRINCIPAL perform ACTION on RESOURCE, and why", run: runCan},
 		{name: "open", args: "NAME|ARN", help: "open a user, role, group or policy by name or ARN", run: runOpen},

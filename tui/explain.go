@@ -417,7 +417,7 @@ func renderDecision(c *Common, n *graph.Node, action, resource string, ctx polic
 func reasonLine(c *Common, r policy.Reason) detailLine {
 	st := c.Styles
 	name := policyDisplayName(r.Policy)
-	plain := fmt.Sprintf("  %-5s %s  statement %s", r.Effect, name, statementLabel(r.Sid, r.Index))
+	plain := fmt.Sprintf("  %-5s %s  statement %s", r.Effect, name, policy.StatementLabel(r.Sid, r.Index))
 	if r.Via != "" {
 		plain += "  via group " + r.Via
 	}
@@ -482,7 +482,7 @@ func statementTraceLine(st *Styles, s policy.StatementTrace) detailLine {
 	}
 	plain.WriteString(lead)
 	styled.WriteString(leadS)
-	eff := fmt.Sprintf("%-5s %-14s", s.Effect, cutWidth(statementLabel(s.Sid, s.Index), 14))
+	eff := fmt.Sprintf("%-5s %-14s", s.Effect, cutWidth(policy.StatementLabel(s.Sid, s.Index), 14))
 	plain.WriteString(eff)
 	es := st.OK
 	if s.Effect == policy.Deny {
@@ -527,13 +527,6 @@ func conditionTraceLine(st *Styles, ct policy.ConditionTrace) detailLine {
 		styled = "        " + ms + " " + st.Warning.Render(text)
 	}
 	return detailLine{plain: plain, styled: styled, skip: true}
-}
-
-func statementLabel(sid string, index int) string {
-	if sid != "" {
-		return sid
-	}
-	return fmt.Sprintf("#%d", index)
 }
 
 // policyDisplayName shortens a reason's policy ID for the screen: a managed

@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/graph/answer"
 )
 
@@ -87,13 +86,4 @@ func (p *findingsPage) Filter() string     { return p.table.Filter() }
 func (p *findingsPage) Position() string   { return p.table.SortHelp() + "  " + p.table.Position() }
 func (p *findingsPage) KeyMap() []key.Binding {
 	return []key.Binding{p.c.Keys.Open, p.c.Keys.Sort, p.c.Keys.SortReverse}
-}
-
-// principalFindings are the Overview's findings: the same answer as
-// :findings and `iamx findings`, about this principal.
-func principalFindings(c *Common, n *graph.Node) []answer.Finding {
-	if n.Kind != graph.KindUser && n.Kind != graph.KindRole {
-		return nil
-	}
-	return c.findings().About(n.ARN)
 }

@@ -97,7 +97,7 @@ func testSnapshot(t testing.TB) *model.Snapshot {
 			{User: "ci-bot", ARN: testARN("user", "ci-bot"), PasswordEnabled: "false", PasswordLastUsed: "N/A", MFAActive: "false",
 				AccessKey1Active: "true", AccessKey1LastUsedDate: "2024-06-01T09:00:00+00:00", AccessKey2Active: "false", AccessKey2LastUsedDate: "N/A"},
 		},
-		Warnings: []model.Warning{{Where: "roles[9] (Broken).AssumeRolePolicyDocument", Message: "expected an object"}},
+		Warnings: []model.Warning{{Entity: testARN("role", "Broken"), Where: "roles[9] (Broken).AssumeRolePolicyDocument", Message: "expected an object"}},
 	}
 	return s
 }

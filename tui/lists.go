@@ -72,7 +72,7 @@ func nameColumn() Column[*graph.Node] {
 
 // accountColumn is added when several accounts are loaded together.
 func accountColumn() Column[*graph.Node] {
-	return Column[*graph.Node]{Title: "ACCOUNT", Cell: func(n *graph.Node) string { return n.Account }, Min: 12, Max: 12}
+	return Column[*graph.Node]{Title: "ACCOUNT", Key: "account", Cell: func(n *graph.Node) string { return n.Account }, Min: 12, Max: 12}
 }
 
 func multiAccount(g *graph.Graph) bool { return len(g.Snapshots()) > 1 }

@@ -110,6 +110,7 @@ type Common struct {
 	Changes *answer.Diff
 
 	findingsCache *findingsOnce // see findings.go
+	warningsCache *warningsOnce // see warnings.go
 }
 
 // Cmd wraps a message as a tea.Cmd, for pages returning navigation messages.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/principal"
 )
@@ -371,32 +372,21 @@ func (p *principalPage) adminVia() adminSource {
 }
 
 // warnings are the things about this principal that deserve a second look:
-// its findings (the answer layer's, the same as :findings and `iamx
-// findings`, judged at the snapshot's capture time) and the load warnings
-// that name it.
+// the answer layer's review of it — its findings (the same as :findings and
+// `iamx findings`, judged at the snapshot's capture time) and the load
+// warnings about it.
 func (p *principalPage) warnings() []string {
-	n := p.n
+	r := answer.ReviewOf(p.c.findings, p.c.warnings(), p.n)
 	var out []string
-	for _, f := range principalFindings(p.c, n) {
-		out = append(out, string(f.Severity)+": "+f.Title+" — "+f.Detail)
+	for i := range r.Findings {
+		out = append(out, r.Findings[i].Line())
 	}
-	if n.Snapshot != nil {
-		var load []string
-		for _, w := range n.Snapshot.Warnings {
-			if mentions(w.Where, n.Name) {
-				load = append(load, "load: "+w.String())
-			}
-		}
-		sort.Strings(load)
-		out = append(out, load...)
+	var load []string
+	for _, w := range r.LoadWarnings {
+		load = append(load, "load: "+w.String())
 	}
-	return out
-}
-
-// mentions reports whether a warning's Where names the entity: the loader
-// writes "roles[12] (Deploy).…", so the name appears in parentheses.
-func mentions(where, name string) bool {
-	return name != "" && strings.Contains(where, "("+name+")")
+	sort.Strings(load)
+	return append(out, load...)
 }
 
 // sessionText is a MaxSessionDuration in hours when whole ("1h", "12h").

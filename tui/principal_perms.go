@@ -10,59 +10,19 @@ import (
 	"github.com/iamx/iamx/model/policy"
 )
 
-// permsView groups a principal's effective permissions for the Permissions
-// tab: service → access level → actions, plus what the boundary, SCPs and
-// denies take away. Computed once per page, on first view of the tab.
+// permsView is a principal's effective permissions for the Permissions
+// tab, grouped by the answer layer: service → access level → actions, plus
+// what the boundary, SCPs and denies take away. Computed once per page, on
+// first view of the tab.
 type permsView struct {
 	perms    *graph.Permissions
-	services []permService
-	removed  []permService
-}
-
-type permService struct {
-	name    string
-	actions []int // indices into Permissions.Actions or .Removed
-	levels  map[actions.AccessLevel]int
-	cond    int // conditional actions
-}
-
-func groupByService[T any](list []T, service func(T) string, level func(T) actions.AccessLevel, cond func(T) bool) []permService {
-	var out []permService
-	idx := map[string]int{}
-	for i, a := range list {
-		s := service(a)
-		j, ok := idx[s]
-		if !ok {
-			j = len(out)
-			idx[s] = j
-			out = append(out, permService{name: s, levels: map[actions.AccessLevel]int{}})
-		}
-		out[j].actions = append(out[j].actions, i)
-		out[j].levels[level(a)]++
-		if cond(a) {
-			out[j].cond++
-		}
-	}
-	return out
+	services []answer.ServiceGroup
+	removed  []answer.ServiceGroup
 }
 
 // newPermsView groups a principal's permissions by service.
 func newPermsView(perms *graph.Permissions) *permsView {
-	v := &permsView{perms: perms}
-	v.services = groupByService(perms.Actions,
-		func(a graph.ActionPerm) string { return a.Service },
-		func(a graph.ActionPerm) actions.AccessLevel { return a.Level },
-		func(a graph.ActionPerm) bool { return a.Conditional })
-	v.removed = groupByService(perms.Removed,
-		func(a graph.RemovedAction) string { return serviceOf(a.Action) },
-		func(a graph.RemovedAction) actions.AccessLevel { return a.Level },
-		func(graph.RemovedAction) bool { return false })
-	return v
-}
-
-func serviceOf(action string) string {
-	s, _, _ := strings.Cut(action, ":")
-	return s
+	return &permsView{perms: perms, services: answer.GroupAllowed(perms), removed: answer.GroupRemoved(perms)}
 }
 
 var levelShort = map[actions.AccessLevel]string{
@@ -71,11 +31,11 @@ var levelShort = map[actions.AccessLevel]string{
 }
 
 // levelSummary is "List 3 · Read 5 · Write 4", in console order.
-func levelSummary(levels map[actions.AccessLevel]int) string {
+func levelSummary(s *answer.ServiceGroup) string {
 	var parts []string
-	for _, l := range actions.AccessLevels() {
-		if n := levels[l]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", levelShort[l], n))
+	for _, g := range s.Levels {
+		if name := levelShort[g.Level]; name != "" {
+			parts = append(parts, fmt.Sprintf("%s %d", name, len(g.Actions)))
 		}
 	}
 	return strings.Join(parts, " · ")
@@ -93,14 +53,14 @@ func (p *principalPage) permissionLines() []detailLine {
 	perms := v.perms
 	size := len(v.services) + len(v.removed) + 8
 	for _, s := range v.services {
-		if p.open["svc:"+s.name] {
-			size += len(s.actions) + len(s.levels)
+		if p.open["svc:"+s.Service] {
+			size += len(s.Actions) + len(s.Levels)
 		}
 	}
 	out := make([]detailLine, 0, size)
 	cond := 0
 	for _, s := range v.services {
-		cond += s.cond
+		cond += s.Conditional
 	}
 	summary := countOf(len(perms.Actions), "action", "actions") + " in " + countOf(len(v.services), "service", "services")
 	if cond > 0 {
@@ -127,41 +87,38 @@ func (p *principalPage) permissionLines() []detailLine {
 	if perms.Note != "" {
 		out = append(out, detailMuted(st, perms.Note))
 	}
-	for _, s := range v.services {
-		out = append(out, p.serviceLine(s, "svc:"+s.name, len(s.actions)))
-		if !p.open["svc:"+s.name] {
+	for i := range v.services {
+		s := &v.services[i]
+		out = append(out, p.serviceLine(s, "svc:"+s.Service, len(s.Actions)))
+		if !p.open["svc:"+s.Service] {
 			continue
 		}
-		for _, l := range actions.AccessLevels() {
-			if s.levels[l] == 0 {
-				continue
-			}
-			out = append(out, detailMuted(st, fmt.Sprintf("    %s (%d)", l, s.levels[l])))
-			for _, i := range s.actions {
-				if a := &perms.Actions[i]; a.Level == l {
-					out = append(out, p.actionLines(a)...)
-				}
+		for _, lg := range s.Levels {
+			out = append(out, detailMuted(st, fmt.Sprintf("    %s (%d)", lg.Level, len(lg.Actions))))
+			for _, i := range lg.Actions {
+				out = append(out, p.actionLines(&perms.Actions[i])...)
 			}
 		}
 	}
 	if len(v.removed) > 0 {
 		out = append(out, detailBlank(), detailHeading(st, fmt.Sprintf("Removed: granted by identity policies, taken away (%d)", len(perms.Removed))))
-		for _, s := range v.removed {
-			fold := "rm:" + s.name
+		for i := range v.removed {
+			s := &v.removed[i]
+			fold := "rm:" + s.Service
 			mark := "▸"
 			if p.open[fold] {
 				mark = "▾"
 			}
 			// What removed them comes first: it is the point of the section.
-			by := "by " + removedBy(perms.Removed[s.actions[0]])
-			levels := levelSummary(s.levels)
-			head := fmt.Sprintf("%s %-20s %5d  ", mark, cutWidth(s.name, 20), len(s.actions))
+			by := "by " + removedBy(perms.Removed[s.Actions[0]])
+			levels := levelSummary(s)
+			head := fmt.Sprintf("%s %-20s %5d  ", mark, cutWidth(s.Service, 20), len(s.Actions))
 			out = append(out, detailLine{plain: head + by + "  " + levels, fold: fold,
 				styled: head + st.Warning.Render(by) + "  " + st.Muted.Render(levels)})
 			if !p.open[fold] {
 				continue
 			}
-			for _, i := range s.actions {
+			for _, i := range s.Actions {
 				r := perms.Removed[i]
 				plain := fmt.Sprintf("      %-40s %s", r.Action, removedBy(r))
 				out = append(out, detailLine{plain: plain, styled: fmt.Sprintf("      %-40s %s", r.Action, st.Warning.Render(removedBy(r))), skip: true})
@@ -171,20 +128,20 @@ func (p *principalPage) permissionLines() []detailLine {
 	return out
 }
 
-func (p *principalPage) serviceLine(s permService, fold string, n int) detailLine {
+func (p *principalPage) serviceLine(s *answer.ServiceGroup, fold string, n int) detailLine {
 	st := p.c.Styles
 	mark := "▸"
 	if p.open[fold] {
 		mark = "▾"
 	}
-	levels := levelSummary(s.levels)
+	levels := levelSummary(s)
 	// The conditional count goes before the levels, which may be cut.
 	cond := ""
-	if s.cond > 0 {
-		cond = fmt.Sprintf("%d cond", s.cond)
+	if s.Conditional > 0 {
+		cond = fmt.Sprintf("%d cond", s.Conditional)
 	}
-	plain := fmt.Sprintf("%s %-20s %5d  %-9s %s", mark, cutWidth(s.name, 20), n, cond, levels)
-	styled := mark + " " + st.Title.Render(fmt.Sprintf("%-20s", cutWidth(s.name, 20))) + fmt.Sprintf(" %5d  ", n) +
+	plain := fmt.Sprintf("%s %-20s %5d  %-9s %s", mark, cutWidth(s.Service, 20), n, cond, levels)
+	styled := mark + " " + st.Title.Render(fmt.Sprintf("%-20s", cutWidth(s.Service, 20))) + fmt.Sprintf(" %5d  ", n) +
 		st.Warning.Render(fmt.Sprintf("%-9s", cond)) + " " + st.Muted.Render(levels)
 	return detailLine{plain: plain, styled: styled, fold: fold}
 }
@@ -311,12 +268,12 @@ func (p *principalPage) toggleAllServices() {
 	}
 	anyOpen := false
 	for _, s := range v.services {
-		if p.open["svc:"+s.name] {
+		if p.open["svc:"+s.Service] {
 			anyOpen = true
 		}
 	}
 	for _, s := range v.services {
-		p.open["svc:"+s.name] = !anyOpen
+		p.open["svc:"+s.Service] = !anyOpen
 	}
 	p.rebuild()
 }

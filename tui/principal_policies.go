@@ -3,10 +3,12 @@ package tui
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/model"
 )
 
@@ -97,7 +99,53 @@ func inlineDocument(c *Common, r graph.PolicyRef) []byte {
 	return nil
 }
 
-// policyLines is the Policies tab.
+// policyLines is the Policies tab: the principal's own policies, then the
+// resource policies that name it.
 func (p *principalPage) policyLines() []detailLine {
-	return policyRefLines(p.c, p.c.Graph.PoliciesOf(p.n), p.open)
+	out := policyRefLines(p.c, p.c.Graph.PoliciesOf(p.n), p.open)
+	if p.n.Kind == graph.KindUser || p.n.Kind == graph.KindRole {
+		out = append(out, detailBlank())
+		out = append(out, grantLines(p.c.Styles, answer.GrantsOf(p.c.Graph, p.n))...)
+	}
+	return out
+}
+
+// grantWording says how a resource policy statement names the principal.
+var grantWording = map[string]string{
+	answer.NamedPrincipal: "names it",
+	answer.NamedRole:      "names a session",
+	answer.NamedAccount:   "names its account (its own policies must allow too)",
+	answer.NamedAnyone:    "names anyone",
+}
+
+// grantLines is "granted by resource policies": each Allow statement of a
+// loaded resource's policy that names the principal; enter opens the
+// resource.
+func grantLines(st *Styles, gr answer.ResourceGrants) []detailLine {
+	out := []detailLine{detailHeading(st, "Granted by resource policies")}
+	switch {
+	case gr.Loaded == 0:
+		out = append(out, detailMuted(st, "no resource policies loaded (a live capture or --resources FILE brings them)"))
+	case len(gr.Grants) == 0:
+		out = append(out, detailMuted(st, "no loaded resource policy names it, its account or anyone"))
+	}
+	for _, x := range gr.Grants {
+		named := grantWording[x.Named]
+		cond := ""
+		if x.Conditional {
+			cond = " · with conditions"
+		}
+		plain := fmt.Sprintf("  %-8s %s  %s %s: %s%s", graph.ResourceKind(x.Type), flatText(x.Resource), flatText(x.Statement), named,
+			flatText(strings.Join(x.Actions, ", ")), cond)
+		styled := plain
+		if x.Named == answer.NamedAnyone {
+			styled = st.Warning.Render(plain)
+		}
+		out = append(out, detailLine{plain: plain, styled: styled, arn: x.Resource})
+	}
+	if len(gr.Unknown) > 0 {
+		out = append(out, detailMuted(st, fmt.Sprintf("  %d loaded resources' policies could not be read: they may name it too (%s)",
+			len(gr.Unknown), flatText(strings.Join(gr.Unknown, ", ")))))
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/graph/answer"
 	"github.com/iamx/iamx/model"
 )
 
@@ -40,7 +41,7 @@ func NewResourcesPage(c *Common, title, typ string) Page {
 	cols := []Column[resourceRow]{
 		{Title: "TYPE", Min: 6, Max: 10, Cell: func(r resourceRow) string { return graph.ResourceKind(r.r.Type) }},
 		{Title: "RESOURCE", Min: 20, Flex: true, Cell: func(r resourceRow) string { return r.r.ARN }},
-		{Title: "ACCOUNT", Min: 12, Max: 12, Cell: func(r resourceRow) string { return r.r.Account }},
+		{Title: "ACCOUNT", Key: "account", Min: 12, Max: 12, Cell: func(r resourceRow) string { return r.r.Account }},
 		{Title: "EXPOSURE", Min: 8, Max: 30, Cell: func(r resourceRow) string { return exposureText(r) },
 			Style: func(r resourceRow, _ string) *lipgloss.Style {
 				if r.x.Public {
@@ -142,6 +143,8 @@ func (p *resourcePage) detailLines() []detailLine {
 		out = append(out, asText(detailKV(st, "Who can", "press w: who can "+action)))
 	}
 	out = append(out, detailBlank())
+	out = append(out, controlsLines(st, answer.Controls(p.c.Graph, r))...)
+	out = append(out, detailBlank())
 	switch {
 	case r.Error != "":
 		out = append(out, detailMuted(st, "the policy could not be read: "+flatText(r.Error)))
@@ -200,4 +203,36 @@ func arnTail(a string) string {
 		return a[i+1:]
 	}
 	return a
+}
+
+// controlsLines draws the organization levels that apply to a resource,
+// root first: each level's RCPs (which bind the resource, when RCPsBind) and
+// SCPs (which bind its account's principals).
+func controlsLines(st *Styles, c answer.ResourceControls) []detailLine {
+	out := []detailLine{detailHeading(st, "Organization (root → OU → account)")}
+	rcps := "bind this resource: every level must allow"
+	if !c.RCPsBind {
+		rcps = "do not bind it: " + c.RCPNote
+	}
+	out = append(out, asText(detailKV(st, "RCPs", flatText(rcps))))
+	for _, l := range c.Levels {
+		name := l.Kind + " " + l.ID
+		if l.Name != "" {
+			name += " (" + l.Name + ")"
+		}
+		out = append(out, asText(detailKV(st, "", flatText(name))))
+		out = append(out, asText(detailKV(st, "", "  RCP  "+flatText(orNone(l.RCPs)))))
+		out = append(out, asText(detailKV(st, "", "  SCP  "+flatText(orNone(l.SCPs)))))
+	}
+	for _, gap := range c.Gaps {
+		out = append(out, detailMuted(st, "  not applied: "+flatText(gap)))
+	}
+	return out
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "none recorded"
+	}
+	return strings.Join(names, ", ")
 }

@@ -31,6 +31,9 @@ type Column[T any] struct {
 	Min, Max int
 	Flex     bool
 	Right    bool // right-align (numbers)
+	// Key names the column in the filter: the word "KEY:TEXT" matches the
+	// rows whose cell in this column contains TEXT (case-insensitive).
+	Key string
 }
 
 // Table is a generic, sortable, filterable table that renders only the
@@ -114,7 +117,7 @@ func (t *Table[T]) Selected() (T, bool) {
 }
 
 // SetFilter narrows the rows to those containing every word of text
-// (case-insensitive, any column).
+// (case-insensitive, any column; "KEY:TEXT" in one column, see Column.Key).
 func (t *Table[T]) SetFilter(text string) {
 	if text == t.filter {
 		return
@@ -146,9 +149,9 @@ func (t *Table[T]) refresh() {
 		keep = t.view[t.cursor]
 	}
 	t.view = t.view[:0]
-	words := strings.Fields(strings.ToLower(t.filter))
+	words, keyed := t.filterWords()
 	for r := range t.rows {
-		if matchAll(t.hay[r], words) {
+		if matchAll(t.hay[r], words) && t.matchKeyed(r, keyed) {
 			t.view = append(t.view, r)
 		}
 	}
@@ -178,6 +181,37 @@ func (t *Table[T]) refresh() {
 		}
 	}
 	t.clampOffset()
+}
+
+// keyedWord is a filter word for one column: "account:1111".
+type keyedWord struct {
+	col  int
+	text string
+}
+
+// filterWords splits the filter into words for any column and words for
+// one column (a word "KEY:TEXT" whose KEY names a column).
+func (t *Table[T]) filterWords() (words []string, keyed []keyedWord) {
+	for _, w := range strings.Fields(strings.ToLower(t.filter)) {
+		if k, text, ok := strings.Cut(w, ":"); ok {
+			if c := slices.IndexFunc(t.cols, func(c Column[T]) bool { return c.Key != "" && strings.EqualFold(c.Key, k) }); c >= 0 {
+				keyed = append(keyed, keyedWord{col: c, text: text})
+				continue
+			}
+		}
+		words = append(words, w)
+	}
+	return words, keyed
+}
+
+// matchKeyed reports whether row r's cells contain every keyed word.
+func (t *Table[T]) matchKeyed(r int, keyed []keyedWord) bool {
+	for _, k := range keyed {
+		if !strings.Contains(strings.ToLower(t.cells[r][k.col]), k.text) {
+			return false
+		}
+	}
+	return true
 }
 
 func matchAll(hay string, words []string) bool {

@@ -134,12 +134,12 @@ func TestTrustMarksAnyoneAndOutsideAccounts(t *testing.T) {
 func TestWarningRowsOpenTheirEntity(t *testing.T) {
 	s := testSnapshot(t)
 	s.Warnings = []model.Warning{
-		{Where: "users[0] (alice).UserPolicyList[0].PolicyDocument", Message: "m"},
-		{Where: "groups[1] (Developers).GroupPolicyList[0]", Message: "m"},
-		{Where: "roles[0] (DeployRole).AssumeRolePolicyDocument", Message: "m"},
-		{Where: "policies[1] (DevBoundary).PolicyVersionList[0]", Message: "m"},
-		{Where: "roles[9] (Broken).AssumeRolePolicyDocument", Message: "m"},
-		{Where: "", Message: "credential report: AccessDenied"},
+		{Entity: testARN("user", "alice"), Where: "users[0] (alice).UserPolicyList[0].PolicyDocument", Message: "m"},
+		{Entity: testARN("group", "Developers"), Where: "groups[1] (Developers).GroupPolicyList[0]", Message: "m"},
+		{Entity: testARN("role", "DeployRole"), Where: "roles[0] (DeployRole).AssumeRolePolicyDocument", Message: "m"},
+		{Entity: testARN("policy", "DevBoundary"), Where: "policies[1] (DevBoundary).PolicyVersionList[0]", Message: "m"},
+		{Entity: testARN("role", "Broken"), Where: "roles[9] (Broken).AssumeRolePolicyDocument", Message: "m"},
+		{Where: "live capture", Message: "credential report: AccessDenied"},
 	}
 	g, err := graph.Build([]*model.Snapshot{s}, graph.Options{})
 	if err != nil {

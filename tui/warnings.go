@@ -1,21 +1,36 @@
 package tui
 
 import (
-	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/iamx/iamx/graph"
-	"github.com/iamx/iamx/model"
+	"github.com/iamx/iamx/graph/answer"
 )
 
-// warningRow is one load warning with the account it came from and the
-// entity it is about, when it names one.
+// warningsOnce indexes the load warnings by entity once, on first use (the
+// :warnings view or a principal's Overview).
+type warningsOnce struct {
+	once sync.Once
+	w    *answer.Warnings
+}
+
+func (c *Common) warnings() *answer.Warnings {
+	if c.warningsCache == nil {
+		c.warningsCache = &warningsOnce{}
+	}
+	wc := c.warningsCache
+	wc.once.Do(func() { wc.w = answer.WarningsOf(c.Graph) })
+	return wc.w
+}
+
+// warningRow is one load warning with the entity it is about, when that
+// entity loaded.
 type warningRow struct {
-	account string
-	w       model.Warning
-	node    *graph.Node
+	w    answer.LoadWarning
+	node *graph.Node
 }
 
 // warningsPage lists what did not load cleanly: malformed documents, denied
@@ -28,17 +43,16 @@ type warningsPage struct {
 
 // NewWarningsPage lists the snapshots' load warnings.
 func NewWarningsPage(c *Common) Page {
-	var rows []warningRow
-	for _, s := range c.Graph.Snapshots() {
-		for _, w := range s.Warnings {
-			rows = append(rows, warningRow{account: s.AccountID, w: w, node: warningEntity(c.Graph, s, w.Where)})
+	all := c.warnings().All
+	rows := make([]warningRow, len(all))
+	for i, w := range all {
+		rows[i] = warningRow{w: w}
+		if w.Entity != "" {
+			rows[i].node = c.Graph.Node(w.Entity)
 		}
 	}
-	for _, w := range c.Graph.Warnings() {
-		rows = append(rows, warningRow{account: "-", w: w})
-	}
 	cols := []Column[warningRow]{
-		{Title: "ACCOUNT", Cell: func(r warningRow) string { return r.account }, Min: 12, Max: 12},
+		{Title: "ACCOUNT", Key: "account", Cell: func(r warningRow) string { return dashIfEmpty(r.w.Account) }, Min: 12, Max: 12},
 		{Title: "WHERE", Cell: func(r warningRow) string { return r.w.Where }, Min: 16, Max: 60, Flex: true},
 		{Title: "PROBLEM", Cell: func(r warningRow) string { return r.w.Message }, Min: 20, Flex: true},
 	}
@@ -48,55 +62,13 @@ func NewWarningsPage(c *Common) Page {
 	return &warningsPage{c: c, table: t}
 }
 
-// warningEntity finds the entity a load warning is about. The loader writes
-// Where as "roles[12] (Deploy).AssumeRolePolicyDocument…": the list, the
-// index in the file, and the name in parentheses. The name is matched
-// against the entities of that kind in the warning's own snapshot (the
-// index counts the file's entries, not the loaded ones). nil when the
-// warning is about the account (a denied call) or names nothing loaded.
-func warningEntity(g *graph.Graph, s *model.Snapshot, where string) *graph.Node {
-	list, rest, ok := strings.Cut(where, "[")
-	if !ok {
-		return nil
-	}
-	if _, rest, ok = strings.Cut(rest, "] ("); !ok {
-		return nil
-	}
-	var nodes []*graph.Node
-	switch list {
-	case "users":
-		nodes = g.Users()
-	case "groups":
-		nodes = g.Groups()
-	case "roles":
-		nodes = g.Roles()
-	case "policies":
-		nodes = g.Policies()
-	default:
-		return nil
-	}
-	var found *graph.Node
-	for _, n := range nodes {
-		if n.Name == "" || !strings.HasPrefix(rest, n.Name+")") {
-			continue
-		}
-		if n.Snapshot == s {
-			return n
-		}
-		if found == nil {
-			found = n // an AWS managed policy shared by the loaded accounts
-		}
-	}
-	return found
-}
-
 func (p *warningsPage) Update(msg tea.Msg) (Page, tea.Cmd) {
 	if km, ok := msg.(tea.KeyPressMsg); ok && key.Matches(km, p.c.Keys.Open) {
 		r, ok := p.table.Selected()
 		switch {
 		case !ok:
 			return p, nil
-		case r.node == nil && r.w.Where == "":
+		case r.node == nil && r.w.Entity == "":
 			return p, Cmd(StatusMsg{Text: "this warning is about the account, not one entity", Err: true})
 		case r.node == nil:
 			return p, Cmd(StatusMsg{Text: "this warning names no user, group, role or policy that loaded", Err: true})

@@ -24,11 +24,15 @@ type Can struct {
 	Reasons     []Reason `json:"reasons"`
 	// MissingContext is the evaluator's, spelled as the policies write the
 	// keys ("aws:MultiFactorAuthPresent", what a person types back into -c).
-	MissingContext []string   `json:"missing_context"`
-	Admin          bool       `json:"admin"`
-	Warnings       []string   `json:"warnings,omitempty"`
-	Assumptions    []string   `json:"assumptions,omitempty"` // what the answer rests on that the snapshot lacks
-	Coverage       []Coverage `json:"coverage,omitempty"`
+	MissingContext []string `json:"missing_context"`
+	Admin          bool     `json:"admin"`
+	Warnings       []string `json:"warnings,omitempty"`
+	// LoadWarnings are the load warnings about what the answer rests on
+	// (the principal, its groups and managed policies, the resource): a
+	// document that did not parse is left out of evaluation.
+	LoadWarnings []LoadWarning `json:"load_warnings,omitempty"`
+	Assumptions  []string      `json:"assumptions,omitempty"` // what the answer rests on that the snapshot lacks
+	Coverage     []Coverage    `json:"coverage,omitempty"`
 }
 
 // Reason is one statement that decided a request.

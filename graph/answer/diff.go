@@ -297,59 +297,46 @@ func permEffects(old, cur *graph.Graph, a string, on, nn *graph.Node) []Effect {
 		return nil
 	}
 	pa, pb := old.Permissions(on, graph.PermFilter{}), cur.Permissions(nn, graph.PermFilter{})
-	before := map[string]actions.AccessLevel{}
+	before := map[string]bool{}
 	for _, x := range pa.Actions {
-		before[x.Action] = x.Level
+		before[x.Action] = true
 	}
-	after := map[string]actions.AccessLevel{}
+	after := map[string]bool{}
 	for _, x := range pb.Actions {
-		after[x.Action] = x.Level
+		after[x.Action] = true
 	}
-	type tally struct {
-		n   int
-		top actions.AccessLevel
-	}
-	gained, lost := map[string]*tally{}, map[string]*tally{}
-	count := func(m map[string]*tally, action string, l actions.AccessLevel) {
-		svc, _, _ := strings.Cut(action, ":")
-		t := m[svc]
-		if t == nil {
-			t = &tally{}
-			m[svc] = t
-		}
-		t.n++
-		if levelRank(l) > levelRank(t.top) {
-			t.top = l
+	var gained, lost []graph.ActionPerm
+	for _, x := range pb.Actions {
+		if !before[x.Action] {
+			gained = append(gained, x)
 		}
 	}
-	for act, l := range after {
-		if _, ok := before[act]; !ok {
-			count(gained, act, l)
-		}
-	}
-	for act, l := range before {
-		if _, ok := after[act]; !ok {
-			count(lost, act, l)
+	for _, x := range pa.Actions {
+		if !after[x.Action] {
+			lost = append(lost, x)
 		}
 	}
 	var out []Effect
-	for svc, t := range gained {
+	for _, g := range GroupByService(gained, actionService, actionLevel, nil) {
 		sev := Low
-		switch t.top {
+		switch g.Top() {
 		case actions.PermissionsManagement:
 			sev = High
 		case actions.Write:
 			sev = Medium
 		}
 		out = append(out, Effect{Effect: EffectPermsGained, Principal: a, Severity: sev,
-			Detail: fmt.Sprintf("%s: %d action(s) gained, up to %s", svc, t.n, t.top)})
+			Detail: fmt.Sprintf("%s: %d action(s) gained, up to %s", g.Service, len(g.Actions), g.Top())})
 	}
-	for svc, t := range lost {
+	for _, g := range GroupByService(lost, actionService, actionLevel, nil) {
 		out = append(out, Effect{Effect: EffectPermsLost, Principal: a, Severity: Info,
-			Detail: fmt.Sprintf("%s: %d action(s) lost", svc, t.n)})
+			Detail: fmt.Sprintf("%s: %d action(s) lost", g.Service, len(g.Actions))})
 	}
 	return out
 }
+
+func actionService(a *graph.ActionPerm) string            { return a.Service }
+func actionLevel(a *graph.ActionPerm) actions.AccessLevel { return a.Level }
 
 func levelRank(l actions.AccessLevel) int {
 	switch l {

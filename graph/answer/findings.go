@@ -332,19 +332,12 @@ func wildcardOwner(v string) bool {
 func trustEvidence(r *graph.Node, e graph.Edge) Evidence {
 	ev := Evidence{Kind: "trust", Policy: r.ARN + "#trust policy", Text: e.From.Label() + " ─" + e.Kind + "→ " + r.Label()}
 	if len(e.Reasons) > 0 {
-		ev.Statement = statementName(e.Reasons[0].Sid, e.Reasons[0].Index)
+		ev.Statement = policy.StatementLabel(e.Reasons[0].Sid, e.Reasons[0].Index)
 	}
 	if len(e.Conditions) > 0 {
 		ev.Text += " if " + conditionText(e.Conditions)
 	}
 	return ev
-}
-
-func statementName(sid string, index int) string {
-	if sid != "" {
-		return sid
-	}
-	return fmt.Sprintf("#%d", index)
 }
 
 func conditionText(cs []policy.Condition) string {
@@ -718,8 +711,8 @@ func (c *checker) boundaries() {
 			}
 			ev := []Evidence{}
 			for _, r := range res.Reasons {
-				ev = append(ev, Evidence{Kind: "statement", Policy: r.Policy, Statement: statementName(r.Sid, r.Index),
-					Text: fmt.Sprintf("%s %s allows %s on itself", r.Policy, statementName(r.Sid, r.Index), action)})
+				ev = append(ev, Evidence{Kind: "statement", Policy: r.Policy, Statement: policy.StatementLabel(r.Sid, r.Index),
+					Text: fmt.Sprintf("%s %s allows %s on itself", r.Policy, policy.StatementLabel(r.Sid, r.Index), action)})
 			}
 			detail := fmt.Sprintf("%s may call %s on itself, so boundary %s limits nothing", n.Label(), action, boundary)
 			if res.Conditional {

@@ -40,6 +40,7 @@ var allowedResources = map[string]map[string]string{
 	},
 	"Lambda": {
 		"ListFunctions":        "lambda:ListFunctions",
+		"ListAliases":          "lambda:ListAliases",
 		"GetPolicy":            "lambda:GetPolicy",
 		"GetFunctionUrlConfig": "lambda:GetFunctionUrlConfig",
 	},
@@ -50,6 +51,7 @@ var allowedResources = map[string]map[string]string{
 	"ECR": {
 		"DescribeRepositories": "ecr:DescribeRepositories",
 		"GetRepositoryPolicy":  "ecr:GetRepositoryPolicy",
+		"GetRegistryPolicy":    "ecr:GetRegistryPolicy",
 	},
 	"Organizations": {
 		"DescribeOrganization":             "organizations:DescribeOrganization",

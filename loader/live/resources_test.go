@@ -1,15 +1,22 @@
 package live
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -17,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/iamx/iamx/graph"
+	"github.com/iamx/iamx/loader/live/internal/awsproxy"
 	"github.com/iamx/iamx/loader/live/internal/motoserver"
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/policy"
@@ -220,4 +228,113 @@ func TestAllowlistRefusesResourceWrites(t *testing.T) {
 			}
 		}
 	}
+}
+
+// zipOf is a deployment package of one file, for moto's CreateFunction.
+func zipOf(t *testing.T, name, body string) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, body)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Lambda aliases have resource policies of their own (GetPolicy with the
+// alias as Qualifier), and an ECR registry has a registry policy
+// (GetRegistryPolicy): the capture records both; an alias whose policy
+// could not be read is recorded with its error, and answers about it say
+// the policy is unknown instead of reading the function's.
+// https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html
+func TestCaptureLambdaAliasesAndRegistryPolicy(t *testing.T) {
+	moto := motoserver.Start(t)
+	ctx := context.Background()
+	cfg := setupConfig(moto.URL)
+	ic := setupClient(moto.URL)
+	role := must(ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("fn-role"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}))
+	lc := lambda.NewFromConfig(cfg)
+	fn := must(lc.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("worker"), Role: role.Role.Arn,
+		Runtime: lambdatypes.RuntimePython312, Handler: aws.String("app.handler"), Code: &lambdatypes.FunctionCode{ZipFile: zipOf(t, "app.py", "def handler(e, c):\n    return 1\n")}}))
+	function := aws.ToString(fn.FunctionArn)
+	version := must(lc.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("worker")}))
+	for _, alias := range []string{"live", "locked"} {
+		must(lc.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("worker"), Name: aws.String(alias), FunctionVersion: version.Version}))
+	}
+	// The root ARN, not the bare account ID: AWS stores either as
+	// {"AWS":"arn:…:root"}, moto keeps a bare ID as a string Principal.
+	must(lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("worker"), Qualifier: aws.String("live"), StatementId: aws.String("Partner"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("arn:aws:iam::" + outsideAccount + ":root")}))
+	must(ecr.NewFromConfig(cfg).PutRegistryPolicy(ctx, &ecr.PutRegistryPolicyInput{PolicyText: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Sid":"Replicate","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + outsideAccount + `:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":"arn:aws:ecr:us-east-1:` + testAccount + `:repository/*"}]}`)}))
+
+	proxy := awsproxy.Start(t, moto.URL, awsproxy.Options{DenyRequest: func(op string, r *http.Request) bool {
+		return strings.HasPrefix(op, "lambda:GET ") && strings.HasSuffix(r.URL.Path, "/policy") && r.URL.Query().Get("Qualifier") == "locked"
+	}})
+	opts := testOptions()
+	opts.Services = []string{"lambda", "ecr"}
+	snap, _ := captureVia(t, proxy.URL, opts)
+	if _, _, denied := proxy.Injected(); denied != 1 {
+		t.Fatalf("the proxy refused %d requests, want the one GetPolicy of alias locked; operations %v", denied, proxy.Operations())
+	}
+
+	byARN := map[string]*model.Resource{}
+	for _, r := range snap.Resources {
+		byARN[r.ARN] = r
+	}
+	live, locked := byARN[function+":live"], byARN[function+":locked"]
+	registry := byARN["arn:aws:ecr:us-east-1:"+testAccount+":registry"]
+	switch {
+	case byARN[function] == nil:
+		t.Fatalf("the function is not captured: %v", keys(byARN))
+	case live == nil || live.Error != "" || live.Policy == nil:
+		t.Fatalf("alias live: %+v", live)
+	case locked == nil || !strings.Contains(locked.Error, "lambda:GetPolicy: AccessDenied"):
+		t.Fatalf("alias locked, whose policy was refused, must carry the error: %+v", locked)
+	case registry == nil || registry.Error != "" || registry.Policy == nil || registry.Type != model.TypeECRRegistry:
+		t.Fatalf("registry policy: %+v", registry)
+	}
+	var lambdaCov *model.Coverage
+	for i := range snap.Coverage {
+		if snap.Coverage[i].Service == "lambda" {
+			lambdaCov = &snap.Coverage[i]
+		}
+	}
+	if lambdaCov == nil || lambdaCov.State != model.CoveragePartial {
+		t.Errorf("lambda coverage with one alias unreadable: %+v", lambdaCov)
+	}
+
+	g, err := graph.Build([]*model.Snapshot{snap}, graph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outsideRoot := "arn:aws:iam::" + outsideAccount + ":root"
+	listed := false
+	for _, a := range g.WhoCan("lambda:InvokeFunction", function+":live", nil) {
+		listed = listed || a.Principal.ARN == outsideRoot
+	}
+	if !listed {
+		t.Errorf("the account the alias policy names is not in who-can for the alias; its policy %s", live.Policy.JSON)
+	}
+	as := strings.Join(g.Assumptions(nil, "lambda:InvokeFunction", function+":locked"), "; ")
+	if !strings.Contains(as, "could not be read") || !strings.Contains(as, "AccessDenied") {
+		t.Errorf("an answer about the unreadable alias does not say its policy is unknown: %q", as)
+	}
+	if x, _ := g.ResourceExposure(registry.ARN); len(x.Accounts) != 1 || x.Accounts[0] != outsideAccount {
+		t.Errorf("the registry policy's outside account: %+v", x)
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

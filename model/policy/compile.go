@@ -9,6 +9,8 @@ type compiledStatement struct {
 	notResource bool
 	hasResource bool // false when the statement has neither (trust policies)
 	conditions  []compiledCondition
+	assumeRole  bool     // the actions cover one of the sts:AssumeRole* actions (MayAssumeRole)
+	contextKeys []string // the context keys the statement reads (ContextKeys)
 }
 
 // usesVariables reports whether a policy of this Version substitutes ${…}:
@@ -25,6 +27,12 @@ func compileStatement(s *Statement, vars bool) *compiledStatement {
 	for i, a := range acts {
 		c.actions[i] = compilePattern(a, true, false, true)
 	}
+	for _, a := range assumeRoleActions {
+		if c.matchAction(a) {
+			c.assumeRole = true
+			break
+		}
+	}
 	res := s.Resource
 	if s.NotResource != nil {
 		res, c.notResource = s.NotResource, true
@@ -36,6 +44,7 @@ func compileStatement(s *Statement, vars bool) *compiledStatement {
 			c.resources[i] = compileARNPattern(r, vars)
 		}
 	}
+	c.contextKeys = contextKeys(s)
 	if len(s.Conditions) > 0 {
 		c.conditions = make([]compiledCondition, len(s.Conditions))
 		for i := range s.Conditions {
@@ -63,5 +72,5 @@ func (s *Statement) compiledFor(p *Policy) *compiledStatement {
 	if s.compiled != nil {
 		return s.compiled
 	}
-	return compileStatement(s, usesVariables(p.Version))
+	return compileStatement(s, p != nil && usesVariables(p.Version))
 }

@@ -5,8 +5,6 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
 package policy
 
-import "strconv"
-
 // Effect is a statement's Effect element.
 type Effect uint8
 
@@ -49,12 +47,7 @@ type Statement struct {
 }
 
 // Label names a statement for people: its Sid, or its index when it has none.
-func (s *Statement) Label() string {
-	if s.Sid != "" {
-		return s.Sid
-	}
-	return "#" + strconv.Itoa(s.Index)
-}
+func (s *Statement) Label() string { return StatementLabel(s.Sid, s.Index) }
 
 // Principals is the value of a Principal or NotPrincipal element: either the
 // wildcard "*" or a map from principal type to identifiers.

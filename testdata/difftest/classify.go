@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+
+	"github.com/iamx/iamx/model/policy"
 	"regexp"
 	"strings"
 )
@@ -40,6 +42,10 @@ const (
 		"\"Multivalued context keys require a condition set operator\"; the peer never matches (even a one-element set), " +
 		"ours matches per value " +
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html"
+	verdictBPADenyKind = "OPEN (docs silent on the kind of deny; both deny): RestrictPublicBuckets restricts a bucket with a public policy " +
+		"\"to only AWS service principals and authorized users within the bucket owner's account\"; AWS does not say whether that is an " +
+		"explicit deny; ours ignores the policy's allows for the outside caller (implicit deny), the peer reports an explicit deny " +
+		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
 	verdictWildcardBoundary = "rule kept (DESIGN.md §4, docs silent on \"*\"): only a resource policy naming the user or session ARN " +
 		"passes an implicit deny in the permissions boundary; the peer also lets Principal \"*\" through " +
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html"
@@ -139,11 +145,11 @@ func statements(s scenario) (out []struct {
 
 func asList(v any) []any { l, _ := v.([]any); return l }
 
-// classify names the known kind of a minimised disagreement, or "".
-func classify(s scenario) string {
+// classify names the known kind of a minimised disagreement o, or "".
+func classify(s scenario, o outcome) string {
 	req := s["request"].(map[string]any)
 	ctx, _ := req["contextVariables"].(map[string]any)
-	prin := req["principal"].(string)
+	prin := principalOf(req)
 	account := ""
 	if parts := strings.Split(prin, ":"); len(parts) > 4 {
 		account = parts[4]
@@ -228,6 +234,12 @@ func classify(s scenario) string {
 			if p := st["Principal"]; p == "*" || fmt.Sprint(p) == "map[AWS:*]" {
 				found = append(found, verdictWildcardBoundary)
 			}
+		}
+	}
+	bothDeny := o.ours == policy.ImplicitDeny && o.peer == policy.ExplicitDeny
+	if bpa, _ := s["additionalSettings"].(map[string]any); bothDeny && bpa != nil && !sameAccount && !strings.HasSuffix(prin, ".amazonaws.com") {
+		if s3, _ := bpa["s3"].(map[string]any); s3 != nil && s3["blockPublicAccess"] == true {
+			found = append(found, verdictBPADenyKind)
 		}
 	}
 	if len(found) == 0 {

@@ -2,14 +2,20 @@
 // independent one, @cloud-copilot/iam-simulate (npm), on random scenarios:
 // identity policies, permissions boundary, resource policy and SCPs with
 // wildcards, variables and conditions, and a request in account
-// 111122223333. Each disagreement is minimised and grouped by its shape.
+// 111122223333 (-kind policies); or S3 bucket policies and KMS key policies
+// asked of principals of the same account, of another account and of a
+// service, with RCPs and Block Public Access, answered through the graph as
+// `iamx can` answers (-kind resources). Each disagreement is minimised and
+// grouped by its shape.
 //
 //	go run ./testdata/difftest -n 5000 -seed 1            # needs testdata/difftest/node_modules
 //	go run ./testdata/difftest -install -n 5000 -seed 1   # runs npm ci there first
 //
-// It lives under testdata so that `go test ./...` and CI never build or run
-// it: it needs Node.js and the npm package at run time. Scenarios that found
-// real bugs are kept as table cases in model/policy's tests instead.
+// `go test ./testdata/difftest` (run by .ci/run, which names every package
+// under testdata) compares a few hundred scenarios of each kind and fails on
+// a disagreement no verdict explains; it skips when Node.js or node_modules
+// is absent. Scenarios that found real bugs are kept as table cases in
+// model/policy's and graph's tests.
 package main
 
 import (
@@ -36,6 +42,7 @@ func run() int {
 	show := flag.Int("show", 2, "minimised examples to print per disagreement class")
 	noMin := flag.Bool("nominimise", false, "do not minimise disagreements (faster)")
 	dump := flag.String("dump", "", "write every disagreement (original and minimised) as JSONL to this file")
+	kind := flag.String("kind", "policies", "scenarios: policies (identity, boundary, resource policy, SCPs through model/policy) or resources (bucket and key policies, RCPs, Block Public Access through the graph)")
 	flag.Parse()
 
 	if *install {
@@ -66,16 +73,15 @@ func run() int {
 	}
 	defer p.close()
 
-	scens := make([]scenario, *n)
-	for i := range scens {
-		scens[i] = generate(*seed, i)
-	}
-	answers, err := p.askAll(scens, 0)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "difftest: %v\n", err)
+	gen, ok := generators[*kind]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "difftest: -kind %s: expected policies or resources\n", *kind)
 		return 2
 	}
-
+	scens := make([]scenario, *n)
+	for i := range scens {
+		scens[i] = gen(*seed, i)
+	}
 	var dumpFile *os.File
 	if *dump != "" {
 		if dumpFile, err = os.Create(*dump); err != nil {
@@ -84,120 +90,24 @@ func run() int {
 		}
 		defer dumpFile.Close()
 	}
-
-	rejected := map[string]int{}
-	oursErr := map[string]int{}
-	var compared, agree, allowDeny, explicitImplicit, ignoredKeys int
-	type class struct {
-		count    int
-		examples []scenario
-		known    string
+	rep, err := compare(p, scens, comparison{minimise: !*noMin, show: *show, dump: dumpFile})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "difftest: %v\n", err)
+		return 2
 	}
-	classes := map[string]*class{}
-	for i, a := range answers {
-		pd, ok := peerDecision(a.Result)
-		if a.Error != "" || !ok {
-			rejected[a.Error]++
-			continue
-		}
-		if len(a.Ignored) > 0 {
-			ignoredKeys++
-		}
-		od, err := ours(scens[i], a.Ignored)
-		if err != nil {
-			oursErr[err.Error()]++
-			continue
-		}
-		compared++
-		if od == pd {
-			agree++
-			continue
-		}
-		if (od.String() == "allow") != (pd.String() == "allow") {
-			allowDeny++
-		} else {
-			explicitImplicit++
-		}
-		want := outcome{ours: od, peer: pd}
-		min := scens[i]
-		if !*noMin {
-			if min, err = minimise(p, scens[i], want); err != nil {
-				fmt.Fprintf(os.Stderr, "difftest: %v\n", err)
-				return 2
-			}
-		}
-		sig := signature(min, want)
-		c := classes[sig]
-		if c == nil {
-			c = &class{known: classify(min)}
-			classes[sig] = c
-		}
-		c.count++
-		if len(c.examples) < *show {
-			c.examples = append(c.examples, min)
-		}
-		if dumpFile != nil {
-			b, _ := json.Marshal(map[string]any{"index": i, "signature": sig, "minimised": min, "original": scens[i]})
-			dumpFile.Write(append(b, '\n'))
-		}
-	}
-
 	fmt.Printf("peer: @cloud-copilot/iam-simulate %s (strict mode)\n", meta.Version)
-	fmt.Printf("scenarios: %d (seed %d); rejected by peer: %d; rejected by ours: %d; compared: %d\n",
-		*n, *seed, sum(rejected), sum(oursErr), compared)
-	if compared > 0 {
-		fmt.Printf("agree: %d (%.2f%%); disagree: %d (allow vs deny: %d, explicit vs implicit deny: %d)\n",
-			agree, 100*float64(agree)/float64(compared), compared-agree, allowDeny, explicitImplicit)
-	}
-	if ignoredKeys > 0 {
-		fmt.Printf("scenarios where the peer ignored context keys (dropped on both sides): %d\n", ignoredKeys)
-	}
-	for _, m := range []map[string]int{rejected, oursErr} {
-		for _, k := range sortedKeys(m) {
-			fmt.Printf("  rejected (%d): %s\n", m[k], k)
-		}
-	}
-	sigs := make([]string, 0, len(classes))
-	for s := range classes {
-		sigs = append(sigs, s)
-	}
-	sort.Slice(sigs, func(i, j int) bool {
-		ci, cj := classes[sigs[i]], classes[sigs[j]]
-		if (ci.known == "") != (cj.known == "") {
-			return ci.known == ""
-		}
-		if ci.count != cj.count {
-			return ci.count > cj.count
-		}
-		return sigs[i] < sigs[j]
-	})
-	unexplained := 0
-	byVerdict := map[string]int{}
-	for _, s := range sigs {
-		c := classes[s]
-		verdict := c.known
-		if verdict == "" {
-			verdict = "UNEXPLAINED"
-			unexplained += c.count
-		}
-		for _, line := range strings.Split(verdict, "\n    AND ") {
-			byVerdict[strings.SplitN(line, ":", 2)[0]+": "+shortVerdict(line)] += c.count
-		}
-		fmt.Printf("\n[%d] %s\n    %s\n", c.count, s, verdict)
-		for _, ex := range c.examples {
-			b, _ := json.Marshal(ex)
-			fmt.Printf("    %s\n", b)
-		}
-	}
-	fmt.Printf("\ndisagreements by verdict (a scenario can show several causes):\n")
-	for _, k := range sortedKeys(byVerdict) {
-		fmt.Printf("  %5d  %s\n", byVerdict[k], k)
-	}
-	fmt.Printf("unexplained disagreements: %d\n", unexplained)
-	if unexplained > 0 {
+	fmt.Printf("scenarios: %d (seed %d, %s)\n", *n, *seed, *kind)
+	rep.print(os.Stdout)
+	if rep.unexplained > 0 {
 		return 1
 	}
 	return 0
+}
+
+// generators are the kinds of scenario, by -kind.
+var generators = map[string]func(seed uint64, index int) scenario{
+	"policies":  generate,
+	"resources": generateResource,
 }
 
 // defaultDir is the directory of this source file when run with `go run`,

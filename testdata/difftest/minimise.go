@@ -114,7 +114,7 @@ func valueList(path []any) bool {
 // deleted without making the document invalid by construction.
 func optionalMember(path []any, k string) bool {
 	switch k {
-	case "resourcePolicy", "permissionBoundaryPolicies", "Condition", "Sid":
+	case "resourcePolicy", "permissionBoundaryPolicies", "Condition", "Sid", "additionalSettings":
 		return true
 	}
 	// Inside a Condition block: operators and their keys.
@@ -183,7 +183,7 @@ func signature(s scenario, o outcome) string {
 	parts = append(parts, fmt.Sprintf("ours=%s peer=%s", o.ours, o.peer))
 	req := s["request"].(map[string]any)
 	ctx, _ := req["contextVariables"].(map[string]any)
-	prin := req["principal"].(string)
+	prin := principalOf(req)
 	kind := "user"
 	switch {
 	case !strings.HasPrefix(prin, "arn:"):
@@ -197,7 +197,7 @@ func signature(s scenario, o outcome) string {
 	}
 	res := req["resource"].(map[string]any)
 	cross := ""
-	if res["accountId"] != acctA {
+	if parts := strings.Split(prin, ":"); len(parts) > 4 && res["accountId"] != parts[4] {
 		cross = " cross-account"
 	}
 	parts = append(parts, fmt.Sprintf("%s %s%s", kind, req["action"], cross))

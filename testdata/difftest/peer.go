@@ -59,7 +59,7 @@ func (p *peer) askAll(ss []scenario, firstID int) ([]peerAnswer, error) {
 	go func() {
 		w := bufio.NewWriter(p.in)
 		for i, s := range ss {
-			b, err := json.Marshal(map[string]any{"id": firstID + i, "simulation": s})
+			b, err := json.Marshal(map[string]any{"id": firstID + i, "simulation": forPeer(s)})
 			if err != nil {
 				errc <- err
 				return
@@ -90,4 +90,19 @@ func (p *peer) askAll(ss []scenario, firstID int) ([]peerAnswer, error) {
 func (p *peer) close() {
 	p.in.Close()
 	p.cmd.Wait()
+}
+
+// forPeer leaves out the "iamx" member (what only ours reads) of a
+// resource scenario.
+func forPeer(s scenario) scenario {
+	if _, ok := s["iamx"]; !ok {
+		return s
+	}
+	out := make(scenario, len(s))
+	for k, v := range s {
+		if k != "iamx" {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -62,6 +62,9 @@ func clone(s scenario) scenario {
 // the peer dropped as not applicable to the action; they are dropped here
 // too so both sides see the same request.
 func ours(s scenario, ignored []string) (policy.Decision, error) {
+	if _, ok := s["iamx"]; ok {
+		return oursResource(s, ignored) // resours.go
+	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		return 0, err
@@ -74,27 +77,16 @@ func ours(s scenario, ignored []string) (policy.Decision, error) {
 	if err != nil {
 		return 0, err
 	}
+	ctx, err := requestContext(sim.Request.ContextVariables, ignored)
+	if err != nil {
+		return 0, err
+	}
 	req := &policy.Request{
 		Principal:       p,
 		Action:          sim.Request.Action,
 		Resource:        sim.Request.Resource.Resource,
 		ResourceAccount: sim.Request.Resource.AccountID,
-		Context:         policy.Context{},
-	}
-	for k, raw := range sim.Request.ContextVariables {
-		if slices.ContainsFunc(ignored, func(i string) bool { return strings.EqualFold(i, k) }) {
-			continue
-		}
-		var one string
-		if json.Unmarshal(raw, &one) == nil {
-			req.Context.Set(k, one)
-			continue
-		}
-		var many []string
-		if err := json.Unmarshal(raw, &many); err != nil {
-			return 0, fmt.Errorf("context key %s: %w", k, err)
-		}
-		req.Context.Set(k, many...)
+		Context:         ctx,
 	}
 	in := &policy.Input{}
 	for _, np := range sim.IdentityPolicies {
@@ -147,6 +139,28 @@ func ours(s scenario, ignored []string) (policy.Decision, error) {
 		in.SCPs = append(in.SCPs, policy.Source{Type: policy.SCPPolicy, Name: level.OrgIdentifier, Policy: pol})
 	}
 	return policy.Evaluate(req, in).Decision, nil
+}
+
+// requestContext reads a scenario's context variables, without the keys
+// the peer ignored.
+func requestContext(vars map[string]json.RawMessage, ignored []string) (policy.Context, error) {
+	ctx := policy.Context{}
+	for k, raw := range vars {
+		if slices.ContainsFunc(ignored, func(i string) bool { return strings.EqualFold(i, k) }) {
+			continue
+		}
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			ctx.Set(k, one)
+			continue
+		}
+		var many []string
+		if err := json.Unmarshal(raw, &many); err != nil {
+			return nil, fmt.Errorf("context key %s: %w", k, err)
+		}
+		ctx.Set(k, many...)
+	}
+	return ctx, nil
 }
 
 // peerDecision maps iam-simulate's result to our Decision.

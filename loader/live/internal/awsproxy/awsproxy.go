@@ -51,6 +51,17 @@ type Options struct {
 	// Deny answers these operations ("iam:ListAccountAliases") with
 	// AccessDenied.
 	Deny []string
+
+	// DenyRequest, when set, answers the requests it picks with
+	// AccessDenied; it sees the operation (as Operations names it) and
+	// the request, for the REST services whose parameters are in the
+	// path and query (a Lambda GetPolicy of one alias).
+	DenyRequest func(op string, r *http.Request) bool
+
+	// Handlers answer the requests of the services they are given for (by
+	// the SigV4 credential scope's service: "s3", "kms", "sqs") in place
+	// of the target, after the latency and faults.
+	Handlers map[string]http.Handler
 }
 
 // Faults injects failures deterministically: whether a request fails, and
@@ -78,6 +89,8 @@ type Proxy struct {
 	attempts map[string]int // by request body
 	injected struct{ throttles, drops, denials int }
 	pages    map[string][]string // GAAD members by filter set, from moto's one big page
+	inFlight map[string]int      // requests being served (latency included), per service
+	maxSeen  map[string]int      // the most at once, per service
 }
 
 // Start runs a proxy to target (moto's URL) on 127.0.0.1 until the test ends.
@@ -87,7 +100,7 @@ func Start(t testing.TB, target string, opts Options) *Proxy {
 	if err != nil {
 		t.Fatalf("awsproxy: target %q: %v", target, err)
 	}
-	p := &Proxy{opts: opts, target: u, attempts: map[string]int{}, pages: map[string][]string{}}
+	p := &Proxy{opts: opts, target: u, attempts: map[string]int{}, pages: map[string][]string{}, inFlight: map[string]int{}, maxSeen: map[string]int{}}
 	p.forward = httputil.NewSingleHostReverseProxy(u)
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(srv.Close)
@@ -96,11 +109,23 @@ func Start(t testing.TB, target string, opts Options) *Proxy {
 }
 
 // Operations returns every operation that reached the proxy, as
-// "service:Action" (service from the SigV4 credential scope), in arrival order.
+// "service:Action" (service from the SigV4 credential scope), in arrival
+// order. Action is the query protocol's Action, the JSON protocol's
+// X-Amz-Target operation, or for REST services (S3, Lambda) the method and
+// path ("lambda:GET /2015-03-31/functions/f/policy").
 func (p *Proxy) Operations() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.ops...)
+}
+
+// MaxInFlight returns the most requests of a service (the SigV4 scope's:
+// "s3", "kms") the proxy was serving at once, latency included: what a
+// client's concurrency bound is measured by.
+func (p *Proxy) MaxInFlight(service string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.maxSeen[service]
 }
 
 // Injected returns how many throttles, dropped connections and denials were sent.
@@ -133,9 +158,24 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	if m := scopeService.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 		service = m[1]
 	}
-	op := service + ":" + form.Get("Action")
+	op := service + ":" + operationOf(r, form)
+	p.mu.Lock()
+	p.inFlight[service]++
+	p.maxSeen[service] = max(p.maxSeen[service], p.inFlight[service])
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.inFlight[service]--
+		p.mu.Unlock()
+	}()
 
 	f := p.decide(op, body)
+	if f == none && p.opts.DenyRequest != nil && p.opts.DenyRequest(op, r) {
+		p.mu.Lock()
+		p.injected.denials++
+		p.mu.Unlock()
+		f = deny
+	}
 	if p.opts.Latency > 0 {
 		select {
 		case <-time.After(p.opts.Latency):
@@ -145,10 +185,10 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch f {
 	case throttle:
-		writeError(w, http.StatusBadRequest, "Throttling", "Rate exceeded")
+		writeErrorFor(w, r, service, http.StatusBadRequest, "Throttling", "Rate exceeded")
 		return
 	case deny:
-		writeError(w, http.StatusForbidden, "AccessDenied", "User is not authorized to perform: "+op)
+		writeErrorFor(w, r, service, http.StatusForbidden, "AccessDenied", "User is not authorized to perform: "+op)
 		return
 	case drop:
 		// Close the connection without an answer, as a failing load
@@ -161,6 +201,10 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		if conn, _, err := hj.Hijack(); err == nil {
 			conn.Close()
 		}
+		return
+	}
+	if h := p.opts.Handlers[service]; h != nil {
+		h.ServeHTTP(w, r)
 		return
 	}
 	if p.opts.PageSize > 0 && op == "iam:GetAccountAuthorizationDetails" {
@@ -211,6 +255,44 @@ func (p *Proxy) decide(op string, body []byte) fault {
 	}
 	p.injected.drops++
 	return drop
+}
+
+// operationOf names a request's operation in any of the AWS protocols.
+func operationOf(r *http.Request, form url.Values) string {
+	if a := form.Get("Action"); a != "" {
+		return a
+	}
+	if t := r.Header.Get("X-Amz-Target"); t != "" {
+		_, op, _ := strings.Cut(t, ".")
+		return op
+	}
+	op := r.Method + " " + r.URL.Path
+	if r.URL.RawQuery != "" {
+		op += "?" + r.URL.RawQuery
+	}
+	return op
+}
+
+// writeErrorFor answers with an AWS error in the request's protocol: JSON
+// (X-Amz-Target, and Lambda's REST-JSON), S3's REST-XML, else the query
+// protocol's XML. SDKs read the code only from their own protocol's shape.
+func writeErrorFor(w http.ResponseWriter, r *http.Request, service string, status int, code, msg string) {
+	switch {
+	case r.Header.Get("X-Amz-Target") != "" || service == "lambda":
+		if code == "AccessDenied" {
+			code = "AccessDeniedException"
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("X-Amzn-ErrorType", code)
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"__type":%q,"message":%q}`, code, msg)
+	case service == "s3":
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<Error><Code>%s</Code><Message>%s</Message><RequestId>awsproxy</RequestId></Error>`, code, xmlEscape(msg))
+	default:
+		writeError(w, status, code, msg)
+	}
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
