@@ -14,10 +14,10 @@ import (
 	"github.com/iamx/iamx/testdata/gen"
 )
 
-// ReadFile maps the file and unmaps it once the snapshot is built, so no
-// string or byte slice in a snapshot may point into the bytes it was loaded
-// from: the fast decoder hands out sub-slices of the input, and anything
-// that kept one would read unmapped memory later.
+// No string or byte slice in a snapshot may point into the bytes it was
+// loaded from: a decoder may hand out sub-slices of the input, and one kept
+// would hold the whole file (tens of megabytes) in memory for as long as
+// the snapshot lives.
 func TestSnapshotDoesNotAliasInput(t *testing.T) {
 	inputs := map[string][]byte{"demo": demo.Bytes()}
 	files, err := filepath.Glob("../testdata/gaad/*.json")
@@ -118,7 +118,7 @@ func TestSnapshotDoesNotAliasInput(t *testing.T) {
 	}
 }
 
-// A mapped file, gzipped or not, loads to the same snapshot as its bytes.
+// A file, gzipped or not, loads to the same snapshot as its bytes.
 func TestReadFileMatchesParseGAAD(t *testing.T) {
 	data := demo.Bytes()
 	want, err := loader.ParseGAAD(data, "demo")

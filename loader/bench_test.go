@@ -2,6 +2,8 @@ package loader_test
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -72,6 +74,28 @@ func BenchmarkEncodeReference(b *testing.B) {
 	for b.Loop() {
 		var buf bytes.Buffer
 		if err := loader.Encode(&buf, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadFileReference loads the reference account from a file, as
+// "iamx --snapshot acct.json" does: read into memory, then parsed.
+func BenchmarkReadFileReference(b *testing.B) {
+	data, err := reference()
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "reference.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	start := cpuTime()
+	defer func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op") }()
+	for b.Loop() {
+		if _, err := loader.ReadFile(path); err != nil {
 			b.Fatal(err)
 		}
 	}

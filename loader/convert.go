@@ -163,12 +163,12 @@ var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700
 // botocore's raw output has them). Times are kept in UTC.
 func parseTime(raw json.RawMessage) (time.Time, error) {
 	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		if d := (wireDecoder{data: raw}); !d.str(&s) || !d.atEnd() {
-			if err := json.Unmarshal(raw, &s); err != nil {
-				return time.Time{}, fmt.Errorf("expected a time, found %s", raw)
-			}
+		var buf [64]byte
+		b, err := appendString(buf[:0], raw)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("expected a time, found %s", raw)
 		}
+		s := string(b)
 		if s == "" {
 			return time.Time{}, nil
 		}

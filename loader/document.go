@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -26,19 +27,20 @@ type docJob struct {
 // docBatch parses a load's policy documents: each distinct text once
 // (accounts repeat documents heavily — every Lambda role has the same trust
 // policy — so identical texts share one parsed *policy.Policy, which is
-// read-only after loading), on every available CPU, since parsing documents
-// is most of a load's work. Parsing starts with the first distinct text, in
-// the background, while the loader goes on converting entities.
+// read-only after loading), on every available CPU, since compacting and
+// parsing documents is most of a load's work. Parsing starts with the first
+// distinct text, in the background, while the loader goes on converting
+// entities.
+//
+// Texts are told apart as found, before they are compacted (the parser
+// compacts as it reads, on the background CPUs); run then gives texts that
+// compact alike one policy and one stored text.
 type docBatch struct {
-	jobs   []docJob
-	faults []docFault // texts that are not JSON, found as they are added
+	jobs []docJob
 
-	texts   textTable
-	first   map[uint64]*docText // by hash: keying by text would copy every text again
-	seed    maphash.Seed
-	store   textStore
-	scratch []byte       // compacted text, reused until it is kept
-	slow    bytes.Buffer // json.Compact's output when the fast path declines
+	texts textTable
+	first map[uint64]*docText // by hash: keying by text would copy every text again
+	seed  maphash.Seed
 
 	queue   chan *docText // distinct texts waiting to be parsed
 	closed  bool
@@ -46,10 +48,12 @@ type docBatch struct {
 }
 
 type docText struct {
-	text   []byte
+	found  []byte // as found in the file (decoded from a string)
+	text   []byte // compacted, as stored; as found when it is not JSON
 	policy *policy.Policy
 	err    error
 	next   *docText // the next distinct text with the same hash
+	same   *docText // the first text that compacts alike (itself if none)
 
 	// The policy AWS would enforce per kind, and the statements it
 	// refuses, worked out once per distinct text and kind in run.
@@ -80,44 +84,19 @@ func (b *docBatch) expect(n int) {
 	b.queue = make(chan *docText, n)
 }
 
-// add queues the document field raw for dst. raw is a value that came out
-// of a decoder that validated it (the fast wire decoder or encoding/json).
-// dst is filled in by run.
+// add queues the document field raw (a JSON value as found in the file)
+// for dst. dst is filled in by run.
 func (b *docBatch) add(raw json.RawMessage, dst *model.Document, where string, seq int, kind policy.Kind) {
-	text, validated, ok := documentText(raw)
+	text, ok := documentText(raw)
 	if !ok {
 		return // absent or null: no document
 	}
-	// Compacted, stored documents are canonical: a written snapshot reads
-	// back byte for byte.
-	compact, copied, ok := compactJSON(b.scratch[:0], text, validated)
-	if copied {
-		b.scratch = compact[:0] // keep the grown buffer for the next text
-	}
-	if !ok {
-		// Not JSON, or nothing the fast compaction handles: json.Compact
-		// decides and words the fault.
-		b.slow.Reset()
-		if err := json.Compact(&b.slow, text); err != nil {
-			// Not JSON: keep the text exactly as found so nothing is lost.
-			// The message depends only on the text, so reading a written
-			// snapshot again reports the same fault in the same words.
-			msg := "not valid JSON: " + err.Error()
-			if t := bytes.TrimSpace(text); len(t) > 0 && t[0] == '%' {
-				msg = "neither JSON nor URL-encoded JSON (a malformed %-escape)"
-			}
-			*dst = model.Document{JSON: bytes.Clone(text)}
-			b.faults = append(b.faults, docFault{seq: seq, where: where, err: &policy.ParseError{Msg: msg}})
-			return
-		}
-		compact = b.slow.Bytes()
-	}
-	b.jobs = append(b.jobs, docJob{dst: dst, where: where, seq: seq, kind: kind, text: b.intern(compact)})
+	b.jobs = append(b.jobs, docJob{dst: dst, where: where, seq: seq, kind: kind, text: b.intern(text)})
 }
 
-// intern returns the distinct text equal to compact, keeping a copy and
-// queueing it for parsing when it is new.
-func (b *docBatch) intern(compact []byte) *docText {
+// intern returns the distinct text equal to found, queueing it for parsing
+// when it is new.
+func (b *docBatch) intern(found []byte) *docText {
 	if b.first == nil {
 		b.expect(64)
 	}
@@ -125,23 +104,45 @@ func (b *docBatch) intern(compact []byte) *docText {
 		b.seed = maphash.MakeSeed()
 		b.start()
 	}
-	h := maphash.Bytes(b.seed, compact)
+	h := maphash.Bytes(b.seed, found)
 	head := b.first[h]
 	for t := head; t != nil; t = t.next {
-		if bytes.Equal(t.text, compact) {
+		if bytes.Equal(t.found, found) {
 			return t
 		}
 	}
-	t := b.texts.add(docText{text: b.store.keep(compact), next: head})
+	t := b.texts.add(docText{found: found, next: head})
 	b.first[h] = t
 	select {
 	case b.queue <- t:
 	default:
 		// More texts than expected, and the parsers are behind (or
 		// there are none, on one CPU): parse this one here.
-		t.policy, t.err = policy.Parse(t.text)
+		t.parse()
 	}
 	return t
+}
+
+// parse compacts and parses t. Stored documents are compacted, so that
+// they are canonical and a written snapshot reads back byte for byte. A
+// text that is not JSON is kept exactly as found so nothing is lost; the
+// message depends only on the text, so reading a written snapshot again
+// reports the same fault in the same words.
+func (t *docText) parse() {
+	t.policy, t.text, t.err = policy.ParseCompact(t.found)
+	if t.text != nil {
+		return
+	}
+	// Not JSON, or JSON too deep to be a policy (which is still stored
+	// compacted).
+	if compact, err := compactJSON(nil, t.found); err == nil {
+		t.text = slices.Clip(compact)
+		return
+	}
+	t.text = t.found
+	if f := bytes.TrimSpace(t.found); len(f) > 0 && f[0] == '%' {
+		t.err = &policy.ParseError{Msg: "neither JSON nor URL-encoded JSON (a malformed %-escape)"}
+	}
 }
 
 // start runs the background parsers; the loader's own goroutine joins them
@@ -154,7 +155,7 @@ func (b *docBatch) start() {
 
 func (b *docBatch) parse() {
 	for t := range b.queue {
-		t.policy, t.err = policy.Parse(t.text)
+		t.parse()
 	}
 }
 
@@ -169,21 +170,45 @@ func (b *docBatch) run() []docFault {
 		b.parse()
 		b.workers.Wait()
 	}
-	faults := b.faults
+	b.share()
+	var faults []docFault
 	for i := range b.jobs {
 		j := &b.jobs[i]
-		*j.dst = model.Document{JSON: j.text.text, Policy: j.text.policy}
-		if j.text.err != nil {
-			faults = append(faults, docFault{seq: j.seq, where: j.where, err: j.text.err})
+		t := j.text.same
+		*j.dst = model.Document{JSON: t.text, Policy: t.policy}
+		if t.err != nil {
+			faults = append(faults, docFault{seq: j.seq, where: j.where, err: t.err})
 			continue
 		}
-		accepted, rejected := j.text.forKind(j.kind)
+		accepted, rejected := t.forKind(j.kind)
 		j.dst.Policy = accepted
 		for _, r := range rejected {
 			faults = append(faults, docFault{seq: j.seq, where: j.where, err: &policy.ParseError{Path: r.Path(), Msg: r.Message()}})
 		}
 	}
 	return faults
+}
+
+// share points each parsed text at the first one that compacts alike:
+// documents written differently (indented, compact, URL-encoded) share one
+// policy and one stored text, as identical ones do.
+func (b *docBatch) share() {
+	firstCompact := make(map[uint64]*docText, b.texts.len())
+	for _, block := range b.texts.blocks {
+		for i := range block {
+			t := &block[i]
+			t.same = t
+			if t.err != nil {
+				continue // a fault keeps its own text and message
+			}
+			h := maphash.Bytes(b.seed, t.text)
+			if c, ok := firstCompact[h]; ok && bytes.Equal(c.text, t.text) {
+				t.same = c
+				continue
+			}
+			firstCompact[h] = t
+		}
+	}
 }
 
 // stop tells the background parsers that no more texts come, so that they
@@ -222,53 +247,31 @@ func (t *textTable) add(d docText) *docText {
 	return &(*last)[len(*last)-1]
 }
 
-// textStore copies kept texts into shared chunks: one allocation per
-// quarter megabyte instead of one per distinct document. Each text's
-// capacity ends where it does, so appending to a Document's JSON copies
-// rather than overwriting its neighbour.
-type textStore struct {
-	chunk []byte
-}
-
-const textChunk = 256 << 10
-
-func (s *textStore) keep(b []byte) []byte {
-	if len(b) > textChunk/8 {
-		return bytes.Clone(b)
-	}
-	if cap(s.chunk)-len(s.chunk) < len(b) {
-		s.chunk = make([]byte, 0, textChunk)
-	}
-	start := len(s.chunk)
-	s.chunk = append(s.chunk, b...)
-	return s.chunk[start:len(s.chunk):len(s.chunk)]
-}
-
 // documentText returns the JSON text of a document field as found in a
 // file. The field may be absent or null (no document: ok is false), a JSON
 // object (the CLI's form), or a string: RFC 3986 URL-encoded JSON (the raw
 // API form) or, from some producers, plain JSON text. Producers differ per
-// field, so each field is decided on its own. validated says the text is
-// the field's own JSON value, which its decoder has validated; text decoded
-// from a string may be anything.
+// field, so each field is decided on its own. Text decoded from a string
+// may be anything.
 //
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html
 // ("policy documents ... are URL-encoded compliant with RFC 3986")
-func documentText(raw json.RawMessage) (text []byte, validated, ok bool) {
+func documentText(raw json.RawMessage) (text []byte, ok bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil, false, false
+		return nil, false
 	}
 	if raw[0] != '"' {
-		return raw, true, true
+		return raw, true
 	}
-	var s string
-	if d := (wireDecoder{data: raw}); !d.str(&s) || !d.atEnd() {
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return raw, false, true // cannot happen: raw came from a valid file
-		}
+	text, err := appendString(nil, raw)
+	if err != nil {
+		return raw, true // cannot happen: raw came from a valid file
 	}
-	return []byte(decodeDocumentString(s)), false, true
+	if bytes.IndexByte(text, '%') < 0 {
+		return text, true // nothing URL-encoded: decodeDocumentString would keep it
+	}
+	return []byte(decodeDocumentString(string(text))), true
 }
 
 // decodeDocumentString decodes a document given as a JSON string. Text that

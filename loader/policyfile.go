@@ -3,10 +3,11 @@ package loader
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/iamx/iamx/model/policy"
 )
@@ -43,9 +44,9 @@ func ReadPolicyFile(path string, kind policy.Kind) (*policy.Policy, error) {
 			Content *string `json:"Content"`
 		} `json:"Policy"`
 	}
-	err = json.Unmarshal(data, &wrapped)
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
+	err = unmarshal(data, &wrapped)
+	var se *jsontext.SyntacticError
+	if errors.As(syntaxFirst(data, err), &se) {
 		return nil, syntaxErr(path, data, se)
 	}
 	if err == nil && wrapped.Policy != nil && wrapped.Policy.Content != nil {

@@ -3,14 +3,15 @@ package loader
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"runtime/debug"
+	"reflect"
 	"strings"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/iamx/iamx/model"
 )
@@ -54,14 +55,6 @@ func ReadFileContext(ctx context.Context, path string) (*model.Snapshot, error) 
 			if size > maxFileSize {
 				return nil, tooLarge(path, maxFileSize)
 			}
-			if data, unmap, ok := mapFile(f, size); ok {
-				defer unmap()
-				changed := func() bool {
-					now, err := f.Stat()
-					return err != nil || now.Size() != st.Size() || !now.ModTime().Equal(st.ModTime())
-				}
-				return parseMapped(data, path, changed)
-			}
 		}
 	}
 	stop := context.AfterFunc(ctx, func() { f.Close() }) // unblocks a read from a FIFO
@@ -102,41 +95,6 @@ func openContext(ctx context.Context, path string) (*os.File, error) {
 		}()
 		return nil, context.Cause(ctx)
 	}
-}
-
-// parseMapped loads a snapshot from a file's mapped bytes. Nothing in the
-// snapshot refers to data (every string and document is copied out of it:
-// TestSnapshotDoesNotAliasInput), so the caller may unmap it afterwards.
-// The mapping shows other processes' writes: a file cut short faults on
-// access, and one rewritten under the decoder can trip encoding/json's own
-// consistency checks ("data changing underfoot"). Either becomes an error
-// instead of a crash; changed reports whether the file's size or time moved.
-func parseMapped(data []byte, name string, changed func() bool) (s *model.Snapshot, err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			s, err = nil, changedUnderfoot(name, r, changed)
-		}
-	}()
-	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
-		unzipped, err := readLimited(context.Background(), bytes.NewReader(data), name, 0, maxFileSize)
-		if err != nil {
-			return nil, err
-		}
-		return ParseGAAD(unzipped, name)
-	}
-	return ParseGAAD(data, name)
-}
-
-// changedUnderfoot turns a panic recovered while decoding a mapped file
-// into the file's error when the file is to blame: a memory fault (the file
-// was cut short), or any panic after the file changed. Any other panic is a
-// bug and goes on.
-func changedUnderfoot(name string, r any, changed func() bool) error {
-	if _, fault := r.(interface{ Addr() uintptr }); !fault && !changed() {
-		panic(r)
-	}
-	return fileErr(name, "read: the file changed while it was being read")
 }
 
 func openErr(path string, err error) error {
@@ -198,29 +156,20 @@ func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
 	}
 	switch trimmed[0] {
 	case '{':
-		// The fast decoder takes every well-formed file; anything it does
-		// not take, encoding/json decodes again, and its errors become the
-		// messages.
 		var top wireTop
-		if !decodeWireTop(trimmed, &top) {
-			top = wireTop{}
-			if err := json.Unmarshal(trimmed, &top); err != nil {
-				return nil, decodeErr(name, trimmed, err)
-			}
+		if err := unmarshal(trimmed, &top); err != nil {
+			return nil, decodeErr(name, trimmed, err)
 		}
 		return fromTop(&top, name)
 	case '[':
 		// Pages saved one after another as a JSON array.
-		pages, ok := decodeWirePages(trimmed)
-		if !ok {
-			pages = nil
-			if err := json.Unmarshal(trimmed, &pages); err != nil {
-				var ute *json.UnmarshalTypeError
-				if errors.As(err, &ute) && ute.Field == "" {
-					return nil, fileErr(name, "wrong top-level shape: expected an object (an iamx snapshot or get-account-authorization-details output) or an array of such pages, found an array of %ss", firstWord(jsonValueWord(ute.Value)))
-				}
-				return nil, decodeErr(name, trimmed, err)
+		var pages []wireGAAD
+		if err := unmarshal(trimmed, &pages); err != nil {
+			var me *json.SemanticError
+			if errors.As(syntaxFirst(trimmed, err), &me) && me.GoType == reflect.TypeFor[wireGAAD]() && strings.Count(string(me.JSONPointer), "/") == 1 {
+				return nil, fileErr(name, "wrong top-level shape: expected an object (an iamx snapshot or get-account-authorization-details output) or an array of such pages, found an array of %ss", strings.Fields(kindWord(me))[0])
 			}
+			return nil, decodeErr(name, trimmed, err)
 		}
 		if len(pages) == 0 {
 			return nil, fileErr(name, "wrong top-level shape: an empty array (expected get-account-authorization-details pages)")
@@ -238,8 +187,7 @@ func ParseGAAD(data []byte, name string) (*model.Snapshot, error) {
 		}
 		return convert(&merged, &snapshotHeader{}, name)
 	}
-	var v any
-	if err := json.Unmarshal(trimmed, &v); err != nil {
+	if err := syntaxFirst(trimmed, nil); err != nil {
 		return nil, decodeErr(name, trimmed, err)
 	}
 	return nil, fileErr(name, "wrong top-level shape: expected a JSON object, found %s", jsonKind(trimmed[0]))
@@ -305,46 +253,4 @@ func jsonKind(c byte) string {
 		return "null"
 	}
 	return "a number"
-}
-
-// syntaxErr says whether the file was cut short or is not JSON at all.
-// encoding/json validates the whole input before decoding and refuses
-// nesting deeper than 10,000 levels there, so hostile depth never reaches a
-// recursive decoder (policy.Parse bounds documents far lower).
-func syntaxErr(name string, data []byte, se *json.SyntaxError) error {
-	switch {
-	case strings.Contains(se.Error(), "exceeded max depth"):
-		return fileErr(name, "absurd nesting depth at byte %d (more than 10000 levels; not a snapshot)", se.Offset)
-	case se.Offset >= int64(len(data)):
-		return fileErr(name, "truncated: the JSON ends after %d bytes, in the middle of a value", len(data))
-	case se.Offset <= 1:
-		return fileErr(name, "not JSON: %v", se)
-	}
-	return fileErr(name, "not valid JSON at byte %d: %v", se.Offset, se)
-}
-
-// decodeErr turns an encoding/json error into one line with the JSON path of
-// the faulty value, e.g. "UserDetailList[3].UserName: expected string, found
-// number".
-func decodeErr(name string, data []byte, err error) error {
-	var ute *json.UnmarshalTypeError
-	if errors.As(err, &ute) {
-		path := pathAtOffset(data, ute.Offset)
-		if path == "" {
-			return fileErr(name, "wrong top-level shape: expected an object, found %s", ute.Value)
-		}
-		return fileErr(name, "%s: expected %s, found %s", path, goTypeJSON(ute), jsonValueWord(ute.Value))
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return syntaxErr(name, data, se)
-	}
-	return fileErr(name, "%v", err)
-}
-
-func firstWord(s string) string {
-	if f := strings.Fields(s); len(f) > 0 {
-		return f[0]
-	}
-	return s
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -16,7 +15,7 @@ import (
 )
 
 // Snapshot format version 2 adds three top-level sections, each decoded
-// with encoding/json from the raw bytes the top-level decoder kept:
+// with json v2 from the raw bytes the top-level decoder kept:
 //
 //	"resources":    [{"arn","type","account","region","policy","error","attributes"}]
 //	"organization": {"Organization","Roots","OrganizationalUnits","Accounts","Policies"}
@@ -151,20 +150,6 @@ type wireOrgPolicy struct {
 	PolicySummary *wireOrgPolicySummary `json:"PolicySummary,omitempty"`
 	Content       json.RawMessage       `json:"Content,omitempty"`
 	Targets       []wireOrgTarget       `json:"Targets"`
-}
-
-// sectionErr turns an encoding/json error inside a top-level section into
-// one line naming the section and the path inside it.
-func sectionErr(name, section string, data []byte, err error) error {
-	var ute *json.UnmarshalTypeError
-	if errors.As(err, &ute) {
-		path := pathAtOffset(data, ute.Offset)
-		if path != "" && path[0] != '[' {
-			path = "." + path
-		}
-		return fileErr(name, "%s%s: expected %s, found %s", section, path, goTypeJSON(ute), jsonValueWord(ute.Value))
-	}
-	return fileErr(name, "%s: %v", section, err)
 }
 
 // resource converts one record; where names it in errors and warnings.
@@ -321,7 +306,7 @@ func (c *converter) organization(w *wireOrganization, where string) (*model.Orga
 func (c *converter) sections(s *model.Snapshot, h *snapshotHeader, name string) error {
 	if len(h.resources) > 0 && !isNull(h.resources) {
 		var list []wireResource
-		if err := json.Unmarshal(h.resources, &list); err != nil {
+		if err := unmarshal(h.resources, &list); err != nil {
 			return sectionErr(name, "resources", h.resources, err)
 		}
 		s.Resources = make([]*model.Resource, 0, len(list))
@@ -335,7 +320,7 @@ func (c *converter) sections(s *model.Snapshot, h *snapshotHeader, name string) 
 	}
 	if len(h.organization) > 0 && !isNull(h.organization) {
 		var w wireOrganization
-		if err := json.Unmarshal(h.organization, &w); err != nil {
+		if err := unmarshal(h.organization, &w); err != nil {
 			return sectionErr(name, "organization", h.organization, err)
 		}
 		o, err := c.organization(&w, "organization.")
@@ -346,7 +331,7 @@ func (c *converter) sections(s *model.Snapshot, h *snapshotHeader, name string) 
 	}
 	if len(h.coverage) > 0 && !isNull(h.coverage) {
 		var list []wireCoverage
-		if err := json.Unmarshal(h.coverage, &list); err != nil {
+		if err := unmarshal(h.coverage, &list); err != nil {
 			return sectionErr(name, "coverage", h.coverage, err)
 		}
 		for _, w := range list {
@@ -384,11 +369,7 @@ func ReadResourcesFile(path string) ([]*model.Resource, []model.Warning, error) 
 			return nil, nil, fileErr(path, "%s: expected a JSON object per line, found %s", where, jsonKind(line[0]))
 		}
 		var w wireResource
-		if err := json.Unmarshal(line, &w); err != nil {
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				return nil, nil, fileErr(path, "%s: not valid JSON at byte %d: %v", where, se.Offset, se)
-			}
+		if err := unmarshal(line, &w); err != nil {
 			return nil, nil, sectionErr(path, where, line, err)
 		}
 		r, err := c.resource(&w, where)
@@ -416,12 +397,8 @@ func ReadOrgFile(path string) (*model.Organization, []model.Warning, error) {
 		return nil, nil, fileErr(path, "expected a JSON object (the merged `aws organizations` outputs; see the README)")
 	}
 	var w wireOrganization
-	if err := json.Unmarshal(data, &w); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, nil, syntaxErr(path, data, se)
-		}
-		return nil, nil, sectionErr(path, "", data, err)
+	if err := unmarshal(data, &w); err != nil {
+		return nil, nil, decodeErr(path, data, err)
 	}
 	if w.Roots == nil && w.Accounts == nil && w.Policies == nil {
 		return nil, nil, fileErr(path, "no Roots, Accounts or Policies: not an organization file")

@@ -210,8 +210,8 @@ func jsonString(s string) (string, error) {
 	return string(b), err
 }
 
-// The version 2 sections are kept raw by the fast decoder, exactly as
-// encoding/json keeps a RawMessage; a repeated section goes to encoding/json.
+// The version 2 sections are kept raw, exactly as encoding/json kept a
+// RawMessage; a repeated section: the last wins.
 func TestWireDecoderKeepsVersion2Sections(t *testing.T) {
 	tests := []struct {
 		name string
@@ -226,7 +226,7 @@ func TestWireDecoderKeepsVersion2Sections(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := agree(t, []byte(tt.in)); got != tt.fast {
-				t.Errorf("fast path took it: %v, want %v", got, tt.fast)
+				t.Errorf("json v2 took it: %v, want %v", got, tt.fast)
 			}
 		})
 	}

@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
+	"strconv"
 	"strings"
-	"unicode/utf16"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // maxDepth bounds nesting while decoding a document. Real policies nest four
@@ -43,318 +48,274 @@ func (k valueKind) String() string {
 	return [...]string{"null", "string", "number", "boolean", "array", "object"}[k]
 }
 
-// decodeValue decodes exactly one JSON value from data.
+// decodeValue decodes exactly one JSON value from data into the ordered
+// tree. It reads tokens with jsontext.Decoder, whose Token is a struct (no
+// allocation per token) and whose errors carry a JSON Pointer: a document
+// that is not JSON is reported at its place ("Statement[0]: not valid JSON:
+// …"), like a document that is not a policy. As encoding/json did, a
+// repeated member name is kept (the parser takes the first) and invalid
+// UTF-8 in a string becomes U+FFFD.
 //
-// It is a small recursive-descent scanner rather than encoding/json's token
-// decoder: loading a large account parses tens of thousands of documents, and
-// the token API's per-token interface allocations made parsing half of the
-// load time. FuzzDecodeValue checks it against encoding/json.
-func decodeValue(data []byte) (value, error) {
-	sc := scanner{data: data}
-	sc.skipSpace()
-	v, err := sc.value(0)
+// As it reads, it writes the document's compact form (json.Compact's
+// output: whitespace dropped, every token as written), so that a loader
+// storing documents compacted needs no second pass; compact is nil when
+// data is not one JSON value. FuzzDecodeValue checks both against
+// encoding/json.
+func decodeValue(data []byte) (v value, compact []byte, err error) {
+	d := decoders.Get().(*docDecoder)
+	defer d.release()
+	d.buf = *bytes.NewBuffer(data)
+	d.dec.Reset(&d.buf, decodeOptions...)
+	d.out = d.out[:0]
+	v, err = d.value(0)
+	if err == nil {
+		// A decoder reads a stream of values; a document is one.
+		end := d.dec.InputOffset()
+		if _, err = d.dec.ReadToken(); err == io.EOF {
+			// Its own allocation, of its exact length: a text stored in
+			// a snapshot cannot be grown into a neighbour's bytes.
+			compact = make([]byte, len(d.out))
+			copy(compact, d.out)
+			return v, compact, nil
+		} else if err == nil {
+			return value{}, nil, &ParseError{Msg: fmt.Sprintf("not valid JSON: unexpected data after the document at offset %d", end)}
+		}
+	}
+	return value{}, nil, jsonError(err)
+}
+
+var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+
+// docDecoder is a reusable jsontext.Decoder reading a document in place:
+// documents are decoded on every core at once, tens of thousands a load.
+type docDecoder struct {
+	buf bytes.Buffer
+	dec jsontext.Decoder
+	out []byte // the compact form so far
+
+	// Members and items of the open objects and arrays, gathered here
+	// and copied once into a slice of their exact length when each
+	// closes, instead of growing a slice per object element by element.
+	members []member
+	items   []value
+}
+
+var decoders = sync.Pool{New: func() any { return new(docDecoder) }}
+
+// release returns d to the pool without keeping the document alive.
+func (d *docDecoder) release() {
+	if cap(d.out) > 1<<20 {
+		d.out = nil // a huge document's buffer is not kept for the next
+	}
+	clear(d.members[:cap(d.members)]) // nor its strings
+	clear(d.items[:cap(d.items)])
+	d.members, d.items = d.members[:0], d.items[:0]
+	d.buf = bytes.Buffer{}
+	d.dec.Reset(&d.buf)
+	decoders.Put(d)
+}
+
+func (d *docDecoder) value(depth int) (value, error) {
+	if d.dec.PeekKind() == '"' {
+		s, err := d.string()
+		return value{kind: kindString, str: s}, err
+	}
+	tok, err := d.dec.ReadToken()
 	if err != nil {
 		return value{}, err
 	}
-	sc.skipSpace()
-	if sc.pos != len(sc.data) {
-		return value{}, fmt.Errorf("unexpected data after the document at offset %d", sc.pos)
-	}
-	return v, nil
-}
-
-type scanner struct {
-	data []byte
-	pos  int
-}
-
-func (sc *scanner) skipSpace() {
-	for sc.pos < len(sc.data) {
-		switch sc.data[sc.pos] {
-		case ' ', '\t', '\n', '\r':
-			sc.pos++
-		default:
-			return
+	switch tok.Kind() {
+	case 'n':
+		d.out = append(d.out, "null"...)
+		return value{kind: kindNull}, nil
+	case 't':
+		d.out = append(d.out, "true"...)
+		return value{kind: kindBool, str: "true"}, nil
+	case 'f':
+		d.out = append(d.out, "false"...)
+		return value{kind: kindBool, str: "false"}, nil
+	case '0':
+		n := tok.String() // its JSON text
+		d.out = append(d.out, n...)
+		return value{kind: kindNumber, str: n}, nil
+	case '{':
+		if depth >= maxDepth {
+			return value{}, errTooDeep{d.dec.StackPointer()}
 		}
-	}
-}
-
-func (sc *scanner) errorf(format string, a ...any) error {
-	if sc.pos >= len(sc.data) {
-		return fmt.Errorf("unexpected end of document")
-	}
-	return fmt.Errorf("%s at offset %d", fmt.Sprintf(format, a...), sc.pos)
-}
-
-func (sc *scanner) value(depth int) (value, error) {
-	if depth > maxDepth {
-		return value{}, fmt.Errorf("nesting deeper than %d levels", maxDepth)
-	}
-	if sc.pos >= len(sc.data) {
-		return value{}, sc.errorf("expected a value")
-	}
-	switch c := sc.data[sc.pos]; {
-	case c == '{':
-		return sc.object(depth)
-	case c == '[':
-		return sc.array(depth)
-	case c == '"':
-		s, err := sc.string()
-		return value{kind: kindString, str: s}, err
-	case c == '-' || (c >= '0' && c <= '9'):
-		return sc.number()
-	case c == 't':
-		return sc.literal("true", value{kind: kindBool, str: "true"})
-	case c == 'f':
-		return sc.literal("false", value{kind: kindBool, str: "false"})
-	case c == 'n':
-		return sc.literal("null", value{kind: kindNull})
-	}
-	return value{}, sc.errorf("invalid character %q looking for a value", sc.data[sc.pos])
-}
-
-func (sc *scanner) literal(word string, v value) (value, error) {
-	if !bytes.HasPrefix(sc.data[sc.pos:], []byte(word)) {
-		return value{}, sc.errorf("invalid literal, expected %s", word)
-	}
-	sc.pos += len(word)
-	return v, nil
-}
-
-func (sc *scanner) object(depth int) (value, error) {
-	sc.pos++ // '{'
-	v := value{kind: kindObject}
-	sc.skipSpace()
-	if sc.pos < len(sc.data) && sc.data[sc.pos] == '}' {
-		sc.pos++
-		return v, nil
-	}
-	for {
-		sc.skipSpace()
-		if sc.pos >= len(sc.data) || sc.data[sc.pos] != '"' {
-			return value{}, sc.errorf("expected a string object key")
-		}
-		key, err := sc.string()
-		if err != nil {
-			return value{}, err
-		}
-		sc.skipSpace()
-		if sc.pos >= len(sc.data) || sc.data[sc.pos] != ':' {
-			return value{}, sc.errorf("expected ':' after object key")
-		}
-		sc.pos++
-		sc.skipSpace()
-		item, err := sc.value(depth + 1)
-		if err != nil {
-			return value{}, err
-		}
-		v.members = append(v.members, member{key, item})
-		sc.skipSpace()
-		if sc.pos >= len(sc.data) {
-			return value{}, sc.errorf("")
-		}
-		switch sc.data[sc.pos] {
-		case ',':
-			sc.pos++
-		case '}':
-			sc.pos++
-			return v, nil
-		default:
-			return value{}, sc.errorf("expected ',' or '}' after object value")
-		}
-	}
-}
-
-func (sc *scanner) array(depth int) (value, error) {
-	sc.pos++ // '['
-	v := value{kind: kindArray}
-	sc.skipSpace()
-	if sc.pos < len(sc.data) && sc.data[sc.pos] == ']' {
-		sc.pos++
-		return v, nil
-	}
-	for {
-		sc.skipSpace()
-		item, err := sc.value(depth + 1)
-		if err != nil {
-			return value{}, err
-		}
-		v.items = append(v.items, item)
-		sc.skipSpace()
-		if sc.pos >= len(sc.data) {
-			return value{}, sc.errorf("")
-		}
-		switch sc.data[sc.pos] {
-		case ',':
-			sc.pos++
-		case ']':
-			sc.pos++
-			return v, nil
-		default:
-			return value{}, sc.errorf("expected ',' or ']' after array element")
-		}
-	}
-}
-
-// number scans a JSON number and keeps its text.
-func (sc *scanner) number() (value, error) {
-	start := sc.pos
-	d := sc.data
-	i := sc.pos
-	if i < len(d) && d[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(d) && d[i] == '0':
-		i++
-	case i < len(d) && d[i] >= '1' && d[i] <= '9':
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
-			i++
-		}
-	default:
-		sc.pos = i
-		return value{}, sc.errorf("invalid number")
-	}
-	if i < len(d) && d[i] == '.' {
-		i++
-		if i >= len(d) || d[i] < '0' || d[i] > '9' {
-			sc.pos = i
-			return value{}, sc.errorf("invalid number")
-		}
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
-			i++
-		}
-	}
-	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
-		i++
-		if i < len(d) && (d[i] == '+' || d[i] == '-') {
-			i++
-		}
-		if i >= len(d) || d[i] < '0' || d[i] > '9' {
-			sc.pos = i
-			return value{}, sc.errorf("invalid number")
-		}
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
-			i++
-		}
-	}
-	sc.pos = i
-	return value{kind: kindNumber, str: string(d[start:i])}, nil
-}
-
-// string scans a JSON string. The common case — no escapes, valid UTF-8 — is
-// one slice conversion; otherwise it decodes escapes and, like encoding/json,
-// replaces each invalid UTF-8 byte with U+FFFD.
-func (sc *scanner) string() (string, error) {
-	sc.pos++ // opening quote
-	start := sc.pos
-	d := sc.data
-	plain := true
-	for i := start; i < len(d); i++ {
-		switch c := d[i]; {
-		case c == '"':
-			if plain {
-				sc.pos = i + 1
-				return string(d[start:i]), nil
+		v := value{kind: kindObject}
+		d.out = append(d.out, '{')
+		base := len(d.members)
+		defer func() { d.members = d.members[:base] }()
+		for d.dec.PeekKind() == '"' {
+			if len(d.members) > base {
+				d.out = append(d.out, ',')
 			}
-			s, err := unescape(d[start:i])
+			key, err := d.string()
 			if err != nil {
-				sc.pos = start
-				return "", sc.errorf("%v in string", err)
+				return value{}, err
 			}
-			sc.pos = i + 1
-			return s, nil
-		case c == '\\':
-			plain = false
-			i++ // skip the escaped character; unescape validates it
-		case c < 0x20:
-			sc.pos = i
-			return "", sc.errorf("invalid control character in string")
-		case c >= utf8.RuneSelf:
-			plain = false
+			d.out = append(d.out, ':')
+			item, err := d.value(depth + 1)
+			if err != nil {
+				return value{}, err
+			}
+			d.members = append(d.members, member{key, item})
 		}
+		_, err := d.dec.ReadToken() // '}', or the fault
+		d.out = append(d.out, '}')
+		if len(d.members) > base {
+			v.members = slices.Clone(d.members[base:])
+		}
+		return v, err
+	case '[':
+		if depth >= maxDepth {
+			return value{}, errTooDeep{d.dec.StackPointer()}
+		}
+		v := value{kind: kindArray}
+		d.out = append(d.out, '[')
+		base := len(d.items)
+		defer func() { d.items = d.items[:base] }()
+		for d.dec.PeekKind() != ']' {
+			if len(d.items) > base {
+				d.out = append(d.out, ',')
+			}
+			item, err := d.value(depth + 1)
+			if err != nil {
+				return value{}, err
+			}
+			d.items = append(d.items, item)
+		}
+		_, err := d.dec.ReadToken() // ']'
+		d.out = append(d.out, ']')
+		if len(d.items) > base {
+			v.items = slices.Clone(d.items[base:])
+		}
+		return v, err
 	}
-	sc.pos = len(d)
-	return "", sc.errorf("")
+	return value{}, fmt.Errorf("unexpected token %v", tok.Kind()) // jsontext returns no other kind
 }
 
-func unescape(b []byte) (string, error) {
-	var out strings.Builder
-	out.Grow(len(b))
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRune(b[i:])
-			out.WriteRune(r) // utf8.RuneError for an invalid byte, as encoding/json does
-			i += size
-			continue
-		}
-		if c != '\\' {
-			out.WriteByte(c)
-			i++
-			continue
-		}
-		if i+1 >= len(b) {
-			return "", errors.New("invalid escape")
-		}
-		switch b[i+1] {
-		case '"', '\\', '/':
-			out.WriteByte(b[i+1])
-		case 'b':
-			out.WriteByte('\b')
-		case 'f':
-			out.WriteByte('\f')
-		case 'n':
-			out.WriteByte('\n')
-		case 'r':
-			out.WriteByte('\r')
-		case 't':
-			out.WriteByte('\t')
-		case 'u':
-			r, ok := hex4(b, i+2)
-			if !ok {
-				return "", errors.New("invalid \\u escape")
-			}
-			i += 6
-			if utf16.IsSurrogate(r) {
-				if r2, ok := hex4(b, i+2); ok && i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						out.WriteRune(dec)
-						i += 6
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
-			out.WriteRune(r)
-			continue
-		default:
-			return "", fmt.Errorf("invalid escape \\%c", b[i+1])
-		}
-		i += 2
+// string reads a string (a value or a member name). Policies repeat a few
+// words (the grammar's names, "Allow", the version) in every statement;
+// those share one copy instead of allocating their text each time.
+func (d *docDecoder) string() (string, error) {
+	raw, err := d.dec.ReadValue() // validated, still quoted
+	if err != nil {
+		return "", err
 	}
-	return out.String(), nil
+	d.out = append(d.out, raw...)
+	if text := raw[1 : len(raw)-1]; bytes.IndexByte(text, '\\') < 0 && utf8.Valid(text) {
+		return policyWord(text), nil
+	}
+	// Escapes, or invalid UTF-8 that becomes U+FFFD (the error says so; the
+	// decoder has accepted it).
+	b, _ := jsontext.AppendUnquote(nil, raw)
+	return string(b), nil
 }
 
-func hex4(b []byte, at int) (rune, bool) {
-	if at+4 > len(b) {
-		return 0, false
+// policyWord returns text as a string, without a copy for the words every
+// policy repeats.
+func policyWord(text []byte) string {
+	switch string(text) { // compared in place: no allocation
+	case "Version":
+		return "Version"
+	case "2012-10-17":
+		return "2012-10-17"
+	case "Statement":
+		return "Statement"
+	case "Sid":
+		return "Sid"
+	case "Effect":
+		return "Effect"
+	case "Allow":
+		return "Allow"
+	case "Deny":
+		return "Deny"
+	case "Principal":
+		return "Principal"
+	case "AWS":
+		return "AWS"
+	case "Service":
+		return "Service"
+	case "Action":
+		return "Action"
+	case "NotAction":
+		return "NotAction"
+	case "Resource":
+		return "Resource"
+	case "NotResource":
+		return "NotResource"
+	case "Condition":
+		return "Condition"
+	case "*":
+		return "*"
+	case "sts:AssumeRole":
+		return "sts:AssumeRole"
 	}
-	var r rune
-	for _, c := range b[at : at+4] {
+	return string(text)
+}
+
+type errTooDeep struct{ at jsontext.Pointer }
+
+func (e errTooDeep) Error() string { return fmt.Sprintf("nesting deeper than %d levels", maxDepth) }
+
+// jsonError turns a decoding fault into a ParseError naming its place.
+func jsonError(err error) error {
+	var deep errTooDeep
+	if errors.As(err, &deep) {
+		return &ParseError{Path: JSONPath(deep.at), Msg: deep.Error()}
+	}
+	var se *jsontext.SyntacticError
+	if !errors.As(err, &se) {
+		return &ParseError{Msg: "not valid JSON: " + err.Error()}
+	}
+	msg := "not valid JSON: unexpected end of JSON input"
+	if !errors.Is(se.Err, io.ErrUnexpectedEOF) {
+		msg = fmt.Sprintf("not valid JSON at offset %d: %v", se.ByteOffset, se.Err)
+	}
+	return &ParseError{Path: JSONPath(se.JSONPointer), Msg: msg}
+}
+
+// JSONPath renders a JSON Pointer ("/Statement/0/Principal") as the path
+// messages use ("Statement[0].Principal"). A token of digits is an array
+// index (neither policies nor the files that hold them name members so); a
+// name that is not a plain word is quoted, so that no name can break a
+// message's line, and a path of hostile length is cut.
+func JSONPath(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if b.Len() > 200 {
+			b.WriteString("…")
+			break
+		}
 		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			c = c - 'A' + 10
+		case tok != "" && strings.Trim(tok, "0123456789") == "":
+			b.WriteString("[" + tok + "]")
+		case plainName(tok):
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(tok)
 		default:
-			return 0, false
+			if len(tok) > 40 {
+				tok = strings.ToValidUTF8(tok[:40], "") + "…"
+			}
+			b.WriteString("[" + strconv.QuoteToASCII(tok) + "]")
 		}
-		r = r<<4 | rune(c)
 	}
-	return r, true
+	return b.String()
+}
+
+func plainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == ':') {
+			return false
+		}
+	}
+	return true
 }
 
 // get returns the first member named key.

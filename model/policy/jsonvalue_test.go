@@ -58,7 +58,7 @@ func FuzzDecodeValue(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := decodeValue(data)
+		got, compact, err := decodeValue(data)
 		want, stdErr := stdDecode(data)
 		if err != nil && strings.Contains(err.Error(), "nesting deeper") {
 			return // encoding/json allows 10,000 levels; we stop much earlier on purpose
@@ -66,10 +66,43 @@ func FuzzDecodeValue(f *testing.F) {
 		if (err == nil) != (stdErr == nil) {
 			t.Fatalf("decodeValue err=%v, encoding/json err=%v for %q", err, stdErr, data)
 		}
-		if err == nil && !reflect.DeepEqual(toAny(got), want) {
+		if err != nil {
+			return
+		}
+		if !reflect.DeepEqual(toAny(got), want) {
 			t.Fatalf("decodeValue=%#v, encoding/json=%#v for %q", toAny(got), want, data)
 		}
+		// The compact form is json.Compact's, byte for byte.
+		var wantCompact bytes.Buffer
+		if err := json.Compact(&wantCompact, data); err != nil || !bytes.Equal(compact, wantCompact.Bytes()) {
+			t.Fatalf("compact form %q, json.Compact gives %q (%v) for %q", compact, wantCompact.Bytes(), err, data)
+		}
 	})
+}
+
+// A document that is not JSON is reported at its place, as a document that
+// is not a policy is, so a warning names the statement to fix.
+//
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+func TestNotJSONNamesThePlace(t *testing.T) {
+	tests := []struct {
+		name, doc, path, msg string
+	}{
+		{"cut off inside a statement", `{"Statement":[{"Effect":"Allow"`, "Statement[0]", "not valid JSON: unexpected end of JSON input"},
+		{"a bare word as a value", `{"Statement":[{"Effect":"Allow","Resource":*}]}`, "Statement[0].Resource", "not valid JSON at offset 43: invalid character '*' at start of value"},
+		{"a condition key with a bad escape", `{"Statement":{"Condition":{"StringEquals":{"aws:x":"\q"}}}}`, "Statement.Condition.StringEquals.aws:x", "not valid JSON at offset 52: invalid escape sequence `\\q` in string"},
+		{"two documents", `{"Statement":[]} {}`, "", "not valid JSON: unexpected data after the document at offset 16"},
+		{"nesting past the bound", strings.Repeat(`{"a":`, 70) + "1" + strings.Repeat("}", 70), "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a", "nesting deeper than 64 levels"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.doc))
+			pe, ok := err.(*ParseError)
+			if !ok || pe.Path != tt.path || pe.Msg != tt.msg {
+				t.Errorf("Parse(%q) = %v, want %s: %s", tt.doc, err, tt.path, tt.msg)
+			}
+		})
+	}
 }
 
 func BenchmarkDecodeValue(b *testing.B) {
@@ -77,7 +110,7 @@ func BenchmarkDecodeValue(b *testing.B) {
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := decodeValue(doc); err != nil {
+		if _, _, err := decodeValue(doc); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -24,11 +24,22 @@ func (e *ParseError) Error() string {
 // a list; Principal and NotPrincipal as "*" or a map of string-or-list;
 // condition values as strings, numbers, booleans or lists of them.
 func Parse(data []byte) (*Policy, error) {
-	v, err := decodeValue(data)
+	p, _, err := ParseCompact(data)
+	return p, err
+}
+
+// ParseCompact is Parse that also returns data's compact form, as
+// json.Compact gives it (whitespace dropped, every token as written), for a
+// caller that stores documents compacted. compact is nil when data is not
+// one JSON value, or nests too deeply to be a policy; it is set when data is
+// JSON but not a valid policy.
+func ParseCompact(data []byte) (p *Policy, compact []byte, err error) {
+	v, compact, err := decodeValue(data)
 	if err != nil {
-		return nil, &ParseError{Msg: "not valid JSON: " + err.Error()}
+		return nil, nil, err
 	}
-	return parsePolicy(v)
+	p, err = parsePolicy(v)
+	return p, compact, err
 }
 
 func parsePolicy(v value) (*Policy, error) {
