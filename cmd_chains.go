@@ -90,6 +90,9 @@ func runChains(ctx context.Context, e *env, args []string) int {
 		if ans.EscalationTruncated {
 			fmt.Fprintln(out, "\nThe escalation search stopped at its bound of decisions: more principals may be reachable.")
 		}
+		if d := ans.EscalationAdminDepth; d > 0 {
+			fmt.Fprintf(out, "\nAdmin-equivalent access is %s away: the escalation search goes no deeper, since an admin-equivalent principal can become any principal.\n", countOf(d, "hop", "hops"))
+		}
 	} else {
 		printChainTree(out, g, admin, opts.To, res, true, true)
 	}

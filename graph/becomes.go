@@ -76,6 +76,13 @@ type Reach struct {
 	// the principals reached so far, each by a shortest way found, and
 	// others may be reachable.
 	Truncated bool
+	// AdminDepth is the fewest hops at which From becomes admin-equivalent
+	// unconditionally (0: it does not). Through trust and escalation (not
+	// assume-only) the search goes no deeper: an admin-equivalent
+	// principal can become any principal, so Ways holds the principals
+	// reached within AdminDepth hops and every other one is reachable
+	// through the admin.
+	AdminDepth int
 }
 
 // MaxBecomeWork bounds the escalation decisions of one forward search
@@ -556,6 +563,9 @@ func (g *Graph) Becomes(from *Node, assumeOnly bool) Reach {
 	if from == nil {
 		return r
 	}
+	if !assumeOnly {
+		g.Escalation() // the whole analysis is cheaper than deciding its calls one search at a time
+	}
 	b := g.becomingOf()
 	type state struct {
 		n     *Node
@@ -589,6 +599,12 @@ func (g *Graph) Becomes(from *Node, assumeOnly bool) Reach {
 		}
 		s := queue[qi]
 		prefix := way[s]
+		if !assumeOnly && s.n != from && !pathConditional(prefix) && g.AdminIn(s.n, s.noMFA) && (r.AdminDepth == 0 || len(prefix) < r.AdminDepth) {
+			r.AdminDepth = len(prefix)
+		}
+		if r.AdminDepth > 0 && len(prefix) >= r.AdminDepth {
+			continue // past the first admin: anyone is reachable through it
+		}
 		for _, e := range g.Assumes(s.n) {
 			if e.To == from || e.To.Dangling {
 				continue
@@ -611,6 +627,9 @@ func (g *Graph) Becomes(from *Node, assumeOnly bool) Reach {
 			w := append(slices.Clip(prefix), gw...)
 			if grant == nil || betterWay(w, grant) {
 				grant = w
+			}
+			if !pathConditional(w) && (r.AdminDepth == 0 || len(w) < r.AdminDepth) {
+				r.AdminDepth = len(w)
 			}
 		}
 	}

@@ -75,3 +75,44 @@ func TestBecomesAgreesWithPrivesc(t *testing.T) {
 		t.Fatal("no principal of the demo reaches admin: the test checks nothing")
 	}
 }
+
+// An admin-equivalent principal can become any principal (it can mint
+// their keys or rewrite their trust), so once the forward search reaches one
+// unconditionally it goes no deeper and says at which depth; through trust
+// alone, or when the way to the admin is conditional, it goes on.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html
+func TestBecomesStopsAtTheFirstAdmin(t *testing.T) {
+	f := fxNew(t, "111122223333")
+	f.user("caller", nil, stmtDoc(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}`))
+	f.user("office", nil, stmtDoc(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}`))
+	f.role("Admin", fxTrust("arn:aws:iam::111122223333:root"), stmtDoc(`{"Effect":"Allow","Action":"*","Resource":"*"}`))
+	f.role("Hop", fxTrust("arn:aws:iam::111122223333:root"), stmtDoc(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}`))
+	f.role("Far", fxTrust(f.roleARN("Hop")), stmtDoc(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`))
+	g := fxBuild(t, f)
+	cases := []struct {
+		name       string
+		from       string
+		assumeOnly bool
+		depth      int
+		far        bool // role/Far (two hops, not through the admin) among the ways
+	}{
+		{"an unconditional way to admin at one hop ends the search there", "caller", false, 1, false},
+		{"through trust alone the search goes on", "caller", true, 0, true},
+		{"a conditional way to admin does not end it", "office", false, 0, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := g.Becomes(fxNode(t, g, c.from), c.assumeOnly)
+			if r.AdminDepth != c.depth {
+				t.Errorf("AdminDepth %d, want %d", r.AdminDepth, c.depth)
+			}
+			far := slices.ContainsFunc(r.Ways, func(w Way) bool { return w.To.ARN == f.roleARN("Far") })
+			if far != c.far {
+				t.Errorf("role/Far among the ways %v, want %v", far, c.far)
+			}
+			if !slices.ContainsFunc(r.Ways, func(w Way) bool { return w.To.ARN == f.roleARN("Admin") && w.Admin }) {
+				t.Error("the admin role is not among the ways")
+			}
+		})
+	}
+}

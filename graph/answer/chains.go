@@ -26,6 +26,10 @@ type Chains struct {
 	// EscalationTruncated: the escalation search stopped at its bound of
 	// decisions; more principals may be reachable than the paths show.
 	EscalationTruncated bool `json:"escalation_truncated,omitempty"`
+	// EscalationAdminDepth is the fewest hops to admin-equivalence on an
+	// unconditional way (0: none). The escalation search goes no deeper:
+	// an admin-equivalent principal can become any principal.
+	EscalationAdminDepth int `json:"escalation_admin_depth,omitempty"`
 }
 
 // ChainPath is one path. Assume-role paths are every simple path up to
@@ -131,6 +135,7 @@ func NewChains(g *graph.Graph, o ChainsOptions, res graph.ChainResult, reach *gr
 		return ans
 	}
 	ans.EscalationTruncated = reach.Truncated
+	ans.EscalationAdminDepth = reach.AdminDepth
 	for _, w := range EscalationWays(reach, o.Graph.To) {
 		if o.Graph.MaxHops > 0 && len(w.Hops) > o.Graph.MaxHops {
 			continue

@@ -39,6 +39,10 @@ type Perms struct {
 	// EscalationTruncated: the escalation search stopped at its bound of
 	// decisions: admin_paths and reach may miss some.
 	EscalationTruncated bool `json:"escalation_truncated,omitempty"`
+	// EscalationAdminDepth is the fewest hops to admin-equivalence on an
+	// unconditional way (0: none). The escalation search goes no deeper:
+	// an admin-equivalent principal can become any principal.
+	EscalationAdminDepth int `json:"escalation_admin_depth,omitempty"`
 	// Reach, with --reach: the principals the principal can become, each
 	// with its way; actions then hold the union of their permissions and
 	// its own, each row naming its holder and way.
@@ -154,6 +158,7 @@ func NewPerms(p *graph.Permissions, via []*graph.Node, reach *graph.Reach) Perms
 	ans.AdminPaths = []ChainPath{}
 	if reach != nil && !p.Admin {
 		ans.EscalationTruncated = reach.Truncated
+		ans.EscalationAdminDepth = reach.AdminDepth
 		for _, w := range AdminWays(reach) {
 			ans.AdminPaths = append(ans.AdminPaths, ChainPath{Hops: HopsOf(w.Hops), Conditional: w.Conditional(), Admin: true, Escalation: true})
 			if !slices.Contains(ans.AdminVia, w.To.ARN) {
