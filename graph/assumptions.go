@@ -34,8 +34,11 @@ func (g *Graph) Assumptions(n *Node, action, resource string) []string {
 		case e.unknown != "":
 			out = append(out, "the policy of "+e.r.ARN+" "+e.unknown+": only identity policies were evaluated")
 		case e.r.ARN != resource && e.r.Type == model.TypeLambdaFunction:
-			// A version or alias the capture did not record (versions
-			// are not read): its own policy may grant more.
+			// A version or alias the snapshot does not hold (captured
+			// before versions were read, an import without it, or
+			// published since): its own policy may grant more. A
+			// captured one is its own entry, merged with its function's
+			// policy (mergeQualifiedLambda).
 			out = append(out, "the policy of "+resource+" (a version or alias) is not in the snapshot: only its function's policy was evaluated")
 		}
 		if e != nil {

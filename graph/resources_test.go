@@ -365,13 +365,17 @@ func TestRCPSupportedServices(t *testing.T) {
 	}
 }
 
-// A Lambda alias's own policy governs requests naming the alias's ARN, and
-// so does the function-level policy; neither grants the other's scope the
-// other way round: the alias's policy does not apply to the unqualified
-// function. An alias whose policy could not be read leaves the answer
-// unknown, and says so.
+// A Lambda alias's or published version's own policy governs requests
+// naming its ARN, and so does the function-level policy; neither grants the
+// other's scope the other way round: the alias's or version's policy does
+// not apply to the unqualified function, nor one version's to another. A
+// captured version without a policy of its own (known to have none) is
+// decided by the function-level policy alone. An alias or version whose
+// policy could not be read leaves the answer unknown, and says so; one not
+// in the snapshot is answered from the function's policy, and says so.
 // https://docs.aws.amazon.com/lambda/latest/dg/API_AddPermission.html
 // https://docs.aws.amazon.com/lambda/latest/dg/using-aliases.html
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html
 func TestLambdaAliasPolicies(t *testing.T) {
 	w := rxNew(t)
 	fn := "arn:aws:lambda:us-east-1:" + rxA + ":function:worker"
@@ -382,6 +386,9 @@ func TestLambdaAliasPolicies(t *testing.T) {
 		rxResource(t, fn, model.TypeLambdaFunction, rxA, rxPolicy(invoke("Bob", `{"AWS":"arn:aws:iam::`+rxB+`:user/bob"}`))),
 		rxResource(t, fn+":live", model.TypeLambdaFunction, rxA, rxPolicy(invoke("Carol", `{"AWS":"arn:aws:iam::`+rxB+`:user/carol"}`))),
 		{ARN: fn + ":locked", Type: model.TypeLambdaFunction, Account: rxA, Error: "lambda:GetPolicy: AccessDeniedException"},
+		rxResource(t, fn+":1", model.TypeLambdaFunction, rxA, rxPolicy(invoke("Carol", `{"AWS":"arn:aws:iam::`+rxB+`:user/carol"}`))),
+		{ARN: fn + ":2", Type: model.TypeLambdaFunction, Account: rxA}, // no policy of its own
+		{ARN: fn + ":3", Type: model.TypeLambdaFunction, Account: rxA, Error: "lambda:GetPolicy: AccessDeniedException"},
 	}
 	w.b.s.Users[1].InlinePolicies = w.b.inline([]string{rxPolicy(`{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}`)}) // carol
 	w.b.s.Users[0].InlinePolicies = w.b.inline([]string{rxPolicy(`{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}`)}) // bob
@@ -394,6 +401,10 @@ func TestLambdaAliasPolicies(t *testing.T) {
 		{"the alias's own policy applies to the alias", "user/carol", fn + ":live", policy.Allowed},
 		{"the alias's policy does not apply to the unqualified function", "user/carol", fn, policy.ImplicitDeny},
 		{"the function-level policy applies to the function", "user/bob", fn, policy.Allowed},
+		{"the function-level policy applies to a version", "user/bob", fn + ":1", policy.Allowed},
+		{"the version's own policy applies to the version", "user/carol", fn + ":1", policy.Allowed},
+		{"a version without a policy of its own: the function-level policy applies", "user/bob", fn + ":2", policy.Allowed},
+		{"one version's policy does not apply to another version", "user/carol", fn + ":2", policy.ImplicitDeny},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -408,7 +419,12 @@ func TestLambdaAliasPolicies(t *testing.T) {
 	if as := strings.Join(g.Assumptions(nil, "lambda:InvokeFunction", fn+":7"), "; "); !strings.Contains(as, "only its function's policy was evaluated") {
 		t.Errorf("a version not in the snapshot: assumptions %q", as)
 	}
-	if as := g.Assumptions(nil, "lambda:InvokeFunction", fn+":live"); len(as) != 0 {
-		t.Errorf("a captured alias needs no assumption: %q", as)
+	if as := strings.Join(g.Assumptions(nil, "lambda:InvokeFunction", fn+":3"), "; "); !strings.Contains(as, "could not be read") || strings.Contains(as, "not in the snapshot") {
+		t.Errorf("a version whose policy could not be read: assumptions %q", as)
+	}
+	for _, q := range []string{"live", "1", "2"} {
+		if as := g.Assumptions(nil, "lambda:InvokeFunction", fn+":"+q); len(as) != 0 {
+			t.Errorf("a captured alias or version (%s) needs no assumption: %q", q, as)
+		}
 	}
 }

@@ -39,10 +39,11 @@ var allowedResources = map[string]map[string]string{
 		"GetTopicAttributes": "sns:GetTopicAttributes",
 	},
 	"Lambda": {
-		"ListFunctions":        "lambda:ListFunctions",
-		"ListAliases":          "lambda:ListAliases",
-		"GetPolicy":            "lambda:GetPolicy",
-		"GetFunctionUrlConfig": "lambda:GetFunctionUrlConfig",
+		"ListFunctions":          "lambda:ListFunctions",
+		"ListAliases":            "lambda:ListAliases",
+		"ListVersionsByFunction": "lambda:ListVersionsByFunction",
+		"GetPolicy":              "lambda:GetPolicy",
+		"GetFunctionUrlConfig":   "lambda:GetFunctionUrlConfig",
 	},
 	"Secrets Manager": {
 		"ListSecrets":       "secretsmanager:ListSecrets",

@@ -412,7 +412,8 @@ func (rc *resourceCapture) lambda(ctx context.Context, c *lambda.Client, region 
 			r.Error = readErr("lambda:GetPolicy", err)
 			errs = append(errs, err)
 		}
-		return errors.Join(append(errs, rc.lambdaAliases(ctx, c, a, region)...)...)
+		errs = append(errs, rc.lambdaAliases(ctx, c, a, region)...)
+		return errors.Join(append(errs, rc.lambdaVersions(ctx, c, a, region)...)...)
 	})
 }
 
@@ -435,6 +436,48 @@ func (rc *resourceCapture) lambdaAliases(ctx context.Context, c *lambda.Client, 
 				r.ARN = function + ":" + aws.ToString(al.Name)
 			}
 			out, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(function), Qualifier: al.Name})
+			switch {
+			case err == nil:
+				r.Policy = policyDoc(out.Policy)
+			case !notFound(err):
+				r.Error = readErr("lambda:GetPolicy", err)
+				errs = append(errs, err)
+			}
+			rc.add(r)
+		}
+	}
+	return errs
+}
+
+// lambdaVersions reads the policy of each published version of a function:
+// like an alias, a version has its own resource-based policy (GetPolicy with
+// the version number as Qualifier), which governs requests naming the
+// version's ARN. $LATEST is the function itself and is skipped. A version
+// without a policy (ResourceNotFound) is recorded with none; one whose
+// policy could not be read is recorded with its error, which is returned.
+// https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
+// https://docs.aws.amazon.com/lambda/latest/dg/API_ListVersionsByFunction.html
+func (rc *resourceCapture) lambdaVersions(ctx context.Context, c *lambda.Client, function, region string) []error {
+	var errs []error
+	// By name: AWS takes a name or an ARN here, moto lists no versions
+	// for an ARN. The client is the function's region and account.
+	name := function[strings.LastIndexByte(function, ':')+1:]
+	p := lambda.NewListVersionsByFunctionPaginator(c, &lambda.ListVersionsByFunctionInput{FunctionName: aws.String(name)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return append(errs, fmt.Errorf("lambda:ListVersionsByFunction %s: %w", function, err))
+		}
+		for _, v := range page.Versions {
+			version := aws.ToString(v.Version)
+			if version == "" || version == "$LATEST" {
+				continue
+			}
+			r := &model.Resource{ARN: aws.ToString(v.FunctionArn), Type: model.TypeLambdaFunction, Account: rc.account, Region: region}
+			if r.ARN == "" || r.ARN == function {
+				r.ARN = function + ":" + version
+			}
+			out, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(function), Qualifier: aws.String(version)})
 			switch {
 			case err == nil:
 				r.Policy = policyDoc(out.Policy)

@@ -245,9 +245,10 @@ func zipOf(t *testing.T, name, body string) []byte {
 	return buf.Bytes()
 }
 
-// Lambda aliases have resource policies of their own (GetPolicy with the
-// alias as Qualifier), and an ECR registry has a registry policy
-// (GetRegistryPolicy): the capture records both; an alias whose policy
+// Lambda aliases and published versions have resource policies of their
+// own (GetPolicy with the alias or version as Qualifier; $LATEST is the
+// function itself), and an ECR registry has a registry policy
+// (GetRegistryPolicy): the capture records all three; an alias whose policy
 // could not be read is recorded with its error, and answers about it say
 // the policy is unknown instead of reading the function's.
 // https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
@@ -271,6 +272,12 @@ func TestCaptureLambdaAliasesAndRegistryPolicy(t *testing.T) {
 	// {"AWS":"arn:…:root"}, moto keeps a bare ID as a string Principal.
 	must(lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("worker"), Qualifier: aws.String("live"), StatementId: aws.String("Partner"),
 		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("arn:aws:iam::" + outsideAccount + ":root")}))
+	// A published version has a policy of its own too (the version number
+	// as Qualifier); this one names a second outside account (a root ARN:
+	// moto keeps a user ARN as a string Principal, which AWS would wrap).
+	versionPrincipal := "arn:aws:iam::111122223333:root"
+	must(lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("worker"), Qualifier: version.Version, StatementId: aws.String("Release"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String(versionPrincipal)}))
 	must(ecr.NewFromConfig(cfg).PutRegistryPolicy(ctx, &ecr.PutRegistryPolicyInput{PolicyText: aws.String(
 		`{"Version":"2012-10-17","Statement":[{"Sid":"Replicate","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + outsideAccount + `:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":"arn:aws:ecr:us-east-1:` + testAccount + `:repository/*"}]}`)}))
 
@@ -289,6 +296,7 @@ func TestCaptureLambdaAliasesAndRegistryPolicy(t *testing.T) {
 		byARN[r.ARN] = r
 	}
 	live, locked := byARN[function+":live"], byARN[function+":locked"]
+	published := byARN[aws.ToString(version.FunctionArn)]
 	registry := byARN["arn:aws:ecr:us-east-1:"+testAccount+":registry"]
 	switch {
 	case byARN[function] == nil:
@@ -297,6 +305,11 @@ func TestCaptureLambdaAliasesAndRegistryPolicy(t *testing.T) {
 		t.Fatalf("alias live: %+v", live)
 	case locked == nil || !strings.Contains(locked.Error, "lambda:GetPolicy: AccessDenied"):
 		t.Fatalf("alias locked, whose policy was refused, must carry the error: %+v", locked)
+	case published == nil || published.ARN != function+":"+aws.ToString(version.Version) || published.Error != "" || published.Policy == nil ||
+		published.Type != model.TypeLambdaFunction || !strings.Contains(string(published.Policy.JSON), versionPrincipal):
+		t.Fatalf("published version %s with its own policy: %+v; captured %v; operations %v", aws.ToString(version.Version), published, keys(byARN), proxy.Operations())
+	case byARN[function+":$LATEST"] != nil:
+		t.Fatalf("$LATEST is the function itself, not a version of its own: %+v", byARN[function+":$LATEST"])
 	case registry == nil || registry.Error != "" || registry.Policy == nil || registry.Type != model.TypeECRRegistry:
 		t.Fatalf("registry policy: %+v", registry)
 	}
@@ -321,6 +334,16 @@ func TestCaptureLambdaAliasesAndRegistryPolicy(t *testing.T) {
 	}
 	if !listed {
 		t.Errorf("the account the alias policy names is not in who-can for the alias; its policy %s", live.Policy.JSON)
+	}
+	listed = false
+	for _, a := range g.WhoCan("lambda:InvokeFunction", published.ARN, nil) {
+		listed = listed || a.Principal.ARN == versionPrincipal
+	}
+	if !listed {
+		t.Errorf("the account the version policy names is not in who-can for the version; its policy %s", published.Policy.JSON)
+	}
+	if as := g.Assumptions(nil, "lambda:InvokeFunction", published.ARN); len(as) != 0 {
+		t.Errorf("a captured version needs no assumption: %q", as)
 	}
 	as := strings.Join(g.Assumptions(nil, "lambda:InvokeFunction", function+":locked"), "; ")
 	if !strings.Contains(as, "could not be read") || !strings.Contains(as, "AccessDenied") {
