@@ -431,19 +431,13 @@ func (rc *resourceCapture) lambdaAliases(ctx context.Context, c *lambda.Client, 
 			return append(errs, fmt.Errorf("lambda:ListAliases %s: %w", function, err))
 		}
 		for _, al := range page.Aliases {
-			r := &model.Resource{ARN: aws.ToString(al.AliasArn), Type: model.TypeLambdaFunction, Account: rc.account, Region: region}
-			if r.ARN == "" {
-				r.ARN = function + ":" + aws.ToString(al.Name)
+			arn := aws.ToString(al.AliasArn)
+			if arn == "" {
+				arn = function + ":" + aws.ToString(al.Name)
 			}
-			out, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(function), Qualifier: al.Name})
-			switch {
-			case err == nil:
-				r.Policy = policyDoc(out.Policy)
-			case !notFound(err):
-				r.Error = readErr("lambda:GetPolicy", err)
+			if err := rc.lambdaQualified(ctx, c, function, aws.ToString(al.Name), arn, region); err != nil {
 				errs = append(errs, err)
 			}
-			rc.add(r)
 		}
 	}
 	return errs
@@ -473,22 +467,34 @@ func (rc *resourceCapture) lambdaVersions(ctx context.Context, c *lambda.Client,
 			if version == "" || version == "$LATEST" {
 				continue
 			}
-			r := &model.Resource{ARN: aws.ToString(v.FunctionArn), Type: model.TypeLambdaFunction, Account: rc.account, Region: region}
-			if r.ARN == "" || r.ARN == function {
-				r.ARN = function + ":" + version
+			arn := aws.ToString(v.FunctionArn)
+			if arn == "" || arn == function {
+				arn = function + ":" + version
 			}
-			out, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(function), Qualifier: aws.String(version)})
-			switch {
-			case err == nil:
-				r.Policy = policyDoc(out.Policy)
-			case !notFound(err):
-				r.Error = readErr("lambda:GetPolicy", err)
+			if err := rc.lambdaQualified(ctx, c, function, version, arn, region); err != nil {
 				errs = append(errs, err)
 			}
-			rc.add(r)
 		}
 	}
 	return errs
+}
+
+// lambdaQualified records the alias or version qualifier of function at
+// arn with its own policy (GetPolicy with the qualifier): none when there is
+// none (ResourceNotFound), the error when it could not be read, which is
+// returned.
+func (rc *resourceCapture) lambdaQualified(ctx context.Context, c *lambda.Client, function, qualifier, arn, region string) error {
+	r := &model.Resource{ARN: arn, Type: model.TypeLambdaFunction, Account: rc.account, Region: region}
+	defer rc.add(r)
+	out, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(function), Qualifier: aws.String(qualifier)})
+	switch {
+	case err == nil:
+		r.Policy = policyDoc(out.Policy)
+	case !notFound(err):
+		r.Error = readErr("lambda:GetPolicy", err)
+		return err
+	}
+	return nil
 }
 
 // secrets reads each secret's resource policy with GetResourcePolicy. It
