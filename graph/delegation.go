@@ -507,7 +507,7 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 		var l []*stmtInfo
 		for i := range p.Statements {
 			st := &p.Statements[i]
-			if !mayMatchAction(st, actionAssumeRole) {
+			if !st.MatchesAction(actionAssumeRole) {
 				continue
 			}
 			in := &stmtInfo{id: nStmts, reads: inputOf(p, st), allow: st.Effect == policy.Allow}
@@ -837,7 +837,7 @@ func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, inputOf
 	var scpReads []classInput
 	for _, p := range orgDocs {
 		for i := range p.Statements {
-			if st := &p.Statements[i]; mayMatchAction(st, actionAssumeRole) {
+			if st := &p.Statements[i]; st.MatchesAction(actionAssumeRole) {
 				scpReads = append(scpReads, inputOf(p, st))
 			}
 		}

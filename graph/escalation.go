@@ -270,7 +270,7 @@ func (x *escalator) allowNew(caller *Node, noMFA bool, action string) callResult
 			vars := src.Policy.Version == "2012-10-17"
 			for i := range src.Policy.Statements {
 				st := &src.Policy.Statements[i]
-				if st.Effect != policy.Allow || st.NotResource != nil || !mayMatchAction(st, action) {
+				if st.Effect != policy.Allow || st.NotResource != nil || !st.MatchesAction(action) {
 					continue
 				}
 				for _, p := range st.Resource {
@@ -623,7 +623,7 @@ func (x *escalator) classPatterns(caller *Node, action string) []string {
 		vars := src.Policy.Version == "2012-10-17"
 		for i := range src.Policy.Statements {
 			st := &src.Policy.Statements[i]
-			if !mayMatchAction(st, action) {
+			if !st.MatchesAction(action) {
 				continue
 			}
 			for _, list := range [][]string{st.Resource, st.NotResource} {
@@ -734,7 +734,7 @@ func (x *escalator) uniform(caller *Node, action, kind string) bool {
 		}
 		for i := range src.Policy.Statements {
 			st := &src.Policy.Statements[i]
-			if !mayMatchAction(st, action) {
+			if !st.MatchesAction(action) {
 				continue
 			}
 			if st.NotResource != nil || len(st.Resource) == 0 {
@@ -832,7 +832,7 @@ func (ps *patternSet) add(src *policy.Source, action string, ctx policy.Context)
 	vars := src.Policy.Version == "2012-10-17"
 	for i := range src.Policy.Statements {
 		st := &src.Policy.Statements[i]
-		if st.Effect != policy.Allow || !mayMatchAction(st, action) {
+		if st.Effect != policy.Allow || !st.MatchesAction(action) {
 			continue
 		}
 		if st.Resource == nil {
