@@ -110,7 +110,7 @@ func (g *Graph) coversCatalogue(cat *actions.Catalogue, identity []policy.Source
 		}
 		for j := range p.Statements {
 			st := &p.Statements[j]
-			if st.Effect == policy.Allow && mayMatchResource(st, "*") {
+			if st.Effect == policy.Allow && st.MayMatchResource("*") {
 				all.Or(g.perm.statementActions(cat, st))
 			}
 		}
@@ -134,7 +134,7 @@ func newServiceSpan(p *policy.Policy) serviceSpan {
 	}
 	for j := range p.Statements {
 		st := &p.Statements[j]
-		if st.Effect != policy.Allow || !mayMatchResource(st, "*") {
+		if st.Effect != policy.Allow || !st.MayMatchResource("*") {
 			continue
 		}
 		if st.NotAction != nil {

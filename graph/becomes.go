@@ -451,7 +451,7 @@ func (b *becoming) sameOnEveryTarget(c *Node, action, kind string, identityDenie
 		}
 		for i := range src.Policy.Statements {
 			st := &src.Policy.Statements[i]
-			if !mayMatchAction(st, action) || deniesOnly && st.Effect != policy.Deny {
+			if !st.MatchesAction(action) || deniesOnly && st.Effect != policy.Deny {
 				continue
 			}
 			if st.NotResource != nil || len(st.Resource) == 0 {

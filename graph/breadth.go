@@ -29,7 +29,7 @@ func (g *Graph) Breadth(p *policy.Policy) Breadth {
 		}
 		acts := g.perm.statementActions(cat, st)
 		b.OnSome.Or(acts)
-		if mayMatchResource(st, "*") {
+		if st.MayMatchResource("*") {
 			b.OnAny.Or(acts)
 		}
 	}
@@ -50,7 +50,7 @@ func (g *Graph) StatementsGranting(p *policy.Policy, action string) []*policy.St
 	var out []*policy.Statement
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		if st.Effect == policy.Allow && mayMatchResource(st, "*") && g.perm.statementActions(cat, st).Has(a.ID) {
+		if st.Effect == policy.Allow && st.MayMatchResource("*") && g.perm.statementActions(cat, st).Has(a.ID) {
 			out = append(out, st)
 		}
 	}

@@ -402,7 +402,7 @@ func principalOnly(c *policy.Condition) bool {
 	}
 	vars := map[string]bool{}
 	for _, v := range c.Values {
-		variableKeys(v, vars)
+		policy.VariableKeys(v, vars)
 	}
 	for k := range vars {
 		if !principalKey(k) {
@@ -454,13 +454,19 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 	nStmts := 0
 	inputOf := func(p *policy.Policy, st *policy.Statement) classInput {
 		var in classInput
+		if len(st.ContextKeys()) == 0 {
+			// No condition and no ${…} in Resource or NotResource: the
+			// outcome reads nothing of the principal.
+			in.keys = []string{}
+			return in
+		}
 		set := map[string]bool{}
 		for i := range st.Conditions {
 			c := &st.Conditions[i]
 			if principalOnly(c) {
 				vars := map[string]bool{}
 				for _, v := range c.Values {
-					variableKeys(v, vars)
+					policy.VariableKeys(v, vars)
 				}
 				ref := condRef{p: p, st: st, i: i, key: strings.ToLower(c.Key)}
 				for k := range vars {
@@ -479,16 +485,16 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 			// against "${aws:username}"): the variables' keys split
 			// classes either way.
 			for _, v := range c.Values {
-				variableKeys(v, set)
+				policy.VariableKeys(v, set)
 			}
 		}
 		// "${aws:username}" in a Resource decides, per principal, whether
 		// the statement names the role: its keys split classes too.
 		for _, r := range st.Resource {
-			variableKeys(r, set)
+			policy.VariableKeys(r, set)
 		}
 		for _, r := range st.NotResource {
-			variableKeys(r, set)
+			policy.VariableKeys(r, set)
 		}
 		in.keys = make([]string, 0, len(set))
 		for k := range set {
@@ -507,7 +513,7 @@ func (g *Graph) buildDelegation(roles []*delegRole) {
 		var l []*stmtInfo
 		for i := range p.Statements {
 			st := &p.Statements[i]
-			if !mayMatchAction(st, actionAssumeRole) {
+			if !st.MatchesAction(actionAssumeRole) {
 				continue
 			}
 			in := &stmtInfo{id: nStmts, reads: inputOf(p, st), allow: st.Effect == policy.Allow}
@@ -837,7 +843,7 @@ func newClassifier(g *Graph, nStmts int, idInfos, bdInfos [][]*stmtInfo, inputOf
 	var scpReads []classInput
 	for _, p := range orgDocs {
 		for i := range p.Statements {
-			if st := &p.Statements[i]; mayMatchAction(st, actionAssumeRole) {
+			if st := &p.Statements[i]; st.MatchesAction(actionAssumeRole) {
 				scpReads = append(scpReads, inputOf(p, st))
 			}
 		}

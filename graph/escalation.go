@@ -170,8 +170,8 @@ func (x *escalator) noMFA(n *Node) bool {
 	return row != nil && row.MFAActive == "false"
 }
 
-// mfaSensitive reports whether any condition of n's policies (identity,
-// boundary, SCPs) reads an MFA key: only then can a session without MFA be
+// mfaSensitive reports whether any statement of n's policies (identity,
+// boundary, SCPs) reads an MFA key, in a condition or a ${…} variable: only then can a session without MFA be
 // decided differently from one that may have it.
 func (x *escalator) mfaSensitive(n *Node) bool {
 	check := func(src *policy.Source) bool {
@@ -179,8 +179,8 @@ func (x *escalator) mfaSensitive(n *Node) bool {
 			return false
 		}
 		for i := range src.Policy.Statements {
-			for _, c := range src.Policy.Statements[i].Conditions {
-				if strings.Contains(strings.ToLower(c.Key), "multifactorauth") {
+			for _, k := range src.Policy.Statements[i].ContextKeys() {
+				if strings.Contains(k, "multifactorauth") {
 					return true
 				}
 			}
@@ -267,17 +267,20 @@ func (x *escalator) allowNew(caller *Node, noMFA bool, action string) callResult
 			if src.Policy == nil {
 				continue
 			}
-			vars := src.Policy.Version == "2012-10-17"
+			vars := src.Policy.UsesVariables()
 			for i := range src.Policy.Statements {
 				st := &src.Policy.Statements[i]
-				if st.Effect != policy.Allow || st.NotResource != nil || !mayMatchAction(st, action) {
+				if st.Effect != policy.Allow || st.NotResource != nil || !st.MatchesAction(action) {
 					continue
 				}
 				for _, p := range st.Resource {
 					if p == "*" {
 						continue
 					}
-					if try(fillWildcards(substitute(p, ctx, vars))) {
+					if vars {
+						p = policy.Substitute(p, ctx)
+					}
+					if try(fillWildcards(p)) {
 						break search
 					}
 				}
@@ -623,7 +626,7 @@ func (x *escalator) classPatterns(caller *Node, action string) []string {
 		vars := src.Policy.Version == "2012-10-17"
 		for i := range src.Policy.Statements {
 			st := &src.Policy.Statements[i]
-			if !mayMatchAction(st, action) {
+			if !st.MatchesAction(action) {
 				continue
 			}
 			for _, list := range [][]string{st.Resource, st.NotResource} {
@@ -734,7 +737,7 @@ func (x *escalator) uniform(caller *Node, action, kind string) bool {
 		}
 		for i := range src.Policy.Statements {
 			st := &src.Policy.Statements[i]
-			if !mayMatchAction(st, action) {
+			if !st.MatchesAction(action) {
 				continue
 			}
 			if st.NotResource != nil || len(st.Resource) == 0 {
@@ -832,7 +835,7 @@ func (ps *patternSet) add(src *policy.Source, action string, ctx policy.Context)
 	vars := src.Policy.Version == "2012-10-17"
 	for i := range src.Policy.Statements {
 		st := &src.Policy.Statements[i]
-		if st.Effect != policy.Allow || !mayMatchAction(st, action) {
+		if st.Effect != policy.Allow || !st.MatchesAction(action) {
 			continue
 		}
 		if st.Resource == nil {

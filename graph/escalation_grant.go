@@ -304,7 +304,7 @@ func (x *escalator) cover(srcs []policy.Source) actions.Bitset {
 		}
 		for j := range p.Statements {
 			st := &p.Statements[j]
-			if st.Effect == policy.Allow && mayMatchResource(st, "*") {
+			if st.Effect == policy.Allow && st.MayMatchResource("*") {
 				all.Or(x.g.perm.statementActions(x.cat, st))
 			}
 		}

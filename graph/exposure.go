@@ -3,7 +3,6 @@ package graph
 import (
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/iamx/iamx/model"
@@ -97,7 +96,7 @@ func (g *Graph) ResourceExposure(resource string) (Exposure, bool) {
 			}
 		}
 		if exposes {
-			x.Statements = append(x.Statements, statementLabel(st))
+			x.Statements = append(x.Statements, st.Label())
 		}
 	}
 	sort.Strings(x.Accounts)
@@ -128,13 +127,6 @@ func (g *Graph) KeyDelegates(key string) (delegates, known bool) {
 		}
 	}
 	return false, true
-}
-
-func statementLabel(st *policy.Statement) string {
-	if st.Sid != "" {
-		return st.Sid
-	}
-	return "#" + strconv.Itoa(st.Index)
 }
 
 // LoadedResource returns the loaded resource of that ARN, or nil.

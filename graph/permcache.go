@@ -168,14 +168,3 @@ func adminSignature(ps *permSet) string {
 	}
 	return b.String()
 }
-
-// substitute and variableKeys are the policy package's readers of ${…},
-// under the names escalation.go and delegation.go call them by.
-func substitute(s string, ctx policy.Context, vars bool) string {
-	if !vars {
-		return s
-	}
-	return policy.Substitute(s, ctx)
-}
-
-func variableKeys(s string, keys map[string]bool) { policy.VariableKeys(s, keys) }

@@ -385,7 +385,7 @@ func (ps *permSet) actionSignature(act *actions.Action) string {
 func resourceSignature(p *policy.Policy, action string) string {
 	var b strings.Builder
 	for i := range p.Statements {
-		if st := &p.Statements[i]; mayMatchAction(st, action) {
+		if st := &p.Statements[i]; st.MatchesAction(action) {
 			if len(st.Conditions) > 0 {
 				return ""
 			}

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/iamx/iamx/model/policy"
 )
@@ -12,40 +11,6 @@ import (
 // side of "maybe": the evaluator decides every case the prefilter lets
 // through, so a loose prefilter costs time, never correctness.
 
-// mayMatchAction reports whether a statement's Action / NotAction could
-// match action (case-insensitive, with * and ?).
-func mayMatchAction(st *policy.Statement, action string) bool {
-	if st.NotAction != nil {
-		for _, p := range st.NotAction {
-			if globMatch(p, action, true) {
-				return false
-			}
-		}
-		return true
-	}
-	for _, p := range st.Action {
-		if globMatch(p, action, true) {
-			return true
-		}
-	}
-	return false
-}
-
-// mayMatchResource reports whether a statement's Resource / NotResource could
-// match resource. Patterns with policy variables, and NotResource, are
-// treated as a possible match.
-func mayMatchResource(st *policy.Statement, resource string) bool {
-	if st.Resource == nil {
-		return true
-	}
-	for _, p := range st.Resource {
-		if strings.Contains(p, "${") || globMatch(p, resource, false) {
-			return true
-		}
-	}
-	return false
-}
-
 // mayAllow reports whether any Allow statement of p could match action on
 // resource (resource "" skips the resource test).
 func mayAllow(p *policy.Policy, action, resource string) bool {
@@ -54,10 +19,10 @@ func mayAllow(p *policy.Policy, action, resource string) bool {
 	}
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		if st.Effect != policy.Allow || !mayMatchAction(st, action) {
+		if st.Effect != policy.Allow || !st.MatchesAction(action) {
 			continue
 		}
-		if resource == "" || mayMatchResource(st, resource) {
+		if resource == "" || st.MayMatchResource(resource) {
 			return true
 		}
 	}
@@ -74,7 +39,7 @@ func deniesEverywhere(src *policy.Source, action string) bool {
 	for i := range src.Policy.Statements {
 		st := &src.Policy.Statements[i]
 		if st.Effect == policy.Deny && len(st.Conditions) == 0 && st.NotResource == nil &&
-			slices.Contains(st.Resource, "*") && mayMatchAction(st, action) {
+			slices.Contains(st.Resource, "*") && st.MatchesAction(action) {
 			return true
 		}
 	}
@@ -82,7 +47,10 @@ func deniesEverywhere(src *policy.Source, action string) bool {
 }
 
 // globMatch matches s against a pattern where * is any run of characters
-// and ? any one character; fold makes it case-insensitive (ASCII).
+// and ? any one byte; fold makes it case-insensitive (ASCII). It is a flat
+// glob, not the evaluator's rule (policy.Statement.MatchesAction and
+// MayMatchResource are): it stays for comparing patterns with patterns
+// (perms) and for the escalation search's resource classes.
 func globMatch(pattern, s string, fold bool) bool {
 	p, i := 0, 0
 	star, mark := -1, 0

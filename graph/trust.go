@@ -233,14 +233,14 @@ func (g *Graph) trustCandidates(r *Node, tp *policy.Policy, assumeMemo memo, d *
 	for i := range tp.Statements {
 		st := &tp.Statements[i]
 		if st.Effect != policy.Allow {
-			if d != nil && st.Principal != nil && mayMatchAction(st, actionAssumeRole) {
+			if d != nil && st.Principal != nil && st.MatchesAction(actionAssumeRole) {
 				g.deniedByName(st, add)
 			}
 			continue
 		}
-		assume := mayMatchAction(st, actionAssumeRole)
-		webID := mayMatchAction(st, actionAssumeWebID)
-		saml := mayMatchAction(st, actionAssumeSAML)
+		assume := st.MatchesAction(actionAssumeRole)
+		webID := st.MatchesAction(actionAssumeWebID)
+		saml := st.MatchesAction(actionAssumeSAML)
 		if !assume && !webID && !saml {
 			continue
 		}
