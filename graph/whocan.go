@@ -123,19 +123,7 @@ func (g *Graph) WhoCanContext(cctx context.Context, action, resource string, ctx
 			out = append(out, *a)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
-		if a.Conditional != b.Conditional {
-			return !a.Conditional
-		}
-		if len(a.Via) != len(b.Via) {
-			return len(a.Via) < len(b.Via)
-		}
-		if a.Principal.Kind != b.Principal.Kind {
-			return a.Principal.Kind < b.Principal.Kind
-		}
-		return a.Principal.ARN < b.Principal.ARN
-	})
+	sortAccess(out)
 	return out, nil
 }
 

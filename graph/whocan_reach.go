@@ -86,6 +86,8 @@ func (g *Graph) whoCanReach(cctx context.Context, action, resource string, ctx p
 	return out, nil
 }
 
+// sortAccess orders who-can rows: unconditional first, then fewest hops,
+// then by kind and ARN.
 func sortAccess(out []Access) {
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := &out[i], &out[j]
