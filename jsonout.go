@@ -34,17 +34,11 @@ func writeJSON(w io.Writer, v any) error {
 // jsonChunk is how much indented text writeJSON gathers before writing it.
 const jsonChunk = 1 << 20
 
-// appendIndented appends src, compact JSON as json.Marshal writes it, to dst
+// indentJSON appends src, compact JSON as json.Marshal writes it, to dst
 // laid out as json.Indent(dst, src, "", indent) would: each element and
 // member on its own line, ": " after a name, empty objects and arrays kept
-// as {} and [].
-func appendIndented(dst, src []byte, indent string) []byte {
-	return indentJSON(dst, src, indent, nil)
-}
-
-// indentJSON is appendIndented that, when flush is not nil, hands dst to
-// flush whenever it holds jsonChunk bytes or more, and goes on with what
-// flush returns.
+// as {} and []. When flush is not nil, it hands dst to flush whenever it
+// holds jsonChunk bytes or more, and goes on with what flush returns.
 func indentJSON(dst, src []byte, indent string, flush func([]byte) []byte) []byte {
 	depth := 0
 	newline := func() {

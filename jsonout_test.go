@@ -10,7 +10,7 @@ import (
 	"github.com/iamx/iamx/graph/answer"
 )
 
-// appendIndented must lay out json.Marshal's output exactly as json.Indent
+// indentJSON must lay out json.Marshal's output exactly as json.Indent
 // does, so that --json answers keep their bytes.
 func TestAppendIndented(t *testing.T) {
 	cases := []struct {

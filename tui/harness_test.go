@@ -18,10 +18,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // and their messages fed back, so navigation messages from pages take
 // effect. tea.Quit is recorded instead of ending anything.
 type harness struct {
-	t      testing.TB
-	m      *Model
-	quit   bool
-	copied []string
+	t    testing.TB
+	m    *Model
+	quit bool
 }
 
 func (h *harness) send(msg tea.Msg) {
