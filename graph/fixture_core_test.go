@@ -5,6 +5,7 @@ import (
 
 	"github.com/iamx/iamx/model"
 	"github.com/iamx/iamx/model/policy"
+	"github.com/iamx/iamx/testdata/gen"
 )
 
 // fxAccount builds a small snapshot in Go for targeted tests.
@@ -120,4 +121,18 @@ func fxNode(t *testing.T, g *Graph, s string) *Node {
 		t.Fatalf("Resolve(%q): %v", s, err)
 	}
 	return n
+}
+
+// genGraph builds the graph of a generated account (testdata/gen).
+func genGraph(t testing.TB, o gen.Options) *Graph {
+	t.Helper()
+	snap, err := gen.Account(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Build([]*model.Snapshot{snap}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }

@@ -18,14 +18,7 @@ import (
 // every principal's distance to admin.
 func TestPrivescMatchesBruteForce(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3, 4, 5} {
-		snap, err := gen.Account(gen.Options{Users: 40, Roles: 40, Groups: 6 + int(seed), Policies: 30, Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := Build([]*model.Snapshot{snap}, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := genGraph(t, gen.Options{Users: 40, Roles: 40, Groups: 6 + int(seed), Policies: 30, Seed: seed})
 		pv := g.Privesc()
 		slow := newEscalator(g)
 		slow.plain = true
@@ -201,14 +194,7 @@ func bruteHops(g *Graph, x *escalator, n *Node) int {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 func TestDecideNamedMatchesEvaluator(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
-		snap, err := gen.Account(gen.Options{Users: 30, Roles: 30, Groups: 6, Policies: 30, Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := Build([]*model.Snapshot{snap}, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := genGraph(t, gen.Options{Users: 30, Roles: 30, Groups: 6, Policies: 30, Seed: seed})
 		if allowed, _, _ := checkDecideNamed(t, g); allowed == 0 {
 			t.Errorf("seed %d: no call allowed: the account tests no shortcut", seed)
 		}
@@ -339,15 +325,7 @@ func checkDecideNamed(t *testing.T, g *Graph) (allowed, split, nowhere int) {
 func TestJoinChangeMatchesGroupPolicies(t *testing.T) {
 	var graphs []*Graph
 	for _, seed := range []uint64{1, 2, 3} {
-		snap, err := gen.Account(gen.Options{Users: 30, Roles: 5, Groups: 8, Policies: 20, Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := Build([]*model.Snapshot{snap}, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		graphs = append(graphs, g)
+		graphs = append(graphs, genGraph(t, gen.Options{Users: 30, Roles: 5, Groups: 8, Policies: 20, Seed: seed}))
 	}
 	f := fxNew(t, fxAcct)
 	f.group("all", fxAdmin)
@@ -401,15 +379,7 @@ func TestJoinChangeMatchesGroupPolicies(t *testing.T) {
 func TestAssumeOutMatchesEdgeUnder(t *testing.T) {
 	var graphs []*Graph
 	for _, seed := range []uint64{1, 2, 3} {
-		snap, err := gen.Account(gen.Options{Users: 40, Roles: 60, Groups: 4, Policies: 20, Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := Build([]*model.Snapshot{snap}, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		graphs = append(graphs, g)
+		graphs = append(graphs, genGraph(t, gen.Options{Users: 40, Roles: 60, Groups: 4, Policies: 20, Seed: seed}))
 	}
 	// One delegating role, three classes of callers: refused without MFA (two of them),
 	// conditional on the source address alone, and unconditional.

@@ -228,14 +228,7 @@ func TestWhoCanReachMatchesPlain(t *testing.T) {
 	requests := [][2]string{{"s3:GetObject", "arn:aws:s3:::acme-data-7/key"}, {"iam:CreateUser", "*"}, {"lambda:InvokeFunction", "*"}}
 	escalated := 0
 	for _, seed := range []uint64{1, 2, 3} {
-		snap, err := gen.Account(gen.Options{Users: 40, Roles: 40, Groups: 6, Policies: 30, Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := Build([]*model.Snapshot{snap}, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := genGraph(t, gen.Options{Users: 40, Roles: 40, Groups: 6, Policies: 30, Seed: seed})
 		for _, rq := range requests {
 			fast, err := g.whoCanReach(context.Background(), rq[0], rq[1], nil, false)
 			if err != nil {
