@@ -140,26 +140,37 @@ func waySummary(p answer.ChainPath) string {
 // needs.
 func printWayHops(w io.Writer, label func(string) string, hops []answer.ChainHop, indent string) {
 	for _, h := range hops {
-		to := label(h.To)
-		if h.From == h.To {
-			to = "itself"
-		}
-		termsafe.Fprintf(w, "%s%s ─%s→ %s\n", indent, label(h.From), h.Kind, to)
-		if h.By != "" {
-			termsafe.Fprintf(w, "%s    made by %s\n", indent, label(h.By))
-		}
-		if len(h.Conditions) > 0 {
-			termsafe.Fprintf(w, "%s    if %s\n", indent, privescConditions(h.Conditions))
-		}
-		if len(h.Unless) > 0 {
-			termsafe.Fprintf(w, "%s    unless %s\n", indent, privescConditions(h.Unless))
-		}
-		if h.Conditional {
-			termsafe.Fprintf(w, "%s    conditional on %s\n", indent, strings.Join(h.MissingContext, ", "))
-		}
-		for _, r := range h.Requires {
-			termsafe.Fprintf(w, "%s    requires %s\n", indent, r)
-		}
+		printHop(w, label, h, false, indent)
+	}
+}
+
+// printHop writes one hop of a path, "FROM ─KIND→ TO" ("itself" for a
+// self-escalation, "[admin]" when admin marks its end), and below it who
+// makes it, its conditions, what it is conditional on and the snapshot
+// facts it requires. Every command's paths read the same.
+func printHop(w io.Writer, label func(string) string, h answer.ChainHop, admin bool, indent string) {
+	to := label(h.To)
+	if h.From == h.To {
+		to = "itself"
+	}
+	if admin {
+		to += " [admin]"
+	}
+	termsafe.Fprintf(w, "%s%s ─%s→ %s\n", indent, label(h.From), h.Kind, to)
+	if h.By != "" {
+		termsafe.Fprintf(w, "%s    made by %s\n", indent, label(h.By))
+	}
+	if len(h.Conditions) > 0 {
+		termsafe.Fprintf(w, "%s    if %s\n", indent, privescConditions(h.Conditions))
+	}
+	if len(h.Unless) > 0 {
+		termsafe.Fprintf(w, "%s    unless %s\n", indent, privescConditions(h.Unless))
+	}
+	if h.Conditional {
+		termsafe.Fprintf(w, "%s    conditional on %s\n", indent, strings.Join(h.MissingContext, ", "))
+	}
+	for _, r := range h.Requires {
+		termsafe.Fprintf(w, "%s    requires %s\n", indent, r)
 	}
 }
 

@@ -139,29 +139,9 @@ func appendUniqueStr(list []string, xs ...string) []string {
 // what it needs.
 func printPrivescPath(w io.Writer, label func(string) string, path []answer.PrivescHop, indent string) {
 	for _, h := range path {
-		to := label(h.To)
-		if h.Admin {
-			to += " [admin]"
-		}
-		if h.From == h.To {
-			to = "itself" + strings.TrimPrefix(to, label(h.To))
-		}
-		fmt.Fprintf(w, "%s%s ─%s→ %s\n", indent, label(h.From), h.Kind, to)
-		if h.By != "" {
-			fmt.Fprintf(w, "%s    made by %s\n", indent, label(h.By))
-		}
-		if len(h.Conditions) > 0 {
-			fmt.Fprintf(w, "%s    if %s\n", indent, privescConditions(h.Conditions))
-		}
-		if len(h.Unless) > 0 {
-			fmt.Fprintf(w, "%s    unless %s\n", indent, privescConditions(h.Unless))
-		}
-		if h.Conditional {
-			fmt.Fprintf(w, "%s    conditional on %s\n", indent, strings.Join(h.MissingContext, ", "))
-		}
-		for _, r := range h.Requires {
-			fmt.Fprintf(w, "%s    requires %s\n", indent, r)
-		}
+		printHop(w, label, answer.ChainHop{From: h.From, To: h.To, Kind: h.Kind, By: h.By,
+			Conditional: h.Conditional, Conditions: h.Conditions, Unless: h.Unless,
+			MissingContext: h.MissingContext, Requires: h.Requires}, h.Admin, indent)
 	}
 }
 
