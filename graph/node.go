@@ -82,6 +82,20 @@ func (n *Node) Label() string {
 	return n.Kind.String() + "/" + n.Name
 }
 
+// InlinePolicies returns the inline policies of a user, group or role (nil
+// for any other node).
+func (n *Node) InlinePolicies() []model.InlinePolicy {
+	switch {
+	case n.User != nil:
+		return n.User.InlinePolicies
+	case n.Group != nil:
+		return n.Group.InlinePolicies
+	case n.Role != nil:
+		return n.Role.InlinePolicies
+	}
+	return nil
+}
+
 // IsPrincipal reports whether the node can make requests or assume roles:
 // users, roles and externals (not groups or policies).
 func (n *Node) IsPrincipal() bool {

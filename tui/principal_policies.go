@@ -9,7 +9,6 @@ import (
 
 	"github.com/iamx/iamx/graph"
 	"github.com/iamx/iamx/graph/answer"
-	"github.com/iamx/iamx/model"
 )
 
 // policyRefLines lists policies with their provenance. Enter on a managed
@@ -82,16 +81,7 @@ func inlineDocument(c *Common, r graph.PolicyRef) []byte {
 	if owner == nil {
 		return nil
 	}
-	var list []model.InlinePolicy
-	switch {
-	case owner.User != nil:
-		list = owner.User.InlinePolicies
-	case owner.Group != nil:
-		list = owner.Group.InlinePolicies
-	case owner.Role != nil:
-		list = owner.Role.InlinePolicies
-	}
-	for _, ip := range list {
+	for _, ip := range owner.InlinePolicies() {
 		if ip.Name == r.Source.Name {
 			return ip.Document.JSON
 		}

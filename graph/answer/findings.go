@@ -562,16 +562,7 @@ func (c *checker) policies() {
 		if !c.wants(n.ARN) {
 			continue
 		}
-		var inline []model.InlinePolicy
-		switch {
-		case n.User != nil:
-			inline = n.User.InlinePolicies
-		case n.Group != nil:
-			inline = n.Group.InlinePolicies
-		case n.Role != nil:
-			inline = n.Role.InlinePolicies
-		}
-		for _, ip := range inline {
+		for _, ip := range n.InlinePolicies() {
 			c.document(n.ARN, ip.Name, n.ARN+"#"+ip.Name, ip.Document.Policy, true)
 		}
 	}
